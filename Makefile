@@ -1,0 +1,43 @@
+# QMS — two commands: `make run` and `make test`. Everything else is set up on the way.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app wsgi
+PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test bench install translations extract-messages clean-db help
+
+help:
+	@echo "make run    — set up, migrate, load the demo company when empty, serve on http://127.0.0.1:5000"
+	@echo "make test   — set up and run the whole test suite"
+	@echo "make bench  — seed a large dataset and print per-page server times"
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+translations: $(MO)
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) qms demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install translations
+	$(BIN)/python -m tests.benchmarks.bench $(BENCH_ARGS)
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o qms/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i qms/translations/messages.pot -d qms/translations --no-fuzzy-matching

@@ -1,0 +1,60 @@
+"""QMS: quality management for ISO 9001, VCA and PSO.
+
+``create_app`` only wires things together: configuration, extensions, core blueprints, the norm registry
+and the CLI. Behaviour lives in the packages.
+"""
+import os
+import pathlib
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import norms
+from .extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = pathlib.Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    from config import CONFIGS, INSTANCE_DIR
+
+    config_name = config_name or os.environ.get("QMS_ENV", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    pathlib.Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from . import models  # noqa: F401  (every core table is known before migrations and create_all)
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+
+    from . import web
+    web.init_app(app)
+
+    from .admin.views import bp as admin_bp
+    from .audit.views import bp as audit_bp
+    from .auth.views import bp as auth_bp
+    from .catalogue.views import bp as catalogue_bp
+    from .core.views import bp as core_bp
+    from .uploads.views import bp as uploads_bp
+
+    for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, uploads_bp):
+        app.register_blueprint(blueprint)
+
+    norms.init_app(app)
+
+    from .cli import qms_cli
+    app.cli.add_command(qms_cli)
+    return app

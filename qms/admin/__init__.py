@@ -1,0 +1,1 @@
+"""Administration: users, roles and reference data (company, departments, sites, employees)."""

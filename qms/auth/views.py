@@ -1,0 +1,72 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..audit import services as audit
+from ..extensions import db
+from ..permissions import public, requires
+from ..urls import safe_next
+from . import services
+from .forms import LoginForm, PasswordChangeForm
+from .passwords import verify_password
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "?")
+        except services.TooManyAttempts:
+            db.session.rollback()
+            flash(_("Too many login attempts from this address. Please wait a while and try again."), "error")
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()
+        if result.user is None:
+            flash(_("That e-mail address and password do not match an active account. "
+                    "After several failed attempts an account is locked for a while."), "error")
+            return render_template("auth/login.html", form=form), 200
+        session.clear()
+        login_user(result.user)
+        if result.user.locale:
+            session["lang"] = result.user.locale
+        return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@requires("authenticated")
+def logout():
+    audit.record(db.session, "logout", "user", current_user.id)
+    db.session.commit()
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires("account.manage_own")
+def account():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            services.set_password(current_user, form.new_password.data)
+            db.session.commit()
+            # The change ended every session, this one included: log in again with the new version.
+            login_user(current_user)
+            flash(_("Your password has been changed. You were logged out everywhere else."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)

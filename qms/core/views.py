@@ -1,0 +1,78 @@
+import pathlib
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..extensions import db
+from ..norms import registry
+from ..permissions import public, requires
+from ..urls import safe_next
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@requires("dashboard.view")
+def dashboard():
+    reg = registry()
+    widgets = []
+    for norm, widget in reg.dashboard_widgets():
+        rendered = widget()
+        if rendered:
+            widgets.append((norm, rendered))
+    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()]
+    return render_template("core/dashboard.html", norms=list(reg), widgets=widgets, kpis=kpis)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.dashboard"))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """Readiness: database reachable, migrations at head, upload folder writable."""
+    checks = {"database": False, "migrations": False, "uploads": False}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = True
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        checks["migrations"] = set(current) == _migration_heads()
+    except Exception:
+        db.session.rollback()
+    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".readyz"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        checks["uploads"] = True
+    except OSError:
+        pass
+    ok = all(checks.values())
+    return jsonify(status="ok" if ok else "unavailable", checks=checks), 200 if ok else 503
+
+
+def _migration_heads() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", current_app.extensions["migrate"].directory)
+    return set(ScriptDirectory.from_config(cfg).get_heads())

@@ -1,0 +1,75 @@
+"""Database conventions shared by every package: time helpers, SQLite tuning, pagination."""
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Generic, Sequence, TypeVar
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.sql import Select
+
+from .extensions import db
+
+T = TypeVar("T")
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp: every datetime column stores UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """WAL, foreign keys and a busy timeout on every SQLite connection; own transaction control."""
+    if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
+        return
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's deferred BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(conn):
+    """Begin every SQLite transaction as a write transaction, so concurrent writers queue on the
+    busy timeout instead of failing when a read transaction tries to upgrade."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a query result, counted and sliced in the database."""
+
+    items: Sequence[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(stmt: Select, page: Any, per_page: int = 25) -> Page:
+    """Paginate a select in the database; a malformed or out-of-range page number is clamped."""
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        page = 1
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    last = max(1, math.ceil(total / per_page))
+    page = min(page, last)
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,0 +1,373 @@
+"""The Norm contract and the registry: the one place norm packages are discovered.
+
+Each package listed in ``QMS_NORMS`` exposes a module-level ``norm`` (a :class:`Norm`). The core asks the
+registry for requirements, KPIs, evidence providers, dashboard widgets, PDF sections and navigation; it never
+imports a norm package. Core tables refer to a requirement by (norm code, version code, requirement code).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import pathlib
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from flask import Blueprint, Flask, current_app
+from flask_babel import get_locale
+
+KINDS = {"chapter", "requirement"}
+STATUSES = {"current", "legacy", "provisional"}
+APPLICABILITY = {"must", "supplementary", "na"}
+REQUIRED_COLUMNS = ["code", "parent", "kind", "title_nl", "title_en", "hint_nl", "hint_en"]
+
+
+class CatalogueError(Exception):
+    """A catalogue file is malformed; the message names the file and line."""
+
+
+class DuplicateNorm(Exception):
+    """Two enabled packages registered the same norm code."""
+
+
+def _localised(obj: Any, attr: str) -> str:
+    lang = str(get_locale() or "nl")[:2]
+    return getattr(obj, f"{attr}_{lang}", None) or getattr(obj, f"{attr}_nl")
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    name_nl: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    norm: str
+    version: str
+    code: str
+    parent: str | None
+    kind: str
+    title_nl: str
+    title_en: str
+    hint_nl: str
+    hint_en: str
+    depth: int
+    #: Per level code: "must", "supplementary" or "na" (only for norms whose catalogue has level columns).
+    applicability: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Stable reference used by core tables instead of a foreign key."""
+        return (self.norm, self.version, self.code)
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def hint(self) -> str:
+        return _localised(self, "hint")
+
+
+@dataclass
+class CatalogueVersion:
+    norm: str
+    code: str
+    title_nl: str
+    title_en: str
+    effective: dt.date
+    status: str
+    provisional: bool
+    note_nl: str
+    note_en: str
+    levels: list[Level]
+    min_supplementary: dict[str, int]
+    requirements: dict[str, Requirement]
+    #: Cross-references from this version to others: {other version code: {code: [other codes]}}.
+    crossrefs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def note(self) -> str:
+        return _localised(self, "note")
+
+    @property
+    def requirement_count(self) -> int:
+        return sum(1 for r in self.requirements.values() if r.kind == "requirement")
+
+    def children(self, code: str | None) -> list[Requirement]:
+        return [r for r in self.requirements.values() if r.parent == code]
+
+    def search(self, text: str) -> list[Requirement]:
+        """Requirements whose code, titles or hints contain ``text`` (case-insensitive), with their ancestors."""
+        needle = text.strip().lower()
+        if not needle:
+            return list(self.requirements.values())
+        hits = {
+            r.code
+            for r in self.requirements.values()
+            if needle in " ".join((r.code, r.title_nl, r.title_en, r.hint_nl, r.hint_en)).lower()
+        }
+        keep = set(hits)
+        for code in hits:
+            parent = self.requirements[code].parent
+            while parent:
+                keep.add(parent)
+                parent = self.requirements[parent].parent
+        return [r for r in self.requirements.values() if r.code in keep]
+
+
+@dataclass
+class Kpi:
+    """A key figure a norm contributes: ``compute()`` returns a display value (called in a request)."""
+
+    key: str
+    label: Callable[[], str]
+    compute: Callable[[], Any]
+
+
+@dataclass
+class NavItem:
+    endpoint: str
+    label: Callable[[], str]
+    permission: str
+
+
+@dataclass
+class Norm:
+    """A norm module: its catalogue and the hooks the shared workflows call."""
+
+    code: str
+    title_nl: str
+    title_en: str
+    package: str
+    default_version: str
+    versions: dict[str, CatalogueVersion] = field(default_factory=dict)
+    blueprint: Blueprint | None = None
+    kpis: list[Kpi] = field(default_factory=list)
+    evidence_providers: list[Callable[..., Any]] = field(default_factory=list)
+    dashboard_widgets: list[Callable[..., Any]] = field(default_factory=list)
+    pdf_sections: list[Callable[..., Any]] = field(default_factory=list)
+    navigation: list[NavItem] = field(default_factory=list)
+    #: Called with the app once the norm is registered (signals, CLI commands).
+    setup: Callable[[Flask], None] | None = None
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def levels(self) -> list[Level]:
+        return self.versions[self.default_version].levels
+
+    def load_catalogue(self, folder: pathlib.Path | None = None) -> None:
+        """Load and validate every catalogue version in the package's ``catalogue/`` folder."""
+        if folder is None:
+            module = importlib.import_module(self.package)
+            folder = pathlib.Path(module.__file__).parent / "catalogue"
+        self.versions = load_catalogue_folder(self.code, folder)
+        if self.default_version not in self.versions:
+            raise CatalogueError(f"{folder}: default version {self.default_version!r} of norm {self.code!r} has no manifest")
+
+    def requirement(self, version: str, code: str) -> Requirement | None:
+        cat = self.versions.get(version)
+        return cat.requirements.get(code) if cat else None
+
+
+# --- catalogue files --------------------------------------------------------------------------
+
+def load_catalogue_folder(norm_code: str, folder: pathlib.Path) -> dict[str, CatalogueVersion]:
+    versions: dict[str, CatalogueVersion] = {}
+    for manifest in sorted(folder.glob("*.toml")):
+        cat = _load_version(norm_code, manifest)
+        versions[cat.code] = cat
+    if not versions:
+        raise CatalogueError(f"{folder}: no catalogue manifest (*.toml) found")
+    for crossref in sorted(folder.glob("crossref_*_*.csv")):
+        _load_crossref(versions, crossref)
+    return versions
+
+
+def _load_version(norm_code: str, manifest: pathlib.Path) -> CatalogueVersion:
+    try:
+        meta = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{manifest}: {exc}") from exc
+
+    def need(key: str, kind: type | tuple[type, ...]) -> Any:
+        if key not in meta:
+            raise CatalogueError(f"{manifest}: missing key {key!r}")
+        if not isinstance(meta[key], kind):
+            raise CatalogueError(f"{manifest}: key {key!r} has the wrong type")
+        return meta[key]
+
+    code = need("code", str)
+    if code != manifest.stem:
+        raise CatalogueError(f"{manifest}: code {code!r} must equal the file name {manifest.stem!r}")
+    status = need("status", str)
+    if status not in STATUSES:
+        raise CatalogueError(f"{manifest}: status {status!r} is not one of {sorted(STATUSES)}")
+    levels = []
+    for i, lv in enumerate(meta.get("levels", []), 1):
+        if not all(isinstance(lv.get(k), str) and lv.get(k) for k in ("code", "name_nl", "name_en")):
+            raise CatalogueError(f"{manifest}: level {i} needs code, name_nl and name_en")
+        levels.append(Level(lv["code"], lv["name_nl"], lv["name_en"]))
+    level_codes = [lv.code for lv in levels]
+    min_supp = meta.get("min_supplementary", {})
+    for key, value in min_supp.items():
+        if key not in level_codes or not isinstance(value, int) or value < 0:
+            raise CatalogueError(f"{manifest}: min_supplementary.{key} must be a level code with a whole number >= 0")
+    cat = CatalogueVersion(
+        norm=norm_code, code=code, title_nl=need("title_nl", str), title_en=need("title_en", str),
+        effective=need("effective", dt.date), status=status, provisional=bool(meta.get("provisional", False)),
+        note_nl=str(meta.get("note_nl", "")), note_en=str(meta.get("note_en", "")), levels=levels,
+        min_supplementary=dict(min_supp), requirements={},
+    )
+    cat.requirements = _load_requirements(norm_code, code, manifest.with_suffix(".csv"), level_codes)
+    return cat
+
+
+def _load_requirements(norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]) -> dict[str, Requirement]:
+    if not path.exists():
+        raise CatalogueError(f"{path}: requirements file missing")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CatalogueError(f"{path}:1: empty file") from None
+        level_cols = [h for h in header if h.startswith("level:")]
+        if header[: len(REQUIRED_COLUMNS)] != REQUIRED_COLUMNS:
+            raise CatalogueError(f"{path}:1: header must start with {','.join(REQUIRED_COLUMNS)}")
+        unknown = [c for c in header[len(REQUIRED_COLUMNS):] if not c.startswith("level:") or c[6:] not in level_codes]
+        if unknown:
+            raise CatalogueError(f"{path}:1: unknown column(s) {', '.join(unknown)}")
+        requirements: dict[str, Requirement] = {}
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise CatalogueError(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
+            rec = dict(zip(header, (cell.strip() for cell in row)))
+            code, parent, kind = rec["code"], rec["parent"] or None, rec["kind"]
+            if not code:
+                raise CatalogueError(f"{path}:{line}: code is empty")
+            if code in requirements:
+                raise CatalogueError(f"{path}:{line}: duplicate code {code!r}")
+            if parent is not None and parent not in requirements:
+                raise CatalogueError(f"{path}:{line}: parent {parent!r} is not an earlier row")
+            if kind not in KINDS:
+                raise CatalogueError(f"{path}:{line}: kind {kind!r} is not one of {sorted(KINDS)}")
+            if not rec["title_nl"] or not rec["title_en"]:
+                raise CatalogueError(f"{path}:{line}: title_nl and title_en are required")
+            applicability = {}
+            for col in level_cols:
+                value = rec[col]
+                if kind == "requirement":
+                    if value not in APPLICABILITY:
+                        raise CatalogueError(f"{path}:{line}: {col} must be one of {sorted(APPLICABILITY)}")
+                    applicability[col[6:]] = value
+            depth = requirements[parent].depth + 1 if parent else 0
+            requirements[code] = Requirement(
+                norm=norm_code, version=version, code=code, parent=parent, kind=kind,
+                title_nl=rec["title_nl"], title_en=rec["title_en"], hint_nl=rec["hint_nl"], hint_en=rec["hint_en"],
+                depth=depth, applicability=applicability,
+            )
+    if not requirements:
+        raise CatalogueError(f"{path}: no requirements")
+    return requirements
+
+
+def _load_crossref(versions: dict[str, CatalogueVersion], path: pathlib.Path) -> None:
+    _, src, dst = path.stem.split("_", 2)
+    if src not in versions or dst not in versions:
+        raise CatalogueError(f"{path}: versions {src!r} and {dst!r} must both have a manifest")
+    forward: dict[str, list[str]] = {}
+    backward: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != ["from_code", "to_code"]:
+            raise CatalogueError(f"{path}:1: header must be from_code,to_code")
+        for rec in reader:
+            line = reader.line_num
+            a, b = (rec.get("from_code") or "").strip(), (rec.get("to_code") or "").strip()
+            if a not in versions[src].requirements:
+                raise CatalogueError(f"{path}:{line}: {a!r} is not a requirement of version {src}")
+            if b not in versions[dst].requirements:
+                raise CatalogueError(f"{path}:{line}: {b!r} is not a requirement of version {dst}")
+            forward.setdefault(a, []).append(b)
+            backward.setdefault(b, []).append(a)
+    versions[src].crossrefs[dst] = forward
+    versions[dst].crossrefs[src] = backward
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+class NormRegistry:
+    """The enabled norms of one app, in configuration order; refuses duplicate codes."""
+
+    def __init__(self) -> None:
+        self._norms: dict[str, Norm] = {}
+
+    def register(self, norm: Norm) -> None:
+        if norm.code in self._norms:
+            raise DuplicateNorm(f"norm {norm.code!r} is registered twice ({norm.package} and {self._norms[norm.code].package})")
+        self._norms[norm.code] = norm
+
+    def __iter__(self) -> Iterator[Norm]:
+        return iter(self._norms.values())
+
+    def __len__(self) -> int:
+        return len(self._norms)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._norms
+
+    def get(self, code: str) -> Norm | None:
+        return self._norms.get(code)
+
+    def requirement(self, norm: str, version: str, code: str) -> Requirement | None:
+        found = self._norms.get(norm)
+        return found.requirement(version, code) if found else None
+
+    def kpis(self) -> Iterable[tuple[Norm, Kpi]]:
+        return ((n, k) for n in self for k in n.kpis)
+
+    def dashboard_widgets(self) -> Iterable[tuple[Norm, Callable[..., Any]]]:
+        return ((n, w) for n in self for w in n.dashboard_widgets)
+
+    def navigation(self) -> Iterable[tuple[Norm, NavItem]]:
+        return ((n, item) for n in self for item in n.navigation)
+
+
+def registry() -> NormRegistry:
+    return current_app.extensions["qms_norms"]
+
+
+def init_app(app: Flask) -> None:
+    """Import every package in QMS_NORMS, load its catalogue and register it (and its blueprint)."""
+    reg = NormRegistry()
+    for dotted in app.config["QMS_NORMS"]:
+        module = importlib.import_module(dotted)
+        norm = getattr(module, "norm", None)
+        if not isinstance(norm, Norm):
+            raise RuntimeError(f"{dotted} does not expose a `norm` object (qms.norms.Norm)")
+        if not norm.versions:
+            norm.load_catalogue()
+        reg.register(norm)
+        if norm.blueprint is not None:
+            app.register_blueprint(norm.blueprint)
+        if norm.setup is not None:
+            norm.setup(app)
+    app.extensions["qms_norms"] = reg

@@ -1,0 +1,1 @@
+"""The company itself: its profile, departments, sites and employees (reference data)."""

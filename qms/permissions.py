@@ -1,0 +1,131 @@
+"""Roles, named permissions and the route-permission declaration.
+
+Every view declares what it needs with :func:`requires` (or :func:`public`). ``enforce_route_permission``
+runs before every request and refuses any endpoint that declared nothing, so a forgotten declaration fails
+closed. Object-level checks live in each package's loader (``load_or_404`` style) and use the same names.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Callable
+
+from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    AUDITOR = "auditor"
+    STAFF = "staff"
+    HR = "hr"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Quality coordinator"),
+    Role.AUDITOR: _l("Internal auditor"),
+    Role.STAFF: _l("Staff"),
+    Role.HR: _l("HR / PSO officer"),
+}
+
+ALL_ROLES = frozenset(Role)
+
+#: Named permissions and the roles that hold them. Norm packages add theirs with ``define``.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "dashboard.view": ALL_ROLES,
+    "account.manage_own": ALL_ROLES,
+    "catalogue.view": ALL_ROLES,
+    "audit_trail.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "users.manage": frozenset({Role.ADMIN}),
+    "reference.manage": frozenset({Role.ADMIN}),
+    "employees.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
+    #: Special personal data (target-group status): only HR/PSO officers.
+    "target_group.view": frozenset({Role.HR}),
+}
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def define(name: str, roles: set[Role] | frozenset[Role]) -> None:
+    """Register a permission (norm packages call this at import); redefining with other roles is an error."""
+    roles = frozenset(roles)
+    if name in PERMISSIONS and PERMISSIONS[name] != roles:
+        raise ValueError(f"permission {name!r} is already defined with other roles")
+    PERMISSIONS[name] = roles
+
+
+def has_permission(user, name: str) -> bool:
+    if name == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    if name == AUTHENTICATED:
+        return True
+    try:
+        allowed = PERMISSIONS[name]
+    except KeyError:
+        raise LookupError(f"unknown permission {name!r}") from None
+    return bool(allowed & user.role_set)
+
+
+def requires(name: str) -> Callable:
+    """Declare the permission a view needs; the check runs in ``enforce_route_permission``."""
+    if name not in PERMISSIONS and name not in {PUBLIC, AUTHENTICATED}:
+        raise LookupError(f"unknown permission {name!r}")
+
+    def decorate(view: Callable) -> Callable:
+        view._qms_permission = name  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Declare a view open to everyone, including anonymous visitors."""
+    view._qms_permission = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def declared_permission(endpoint: str | None) -> str | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_qms_permission", None)
+
+
+def enforce_route_permission():
+    """before_request hook: anonymous → login page, wrong role → 403, undeclared → 403 (fails closed)."""
+    if request.endpoint is None:  # 404/405 are handled by routing
+        return None
+    name = declared_permission(request.endpoint)
+    if name == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if name is None:
+        current_app.logger.error("route %s declares no permission", request.endpoint)
+        abort(403)
+    if not has_permission(current_user, name):
+        abort(403)
+    return None
+
+
+class AccessRefused(NotFound):
+    """An object exists but the user may not see it: answered as a 404 and written to the audit trail."""
+
+
+def require(condition: bool) -> None:
+    """Object-level guard for loaders: a user who may not see an object gets a 404, not a hint it exists."""
+    if not condition:
+        raise AccessRefused()
+

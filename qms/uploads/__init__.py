@@ -1,0 +1,1 @@
+"""The shared upload service: checked, stored outside static/, served only after an access check."""

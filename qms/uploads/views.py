@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("uploads", __name__, url_prefix="/files")

@@ -1,0 +1,123 @@
+"""The HTTP edge: request ids, the permission check, security headers, sessions and error pages."""
+import secrets
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .audit import services as audit
+from .extensions import db, login_manager
+from .permissions import AccessRefused, enforce_route_permission, has_permission
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered.")),
+    403: (_l("No access"), _l("You do not have permission to open this page.")),
+    404: (_l("Not found"), _l("This page does not exist, or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("This action is not possible here.")),
+    413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Please wait a while before you try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing you saved was lost; please try again.")),
+}
+
+SKIP_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .auth.models import User
+
+        try:
+            uid, version = (int(part) for part in user_id.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return user
+
+    @app.before_request
+    def start_request():
+        g.request_id = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+        if current_user.is_authenticated:
+            audit.set_actor(current_user.id, current_user.email)
+        return enforce_route_permission()
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "geolocation=(), microphone=(), camera=(self)"
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.context_processor
+    def template_helpers():
+        from .navigation import menu
+
+        return {"can": lambda name: has_permission(current_user, name), "menu": menu,
+                "current_locale": lambda: str(get_locale() or "nl")}
+
+    @app.errorhandler(CSRFError)
+    def csrf_expired(error):
+        """Keep what the user typed: show it again in a fresh form that posts to the same address."""
+        db.session.rollback()
+        kept = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP_FIELDS]
+        return render_template("errors/csrf.html", kept=kept, action=request.path,
+                               had_files=bool(request.files)), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (401, 403) or isinstance(error, AccessRefused):
+            _record_refusal(error.code or 403)
+        if error.code == 401:
+            return login_manager.unauthorized()
+        if error.code == 405 and request.method == "GET":
+            return redirect(url_for("core.dashboard"))
+        return _error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        app.logger.exception("request %s failed", g.get("request_id"))
+        return _error_page(500)
+
+
+def _record_refusal(code: int) -> None:
+    try:
+        db.session.rollback()
+        audit.record(db.session, "access_refused", "route", request.endpoint,
+                     new={"path": request.path, "method": request.method, "status": code})
+        db.session.commit()
+    except Exception:  # the refusal stands even if the trail cannot be written; the failure is logged
+        db.session.rollback()
+        from flask import current_app
+
+        current_app.logger.exception("could not record refused access")
+
+
+def _error_page(code: int):
+    title, text = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+    return render_template("errors/error.html", code=code, title=title, text=text,
+                           request_id=g.get("request_id")), code
+

@@ -1,0 +1,119 @@
+"""Shared fixtures: ``app``, ``db``, ``client``, ``login_as`` and small factories.
+
+Databases: SQLite by default (a fresh file per test); PostgreSQL when TEST_DATABASE_URL is set (schema
+created once per run, tables emptied between tests).
+"""
+import itertools
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from qms import create_app
+from qms.extensions import db as _db
+from qms.permissions import Role
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+ROLE_EMAILS = {role: f"{role.value}@test.example" for role in Role}
+PASSWORD = "correct horse battery"
+_pg_schema_ready = False
+_seq = itertools.count(1)
+
+
+def _reset_postgres() -> None:
+    global _pg_schema_ready
+    if not _pg_schema_ready:
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app_factory(tmp_path):
+    """Build an app on this test's database; keyword arguments override configuration."""
+    made = []
+
+    def make(**overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        overrides.setdefault("UPLOAD_FOLDER", str(tmp_path / "uploads"))
+        overrides.setdefault("WTF_CSRF_ENABLED", False)
+        application = create_app("testing", **overrides)
+        with application.app_context():
+            if PG_URL:
+                _reset_postgres()
+            else:
+                _db.create_all()
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    application = app_factory()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def db(app):
+    yield _db
+    _db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create and commit a user: ``make_user(Role.STAFF, email=..., active=...)``."""
+    from qms.auth.models import User, UserRole
+    from qms.auth.passwords import hash_password
+
+    cached_hash = hash_password(PASSWORD)
+
+    def make(*roles: Role, email: str | None = None, name: str | None = None, active: bool = True,
+             password: str | None = None):
+        n = next(_seq)
+        user = User(email=email or f"user{n}@test.example", name=name or f"Test User {n}", active=active,
+                    password_hash=hash_password(password) if password else cached_hash)
+        user.roles = [UserRole(role=r) for r in roles]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in through the login form as a new user with the given role(s)."""
+
+    def login(*roles: Role, **kwargs):
+        user = make_user(*roles, **kwargs)
+        response = client.post("/login", data={"email": user.email, "password": kwargs.get("password") or PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return login
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
