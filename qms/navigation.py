@@ -20,10 +20,10 @@ class MenuEntry:
 CORE_MENU = [
     MenuEntry("core.dashboard", _l("Dashboard"), "dashboard.view"),
     MenuEntry("catalogue.index", _l("Norms"), "catalogue.view"),
-    MenuEntry("admin.employees", _l("Employees"), "employees.view"),
+    MenuEntry("organisation.employees", _l("Employees"), "employees.view"),
     MenuEntry("audit.index", _l("Audit trail"), "audit_trail.view"),
     MenuEntry("admin.users", _l("Users"), "users.manage"),
-    MenuEntry("admin.reference", _l("Reference data"), "reference.manage"),
+    MenuEntry("organisation.reference", _l("Reference data"), "reference.manage"),
 ]
 
 
