@@ -371,3 +371,6 @@ def init_app(app: Flask) -> None:
         if norm.setup is not None:
             norm.setup(app)
     app.extensions["qms_norms"] = reg
+    from .signals import norms_loaded
+
+    norms_loaded.send(app, registry=reg)
