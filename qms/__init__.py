@@ -19,6 +19,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from config import CONFIGS, INSTANCE_DIR
 
     config_name = config_name or os.environ.get("QMS_ENV", "development")
+    if config_name not in CONFIGS:
+        raise RuntimeError(f"QMS_ENV={config_name!r} is not one of {', '.join(sorted(CONFIGS))}")
     config_class = CONFIGS[config_name]
     if hasattr(config_class, "check"):
         config_class.check()
