@@ -47,9 +47,9 @@ def app_factory(tmp_path):
         overrides.setdefault("WTF_CSRF_ENABLED", False)
         application = create_app("testing", **overrides)
         with application.app_context():
-            if PG_URL:
+            if PG_URL and not made:  # several apps in one test share the database, like processes
                 _reset_postgres()
-            else:
+            elif not PG_URL:
                 _db.create_all()
         made.append(application)
         return application
