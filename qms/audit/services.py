@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from ..database import utcnow
+from ..extensions import db
 from .models import AuditEntry, Audited
 
 _PG_LOCK_KEY = 0x51A5_0001  # advisory lock that serialises appends to the chain on PostgreSQL
@@ -29,16 +30,26 @@ _SECRET = "***"
 
 # --- who is acting ----------------------------------------------------------------------------
 
+_ENVIRON_KEY = "qms.audit_actor"
+
+
 def set_actor(actor_id: int | None, label: str) -> None:
-    """Name the actor for this request or CLI command (set at login and before every request)."""
-    g.audit_actor = (actor_id, label)
+    """Name the actor for this request or CLI command (set at login and before every request).
+
+    Inside a request the actor is kept on the request itself, so it can never carry over to a later
+    request that shares the application context (as test clients do)."""
+    if has_request_context():
+        request.environ[_ENVIRON_KEY] = (actor_id, label)
+    else:
+        g.audit_actor = (actor_id, label)
 
 
 def _actor() -> tuple[int | None, str]:
-    try:
-        return g.get("audit_actor", (None, "anonymous" if has_request_context() else "system"))
-    except RuntimeError:  # no application context
-        return (None, "system")
+    if has_request_context():
+        return request.environ.get(_ENVIRON_KEY, (None, "anonymous"))
+    if has_app_context():
+        return g.get("audit_actor", (None, "system"))
+    return (None, "system")
 
 
 def _request_meta() -> tuple[str | None, str | None]:
@@ -49,21 +60,29 @@ def _request_meta() -> tuple[str | None, str | None]:
 
 @contextmanager
 def reason(session: Session, text_: str) -> Iterator[None]:
-    """Attach a reason (asked of the user) to every entry written inside the block."""
+    """Attach a reason (asked of the user) to every entry written inside the block.
+
+    Changes made inside the block are flushed when it ends, so they carry the reason even if the caller
+    commits later; an outer reason is restored afterwards."""
+    previous = session.info.get("audit_reason")
     session.info["audit_reason"] = text_
     try:
         yield
+        session.flush()
     finally:
-        session.info.pop("audit_reason", None)
+        if previous is None:
+            session.info.pop("audit_reason", None)
+        else:
+            session.info["audit_reason"] = previous
 
 
 # --- values -----------------------------------------------------------------------------------
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
     if isinstance(value, enum.Enum):
         return value.value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -134,19 +153,27 @@ def entity_name(obj: Any) -> str:
 
 
 def _identity(obj: Any) -> str:
-    state = inspect(obj)
-    ident = state.mapper.primary_key_from_instance(obj)
-    return ",".join(str(part) for part in ident if part is not None)
-
-
-def _values(obj: Any, keys: list[str]) -> dict[str, Any]:
-    secret = obj.__audit_secret__
-    return {k: (_SECRET if k in secret and getattr(obj, k) is not None else getattr(obj, k)) for k in keys}
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(_plain(part)) for part in ident if part is not None)
 
 
 def _column_keys(obj: Any) -> list[str]:
     ignore = obj.__audit_ignore__
     return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in ignore]
+
+
+def _mask(obj: Any, key: str, value: Any) -> Any:
+    return _SECRET if key in obj.__audit_secret__ and value is not None else value
+
+
+def _loaded_values(obj: Any) -> dict[str, Any]:
+    """Values already in memory (no SQL inside the flush); columns the database filled in are left out."""
+    loaded = inspect(obj).dict
+    return {k: _mask(obj, k, loaded[k]) for k in _column_keys(obj) if k in loaded}
+
+
+def _all_values(obj: Any) -> dict[str, Any]:
+    return {k: _mask(obj, k, getattr(obj, k)) for k in _column_keys(obj)}
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -160,30 +187,72 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         after = hist.added[0] if hist.added else None
         if _plain(before) == _plain(after):
             continue
-        secret = key in obj.__audit_secret__
-        old[key] = _SECRET if secret and before is not None else before
-        new[key] = _SECRET if secret and after is not None else after
+        old[key] = _mask(obj, key, before)
+        new[key] = _mask(obj, key, after)
     return old, new
+
+
+# Mapper events see every row the flush writes, including objects deleted as orphans of a collection
+# (which never appear in ``session.deleted``). They collect rows; ``after_flush`` appends them in order.
+
+def _pending(target: Any, row: dict[str, Any]) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault("audit_pending", []).append(row)
+
+
+@event.listens_for(Audited, "after_insert", propagate=True)
+def _on_insert(mapper, connection, target) -> None:
+    _pending(target, _row(object_session(target).info, "create", entity_name(target), _identity(target),
+                          None, _loaded_values(target)))
+
+
+@event.listens_for(Audited, "after_update", propagate=True)
+def _on_update(mapper, connection, target) -> None:
+    old, new = _changes(target)
+    if old or new:
+        _pending(target, _row(object_session(target).info, "update", entity_name(target), _identity(target),
+                              old, new))
+
+
+@event.listens_for(Audited, "before_delete", propagate=True)
+def _on_delete(mapper, connection, target) -> None:
+    _pending(target, _row(object_session(target).info, "delete", entity_name(target), _identity(target),
+                          _all_values(target), None))
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_before_flush(session: Session, flush_context, instances) -> None:
+    session.info.pop("audit_pending", None)  # left over from a flush that failed
 
 
 @event.listens_for(Session, "after_flush")
 def _audit_after_flush(session: Session, flush_context) -> None:
-    rows = []
-    for obj in session.new:
-        if isinstance(obj, Audited):
-            rows.append(_row(session.info, "create", entity_name(obj), _identity(obj), None,
-                             _values(obj, _column_keys(obj))))
-    for obj in session.dirty:
-        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            old, new = _changes(obj)
-            if new or old:
-                rows.append(_row(session.info, "update", entity_name(obj), _identity(obj), old, new))
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            rows.append(_row(session.info, "delete", entity_name(obj), _identity(obj),
-                             _values(obj, _column_keys(obj)), None))
+    rows = session.info.pop("audit_pending", None)
     if rows:
         _append(session.connection(), rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _audit_after_rollback(session: Session, previous_transaction) -> None:
+    session.info.pop("audit_pending", None)
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    """No-op ``set`` listener registered with active_history: the old value is loaded before it is
+    replaced, so an update records what it was and a write of the same value records nothing."""
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _track_history(mapper: Mapper, class_: type) -> None:
+    if issubclass(class_, Audited):
+        for attr in mapper.column_attrs:
+            event.listen(attr.class_attribute, "set", _keep_old_value, active_history=True)
+
+
+for _mapper in list(db.Model.registry.mappers):  # mapped before this module was imported
+    if _mapper.configured:
+        _track_history(_mapper, _mapper.class_)
 
 
 # --- verifying --------------------------------------------------------------------------------
@@ -213,3 +282,52 @@ def verify_chain(session: Session) -> VerifyResult:
             return VerifyResult(checked, entry.id, "content does not match its hash")
         prev = entry.hash
     return VerifyResult(checked)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+#: Entity types whose old and new values (and reason) are special personal data, mapped to the permission
+#: a reader needs to see them. Norm packages register theirs with :func:`restrict_entity_type`.
+RESTRICTED_ENTITY_TYPES: dict[str, str] = {}
+
+
+def restrict_entity_type(entity_type: str, permission: str = "target_group.view") -> None:
+    """Hide the values of this entity type's entries from readers without ``permission``."""
+    from ..permissions import PERMISSIONS
+
+    if permission not in PERMISSIONS:
+        raise LookupError(f"unknown permission {permission!r}")
+    known = RESTRICTED_ENTITY_TYPES.get(entity_type)
+    if known is not None and known != permission:
+        raise ValueError(f"entity type {entity_type!r} is already restricted by {known!r}")
+    RESTRICTED_ENTITY_TYPES[entity_type] = permission
+
+
+def may_see_values(user, entity_type: str | None) -> bool:
+    from ..permissions import has_permission
+
+    permission = RESTRICTED_ENTITY_TYPES.get(entity_type or "")
+    return permission is None or has_permission(user, permission)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+def _load(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"": raw}
+    return value if isinstance(value, dict) else {"": value}
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    """The entry's old and new values side by side, one row per field, in field order."""
+    old, new = _load(entry.old_values) or {}, _load(entry.new_values) or {}
+    return [FieldChange(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new))]

@@ -1,0 +1,37 @@
+"""The audit trail's filter form: read from the query string, every field optional."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, Form, SelectField, StringField, ValidationError
+from wtforms.validators import Length, Optional
+
+MAX_ID = 2**31 - 1
+
+
+def _sane_year(form, field) -> None:
+    if field.data is not None and not 1900 <= field.data.year <= 9998:
+        raise ValidationError(_l("Enter a date between the years 1900 and 9998."))
+
+
+def _user_id(form, field) -> None:
+    if field.data and not (field.data.isdigit() and 0 < int(field.data) <= MAX_ID):
+        raise ValidationError(_l("Choose a user from the list."))
+
+
+class AuditFilterForm(Form):
+    entity_type = SelectField(_l("Record type"), validate_choice=False, validators=[Length(max=80)])
+    entity_id = StringField(_l("Record number"), validators=[Optional(), Length(max=80)],
+                            filters=[lambda v: v.strip() if v else v])
+    actor = SelectField(_l("User"), validate_choice=False, validators=[_user_id])
+    action = SelectField(_l("Action"), validate_choice=False, validators=[Length(max=40)])
+    date_from = DateField(_l("From"), validators=[Optional(), _sane_year])
+    date_to = DateField(_l("Until"), validators=[Optional(), _sane_year])
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date lies before the start date."))
+
+    def valid_value(self, name: str):
+        """The field's value if it passed validation and is not empty, else None (the filter is ignored)."""
+        field = self[name]
+        if field.errors or field.data in (None, ""):
+            return None
+        return field.data
