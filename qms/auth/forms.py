@@ -28,3 +28,19 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SetPasswordForm(FlaskForm):
+    """Choosing a password through an invitation or reset link."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024,
+                                           message=_l("Use at least %(n)s characters.", n=MIN_LENGTH))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

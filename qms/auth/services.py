@@ -1,12 +1,18 @@
 """Authentication rules: throttled login, password changes and ending sessions.
 
 The throttles are counted in the database, so they hold across worker processes: an account locks after
-LOGIN_MAX_FAILURES failures for LOGIN_LOCK_SECONDS, and one client address may try LOGIN_IP_MAX_ATTEMPTS
-times per LOGIN_IP_WINDOW_SECONDS.
+LOGIN_MAX_FAILURES failures for LOGIN_LOCK_SECONDS, and one client address may fail LOGIN_IP_MAX_ATTEMPTS
+times per LOGIN_IP_WINDOW_SECONDS (successful logins do not count, so a team behind one office address is
+not locked out by its own colleagues).
+
+Invitations and password resets use one-time links: the token is random, only its SHA-256 is stored, and it
+expires after TOKEN_LIFETIME.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
@@ -19,8 +25,20 @@ from .models import LoginAttempt, User
 from .passwords import hash_password, needs_rehash, verify_password
 
 
+#: How long an invitation or password-reset link stays valid.
+TOKEN_LIFETIME = dt.timedelta(hours=72)
+
+
 class TooManyAttempts(Exception):
     """The client address has used up its login attempts for now."""
+
+
+class WrongPassword(Exception):
+    """The current password given to confirm a change is not the user's password."""
+
+
+class InvalidToken(Exception):
+    """A password link is unknown, already used, expired, or belongs to a deactivated account."""
 
 
 @dataclass
@@ -38,7 +56,8 @@ def check_ip_allowance(ip: str) -> None:
     cfg = current_app.config
     since = utcnow() - dt.timedelta(seconds=cfg["LOGIN_IP_WINDOW_SECONDS"])
     count = db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.ip == ip, LoginAttempt.at >= since)
+        select(func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.success.is_(False))
     )
     if count >= cfg["LOGIN_IP_MAX_ATTEMPTS"]:
         raise TooManyAttempts()
@@ -50,7 +69,8 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     cfg = current_app.config
     now = utcnow()
     email = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == email))
+    # Row lock on PostgreSQL, so concurrent failures in several processes are all counted.
+    user = db.session.scalar(select(User).where(User.email == email).with_for_update())
     password_ok = verify_password(user.password_hash if user else None, password)
     locked = user is not None and user.locked_until is not None and user.locked_until > now
     ok = user is not None and user.active and password_ok and not locked
@@ -81,6 +101,53 @@ def set_password(user: User, password: str) -> None:
     user.session_version += 1
     user.failed_logins = 0
     user.locked_until = None
+    user.invite_token_hash = None
+    user.invite_expires_at = None
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own change: confirmed with the current password; ends every other session."""
+    if not verify_password(user.password_hash, current_password):
+        raise WrongPassword()
+    set_password(user, new_password)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_password_token(user: User) -> str:
+    """Open a one-time link for an invitation or reset; returns the token, of which only the hash is kept.
+
+    A new link replaces any earlier one of the same user.
+    """
+    token = secrets.token_urlsafe(32)
+    user.invite_token_hash = hash_token(token)
+    user.invite_expires_at = utcnow() + TOKEN_LIFETIME
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user whose open, unexpired link carries ``token``; None otherwise."""
+    if not token or len(token) > 200:
+        return None
+    user = db.session.scalar(select(User).where(User.invite_token_hash == hash_token(token)))
+    if user is None or not user.active or user.invite_expires_at is None or user.invite_expires_at <= utcnow():
+        return None
+    return user
+
+
+def set_password_with_token(token: str, password: str) -> User:
+    """Choose a password through a one-time link: the link is used up and older sessions end."""
+    user = user_for_token(token)
+    if user is None:
+        raise InvalidToken()
+    audit.set_actor(user.id, user.email)
+    set_password(user, password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    audit.record(db.session, "login", "user", user.id, new={"via": "password link"})
+    return user
 
 
 def prune_login_attempts(older_than_days: int = 7) -> int:

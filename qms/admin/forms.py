@@ -1,0 +1,76 @@
+"""Forms of the user administration: shape only; the rules live in services.py."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Form, SearchField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..permissions import Role
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class RolesField(SelectMultipleField):
+    """Several roles per person, shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _name_field() -> StringField:
+    return StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[_strip],
+                       render_kw={"autocomplete": "off"})
+
+
+def _roles_field() -> RolesField:
+    return RolesField(_l("Roles"), choices=role_choices,
+                      validators=[DataRequired(message=_l("Choose at least one role."))],
+                      render_kw={"class": "checks"})
+
+
+class UserForm(FlaskForm):
+    """Editing a user: the e-mail address is the login name and stays as it is."""
+
+    name = _name_field()
+    roles = _roles_field()
+
+
+class InviteForm(FlaskForm):
+    name = _name_field()
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Length(max=255),
+                    Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)],
+        filters=[_strip], render_kw={"autocomplete": "off", "inputmode": "email"},
+    )
+    roles = _roles_field()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""
+
+
+STATUS_CHOICES = [("all", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]
+
+
+class UserFilterForm(Form):
+    """The list filters, read from the query string (no CSRF: it changes nothing)."""
+
+    q = SearchField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)], filters=[_strip])
+    role = SelectField(_l("Role"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="all", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("All roles")), *role_choices()]
+
+    def clean(self) -> dict:
+        """The valid filters; a malformed value is dropped rather than refused."""
+        self.validate()
+        return {name: (None if self[name].errors else self[name].data) for name in ("q", "role", "status")}
