@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "reference.manage": frozenset({Role.ADMIN}),
     "employees.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
+    "employees.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     #: Special personal data (target-group status): only HR/PSO officers.
     "target_group.view": frozenset({Role.HR}),
 }
