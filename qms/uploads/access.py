@@ -1,0 +1,46 @@
+"""Who may read a stored file: the uploader, administrators, and whoever a feature's access check allows.
+
+A feature that keeps files (documents, incidents, evidence…) registers one check at import time::
+
+    from qms.uploads.access import register_access_check
+
+    @register_access_check
+    def incident_photos(user, stored_file) -> bool:
+        return <stored_file belongs to an incident and user may see that incident>
+
+A check answers True only for files it owns and the user may read; for anything else it answers False.
+Access is granted when any check says True. Checks should cost one query at most.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..permissions import Role
+from .models import StoredFile
+
+AccessCheck = Callable[[object, StoredFile], bool]
+
+_checks: list[AccessCheck] = []
+
+
+def register_access_check(check: AccessCheck) -> AccessCheck:
+    """Add a feature's check (usable as a decorator); registering the same check twice has no effect."""
+    if check not in _checks:
+        _checks.append(check)
+    return check
+
+
+def unregister_access_check(check: AccessCheck) -> None:
+    """Remove a check (tests that register throw-away checks)."""
+    if check in _checks:
+        _checks.remove(check)
+
+
+def can_read(user, stored: StoredFile) -> bool:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    if stored.uploaded_by_id is not None and stored.uploaded_by_id == user.id:
+        return True
+    if user.has_role(Role.ADMIN):
+        return True
+    return any(check(user, stored) for check in _checks)
