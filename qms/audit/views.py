@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ..auth.models import User
 from ..database import paginate
@@ -40,10 +41,10 @@ def _filter_form() -> AuditFilterForm:
                               .distinct().order_by(AuditEntry.entity_type)).all()
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     users = db.session.execute(select(User.id, User.name, User.email).order_by(User.name)).all()
-    everything = ("", _("All"))
-    form.entity_type.choices = [everything] + [(t, t) for t in types]
-    form.action.choices = [everything] + [(a, _action_label(a)) for a in actions]
-    form.actor.choices = [everything] + [(str(u.id), f"{u.name} ({u.email})") for u in users]
+    everything = SelectChoice("", _("All"))
+    form.entity_type.choices = [everything] + [SelectChoice(t, t) for t in types]
+    form.action.choices = [everything] + [SelectChoice(a, _action_label(a)) for a in actions]
+    form.actor.choices = [everything] + [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users]
     if request.args and not form.validate():
         flash(_("Some filters were not understood and are ignored; see the messages below."), "warning")
     return form

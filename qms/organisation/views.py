@@ -1,3 +1,279 @@
-from flask import Blueprint
+"""Reference data pages (company, departments, sites) and the employee register."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+from sqlalchemy import func, or_, select
+
+from ..database import paginate
+from ..extensions import db
+from ..permissions import requires
+from . import services
+from .forms import ActiveForm, CompanyForm, DepartmentForm, EmployeeFilterForm, EmployeeForm, SiteForm
+from .models import Department, Employee, Site
+from .services import MAX_ID, EmployeeData, OrganisationError
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation", template_folder="templates")
+
+
+def _load(model, object_id: int):
+    """Load one reference record or answer 404 (ids beyond the column's range included)."""
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _refused(form, error: OrganisationError) -> None:
+    """Show a business rule's refusal next to the field it concerns; nothing is kept."""
+    db.session.rollback()
+    getattr(form, error.field).errors = list(getattr(form, error.field).errors) + [error.message]
+
+
+def _per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
+
+
+# --- company profile --------------------------------------------------------------------------
+
+@bp.route("/reference", methods=["GET", "POST"])
+@requires("reference.manage")
+def reference():
+    profile = services.company()
+    form = CompanyForm(obj=profile)
+    if form.validate_on_submit():
+        try:
+            services.save_company(form.name.data, form.kvk_number.data, form.address.data, form.city.data)
+        except OrganisationError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The company profile was saved."), "success")
+            return redirect(url_for("organisation.reference"))
+    counts = {
+        "departments": db.session.scalar(select(func.count()).select_from(Department).where(Department.active)),
+        "sites": db.session.scalar(select(func.count()).select_from(Site).where(Site.active)),
+        "employees": db.session.scalar(select(func.count()).select_from(Employee)),
+    }
+    return render_template("organisation/reference.html", form=form, counts=counts)
+
+
+# --- departments ------------------------------------------------------------------------------
+
+@bp.route("/departments", methods=["GET", "POST"])
+@requires("reference.manage")
+def departments():
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            department = services.add_department(form.name.data)
+        except OrganisationError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Department %(name)s was added.", name=department.name), "success")
+            return redirect(url_for("organisation.departments"))
+    stmt = select(Department).order_by(Department.active.desc(), Department.name)
+    page = paginate(stmt, request.args.get("page"), _per_page())
+    return render_template("organisation/departments.html", form=form, page=page, toggle=ActiveForm())
+
+
+@bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
+@requires("reference.manage")
+def edit_department(department_id: int):
+    department = _load(Department, department_id)
+    form = DepartmentForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            services.rename_department(department, form.name.data)
+        except OrganisationError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The department was saved."), "success")
+            return redirect(url_for("organisation.departments"))
+    return render_template("organisation/edit.html", form=form, title=_("Edit department"),
+                           cancel=url_for("organisation.departments"))
+
+
+@bp.route("/departments/<int:department_id>/active", methods=["POST"])
+@requires("reference.manage")
+def department_active(department_id: int):
+    department = _load(Department, department_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        services.set_department_active(department, form.active.data == "1")
+        db.session.commit()
+        if department.active:
+            flash(_("Department %(name)s is in use again.", name=department.name), "success")
+        else:
+            flash(_("Department %(name)s was deactivated.", name=department.name), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("organisation.departments"))
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+@bp.route("/sites", methods=["GET", "POST"])
+@requires("reference.manage")
+def sites():
+    form = SiteForm()
+    if form.validate_on_submit():
+        site = services.add_site(form.name.data, form.client.data, form.address.data)
+        db.session.commit()
+        flash(_("Site %(name)s was added.", name=site.name), "success")
+        return redirect(url_for("organisation.sites"))
+    stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
+    page = paginate(stmt, request.args.get("page"), _per_page())
+    return render_template("organisation/sites.html", form=form, page=page, toggle=ActiveForm())
+
+
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@requires("reference.manage")
+def edit_site(site_id: int):
+    site = _load(Site, site_id)
+    form = SiteForm(obj=site)
+    if form.validate_on_submit():
+        services.update_site(site, form.name.data, form.client.data, form.address.data)
+        db.session.commit()
+        flash(_("The site was saved."), "success")
+        return redirect(url_for("organisation.sites"))
+    return render_template("organisation/edit.html", form=form, title=_("Edit site"),
+                           cancel=url_for("organisation.sites"))
+
+
+@bp.route("/sites/<int:site_id>/active", methods=["POST"])
+@requires("reference.manage")
+def site_active(site_id: int):
+    site = _load(Site, site_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        services.set_site_active(site, form.active.data == "1")
+        db.session.commit()
+        if site.active:
+            flash(_("Site %(name)s is in use again.", name=site.name), "success")
+        else:
+            flash(_("Site %(name)s was deactivated.", name=site.name), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("organisation.sites"))
+
+
+# --- employees --------------------------------------------------------------------------------
+
+def _department_choices(current_id: int | None = None) -> list[tuple]:
+    stmt = select(Department.id, Department.name).order_by(Department.name)
+    stmt = stmt.where(or_(Department.active, Department.id == current_id)) if current_id else stmt.where(Department.active)
+    return [SelectChoice("", _("No department"))] + [SelectChoice(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def _mentor_choices(employee: Employee | None) -> list[tuple]:
+    today = services.today()
+    stmt = select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
+    available = Employee.is_master_trainer & (Employee.left_on.is_(None) | (Employee.left_on > today))
+    if employee is not None and employee.mentor_id:
+        available = available | (Employee.id == employee.mentor_id)
+    stmt = stmt.where(available).order_by(Employee.last_name, Employee.first_name)
+    if employee is not None:
+        stmt = stmt.where(Employee.id != employee.id)
+    return [SelectChoice("", _("No mentor"))] + [
+        SelectChoice(row.id, f"{row.first_name} {row.last_name} ({row.number})") for row in db.session.execute(stmt)]
+
+
+def _filtered_employees(form: EmployeeFilterForm):
+    stmt = select(Employee)
+    if (text := form.valid_value("q")) is not None:
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        full_name = func.lower(Employee.first_name + " " + Employee.last_name)
+        stmt = stmt.where(or_(full_name.like(pattern, escape="\\"),
+                              func.lower(Employee.last_name).like(pattern, escape="\\"),
+                              func.lower(Employee.number).like(pattern, escape="\\")))
+    if (department_id := form.valid_value("department")) is not None:
+        stmt = stmt.where(Employee.department_id == department_id)
+    if (function := form.valid_value("function")) is not None:
+        stmt = stmt.where(Employee.function == function)
+    for name, column in (("master_trainer", Employee.is_master_trainer), ("apprentice", Employee.is_apprentice)):
+        if (flag := form.valid_value(name)) is not None:
+            stmt = stmt.where(column.is_(flag == "yes"))
+    today = services.today()
+    status = form.valid_value("status") or "active"
+    if status == "active":
+        stmt = stmt.where(or_(Employee.left_on.is_(None), Employee.left_on > today))
+    elif status == "left":
+        stmt = stmt.where(Employee.left_on <= today)
+    return stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
+
+
+@bp.route("/employees")
+@requires("employees.view")
+def employees():
+    form = EmployeeFilterForm(request.args)
+    form.department.choices = _department_choices()
+    form.department.choices[0] = SelectChoice("", _("All"))
+    functions = db.session.scalars(select(Employee.function).distinct().order_by(Employee.function)).all()
+    form.function.choices = [SelectChoice("", _("All"))] + [SelectChoice(f, f) for f in functions]
+    if request.args and not form.validate():
+        flash(_("Some filters were not understood and are ignored; see the messages below."), "warning")
+    page = paginate(_filtered_employees(form), request.args.get("page"), _per_page())
+    return render_template("organisation/employees.html", form=form, page=page, today=services.today())
+
+
+def _employee_data(form: EmployeeForm) -> EmployeeData:
+    return EmployeeData(
+        number=form.number.data, first_name=form.first_name.data, last_name=form.last_name.data,
+        function=form.function.data, hired_on=form.hired_on.data, left_on=form.left_on.data,
+        department_id=form.department_id.data, mentor_id=form.mentor_id.data,
+        is_master_trainer=form.is_master_trainer.data, is_apprentice=form.is_apprentice.data,
+        is_supervisor=form.is_supervisor.data,
+    )
+
+
+def _employee_form(employee: Employee | None) -> EmployeeForm:
+    form = EmployeeForm(obj=employee)
+    form.department_id.choices = _department_choices(employee.department_id if employee else None)
+    form.mentor_id.choices = _mentor_choices(employee)
+    return form
+
+
+@bp.route("/employees/new", methods=["GET", "POST"])
+@requires("employees.manage")
+def new_employee():
+    form = _employee_form(None)
+    if form.validate_on_submit():
+        try:
+            employee = services.save_employee(None, _employee_data(form))
+        except OrganisationError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to the employee register.", name=employee.full_name), "success")
+            return redirect(url_for("organisation.employee", employee_id=employee.id))
+    return render_template("organisation/employee_form.html", form=form, employee=None)
+
+
+@bp.route("/employees/<int:employee_id>")
+@requires("employees.view")
+def employee(employee_id: int):
+    person = _load(Employee, employee_id)
+    apprentices = db.session.scalars(
+        select(Employee).where(Employee.mentor_id == person.id).order_by(Employee.last_name, Employee.first_name)
+    ).all()
+    return render_template("organisation/employee.html", employee=person, apprentices=apprentices,
+                           has_left=services.has_left)
+
+
+@bp.route("/employees/<int:employee_id>/edit", methods=["GET", "POST"])
+@requires("employees.manage")
+def edit_employee(employee_id: int):
+    person = _load(Employee, employee_id)
+    form = _employee_form(person)
+    if form.validate_on_submit():
+        try:
+            services.save_employee(person, _employee_data(form))
+        except OrganisationError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The details of %(name)s were saved.", name=person.full_name), "success")
+            return redirect(url_for("organisation.employee", employee_id=person.id))
+    return render_template("organisation/employee_form.html", form=form, employee=person)

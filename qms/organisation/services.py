@@ -1,0 +1,183 @@
+"""Business rules for the company profile, departments, sites and the employee register.
+
+Every function changes state and flushes but never commits; the Audited mixin writes the trail."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
+from sqlalchemy import func, select
+
+from ..database import utcnow
+from ..extensions import db
+from .models import Company, Department, Employee, Site
+
+MAX_ID = 2**31 - 1
+
+
+class OrganisationError(Exception):
+    """A business rule refused the change; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def today() -> dt.date:
+    return to_user_timezone(utcnow()).date()
+
+
+# --- company ----------------------------------------------------------------------------------
+
+def company() -> Company | None:
+    return db.session.scalar(select(Company).order_by(Company.id).limit(1))
+
+
+def save_company(name: str, kvk_number: str | None, address: str | None, city: str | None) -> Company:
+    """Create or update the one company profile."""
+    if kvk_number and not re.fullmatch(r"\d{8}", kvk_number):
+        raise OrganisationError("kvk_number", _("A KvK number has exactly 8 digits."))
+    profile = company()
+    if profile is None:
+        profile = Company(name=name)
+        db.session.add(profile)
+    profile.name = name
+    profile.kvk_number = kvk_number or None
+    profile.address = address or None
+    profile.city = city or None
+    db.session.flush()
+    return profile
+
+
+# --- departments and sites --------------------------------------------------------------------
+
+def _check_department_name(name: str, department: Department | None) -> None:
+    stmt = select(Department.id).where(func.lower(Department.name) == name.lower())
+    if department is not None and department.id is not None:
+        stmt = stmt.where(Department.id != department.id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise OrganisationError("name", _("A department with this name already exists."))
+
+
+def add_department(name: str) -> Department:
+    _check_department_name(name, None)
+    department = Department(name=name, active=True)
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
+def rename_department(department: Department, name: str) -> Department:
+    _check_department_name(name, department)
+    department.name = name
+    db.session.flush()
+    return department
+
+
+def set_department_active(department: Department, active: bool) -> Department:
+    department.active = active
+    db.session.flush()
+    return department
+
+
+def add_site(name: str, client: str | None, address: str | None) -> Site:
+    site = Site(name=name, client=client or None, address=address or None, active=True)
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def update_site(site: Site, name: str, client: str | None, address: str | None) -> Site:
+    site.name = name
+    site.client = client or None
+    site.address = address or None
+    db.session.flush()
+    return site
+
+
+def set_site_active(site: Site, active: bool) -> Site:
+    site.active = active
+    db.session.flush()
+    return site
+
+
+# --- employees --------------------------------------------------------------------------------
+
+@dataclass
+class EmployeeData:
+    number: str
+    first_name: str
+    last_name: str
+    function: str
+    hired_on: dt.date
+    department_id: int | None = None
+    mentor_id: int | None = None
+    is_master_trainer: bool = False
+    is_apprentice: bool = False
+    is_supervisor: bool = False
+    left_on: dt.date | None = None
+
+
+def has_left(employee: Employee, on: dt.date | None = None) -> bool:
+    return employee.left_on is not None and employee.left_on <= (on or today())
+
+
+def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
+    """Add an employee (``employee`` is None) or change one, enforcing the register's rules."""
+    number = data.number.strip()
+    same_number = select(Employee.id).where(func.lower(Employee.number) == number.lower())
+    if employee is not None:
+        same_number = same_number.where(Employee.id != employee.id)
+    if db.session.scalar(same_number.limit(1)) is not None:
+        raise OrganisationError("number", _("Another employee already has this number."))
+
+    if data.left_on is not None and data.left_on < data.hired_on:
+        raise OrganisationError("left_on", _("The leaving date cannot lie before the date of employment."))
+
+    if data.department_id is not None:
+        department = db.session.get(Department, data.department_id) if data.department_id <= MAX_ID else None
+        if department is None:
+            raise OrganisationError("department_id", _("Choose a department from the list."))
+        unchanged = employee is not None and employee.department_id == department.id
+        if not department.active and not unchanged:
+            raise OrganisationError("department_id", _("This department is no longer in use."))
+
+    if data.mentor_id is not None:
+        if employee is not None and data.mentor_id == employee.id:
+            raise OrganisationError("mentor_id", _("A person cannot be their own mentor."))
+        mentor = db.session.get(Employee, data.mentor_id) if data.mentor_id <= MAX_ID else None
+        if mentor is None:
+            raise OrganisationError("mentor_id", _("Choose a mentor from the list."))
+        if not mentor.is_master_trainer:
+            raise OrganisationError("mentor_id", _("The mentor must be a master trainer."))
+        changed = employee is None or employee.mentor_id != mentor.id
+        if changed and has_left(mentor):
+            raise OrganisationError("mentor_id", _("The chosen mentor has left the company."))
+
+    if employee is not None and employee.is_master_trainer and not data.is_master_trainer:
+        mentors_someone = db.session.scalar(select(Employee.id).where(Employee.mentor_id == employee.id).limit(1))
+        if mentors_someone is not None:
+            raise OrganisationError(
+                "is_master_trainer",
+                _("This person still mentors apprentices; give them another mentor first."))
+
+    if employee is None:
+        employee = Employee()
+        db.session.add(employee)
+    employee.number = number
+    employee.first_name = data.first_name
+    employee.last_name = data.last_name
+    employee.function = data.function
+    employee.department_id = data.department_id
+    employee.mentor_id = data.mentor_id
+    employee.is_master_trainer = data.is_master_trainer
+    employee.is_apprentice = data.is_apprentice
+    employee.is_supervisor = data.is_supervisor
+    employee.hired_on = data.hired_on
+    employee.left_on = data.left_on
+    db.session.flush()
+    return employee
