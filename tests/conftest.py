@@ -36,6 +36,13 @@ def _reset_postgres() -> None:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+def _fresh_g() -> None:
+    from flask import g
+
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture
 def app_factory(tmp_path):
     """Build an app on this test's database; keyword arguments override configuration."""
@@ -46,6 +53,10 @@ def app_factory(tmp_path):
         overrides.setdefault("UPLOAD_FOLDER", str(tmp_path / "uploads"))
         overrides.setdefault("WTF_CSRF_ENABLED", False)
         application = create_app("testing", **overrides)
+        # Tests keep one app context pushed and requests reuse it, so ``g`` would carry the logged-in
+        # user, audit actor and locale from one request (or client) to the next. Start each request
+        # with an empty ``g``, as a real request has.
+        application.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
         with application.app_context():
             if PG_URL and not made:  # several apps in one test share the database, like processes
                 _reset_postgres()

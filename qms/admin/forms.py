@@ -1,15 +1,15 @@
 """Forms of the user administration: shape only; the rules live in services.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, SearchField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, Form, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..permissions import Role
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
 class RolesField(SelectMultipleField):
@@ -56,7 +56,8 @@ class ActionForm(FlaskForm):
     """A button that changes state: carries only the CSRF token."""
 
 
-STATUS_CHOICES = [("all", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]
+STATUS_CHOICES = [SelectChoice("all", _l("All")), SelectChoice("active", _l("Active")),
+                  SelectChoice("inactive", _l("Deactivated"))]
 
 
 class UserFilterForm(Form):
@@ -68,7 +69,7 @@ class UserFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("All roles")), *role_choices()]
+        self.role.choices = [SelectChoice("", _l("All roles")), *role_choices()]
 
     def clean(self) -> dict:
         """The valid filters; a malformed value is dropped rather than refused."""
