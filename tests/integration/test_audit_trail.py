@@ -305,3 +305,155 @@ def test_object_level_refusal_is_a_404_and_recorded(app, client, db, login_as):
     refused = entries(db, action="access_refused")
     assert [(e.actor_id, e.entity_id) for e in refused] == [(user.id, "secret_probe")]
     assert json.loads(refused[0].new_values)["status"] == 404
+
+
+# --- the trail browser ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HR])
+def test_browser_is_closed_to_staff_and_hr(client, db, login_as, role):
+    user = login_as(role)
+    for url in ["/audit/", "/audit/record/user/1", f"/audit/user/{user.id}"]:
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR, Role.AUDITOR])
+def test_browser_lists_entries_newest_first(client, db, login_as, role):
+    add_departments(db, "Eerste afdeling", "Tweede afdeling")
+    login_as(role)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert page.index("Tweede afdeling") < page.index("Eerste afdeling")
+    login = entries(db, action="login")[-1]
+    assert page.index(f'id="entry-{login.id}"') < page.index("Tweede afdeling")
+
+
+def test_browser_shows_changed_fields_old_and_new(client, db, login_as):
+    (department,) = add_departments(db, "Oude naam")
+    department.name = "Nieuwe naam"
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    page = client.get(f"/audit/record/department/{department.id}").get_data(as_text=True)
+    assert '<span class="old">Oude naam</span> → <span class="new">Nieuwe naam</span>' in page
+
+
+def test_browser_never_shows_secrets(client, db, login_as, make_user):
+    other = make_user(Role.STAFF)
+    login_as(Role.ADMIN)
+    page = client.get(f"/audit/record/user/{other.id}").get_data(as_text=True)
+    assert "password_hash" in page and "***" in page
+    assert other.password_hash not in page
+    assert "argon2" not in page
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("?entity_type=department", {"Alfa", "Beta"}),
+    ("?entity_type=department&action=update", {"Beta"}),
+    ("?entity_type=site", set()),
+    ("?date_from=2000-01-01&date_to=2999-12-31", {"Alfa", "Beta"}),
+    ("?date_from=2999-01-01", set()),
+    ("?date_to=2000-01-01", set()),
+])
+def test_browser_filters(client, db, login_as, query, expected):
+    alfa, beta = add_departments(db, "Alfa", "Bèta")
+    beta.name = "Beta"
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    page = client.get("/audit/" + query).get_data(as_text=True)
+    assert {n for n in ("Alfa", "Beta") if f">{n}<" in page} == expected
+
+
+def test_browser_filters_by_entity_id_and_actor(client, db, login_as, make_user):
+    alfa, beta = add_departments(db, "Alfa", "Beta")
+    other = make_user(Role.STAFF)
+    auditor = login_as(Role.AUDITOR)
+    page = client.get(f"/audit/?entity_type=department&entity_id={beta.id}").get_data(as_text=True)
+    assert ">Beta<" in page and ">Alfa<" not in page
+    page = client.get(f"/audit/?actor={auditor.id}").get_data(as_text=True)
+    assert "Logged in" in page and ">Alfa<" not in page
+    assert page.count('<tr id="entry-') == 1  # only the auditor's login; not the user made by the system
+    page = client.get(f"/audit/?actor={other.id}").get_data(as_text=True)
+    assert "No entries match." in page
+
+
+@pytest.mark.parametrize("query", [
+    "?actor=abc", "?actor=-1", "?actor=99999999999999999999", "?date_from=2024-13-01", "?date_to=yesterday",
+    "?date_from=0001-01-01", "?date_to=9999-12-31", "?entity_id=" + "9" * 200, "?action=" + "a" * 100,
+    "?date_from=2024-05-02&date_to=2024-05-01",
+])
+def test_bad_filters_are_ignored_with_a_message(client, db, login_as, query):
+    add_departments(db, "Alfa")
+    login_as(Role.AUDITOR)
+    response = client.get("/audit/" + query)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "were not understood" in page
+    assert 'class="error"' in page
+    assert ">Alfa<" in page  # the bad filter is ignored, not applied
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999999999999999999999", "?unknown=1"])
+def test_odd_query_strings_do_not_break_the_browser(client, login_as, query):
+    login_as(Role.AUDITOR)
+    assert client.get("/audit/" + query).status_code == 200
+
+
+def test_browser_is_paginated(app, client, db, login_as):
+    app.config["ITEMS_PER_PAGE"] = 3
+    add_departments(db, *[f"Afdeling{n:02}" for n in range(7)])
+    login_as(Role.AUDITOR)
+    first = client.get("/audit/?entity_type=department").get_data(as_text=True)
+    assert "Page 1 of 3" in first and ">Afdeling06<" in first and ">Afdeling03<" not in first
+    last = client.get("/audit/?entity_type=department&page=3").get_data(as_text=True)
+    assert ">Afdeling00<" in last and ">Afdeling06<" not in last
+    assert 'href="/audit/?entity_type=department&amp;page=2"' in last
+
+
+def test_record_view_shows_one_records_history(client, db, login_as):
+    alfa, beta = add_departments(db, "Alfa", "Beta")
+    alfa.name = "Alfa twee"
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    page = client.get(f"/audit/record/department/{alfa.id}").get_data(as_text=True)
+    assert "Alfa twee" in page and ">Alfa<" in page and ">Beta<" not in page
+    assert client.get("/audit/record/department/99999").status_code == 404
+    assert client.get("/audit/record/" + "x" * 300 + "/1").status_code == 404
+
+
+def test_user_view_shows_what_one_user_did(client, db, login_as, make_user):
+    auditor = login_as(Role.AUDITOR)
+    client.get("/admin/users")  # refused: recorded under the auditor
+    add_departments(db, "Systeemwerk")
+    page = client.get(f"/audit/user/{auditor.id}").get_data(as_text=True)
+    assert "Logged in" in page and "Access refused" in page
+    assert "Systeemwerk" not in page
+    assert client.get("/audit/user/99999").status_code == 404
+    assert client.get("/audit/user/99999999999999999999").status_code == 404
+
+
+def test_restricted_entity_types_hide_values_without_target_group_permission(client, db, login_as, monkeypatch):
+    monkeypatch.setitem(audit.RESTRICTED_ENTITY_TYPES, "department", "target_group.view")
+    with audit.reason(db.session, "Doelgroepverklaring gemeente"):
+        add_departments(db, "Bijzonder gegeven")
+    login_as(Role.AUDITOR)
+    for url in ["/audit/", "/audit/?entity_type=department", "/audit/record/department/1"]:
+        page = client.get(url).get_data(as_text=True)
+        assert "Bijzonder gegeven" not in page and "Doelgroepverklaring" not in page, url
+        assert "Hidden: special personal data." in page
+
+
+def test_restricted_values_show_to_a_user_with_target_group_permission(client, db, login_as, monkeypatch):
+    monkeypatch.setitem(audit.RESTRICTED_ENTITY_TYPES, "department", "target_group.view")
+    add_departments(db, "Bijzonder gegeven")
+    login_as(Role.AUDITOR, Role.HR)
+    page = client.get("/audit/record/department/1").get_data(as_text=True)
+    assert "Bijzonder gegeven" in page and "Hidden: special personal data." not in page
+
+
+def test_restrict_entity_type_checks_its_permission(monkeypatch):
+    monkeypatch.setattr(audit, "RESTRICTED_ENTITY_TYPES", {})
+    with pytest.raises(LookupError):
+        audit.restrict_entity_type("pso_status", "no.such.permission")
+    audit.restrict_entity_type("pso_status")
+    audit.restrict_entity_type("pso_status")  # registering twice alike is harmless
+    with pytest.raises(ValueError):
+        audit.restrict_entity_type("pso_status", "users.manage")
+    assert audit.RESTRICTED_ENTITY_TYPES == {"pso_status": "target_group.view"}
