@@ -5,6 +5,7 @@ from wtforms import EmailField, Form, SearchField, SelectChoice, SelectField, Se
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..auth.forms import single_line
 from ..permissions import Role
 
 
@@ -19,12 +20,8 @@ class RolesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _name_field() -> StringField:
-    return StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[_strip],
+    return StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[single_line],
                        render_kw={"autocomplete": "off"})
 
 
@@ -47,7 +44,7 @@ class InviteForm(FlaskForm):
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=255),
                     Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)],
-        filters=[_strip], render_kw={"autocomplete": "off", "inputmode": "email"},
+        filters=[single_line], render_kw={"autocomplete": "off", "inputmode": "email"},
     )
     roles = _roles_field()
 
@@ -63,7 +60,7 @@ STATUS_CHOICES = [SelectChoice("all", _l("All")), SelectChoice("active", _l("Act
 class UserFilterForm(Form):
     """The list filters, read from the query string (no CSRF: it changes nothing)."""
 
-    q = SearchField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)], filters=[_strip])
+    q = SearchField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)], filters=[single_line])
     role = SelectField(_l("Role"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="all", validators=[Optional()])
 

@@ -6,9 +6,16 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from .passwords import MIN_LENGTH
 
 
+def single_line(value):
+    """Field filter: trim, and drop control characters (a NUL byte cannot be stored in PostgreSQL)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if ch >= " " and ch != "\x7f").strip()
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=255)],
-                       render_kw={"autocomplete": "username", "inputmode": "email"})
+                       filters=[single_line], render_kw={"autocomplete": "username", "inputmode": "email"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
