@@ -7,11 +7,12 @@ FLASK := $(BIN)/flask --app wsgi
 PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test bench install translations extract-messages clean-db help
+.PHONY: run test test-postgres bench install translations extract-messages clean-db help
 
 help:
 	@echo "make run    — set up, migrate, load the demo company when empty, serve on http://127.0.0.1:5000"
 	@echo "make test   — set up and run the whole test suite"
+	@echo "make test-postgres — the whole test suite on a scratch PostgreSQL database (127.0.0.1, user postgres)"
 	@echo "make bench  — seed a large dataset and print per-page server times"
 
 $(STAMP): pyproject.toml
@@ -34,6 +35,13 @@ run: install translations
 
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A scratch database per run, dropped afterwards whatever the outcome.
+test-postgres: install translations
+	@db=qms_test_$$$$_$$(date +%s); \
+	createdb -h 127.0.0.1 -U postgres $$db || exit 1; \
+	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$$db $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	dropdb -h 127.0.0.1 -U postgres --if-exists $$db; exit $$rc
 
 bench: install translations
 	$(BIN)/python -m tests.benchmarks.bench $(BENCH_ARGS)
