@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Form, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from markupsafe import Markup
+from wtforms.widgets import CheckboxInput, html_params
 
 from ..auth.forms import single_line
 from ..permissions import Role
@@ -13,10 +14,20 @@ def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, role.label) for role in Role]
 
 
+class CheckboxList:
+    """Widget: the choices as a list of checkboxes (``ul.checks``); one may be ticked or several."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs["class"] = "checks"
+        items = [Markup("<li>{} {}</li>").format(option(required=False), option.label()) for option in field]
+        return Markup("<ul {}>{}</ul>").format(Markup(html_params(**kwargs)), Markup("").join(items))
+
+
 class RolesField(SelectMultipleField):
     """Several roles per person, shown as a list of checkboxes."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
 
@@ -27,8 +38,7 @@ def _name_field() -> StringField:
 
 def _roles_field() -> RolesField:
     return RolesField(_l("Roles"), choices=role_choices,
-                      validators=[DataRequired(message=_l("Choose at least one role."))],
-                      render_kw={"class": "checks"})
+                      validators=[DataRequired(message=_l("Choose at least one role."))])
 
 
 class UserForm(FlaskForm):
