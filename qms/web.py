@@ -1,4 +1,5 @@
 """The HTTP edge: request ids, the permission check, security headers, sessions and error pages."""
+import re
 import secrets
 
 from flask import Flask, g, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .audit import services as audit
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
+from .uploads.services import UploadRejected
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -27,6 +29,10 @@ ERROR_TEXT = {
 }
 
 SKIP_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
+#: Field names that are never echoed back on the expired-form page, whatever the form calls them.
+SECRET_FIELD = re.compile(r"pass|secret|token|(^|_)(pin|otp|totp)(_|$)", re.IGNORECASE)
+#: A request id taken from a proxy's X-Request-ID header; anything else is replaced by our own.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def init_app(app: Flask) -> None:
@@ -50,7 +56,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request():
-        g.request_id = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
         if current_user.is_authenticated:
             audit.set_actor(current_user.id, current_user.email)
         return enforce_route_permission()
@@ -80,9 +87,17 @@ def init_app(app: Flask) -> None:
     def csrf_expired(error):
         """Keep what the user typed: show it again in a fresh form that posts to the same address."""
         db.session.rollback()
-        kept = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP_FIELDS]
-        return render_template("errors/csrf.html", kept=kept, action=request.path,
+        kept = [(k, v) for k, v in request.form.items(multi=True)
+                if k not in SKIP_FIELDS and not SECRET_FIELD.search(k)]
+        return render_template("errors/csrf.html", kept=kept, action=_same_site_path(),
                                had_files=bool(request.files)), 400
+
+    @app.errorhandler(UploadRejected)
+    def upload_rejected(error: UploadRejected):
+        """Views show the message next to their file field; this is the fallback for one that does not."""
+        db.session.rollback()
+        return render_template("errors/error.html", code=400, title=_l("File not accepted"), text=error.message,
+                               request_id=g.get("request_id")), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -101,6 +116,11 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("request %s failed", g.get("request_id"))
         return _error_page(500)
+
+
+def _same_site_path() -> str:
+    """The current path and query, never starting with "//" (a browser reads that as another host)."""
+    return "/" + request.full_path.rstrip("?").lstrip("/\\")
 
 
 def _record_refusal(code: int) -> None:

@@ -1,4 +1,5 @@
 import pathlib
+import tempfile
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -59,9 +60,10 @@ def readyz():
     folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"])
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".readyz"
-        probe.write_bytes(b"ok")
-        probe.unlink()
+        # A probe file of its own, so concurrent probes never delete each other's file.
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-") as probe:
+            probe.write(b"ok")
+            probe.flush()
         checks["uploads"] = True
     except OSError:
         pass
