@@ -8,4 +8,17 @@
 - ``/files/<id>`` (views.py) serves any stored file to whoever ``access.can_read`` allows: the uploader,
   administrators, and users that a feature's check registered with ``access.register_access_check``
   admits. Everyone else gets a 404 that is written to the audit trail.
+
+A feature's service calls ``store()`` as one step of its own operation; its view shows a rejection next
+to the file field and keeps the rest of the form::
+
+    try:
+        incident = services.report(form.data, photo=form.photo.data)   # calls uploads.store(...)
+    except UploadRejected as error:
+        form.photo.errors.append(error.message)
+    else:
+        db.session.commit()
+        ...
+
+A rejection that no view catches becomes a 400 page with the message (qms/web.py).
 """

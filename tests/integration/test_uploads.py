@@ -62,7 +62,7 @@ def make_image(fmt: str = "PNG", size=(40, 20), exif=None) -> bytes:
     return buffer.getvalue()
 
 
-def jpeg_with_gps() -> bytes:
+def jpeg_with_gps(fmt: str = "JPEG") -> bytes:
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6  # stored sideways: viewers rotate 90° clockwise
     exif[ExifTags.Base.Make] = "PhoneMaker"
@@ -71,7 +71,7 @@ def jpeg_with_gps() -> bytes:
     gps[ExifTags.GPS.GPSLatitude] = (52.0, 22.0, 1.5)
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (4.0, 53.0, 2.25)
-    return make_image("JPEG", size=(40, 20), exif=exif)
+    return make_image(fmt, size=(40, 20), exif=exif)
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -147,16 +147,17 @@ def test_odt_is_recognised_by_its_mimetype_entry(app, db, ctx):
     assert stored.content_type == "application/vnd.oasis.opendocument.text"
 
 
-def test_jpeg_is_reencoded_without_exif_and_upright(app, db, ctx):
-    original = jpeg_with_gps()
+@pytest.mark.parametrize("fmt, mime", [("JPEG", "image/jpeg"), ("WEBP", "image/webp")])
+def test_photo_is_reencoded_without_exif_and_upright(app, db, ctx, fmt, mime):
+    original = jpeg_with_gps(fmt)
     with Image.open(io.BytesIO(original)) as check:  # the test file really carries GPS
         assert check.getexif().get_ifd(ExifTags.IFD.GPSInfo)
     stored = upload(original, "photo.jpg", "image/jpeg")
     on_disk = stored_bytes(app, stored)
-    assert stored.content_type == "image/jpeg"
+    assert stored.content_type == mime
     assert b"Exif" not in on_disk and b"PhoneMaker" not in on_disk
     with Image.open(io.BytesIO(on_disk)) as image:
-        assert image.format == "JPEG"
+        assert image.format == fmt
         assert not image.getexif()
         assert image.size == (20, 40)  # orientation 6 applied before the tag was dropped
     assert stored.sha256 == hashlib.sha256(on_disk).hexdigest()

@@ -1,8 +1,10 @@
 """The HTTP edge: security headers, no inline code in templates, CSRF with kept input, safe error pages."""
+import io
 import pathlib
 import re
 
 import pytest
+from flask import request
 
 from qms.permissions import Role, public
 from tests.conftest import csrf_token_from
@@ -44,7 +46,15 @@ def edge_app(app):
     def undeclared():
         return "should never be served"
 
+    @public
+    def careless_upload():
+        from qms.uploads import services
+
+        services.store(request.files.get("file"), allowed={"pdf"})
+        return "stored"
+
     app.add_url_rule("/_test/boom", "test_boom", boom)
+    app.add_url_rule("/_test/upload", "test_upload", careless_upload, methods=["POST"])
     app.add_url_rule("/_test/undeclared", "test_undeclared", undeclared)
     return app
 
@@ -211,6 +221,15 @@ def test_route_without_declared_permission_fails_closed(edge_client, login_as):
     response = edge_client.get("/_test/undeclared")
     assert response.status_code == 403
     assert "should never be served" not in response.get_data(as_text=True)
+
+
+def test_uncaught_upload_rejection_is_a_400_with_the_message(edge_app, edge_client):
+    response = edge_client.post("/_test/upload", data={"file": (io.BytesIO(b"MZ\x90\x00" * 50), "x.pdf")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "This type of file is not accepted here." in response.get_data(as_text=True)
+    assert_security_headers(response)
+    assert not list(pathlib.Path(edge_app.config["UPLOAD_FOLDER"]).rglob("*.*"))
 
 
 @pytest.mark.parametrize("url", [
