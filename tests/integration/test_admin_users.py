@@ -457,3 +457,50 @@ def test_password_link_refused_for_deactivated_user(app, client, admin, make_use
     assert "Reactivate it first" in flashes(client.get(response.headers["Location"]))
     assert fresh(user.id).invite_token_hash is None
     assert app.extensions.get("mail_outbox", []) == []
+
+
+# --- mail backends ---------------------------------------------------------------------------------------
+
+def test_smtp_backend_uses_starttls_and_login(app, monkeypatch):
+    from qms.mail import send_mail
+
+    calls = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            calls.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            calls.append(("quit",))
+
+        def starttls(self, context):
+            calls.append(("starttls",))
+
+        def login(self, user, password):
+            calls.append(("login", user, password))
+
+        def send_message(self, message):
+            calls.append(("send", message["To"], message["From"], message["Subject"]))
+
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="smtp.example.com", MAIL_PORT=587, MAIL_USE_TLS=True,
+                      MAIL_USERNAME="qms", MAIL_PASSWORD="secret", MAIL_DEFAULT_SENDER="qms@schoon.example")
+    assert send_mail("jan@example.com", "Onderwerp", "Tekst") is True
+    assert calls == [("connect", "smtp.example.com", 587), ("starttls",), ("login", "qms", "secret"),
+                     ("send", "jan@example.com", "qms@schoon.example", "Onderwerp"), ("quit",)]
+
+
+def test_mail_failures_are_reported_not_raised(app, caplog):
+    from qms.mail import send_mail
+
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="")
+    assert send_mail("jan@example.com", "Subject", "Body") is False
+    app.config.update(MAIL_BACKEND="pigeon")
+    assert send_mail("jan@example.com", "Subject", "Body") is False
+    app.config.update(MAIL_BACKEND="log")
+    with caplog.at_level("INFO", logger="qms.mail"):
+        assert send_mail("jan@example.com", "Subject", "Body text") is True
+    assert "Body text" in caplog.text
