@@ -139,6 +139,8 @@ def store(file_storage: FileStorage | None, *, allowed: set[str] | frozenset[str
 def _read_limited(file_storage: FileStorage, limit: int | None) -> bytes:
     buffer = io.BytesIO()
     stream = file_storage.stream
+    if getattr(stream, "seekable", lambda: False)():  # a form validator may have read part of it
+        stream.seek(0)
     while chunk := stream.read(CHUNK):
         buffer.write(chunk)
         if limit is not None and buffer.tell() > limit:
