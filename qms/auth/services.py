@@ -81,7 +81,8 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
             if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
                 user.locked_until = now + dt.timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
                 user.failed_logins = 0
-        why = "unknown account" if user is None else "inactive" if not user.active else "locked" if locked else "wrong password"
+        why = ("unknown account" if user is None else "inactive" if not user.active
+               else "locked" if locked else "wrong password")
         audit.record(db.session, "login_failed", "user", user.id if user else None,
                      new={"email": email, "why": why})
         return LoginResult(None, "invalid")
