@@ -2,7 +2,7 @@
 import re
 import secrets
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -60,7 +60,10 @@ def init_app(app: Flask) -> None:
         g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
         if current_user.is_authenticated:
             audit.set_actor(current_user.id, current_user.email)
-        return enforce_route_permission()
+        refused = enforce_route_permission()
+        if refused is None and _has_nul_byte():
+            abort(400)  # no database stores a NUL in text; refuse it for every form at once
+        return refused
 
     @app.after_request
     def security_headers(response):
@@ -121,6 +124,14 @@ def init_app(app: Flask) -> None:
 def _same_site_path() -> str:
     """The current path and query, never starting with "//" (a browser reads that as another host)."""
     return "/" + request.full_path.rstrip("?").lstrip("/\\")
+
+
+def _has_nul_byte() -> bool:
+    values = list(request.args.values())
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in {
+            "application/x-www-form-urlencoded", "multipart/form-data"}:
+        values += [v for _, v in request.form.items(multi=True)]
+    return any("\x00" in v for v in values)
 
 
 def _record_refusal(code: int) -> None:

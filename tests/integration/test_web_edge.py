@@ -271,3 +271,12 @@ def test_request_larger_than_the_cap_is_413(app_factory):
         response = application.test_client().post("/login", data={"email": "a@b.example", "password": "x" * 5000})
         assert response.status_code == 413
         assert_security_headers(response)
+
+
+def test_nul_byte_in_any_form_or_query_is_refused_not_a_500(client, login_as):
+    from qms.permissions import Role
+
+    login_as(Role.ADMIN)
+    assert client.get("/audit/?entity_type=a%00b").status_code == 400
+    response = client.post("/account", data={"current_password": "x\x00y", "new_password": "a", "confirm_password": "a"})
+    assert response.status_code == 400
