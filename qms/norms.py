@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import importlib
 import pathlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
@@ -34,6 +35,11 @@ class DuplicateNorm(Exception):
 def _localised(obj: Any, attr: str) -> str:
     lang = str(get_locale() or "nl")[:2]
     return getattr(obj, f"{attr}_{lang}", None) or getattr(obj, f"{attr}_nl")
+
+
+def anchor(code: str) -> str:
+    """The HTML id of a requirement on its catalogue page: ``req-4_2_3`` for 4.2.3 (safe in URLs and CSS)."""
+    return "req-" + re.sub(r"[^A-Za-z0-9-]", "_", code)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,10 @@ class Requirement:
     depth: int
     #: Per level code: "must", "supplementary" or "na" (only for norms whose catalogue has level columns).
     applicability: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.code)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -108,16 +118,32 @@ class CatalogueVersion:
     def children(self, code: str | None) -> list[Requirement]:
         return [r for r in self.requirements.values() if r.parent == code]
 
-    def search(self, text: str) -> list[Requirement]:
-        """Requirements whose code, titles or hints contain ``text`` (case-insensitive), with their ancestors."""
-        needle = text.strip().lower()
-        if not needle:
-            return list(self.requirements.values())
-        hits = {
+    @property
+    def has_applicability(self) -> bool:
+        """True when the catalogue marks its requirements must / supplementary / n.a. per level (VCA)."""
+        return any(r.applicability for r in self.requirements.values())
+
+    def level(self, code: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.code == code), None)
+
+    def count(self, level: str, applicability: str) -> int:
+        """How many requirements are marked ``applicability`` for ``level``."""
+        return sum(1 for r in self.requirements.values() if r.applicability.get(level) == applicability)
+
+    def matches(self, text: str) -> set[str]:
+        """Codes of the rows whose code, titles or hints (either language) contain ``text``, case-insensitive."""
+        needle = text.strip().casefold()
+        return {
             r.code
             for r in self.requirements.values()
-            if needle in " ".join((r.code, r.title_nl, r.title_en, r.hint_nl, r.hint_en)).lower()
+            if needle in " ".join((r.code, r.title_nl, r.title_en, r.hint_nl, r.hint_en)).casefold()
         }
+
+    def search(self, text: str) -> list[Requirement]:
+        """Requirements matching ``text`` (see :meth:`matches`) with their ancestors, in catalogue order."""
+        if not text.strip():
+            return list(self.requirements.values())
+        hits = self.matches(text)
         keep = set(hits)
         for code in hits:
             parent = self.requirements[code].parent
@@ -198,35 +224,74 @@ def load_catalogue_folder(norm_code: str, folder: pathlib.Path) -> dict[str, Cat
     return versions
 
 
+def _line_of(text: str, key: str, occurrence: int = 1) -> int | None:
+    """Line number of the ``occurrence``-th line in a TOML text that starts with ``key`` (a key or a header)."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*(=|$)" if not key.startswith("[") else rf"^\s*{re.escape(key)}")
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            seen += 1
+            if seen == occurrence:
+                return number
+    return None
+
+
 def _load_version(norm_code: str, manifest: pathlib.Path) -> CatalogueVersion:
     try:
-        meta = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        text = manifest.read_text(encoding="utf-8")
+        meta = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{manifest}: not UTF-8 ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
+        # The parser's message ends with "(at line N, column M)".
         raise CatalogueError(f"{manifest}: {exc}") from exc
 
-    def need(key: str, kind: type | tuple[type, ...]) -> Any:
+    def fail(message: str, key: str | None = None, occurrence: int = 1) -> CatalogueError:
+        line = _line_of(text, key, occurrence) if key else None
+        return CatalogueError(f"{manifest}:{line}: {message}" if line else f"{manifest}: {message}")
+
+    def need(key: str, kind: type) -> Any:
         if key not in meta:
-            raise CatalogueError(f"{manifest}: missing key {key!r}")
-        if not isinstance(meta[key], kind):
-            raise CatalogueError(f"{manifest}: key {key!r} has the wrong type")
-        return meta[key]
+            raise fail(f"missing key {key!r}")
+        value = meta[key]
+        # A TOML date-time is a datetime (a date subclass); only a plain date is an effective date.
+        if not isinstance(value, kind) or (kind is dt.date and isinstance(value, dt.datetime)):
+            raise fail(f"key {key!r} must be a {kind.__name__}", key)
+        if isinstance(value, str) and not value.strip():
+            raise fail(f"key {key!r} is empty", key)
+        return value
 
     code = need("code", str)
     if code != manifest.stem:
-        raise CatalogueError(f"{manifest}: code {code!r} must equal the file name {manifest.stem!r}")
+        raise fail(f"code {code!r} must equal the file name {manifest.stem!r}", "code")
     status = need("status", str)
     if status not in STATUSES:
-        raise CatalogueError(f"{manifest}: status {status!r} is not one of {sorted(STATUSES)}")
+        raise fail(f"status {status!r} is not one of {sorted(STATUSES)}", "status")
+    raw_levels = meta.get("levels", [])
+    if not isinstance(raw_levels, list):
+        raise fail("levels must be an array of tables ([[levels]])", "levels")
     levels = []
-    for i, lv in enumerate(meta.get("levels", []), 1):
-        if not all(isinstance(lv.get(k), str) and lv.get(k) for k in ("code", "name_nl", "name_en")):
-            raise CatalogueError(f"{manifest}: level {i} needs code, name_nl and name_en")
+    for i, lv in enumerate(raw_levels, 1):
+        if not isinstance(lv, dict) or not all(isinstance(lv.get(k), str) and lv[k].strip()
+                                               for k in ("code", "name_nl", "name_en")):
+            raise fail(f"level {i} needs code, name_nl and name_en", "[[levels]]", i)
+        if any(lv["code"] == seen.code for seen in levels):
+            raise fail(f"level code {lv['code']!r} is declared twice", "[[levels]]", i)
         levels.append(Level(lv["code"], lv["name_nl"], lv["name_en"]))
     level_codes = [lv.code for lv in levels]
     min_supp = meta.get("min_supplementary", {})
+    if not isinstance(min_supp, dict):
+        raise fail("min_supplementary must be a table", "min_supplementary")
     for key, value in min_supp.items():
-        if key not in level_codes or not isinstance(value, int) or value < 0:
-            raise CatalogueError(f"{manifest}: min_supplementary.{key} must be a level code with a whole number >= 0")
+        # bool is an int subclass: `vca2 = true` is not a count.
+        if key not in level_codes or isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise fail(f"min_supplementary.{key} must be a level code with a whole number >= 0", key)
+    for key in ("provisional",):
+        if key in meta and not isinstance(meta[key], bool):
+            raise fail(f"key {key!r} must be true or false", key)
+    for key in ("note_nl", "note_en"):
+        if key in meta and not isinstance(meta[key], str):
+            raise fail(f"key {key!r} must be a string", key)
     cat = CatalogueVersion(
         norm=norm_code, code=code, title_nl=need("title_nl", str), title_en=need("title_en", str),
         effective=need("effective", dt.date), status=status, provisional=bool(meta.get("provisional", False)),
@@ -237,77 +302,109 @@ def _load_version(norm_code: str, manifest: pathlib.Path) -> CatalogueVersion:
     return cat
 
 
-def _load_requirements(norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]) -> dict[str, Requirement]:
+def _csv_rows(path: pathlib.Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for each CSV record; encoding and quoting errors become CatalogueError."""
     if not path.exists():
-        raise CatalogueError(f"{path}: requirements file missing")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
+        raise CatalogueError(f"{path}: file missing")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        line = 1
         try:
-            header = next(reader)
-        except StopIteration:
-            raise CatalogueError(f"{path}:1: empty file") from None
-        level_cols = [h for h in header if h.startswith("level:")]
-        if header[: len(REQUIRED_COLUMNS)] != REQUIRED_COLUMNS:
-            raise CatalogueError(f"{path}:1: header must start with {','.join(REQUIRED_COLUMNS)}")
-        unknown = [c for c in header[len(REQUIRED_COLUMNS):] if not c.startswith("level:") or c[6:] not in level_codes]
-        if unknown:
-            raise CatalogueError(f"{path}:1: unknown column(s) {', '.join(unknown)}")
-        requirements: dict[str, Requirement] = {}
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise CatalogueError(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
-            rec = dict(zip(header, (cell.strip() for cell in row)))
-            code, parent, kind = rec["code"], rec["parent"] or None, rec["kind"]
-            if not code:
-                raise CatalogueError(f"{path}:{line}: code is empty")
-            if code in requirements:
-                raise CatalogueError(f"{path}:{line}: duplicate code {code!r}")
-            if parent is not None and parent not in requirements:
-                raise CatalogueError(f"{path}:{line}: parent {parent!r} is not an earlier row")
-            if kind not in KINDS:
-                raise CatalogueError(f"{path}:{line}: kind {kind!r} is not one of {sorted(KINDS)}")
-            if not rec["title_nl"] or not rec["title_en"]:
-                raise CatalogueError(f"{path}:{line}: title_nl and title_en are required")
-            applicability = {}
-            for col in level_cols:
-                value = rec[col]
-                if kind == "requirement":
-                    if value not in APPLICABILITY:
-                        raise CatalogueError(f"{path}:{line}: {col} must be one of {sorted(APPLICABILITY)}")
-                    applicability[col[6:]] = value
-            depth = requirements[parent].depth + 1 if parent else 0
-            requirements[code] = Requirement(
-                norm=norm_code, version=version, code=code, parent=parent, kind=kind,
-                title_nl=rec["title_nl"], title_en=rec["title_en"], hint_nl=rec["hint_nl"], hint_en=rec["hint_en"],
-                depth=depth, applicability=applicability,
-            )
+            for row in reader:
+                yield line, row
+                line = reader.line_num + 1
+        except UnicodeDecodeError as exc:
+            raise CatalogueError(f"{path}: not UTF-8 ({exc.reason})") from exc
+        except csv.Error as exc:
+            raise CatalogueError(f"{path}:{reader.line_num}: {exc}") from exc
+
+
+def _load_requirements(norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]) -> dict[str, Requirement]:
+    rows = _csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise CatalogueError(f"{path}:1: empty file") from None
+    header = [h.strip() for h in header]
+    if header[: len(REQUIRED_COLUMNS)] != REQUIRED_COLUMNS:
+        raise CatalogueError(f"{path}:1: header must start with {','.join(REQUIRED_COLUMNS)}")
+    extra = header[len(REQUIRED_COLUMNS):]
+    unknown = [c for c in extra if not c.startswith("level:") or c[6:] not in level_codes]
+    if unknown:
+        raise CatalogueError(f"{path}:1: unknown column(s) {', '.join(unknown)} (level columns are level:<declared level code>)")
+    if len(set(extra)) != len(extra):
+        raise CatalogueError(f"{path}:1: a level column appears twice")
+    level_cols = extra
+    missing = [code for code in level_codes if f"level:{code}" not in level_cols]
+    if level_cols and missing:
+        # Either the catalogue grades its requirements per level or it does not; half a grading is a mistake.
+        raise CatalogueError(f"{path}:1: no column for declared level(s) {', '.join(missing)}")
+    requirements: dict[str, Requirement] = {}
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise CatalogueError(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
+        rec = dict(zip(header, (cell.strip() for cell in row)))
+        code, parent, kind = rec["code"], rec["parent"] or None, rec["kind"]
+        if not code:
+            raise CatalogueError(f"{path}:{line}: code is empty")
+        if code in requirements:
+            raise CatalogueError(f"{path}:{line}: duplicate code {code!r}")
+        if parent is not None and parent not in requirements:
+            raise CatalogueError(f"{path}:{line}: parent {parent!r} is not an earlier row")
+        if kind not in KINDS:
+            raise CatalogueError(f"{path}:{line}: kind {kind!r} is not one of {sorted(KINDS)}")
+        if not rec["title_nl"] or not rec["title_en"]:
+            raise CatalogueError(f"{path}:{line}: title_nl and title_en are required")
+        applicability = {}
+        for col in level_cols:
+            value = rec[col]
+            if kind == "requirement":
+                if value not in APPLICABILITY:
+                    raise CatalogueError(f"{path}:{line}: {col} is {value!r}, must be one of {sorted(APPLICABILITY)}")
+                applicability[col[6:]] = value
+            elif value:
+                raise CatalogueError(f"{path}:{line}: {col} must be empty for a chapter")
+        depth = requirements[parent].depth + 1 if parent else 0
+        requirements[code] = Requirement(
+            norm=norm_code, version=version, code=code, parent=parent, kind=kind,
+            title_nl=rec["title_nl"], title_en=rec["title_en"], hint_nl=rec["hint_nl"], hint_en=rec["hint_en"],
+            depth=depth, applicability=applicability,
+        )
     if not requirements:
         raise CatalogueError(f"{path}: no requirements")
     return requirements
 
 
 def _load_crossref(versions: dict[str, CatalogueVersion], path: pathlib.Path) -> None:
+    """``crossref_<a>_<b>.csv`` (from_code,to_code) links version a to version b, read in both directions."""
     _, src, dst = path.stem.split("_", 2)
-    if src not in versions or dst not in versions:
-        raise CatalogueError(f"{path}: versions {src!r} and {dst!r} must both have a manifest")
+    if src not in versions or dst not in versions or src == dst:
+        raise CatalogueError(f"{path}: versions {src!r} and {dst!r} must be two versions with a manifest")
     forward: dict[str, list[str]] = {}
     backward: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != ["from_code", "to_code"]:
-            raise CatalogueError(f"{path}:1: header must be from_code,to_code")
-        for rec in reader:
-            line = reader.line_num
-            a, b = (rec.get("from_code") or "").strip(), (rec.get("to_code") or "").strip()
-            if a not in versions[src].requirements:
-                raise CatalogueError(f"{path}:{line}: {a!r} is not a requirement of version {src}")
-            if b not in versions[dst].requirements:
-                raise CatalogueError(f"{path}:{line}: {b!r} is not a requirement of version {dst}")
-            forward.setdefault(a, []).append(b)
-            backward.setdefault(b, []).append(a)
+    rows = _csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise CatalogueError(f"{path}:1: empty file") from None
+    if [h.strip() for h in header] != ["from_code", "to_code"]:
+        raise CatalogueError(f"{path}:1: header must be from_code,to_code")
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 2:
+            raise CatalogueError(f"{path}:{line}: expected 2 fields, found {len(row)}")
+        a, b = (cell.strip() for cell in row)
+        if a not in versions[src].requirements:
+            raise CatalogueError(f"{path}:{line}: {a!r} is not a requirement of version {src}")
+        if b not in versions[dst].requirements:
+            raise CatalogueError(f"{path}:{line}: {b!r} is not a requirement of version {dst}")
+        if b in forward.get(a, []):
+            raise CatalogueError(f"{path}:{line}: {a} → {b} is listed twice")
+        forward.setdefault(a, []).append(b)
+        backward.setdefault(b, []).append(a)
     versions[src].crossrefs[dst] = forward
     versions[dst].crossrefs[src] = backward
 
