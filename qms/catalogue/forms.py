@@ -13,7 +13,7 @@ def _clean(value):
 class CatalogueFilterForm(Form):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[_clean],
                     description=_l("Code or words from the title or the evidence hint."))
-    level = SelectField(_l("Level"))
+    level = SelectField(_l("Level"), default="")
 
     def __init__(self, formdata, cat: CatalogueVersion):
         super().__init__(formdata)
