@@ -18,3 +18,87 @@ def audit_verify():
     click.echo(f"Audit trail TAMPERED at entry {result.first_bad_id}: {result.problem} "
                f"({result.checked} entries checked).", err=True)
     raise SystemExit(1)
+
+
+@qms_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo(if_empty: bool):
+    """Load the demo company (Schoonmaakbedrijf De Glans B.V.) and print the demo logins."""
+    from sqlalchemy import func, select
+
+    from .audit.services import set_actor
+    from .auth.models import User
+    from .demo import logins
+    from .demo.company import DemoError, load_demo
+    from .extensions import db
+    from .organisation.models import Company
+
+    users = db.session.scalar(select(func.count()).select_from(User)) or 0
+    companies = db.session.scalar(select(func.count()).select_from(Company)) or 0
+    if users or companies:
+        if not if_empty:
+            click.echo(f"The database is not empty ({users} users, {companies} companies); the demo company is "
+                       "only loaded into an empty database.", err=True)
+            _echo_demo_logins()
+            raise SystemExit(1)
+        click.echo(f"The database already has users ({users}): demo data not loaded.")
+        _echo_demo_logins()
+        return
+
+    password = logins.password_from_environment()
+    generated = password is None
+    if generated:
+        password = logins.generate_password()
+    set_actor(None, "demo")
+    try:
+        load_demo(db.session, password)
+    except DemoError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error} (check {logins.ENV_VAR})") from None
+    db.session.commit()
+    if generated:
+        logins.write_password_file(logins.password_file(), password)
+    click.echo("Demo company loaded: Schoonmaakbedrijf De Glans B.V.")
+    _echo_demo_logins()
+
+
+def _echo_demo_logins() -> None:
+    """Print the demo logins with the password, or where it is to be found."""
+    from .demo import logins
+    from .extensions import db
+
+    found = logins.existing_logins(db.session)
+    password = where = None
+    if found:
+        if logins.password_from_environment():
+            where = f"the value of {logins.ENV_VAR}"
+        else:
+            password = logins.read_password_file(logins.password_file())
+            if password is None:
+                where = f"unknown ({logins.password_file()} is missing; reset it in the user administration)"
+    for line in logins.login_lines(found, password, where):
+        click.echo(line)
+
+
+@qms_cli.command("seed")
+@click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True,
+              help="1 is small; 100 gives several thousand people and a heavy audit trail.")
+@click.option("--force", is_flag=True, help="Add the data even when the database already holds data.")
+def seed(scale: int, force: bool):
+    """Fill the database with benchmark-size fictional data (employees, users, years of audit history)."""
+    from .audit.services import set_actor
+    from .demo.seed import existing_data, seed as seed_data
+    from .extensions import db
+
+    present = existing_data(db.session)
+    if any(present.values()) and not force:
+        counts = ", ".join(f"{n} {name}" for name, n in present.items())
+        click.echo(f"The database already holds data ({counts}); seeding adds thousands of fictional records. "
+                   "Use --force to add them anyway.", err=True)
+        raise SystemExit(1)
+    set_actor(None, "seed")
+    result = seed_data(db.session, scale,
+                       progress=lambda length: click.progressbar(length=length, label=f"Seeding scale {scale}"))
+    db.session.commit()
+    click.echo(f"Seeded {result.employees} employees, {result.users} users, {result.departments} departments, "
+               f"{result.sites} sites and {result.audit_entries} audit entries.")
