@@ -319,7 +319,9 @@ def _csv_rows(path: pathlib.Path) -> Iterator[tuple[int, list[str]]]:
             raise CatalogueError(f"{path}:{reader.line_num}: {exc}") from exc
 
 
-def _load_requirements(norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]) -> dict[str, Requirement]:
+def _load_requirements(
+    norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]
+) -> dict[str, Requirement]:
     rows = _csv_rows(path)
     try:
         _, header = next(rows)
@@ -331,7 +333,8 @@ def _load_requirements(norm_code: str, version: str, path: pathlib.Path, level_c
     extra = header[len(REQUIRED_COLUMNS):]
     unknown = [c for c in extra if not c.startswith("level:") or c[6:] not in level_codes]
     if unknown:
-        raise CatalogueError(f"{path}:1: unknown column(s) {', '.join(unknown)} (level columns are level:<declared level code>)")
+        raise CatalogueError(
+            f"{path}:1: unknown column(s) {', '.join(unknown)} (level columns are level:<declared level code>)")
     if len(set(extra)) != len(extra):
         raise CatalogueError(f"{path}:1: a level column appears twice")
     level_cols = extra
