@@ -1,0 +1,279 @@
+"""Per-page server time on a seeded database, next to the framework floor of the same size.
+
+    python -m tests.benchmarks.bench [--scale 20] [--requests 30] [--warmup 3]
+
+Uses a temporary SQLite database, or BENCH_DATABASE_URL (a database that already holds data is measured
+as it is, without seeding). For every page in PAGES the Flask test client, logged in with the page's role,
+asks the page many times; a WSGI middleware times the application alone and counts its SQL statements.
+The "floor" is a bare route rendering base.html around filler of the page's byte size, measured in the same
+run: the ratio says how much the page costs above what any page of that size costs. Exits non-zero when a
+page does not answer 200.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import pathlib
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import click
+from flask import Flask, render_template, request, url_for
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import event, func, select
+
+from qms import MIGRATIONS_DIR, create_app
+from qms.extensions import db
+from qms.permissions import Role
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    endpoint: str
+    role: Role
+    #: URL arguments computed from the app (e.g. the first norm's default version); None skips the page.
+    args: Callable[[Flask], dict | None] = lambda app: {}
+    query: dict = field(default_factory=dict)
+
+
+def _first_catalogue_version(app: Flask) -> dict | None:
+    from qms.norms import registry
+
+    for norm in registry():
+        if norm.default_version in norm.versions:
+            return {"norm": norm.code, "version": norm.default_version}
+    return None
+
+
+#: The pages measured, in order. Add a line here to measure a new page.
+PAGES = [
+    Page("dashboard", "core.dashboard", Role.COORDINATOR),
+    Page("catalogue", "catalogue.index", Role.COORDINATOR),
+    Page("catalogue version", "catalogue.version", Role.COORDINATOR, _first_catalogue_version),
+    Page("employees", "organisation.employees", Role.HR),
+    Page("audit trail", "audit.index", Role.AUDITOR),
+    Page("admin users", "admin.users", Role.ADMIN),
+]
+
+FLOOR_TEMPLATE = "bench/floor.html"
+FLOOR_SOURCE = '{% extends "base.html" %}{% block content %}<p>{{ filler }}</p>{% endblock %}'
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+class Meter:
+    """WSGI middleware: time spent inside the application (body included) and SQL statements issued."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.queries = 0
+        self.last_seconds = 0.0
+        self.last_queries = 0
+
+    def count(self, *args) -> None:
+        self.queries += 1
+
+    def __call__(self, environ, start_response):
+        self.queries = 0
+        started = time.perf_counter()
+        body = list(self.wsgi_app(environ, start_response))
+        self.last_seconds = time.perf_counter() - started
+        self.last_queries = self.queries
+        return body
+
+
+@dataclass
+class Result:
+    label: str
+    status: int | str
+    size: int = 0
+    queries: float = 0.0
+    times: list[float] = field(default_factory=list)
+    floor_times: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(client, meter: Meter, url: str, warmup: int, requests: int) -> tuple[int, int, float, list[float]]:
+    """Status, bytes, queries per request and the server times (ms) of ``requests`` requests."""
+    status, size = 0, 0
+    for _ in range(warmup):
+        response = client.get(url)
+        status, size = response.status_code, len(response.data)
+    times, queries = [], []
+    for _ in range(requests):
+        response = client.get(url)
+        status, size = response.status_code, len(response.data)
+        times.append(meter.last_seconds * 1000)
+        queries.append(meter.last_queries)
+    return status, size, statistics.mean(queries), times
+
+
+def floor_url(client, size: int) -> str:
+    """The floor URL whose response is exactly ``size`` bytes (or as near as base.html allows)."""
+    fill = 0
+    for _ in range(5):
+        url = f"/_bench/floor?n={fill}"
+        got = len(client.get(url).data)
+        if got == size:
+            return url
+        fill = max(0, fill + size - got)
+    return f"/_bench/floor?n={fill}"
+
+
+# --- setting up -------------------------------------------------------------------------------
+
+def build_app(database_url: str, workdir: pathlib.Path) -> Flask:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+                     UPLOAD_FOLDER=str(workdir / "uploads"), QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"))
+    app.jinja_env.loader = ChoiceLoader([DictLoader({FLOOR_TEMPLATE: FLOOR_SOURCE}), app.jinja_env.loader])
+
+    def floor():
+        n = min(max(request.args.get("n", 0, type=int), 0), 50_000_000)
+        return render_template(FLOOR_TEMPLATE, filler="x" * n)
+
+    floor._qms_permission = "public"  # type: ignore[attr-defined]
+    app.add_url_rule("/_bench/floor", "bench_floor", floor)
+    return app
+
+
+def prepare_database(app: Flask, scale: int) -> None:
+    from qms.auth.models import User
+    from qms.demo.seed import existing_data, seed
+
+    has_revision = any(MIGRATIONS_DIR.joinpath("versions").glob("*.py"))
+    with app.app_context():
+        if has_revision:
+            from flask_migrate import upgrade
+
+            print("Migrating the database …")
+            upgrade(directory=str(MIGRATIONS_DIR))
+        else:
+            print("No migration revision yet: creating the tables directly.")
+            db.create_all()
+        if any(existing_data(db.session).values()):
+            users = db.session.scalar(select(func.count()).select_from(User))
+            print(f"The database already holds data ({users} users): measuring it as it is, not seeding.")
+            return
+        started = time.perf_counter()
+        seed(db.session, scale, progress=lambda n: click.progressbar(length=n, label=f"Seeding scale {scale}"))
+        db.session.commit()
+        print(f"Seeded scale {scale} in {time.perf_counter() - started:.1f} s.")
+
+
+def bench_users(app: Flask, roles: set[Role]) -> dict[Role, tuple[str, str]]:
+    """A fresh login per role (e-mail, password), committed."""
+    from qms.auth.models import User, UserRole
+    from qms.auth.passwords import hash_password
+
+    tag = secrets.token_hex(3)
+    made = {}
+    with app.app_context():
+        for role in sorted(roles, key=lambda r: r.value):
+            password = secrets.token_urlsafe(16)
+            email = f"bench-{role.value}-{tag}@bench.example"
+            user = User(email=email, name=f"Bench {role.value}", password_hash=hash_password(password), active=True)
+            user.roles = [UserRole(role=role)]
+            db.session.add(user)
+            made[role] = (email, password)
+        db.session.commit()
+    return made
+
+
+def run(scale: int, requests: int, warmup: int) -> int:
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="qms-bench-"))
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    try:
+        app = build_app(database_url, workdir)
+        prepare_database(app, scale)
+        meter = Meter(app.wsgi_app)
+        app.wsgi_app = meter  # type: ignore[method-assign]
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", meter.count)
+        results = measure_pages(app, meter, requests, warmup)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print_table(results, requests, database_url if "BENCH_DATABASE_URL" in os.environ else "temporary SQLite")
+    failed = [r for r in results if r.status not in (200, "skipped")]
+    return 1 if failed else 0
+
+
+def measure_pages(app: Flask, meter: Meter, requests: int, warmup: int) -> list[Result]:
+    present = [p for p in PAGES if p.endpoint in app.view_functions]
+    logins = bench_users(app, {p.role for p in present})
+    clients = {}
+    for role, (email, password) in logins.items():
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": password})
+        if response.status_code != 302:
+            raise SystemExit(f"bench login as {role.value} failed with {response.status_code}")
+        clients[role] = client
+
+    results = []
+    for page in PAGES:
+        if page.endpoint not in app.view_functions:
+            results.append(Result(page.label, "skipped", note=f"no endpoint {page.endpoint} yet"))
+            continue
+        with app.test_request_context():
+            args = page.args(app)
+            url = None if args is None else url_for(page.endpoint, **args, **page.query)
+        if url is None:
+            results.append(Result(page.label, "skipped", note="nothing to show"))
+            continue
+        client = clients[page.role]
+        status, size, queries, times = measure(client, meter, url, warmup, requests)
+        result = Result(f"{page.label} ({page.role.value})", status, size, queries, times, note=url)
+        if status == 200:
+            _, _, _, result.floor_times = measure(client, meter, floor_url(client, size), warmup, requests)
+        results.append(result)
+        print(f"  measured {result.label}: {status}, {size} bytes", file=sys.stderr)
+    return results
+
+
+def print_table(results: list[Result], requests: int, database: str) -> None:
+    head = ("page", "status", "bytes", "queries", "median ms", "p95 ms", "floor med", "floor p95", "ratio")
+    rows = []
+    for r in results:
+        if not r.times:
+            rows.append((r.label, str(r.status), "", "", "", "", "", "", r.note))
+            continue
+        med = statistics.median(r.times)
+        row = [r.label, str(r.status), str(r.size), f"{r.queries:.1f}", f"{med:.2f}", f"{p95(r.times):.2f}"]
+        if r.floor_times:
+            floor_med = statistics.median(r.floor_times)
+            row += [f"{floor_med:.2f}", f"{p95(r.floor_times):.2f}", f"{med / floor_med:.1f}×"]
+        else:
+            row += ["", "", ""]
+        rows.append(tuple(row))
+    widths = [max(len(str(x)) for x in column) for column in zip(head, *rows)]
+    print(f"\nServer time per page, {requests} requests after warm-up; database: {database}")
+    for line in (head, tuple("-" * w for w in widths), *rows):
+        print("  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                        for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=20, help="seed scale (default 20)")
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests first (default 3)")
+    options = parser.parse_args(argv)
+    if options.scale < 1 or options.requests < 1 or options.warmup < 0:
+        parser.error("scale and requests must be positive, warmup not negative")
+    return run(options.scale, options.requests, options.warmup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
