@@ -280,3 +280,9 @@ def test_nul_byte_in_any_form_or_query_is_refused_not_a_500(client, login_as):
     assert client.get("/audit/?entity_type=a%00b").status_code == 400
     response = client.post("/account", data={"current_password": "x\x00y", "new_password": "a", "confirm_password": "a"})
     assert response.status_code == 400
+    assert client.get("/admin/users?role=%00&page=%00").status_code == 400
+
+
+def test_nul_byte_in_login_is_refused_and_logs_nobody_in(client):
+    assert client.post("/login", data={"email": "\x00", "password": "\x00"}).status_code == 400
+    assert client.get("/").status_code == 302
