@@ -41,7 +41,7 @@ def demo(if_empty: bool):
                        "only loaded into an empty database.", err=True)
             _echo_demo_logins()
             raise SystemExit(1)
-        click.echo(f"The database already has users ({users}): demo data not loaded.")
+        click.echo(f"The database is not empty ({users} users, {companies} companies): demo data not loaded.")
         _echo_demo_logins()
         return
 

@@ -27,7 +27,7 @@ from typing import Callable
 import click
 from flask import Flask, render_template, request, url_for
 from jinja2 import ChoiceLoader, DictLoader
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, make_url, select
 
 from qms import MIGRATIONS_DIR, create_app
 from qms.extensions import db
@@ -205,7 +205,8 @@ def run(scale: int, requests: int, warmup: int) -> int:
         results = measure_pages(app, meter, requests, warmup)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print_table(results, requests, database_url if "BENCH_DATABASE_URL" in os.environ else "temporary SQLite")
+    shown = make_url(database_url).render_as_string(hide_password=True)
+    print_table(results, requests, shown if os.environ.get("BENCH_DATABASE_URL") else "temporary SQLite")
     failed = [r for r in results if r.status not in (200, "skipped")]
     return 1 if failed else 0
 
