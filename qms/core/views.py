@@ -3,11 +3,14 @@ import tempfile
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from ..audit.models import AuditEntry
+from ..audit.views import ACTION_LABELS
 from ..extensions import db
 from ..norms import registry
-from ..permissions import public, requires
+from ..organisation.models import Company
+from ..permissions import has_permission, public, requires
 from ..urls import safe_next
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -23,7 +26,13 @@ def dashboard():
         if rendered:
             widgets.append((norm, rendered))
     kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()]
-    return render_template("core/dashboard.html", norms=list(reg), widgets=widgets, kpis=kpis)
+    company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
+    targets = company.targets if company else {}
+    recent = []
+    if has_permission(current_user, "audit_trail.view"):
+        recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)).all()
+    return render_template("core/dashboard.html", norms=list(reg), widgets=widgets, kpis=kpis,
+                           company=company, targets=targets, recent=recent, action_labels=ACTION_LABELS)
 
 
 @bp.route("/language", methods=["POST"])

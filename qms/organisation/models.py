@@ -22,6 +22,12 @@ class Company(Audited, db.Model):
     #: Certification targets per norm, e.g. "vca:vca2,pso:trede3,iso9001:2015".
     certification_targets: Mapped[str | None] = mapped_column(String(255))
 
+    @property
+    def targets(self) -> dict[str, str]:
+        """Certification targets as {norm code: level or version code}; malformed parts are skipped."""
+        pairs = (part.split(":", 1) for part in (self.certification_targets or "").split(",") if ":" in part)
+        return {norm.strip(): target.strip() for norm, target in pairs if norm.strip() and target.strip()}
+
 
 class Department(Audited, db.Model):
     __tablename__ = "department"
