@@ -43,6 +43,27 @@ def _fresh_g() -> None:
         delattr(g, name)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2id with small parameters for the test run (production parameters: tests/unit/test_passwords.py).
+    Still differs from the 'weak' parameters the rehash test uses, so rehashing stays observable."""
+    from argon2 import PasswordHasher
+
+    from qms.auth import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=2, memory_cost=4096, parallelism=1)
+    yield original
+    passwords._hasher = original
+
+
+@pytest.fixture(scope="session")
+def password_hash(_fast_password_hashing):
+    from qms.auth.passwords import hash_password
+
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
 def app_factory(tmp_path):
     """Build an app on this test's database; keyword arguments override configuration."""
@@ -91,12 +112,12 @@ def client(app):
 
 
 @pytest.fixture
-def make_user(db):
+def make_user(db, password_hash):
     """Create and commit a user: ``make_user(Role.STAFF, email=..., active=...)``."""
     from qms.auth.models import User, UserRole
     from qms.auth.passwords import hash_password
 
-    cached_hash = hash_password(PASSWORD)
+    cached_hash = password_hash
 
     def make(*roles: Role, email: str | None = None, name: str | None = None, active: bool = True,
              password: str | None = None):
