@@ -506,3 +506,23 @@ def test_mail_failures_are_reported_not_raised(app, caplog):
     with caplog.at_level("INFO", logger="qms.mail"):
         assert send_mail("jan@example.com", "Subject", "Body text") is True
     assert "Body text" in caplog.text
+
+
+def test_access_changes_are_announced_through_the_signal(app, client, admin):
+    from qms.signals import user_access_changed
+
+    heard = []
+
+    def listener(sender, user, change):
+        heard.append((user.email, change))
+
+    with user_access_changed.connected_to(listener, app):
+        assert invite(client).status_code == 302
+        fatima = _db.session.scalar(select(User).where(User.email == "fatima@example.com"))
+        settle()
+        client.post(f"/admin/users/{fatima.id}", data={"name": "Fatima de Vries", "roles": ["staff", "hr"]})
+        client.post(f"/admin/users/{fatima.id}/password-link")
+        client.post(f"/admin/users/{fatima.id}/deactivate")
+        client.post(f"/admin/users/{fatima.id}/reactivate")
+    assert heard == [("fatima@example.com", change)
+                     for change in ("invited", "roles", "password_reset", "deactivated", "reactivated")]
