@@ -1,6 +1,5 @@
 """The audit trail: append-only in the database, hash-chained, written automatically, and browsable
 without leaking secrets or special personal data."""
-import datetime as dt
 import json
 from contextlib import contextmanager
 
@@ -10,7 +9,6 @@ from sqlalchemy.exc import DBAPIError
 
 from qms.audit import services as audit
 from qms.audit.models import AuditEntry
-from qms.auth.models import User
 from qms.organisation.models import Department
 from qms.permissions import Role, require, requires
 from tests.conftest import PG_URL

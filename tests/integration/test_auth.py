@@ -125,7 +125,7 @@ def test_invited_account_without_password_cannot_log_in(client, db, make_user):
 
 
 def test_email_is_matched_case_insensitively(client, make_user):
-    user = make_user(Role.STAFF, email="jan@test.example")
+    make_user(Role.STAFF, email="jan@test.example")
     assert login(client, "  JAN@Test.Example ").status_code == 302
     assert is_logged_in(client)
 

@@ -1,0 +1,136 @@
+"""The Norm contract and the registry: the one place norm packages are discovered.
+
+Each package listed in ``QMS_NORMS`` exposes a module-level ``norm`` (a :class:`Norm`). The core asks the
+registry for requirements, KPIs, evidence providers, dashboard widgets, PDF sections and navigation; it never
+imports a norm package. Core tables refer to a requirement by (norm code, version code, requirement code).
+"""
+from __future__ import annotations
+
+import importlib
+import pathlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from flask import Blueprint, Flask, current_app
+
+from .catalogue import (APPLICABILITY, KINDS, REQUIRED_COLUMNS, STATUSES, CatalogueError, CatalogueVersion,  # noqa: F401
+                        DuplicateNorm, Level, Requirement, _localised, anchor)
+from .loader import load_catalogue_folder  # noqa: F401
+
+@dataclass
+class Kpi:
+    """A key figure a norm contributes: ``compute()`` returns a display value (called in a request)."""
+
+    key: str
+    label: Callable[[], str]
+    compute: Callable[[], Any]
+
+
+@dataclass
+class NavItem:
+    endpoint: str
+    label: Callable[[], str]
+    permission: str
+
+
+@dataclass
+class Norm:
+    """A norm module: its catalogue and the hooks the shared workflows call."""
+
+    code: str
+    title_nl: str
+    title_en: str
+    package: str
+    default_version: str
+    versions: dict[str, CatalogueVersion] = field(default_factory=dict)
+    blueprint: Blueprint | None = None
+    kpis: list[Kpi] = field(default_factory=list)
+    evidence_providers: list[Callable[..., Any]] = field(default_factory=list)
+    dashboard_widgets: list[Callable[..., Any]] = field(default_factory=list)
+    pdf_sections: list[Callable[..., Any]] = field(default_factory=list)
+    navigation: list[NavItem] = field(default_factory=list)
+    #: Called with the app once the norm is registered (signals, CLI commands).
+    setup: Callable[[Flask], None] | None = None
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def levels(self) -> list[Level]:
+        return self.versions[self.default_version].levels
+
+    def load_catalogue(self, folder: pathlib.Path | None = None) -> None:
+        """Load and validate every catalogue version in the package's ``catalogue/`` folder."""
+        if folder is None:
+            module = importlib.import_module(self.package)
+            folder = pathlib.Path(module.__file__).parent / "catalogue"
+        self.versions = load_catalogue_folder(self.code, folder)
+        if self.default_version not in self.versions:
+            raise CatalogueError(f"{folder}: default version {self.default_version!r} of norm {self.code!r} has no manifest")
+
+    def requirement(self, version: str, code: str) -> Requirement | None:
+        cat = self.versions.get(version)
+        return cat.requirements.get(code) if cat else None
+
+
+class NormRegistry:
+    """The enabled norms of one app, in configuration order; refuses duplicate codes."""
+
+    def __init__(self) -> None:
+        self._norms: dict[str, Norm] = {}
+
+    def register(self, norm: Norm) -> None:
+        if norm.code in self._norms:
+            raise DuplicateNorm(f"norm {norm.code!r} is registered twice ({norm.package} and {self._norms[norm.code].package})")
+        self._norms[norm.code] = norm
+
+    def __iter__(self) -> Iterator[Norm]:
+        return iter(self._norms.values())
+
+    def __len__(self) -> int:
+        return len(self._norms)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._norms
+
+    def get(self, code: str) -> Norm | None:
+        return self._norms.get(code)
+
+    def requirement(self, norm: str, version: str, code: str) -> Requirement | None:
+        found = self._norms.get(norm)
+        return found.requirement(version, code) if found else None
+
+    def kpis(self) -> Iterable[tuple[Norm, Kpi]]:
+        return ((n, k) for n in self for k in n.kpis)
+
+    def dashboard_widgets(self) -> Iterable[tuple[Norm, Callable[..., Any]]]:
+        return ((n, w) for n in self for w in n.dashboard_widgets)
+
+    def navigation(self) -> Iterable[tuple[Norm, NavItem]]:
+        return ((n, item) for n in self for item in n.navigation)
+
+
+def registry() -> NormRegistry:
+    return current_app.extensions["qms_norms"]
+
+
+def init_app(app: Flask) -> None:
+    """Import every package in QMS_NORMS, load its catalogue and register it (and its blueprint)."""
+    reg = NormRegistry()
+    for dotted in app.config["QMS_NORMS"]:
+        module = importlib.import_module(dotted)
+        norm = getattr(module, "norm", None)
+        if not isinstance(norm, Norm):
+            raise RuntimeError(f"{dotted} does not expose a `norm` object (qms.norms.Norm)")
+        if not norm.versions:
+            norm.load_catalogue()
+        reg.register(norm)
+        if norm.blueprint is not None:
+            app.register_blueprint(norm.blueprint)
+        if norm.setup is not None:
+            norm.setup(app)
+    app.extensions["qms_norms"] = reg
+    from ..signals import norms_loaded
+
+    norms_loaded.send(app, registry=reg)
