@@ -1,16 +1,37 @@
 /* QMS — small progressive enhancements; every page works without this file. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
+  }
+
+  ready(function () {
+    // Phone menu: a button folds the navigation open and closed.
+    var menu = document.getElementById("menu");
+    var toggle = menu && menu.querySelector(".menu-toggle");
+    if (toggle) {
+      toggle.hidden = false;
+      var setOpen = function (open) {
+        menu.classList.toggle("open", open);
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      toggle.addEventListener("click", function () { setOpen(!menu.classList.contains("open")); });
+      document.addEventListener("click", function (event) {
+        if (menu.classList.contains("open") && !menu.contains(event.target)) { setOpen(false); }
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.classList.contains("open")) { setOpen(false); toggle.focus(); }
+      });
+    }
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
-  });
-  // Close the phone menu when a link in it is followed or the page is clicked elsewhere.
-  document.addEventListener("click", function (event) {
-    var menu = document.getElementById("menu");
-    if (menu && menu.open && !menu.contains(event.target)) { menu.open = false; }
   });
   // Auto-submit filter selects marked data-autosubmit.
   document.addEventListener("change", function (event) {

@@ -9,8 +9,10 @@ pytestmark = pytest.mark.browser
 
 
 def _open_menu(page) -> None:
-    if not page.evaluate("document.getElementById('menu').open"):
-        page.locator("#menu > summary").click()
+    toggle = page.locator("#menu .menu-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
     assert page.locator("#menu nav").is_visible(), "the menu does not open"
 
 
