@@ -1,0 +1,74 @@
+"""Dutch is the default language: every message in the code has a Dutch translation with the same placeholders.
+
+When this fails after adding text: run `make extract-messages`, translate the new entries in
+qms/translations/nl/LC_MESSAGES/messages.po, and run the tests again.
+"""
+import pathlib
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PO = ROOT / "qms/translations/nl/LC_MESSAGES/messages.po"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+METHODS = [("qms/**.py", "python"), ("qms/**/templates/**.html", "jinja2")]
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def _catalogue():
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="nl")
+
+
+def _extracted() -> set:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map=METHODS, keywords=KEYWORDS):
+        found.add(message)
+    return found
+
+
+def test_every_message_in_the_code_has_a_dutch_translation():
+    catalogue = _catalogue()
+    translated = {m.id for m in catalogue if m.id and m.string and all(m.string if isinstance(m.string, tuple)
+                                                                        else [m.string]) and not m.fuzzy}
+    missing = sorted(str(m) for m in _extracted() - translated)
+    assert not missing, ("untranslated (run `make extract-messages` and translate):\n  " + "\n  ".join(missing))
+
+
+def test_translations_keep_their_placeholders():
+    wrong = []
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = sorted(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if sorted(PLACEHOLDER.findall(string)) != expected:
+                wrong.append(f"{ids[0]!r} → {string!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def compiled_catalogue():
+    """Compile the .po when `make` has not (a direct pytest run); the .mo is what Flask-Babel reads."""
+    mo = PO.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < PO.stat().st_mtime:
+        with mo.open("wb") as fh:
+            write_mo(fh, _catalogue())
+    return mo
+
+
+def test_interface_is_dutch_by_default_and_switches_to_english(compiled_catalogue, client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert "Inloggen" in page
+    response = client.post("/language", data={"lang": "en", "next": "/login"})
+    assert response.status_code == 302
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Log in" in page and "Inloggen" not in page
