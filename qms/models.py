@@ -3,3 +3,14 @@ from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
+
+from flask_babel import lazy_gettext as _l  # noqa: E402
+
+from .audit.services import name_entity_type  # noqa: E402
+
+for _type, _label in {
+    "user": _l("User"), "user_role": _l("Role of a user"), "company": _l("Company"),
+    "department": _l("Department"), "site": _l("Site"), "employee": _l("Employee"),
+    "stored_file": _l("File"), "route": _l("Page"),
+}.items():
+    name_entity_type(_type, _label)

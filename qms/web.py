@@ -84,7 +84,8 @@ def init_app(app: Flask) -> None:
         from .navigation import menu
 
         return {"can": lambda name: has_permission(current_user, name), "menu": menu,
-                "current_locale": lambda: str(get_locale() or "nl")}
+                "current_locale": lambda: str(get_locale() or "nl"),
+                "entity_type_name": audit.entity_type_name}
 
     @app.errorhandler(CSRFError)
     def csrf_expired(error):

@@ -73,6 +73,9 @@ def app_factory(tmp_path):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}")
         overrides.setdefault("UPLOAD_FOLDER", str(tmp_path / "uploads"))
         overrides.setdefault("WTF_CSRF_ENABLED", False)
+        # Assertions on page text read the English msgids; the Dutch default is proven in
+        # tests/unit/test_translations.py and the browser tests, against the real configuration.
+        overrides.setdefault("BABEL_DEFAULT_LOCALE", "en")
         application = create_app("testing", **overrides)
         # Tests keep one app context pushed and requests reuse it, so ``g`` would carry the logged-in
         # user, audit actor and locale from one request (or client) to the next. Start each request

@@ -331,3 +331,19 @@ def field_changes(entry: AuditEntry) -> list[FieldChange]:
     """The entry's old and new values side by side, one row per field, in field order."""
     old, new = _load(entry.old_values) or {}, _load(entry.new_values) or {}
     return [FieldChange(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new))]
+
+
+#: Readable names of record types, shown in the trail instead of table names. Packages add theirs with
+#: :func:`name_entity_type`; a type without a name is shown as its table name.
+ENTITY_TYPE_NAMES: dict[str, Any] = {}
+
+
+def name_entity_type(entity_type: str, label: Any) -> None:
+    """Give a record type a readable (translatable, e.g. lazy_gettext) name for the trail."""
+    ENTITY_TYPE_NAMES[entity_type] = label
+
+
+def entity_type_name(entity_type: str | None) -> str:
+    if not entity_type:
+        return ""
+    return str(ENTITY_TYPE_NAMES.get(entity_type, entity_type))

@@ -42,7 +42,7 @@ def _filter_form() -> AuditFilterForm:
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     users = db.session.execute(select(User.id, User.name, User.email).order_by(User.name)).all()
     everything = SelectChoice("", _("All"))
-    form.entity_type.choices = [everything] + [SelectChoice(t, t) for t in types]
+    form.entity_type.choices = [everything] + [SelectChoice(t, services.entity_type_name(t)) for t in types]
     form.action.choices = [everything] + [SelectChoice(a, _action_label(a)) for a in actions]
     form.actor.choices = [everything] + [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users]
     if request.args and not form.validate():

@@ -10,7 +10,7 @@ def test_dashboard_shows_company_targets_and_norms(client, db, login_as):
     login_as(Role.STAFF)
     html = client.get("/").get_data(as_text=True)
     assert "Schoonmaakbedrijf Test B.V." in html
-    assert "VCA**" in html and "Trede 3" in html  # target levels, by their catalogue names
+    assert "VCA**" in html and "Level 3" in html  # target levels, by their catalogue names
     assert "/norms/vca/2017-6.0?level=vca2" in html
     assert "/norms/iso9001/2015" in html
 
@@ -25,7 +25,7 @@ def test_recent_activity_only_for_roles_that_may_read_the_trail(app, client, db,
     assert other.post("/login", data={"email": auditor.email, "password": PASSWORD}).status_code == 302
     html = other.get("/").get_data(as_text=True)
     assert "Recent activity" in html
-    assert "department 1" in html
+    assert "Department 1" in html  # the record type by its name, not its table name
 
 
 def test_company_targets_parse_and_skip_malformed_parts():

@@ -79,7 +79,7 @@ def test_the_fourth_norms_catalogue_is_browsable(four_norms):
         page = client.get("/norms/iso14001/2015")
         assert page.status_code == 200
         html = page.get_data(as_text=True)
-        assert 'id="req-6_1_2"' in html and "Milieuaspecten" in html and "Register van milieuaspecten" in html
+        assert 'id="req-6_1_2"' in html and "Environmental aspects" in html and "Register of environmental aspects" in html
 
 
 def test_the_fourth_norms_menu_entry_kpi_and_route_appear(four_norms):

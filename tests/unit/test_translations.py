@@ -63,7 +63,11 @@ def compiled_catalogue():
     return mo
 
 
-def test_interface_is_dutch_by_default_and_switches_to_english(compiled_catalogue, client):
+def test_interface_is_dutch_by_default_and_switches_to_english(compiled_catalogue, app_factory):
+    import config
+
+    assert config.Config.BABEL_DEFAULT_LOCALE == "nl"
+    client = app_factory(BABEL_DEFAULT_LOCALE=config.Config.BABEL_DEFAULT_LOCALE).test_client()
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="nl">' in page
     assert "Inloggen" in page
