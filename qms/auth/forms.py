@@ -21,16 +21,17 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(
+def _new_password_field() -> PasswordField:
+    return PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024,
                                            message=_l("Use at least %(n)s characters.", n=MIN_LENGTH))],
         render_kw={"autocomplete": "new-password"},
     )
-    confirm_password = PasswordField(
+
+
+def _confirm_password_field() -> PasswordField:
+    return PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
@@ -40,14 +41,14 @@ class PasswordChangeForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     """Choosing a password through an invitation or reset link."""
 
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024,
-                                           message=_l("Use at least %(n)s characters.", n=MIN_LENGTH))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = _new_password_field()
+    confirm_password = _confirm_password_field()
+
+
+class PasswordChangeForm(FlaskForm):
+    """Changing one's own password: the current one first, then the new one twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = _new_password_field()
+    confirm_password = _confirm_password_field()
