@@ -96,7 +96,8 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _dump(values: dict | None) -> str | None:
+def dump_values(values: dict | None) -> str | None:
+    """Canonical JSON of old or new values, as stored in the trail."""
     if values is None:
         return None
     return json.dumps(_plain(values), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -136,7 +137,7 @@ def _row(session_info: dict, action: str, entity_type: str | None, entity_id: An
         "at": utcnow(),
         "actor_id": actor_id, "actor_label": label, "action": action,
         "entity_type": entity_type, "entity_id": None if entity_id is None else str(entity_id),
-        "old_values": _dump(old), "new_values": _dump(new),
+        "old_values": dump_values(old), "new_values": dump_values(new),
         "reason": reason_ if reason_ is not None else session_info.get("audit_reason"),
         "ip": ip, "request_id": request_id,
     }
@@ -148,8 +149,10 @@ def record(session: Session, action: str, entity_type: str | None = None, entity
     _append(session.connection(), [_row(session.info, action, entity_type, entity_id, old, new, reason)])
 
 
-def entity_name(obj: Any) -> str:
-    return getattr(obj, "__audit_name__", None) or obj.__class__.__tablename__
+def entity_name(obj_or_class: Any) -> str:
+    """The record type an audited model (instance or class) is written under."""
+    cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
+    return getattr(cls, "__audit_name__", None) or cls.__tablename__
 
 
 def _identity(obj: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Iterator, Protocol, Sequence
@@ -47,24 +46,13 @@ def _no_progress(length: int) -> ContextManager[Progress]:
 
 # --- writing ----------------------------------------------------------------------------------
 
-def _json(values: dict[str, Any] | None) -> str | None:
-    if values is None:
-        return None
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
-
-
-def _entity(model: type) -> str:
-    return getattr(model, "__audit_name__", None) or model.__tablename__
-
-
 def _entry(at: dt.datetime, action: str, entity_type: str | None, entity_id: Any, *,
            actor: tuple[int | None, str] = (None, "seed"), old: dict | None = None, new: dict | None = None,
            ip: str | None = None) -> dict[str, Any]:
     return {
         "at": at, "actor_id": actor[0], "actor_label": actor[1], "action": action,
         "entity_type": entity_type, "entity_id": None if entity_id is None else str(entity_id),
-        "old_values": _json(old), "new_values": _json(new), "reason": None, "ip": ip, "request_id": None,
+        "old_values": audit.dump_values(old), "new_values": audit.dump_values(new), "reason": None, "ip": ip, "request_id": None,
     }
 
 
@@ -125,20 +113,20 @@ def write(session: Session, plan: Plan, bar: Progress) -> SeedResult:
                   "address": "Ambachtsweg 7\n3542 DG Utrecht",
                   "certification_targets": "iso9001:2015,vca:vca2,pso:trede3"}
         [company_id] = _insert(session, Company, [values], bar)
-        history.append(_entry(start, "create", _entity(Company), company_id, actor=setup_actor,
+        history.append(_entry(start, "create", audit.entity_name(Company), company_id, actor=setup_actor,
                               new={"id": company_id, **values}))
 
     rows = [{"name": name, "active": True} for name in plan.departments]
     department_ids = _insert(session, Department, rows, bar)
     for row, id_ in zip(rows, department_ids):
-        history.append(_entry(start, "create", _entity(Department), id_, actor=setup_actor, new={"id": id_, **row}))
+        history.append(_entry(start, "create", audit.entity_name(Department), id_, actor=setup_actor, new={"id": id_, **row}))
 
     rows = [{"name": name, "client": client, "address": address, "active": True}
             for name, client, address in plan.sites]
     site_ids = _insert(session, Site, rows, bar)
     for k, (row, id_) in enumerate(zip(rows, site_ids)):  # client sites won over the years
         at = clamp(start + dt.timedelta(days=(k * 37) % 1700, hours=9), start, plan.now)
-        history.append(_entry(at, "create", _entity(Site), id_, actor=setup_actor, new={"id": id_, **row}))
+        history.append(_entry(at, "create", audit.entity_name(Site), id_, actor=setup_actor, new={"id": id_, **row}))
 
     password_hash = hash_password(secrets.token_urlsafe(24))  # nobody knows it; invite or reset to log in
     rows = [{"email": u.email, "name": u.name, "password_hash": password_hash, "active": True,
@@ -153,9 +141,9 @@ def write(session: Session, plan: Plan, bar: Progress) -> SeedResult:
         actor = setup_actor if id_ == admin[0] else admin
         new = {k: v for k, v in row.items() if k not in User.__audit_ignore__}
         new["password_hash"] = "***"
-        history.append(_entry(u.created_at, "create", _entity(User), id_, actor=actor, new={"id": id_, **new}))
+        history.append(_entry(u.created_at, "create", audit.entity_name(User), id_, actor=actor, new={"id": id_, **new}))
         for role in u.roles:
-            history.append(_entry(u.created_at, "create", _entity(UserRole), f"{id_},{role.value}", actor=actor,
+            history.append(_entry(u.created_at, "create", audit.entity_name(UserRole), f"{id_},{role.value}", actor=actor,
                                   new={"user_id": id_, "role": role.value}))
         for k, at in enumerate(u.logins):
             history.append(_entry(at, "login", "user", id_, actor=(id_, u.email), ip=f"192.0.2.{1 + k % 250}"))
@@ -203,7 +191,7 @@ def _employee_row(person: PersonPlan, department_ids: list[int], employee_ids: d
 def _employee_history(person: PersonPlan, id_: int, department_ids: list[int], employee_ids: dict[int, int],
                       user_ids: list[int], actor: tuple[int, str]) -> list[dict[str, Any]]:
     """The create entry with the first function, each later change of function or department, leaving."""
-    entity = _entity(Employee)
+    entity = audit.entity_name(Employee)
     first_at, first_function, first_department = person.functions[0]
     created = _employee_row(person, department_ids, employee_ids, user_ids)
     created.update(function=first_function, department_id=department_ids[first_department], left_on=None)

@@ -168,6 +168,9 @@ def test_seed_scale_one_creates_the_expected_counts_and_a_valid_chain(cli, db):
     verified = cli("audit-verify")
     assert verified.exit_code == 0, verified.output
     assert f"{count(db, AuditEntry)} entries checked" in verified.output
+    # Seeded history is written like real history: role values, not Python enum names.
+    role_values = db.session.scalars(select(AuditEntry.new_values).where(AuditEntry.entity_type == "user_role")).all()
+    assert role_values and all('"role":"' in v and "Role." not in v for v in role_values)
 
 
 def test_seed_refuses_a_database_with_data_unless_forced(cli, db):
