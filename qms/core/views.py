@@ -1,3 +1,4 @@
+import functools
 import pathlib
 import tempfile
 
@@ -81,9 +82,15 @@ def readyz():
 
 
 def _migration_heads() -> set[str]:
+    return _heads_in(str(current_app.extensions["migrate"].directory))
+
+
+@functools.lru_cache(maxsize=8)
+def _heads_in(directory: str) -> frozenset[str]:
+    """Heads of a migrations folder, read once per process: the scripts cannot change while it runs."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     cfg = Config()
-    cfg.set_main_option("script_location", current_app.extensions["migrate"].directory)
-    return set(ScriptDirectory.from_config(cfg).get_heads())
+    cfg.set_main_option("script_location", directory)
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
