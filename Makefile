@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
-PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po)
+PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po qms/*/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
 .PHONY: run test test-postgres bench install translations extract-messages clean-db help
@@ -46,6 +46,13 @@ test-postgres: install translations
 bench: install translations
 	$(BIN)/python -m tests.benchmarks.bench $(BENCH_ARGS)
 
+# Core strings go to qms/translations; a package with its own translations/ folder keeps its strings there.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o qms/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i qms/translations/messages.pot -d qms/translations --no-fuzzy-matching
+	@own="$$(for d in qms/*/translations; do [ -d "$$d" ] && basename "$$(dirname "$$d")"; done | tr '\n' ' ')"; \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* ._ $$own" -o qms/translations/messages.pot --no-location --sort-output . && \
+	$(BIN)/pybabel update -i qms/translations/messages.pot -d qms/translations --no-fuzzy-matching; \
+	for d in qms/*/translations; do [ -d "$$d" ] || continue; pkg="$$(dirname "$$d")"; \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o "$$d/messages.pot" --no-location --sort-output "$$pkg" || exit 1; \
+	  if [ -f "$$d/nl/LC_MESSAGES/messages.po" ]; then $(BIN)/pybabel update -i "$$d/messages.pot" -d "$$d" --no-fuzzy-matching; \
+	  else $(BIN)/pybabel init -i "$$d/messages.pot" -d "$$d" -l nl; fi; \
+	done

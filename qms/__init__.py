@@ -34,7 +34,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from . import models  # noqa: F401  (every core table is known before migrations and create_all)
-    from .i18n import select_locale, select_timezone
+    from .i18n import select_locale, select_timezone, translation_directories
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories()))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)

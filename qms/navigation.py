@@ -1,4 +1,5 @@
-"""The main menu: core entries here, norm entries from the registry. Only entries the user may open show."""
+"""The main menu: core entries here, norm entries from the registry. Only entries the user may open show
+(an entry whose package is not installed yet is skipped: its endpoint does not exist)."""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,6 +20,13 @@ class MenuEntry:
 
 CORE_MENU = [
     MenuEntry("core.dashboard", _l("Dashboard"), "dashboard.view"),
+    MenuEntry("documents.index", _l("Documents"), "documents.view"),
+    MenuEntry("incidents.index", _l("Incidents"), "incidents.view"),
+    MenuEntry("incidents.report", _l("Report an incident"), "incidents.report"),
+    MenuEntry("audits.index", _l("Audits"), "audits.view"),
+    MenuEntry("actions.index", _l("Actions"), "actions.own"),
+    MenuEntry("reviews.index", _l("Management review"), "reviews.view"),
+    MenuEntry("evidence.index", _l("Evidence"), "evidence.view"),
     MenuEntry("catalogue.index", _l("Norms"), "catalogue.view"),
     MenuEntry("organisation.employees", _l("Employees"), "employees.view"),
     MenuEntry("audit.index", _l("Audit trail"), "audit_trail.view"),

@@ -49,6 +49,29 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "employees.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     #: Special personal data (target-group status): only HR/PSO officers.
     "target_group.view": frozenset({Role.HR}),
+    # Notifications: everyone reads their own.
+    "notifications.view": ALL_ROLES,
+    # Document control (qms/documents): everyone reads published documents and confirms reading.
+    "documents.view": ALL_ROLES,
+    "documents.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    #: Read superseded and withdrawn versions and every draft (certifying and internal auditors).
+    "documents.view_history": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    # Incident log (qms/incidents): every logged-in person reports; handling is the coordinator's.
+    "incidents.report": ALL_ROLES,
+    "incidents.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "incidents.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Internal audits (qms/audits) and the management review (qms/reviews).
+    "audits.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "audits.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "reviews.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "reviews.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Nonconformities and corrective actions (qms/actions): everyone sees and completes their own actions.
+    "actions.own": ALL_ROLES,
+    "actions.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "actions.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    # Certification evidence, readiness, own certificates and dossiers (qms/evidence).
+    "evidence.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "evidence.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 PUBLIC = "public"

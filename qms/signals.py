@@ -13,3 +13,18 @@ norms_loaded = _signals.signal("norms-loaded")
 #: transaction. kwargs: ``user`` (qms.auth.models.User), ``change`` (str: "invited", "roles", "deactivated",
 #: "reactivated", "password_reset").
 user_access_changed = _signals.signal("user-access-changed")
+
+#: Asks the shared workflows (not norms: they use ``Norm.review_sections``) for their sections of a management
+#: review input pack. kwargs: ``start``, ``end`` (dates). Receivers return a ``qms.norms.ReviewSection`` or None;
+#: collect with ``[value for _, value in review_input_requested.send(app, start=…, end=…) if value]``.
+review_input_requested = _signals.signal("review-input-requested")
+
+#: A document version was published (sender: the app). kwargs: ``version`` (the published version),
+#: ``superseded`` (the version it replaced, or None).
+document_published = _signals.signal("document-published")
+
+#: An incident was reported (sender: the app). kwargs: ``incident``.
+incident_reported = _signals.signal("incident-reported")
+
+#: A nonconformity was closed after a positive effectiveness check (sender: the app). kwargs: ``nonconformity``.
+nonconformity_closed = _signals.signal("nonconformity-closed")

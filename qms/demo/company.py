@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from ..auth.models import User, UserRole
@@ -190,7 +191,19 @@ def load_demo(session: Session, password: str, today: dt.date | None = None) -> 
     if len(password) < MIN_LENGTH:
         raise DemoError(f"the demo password must be at least {MIN_LENGTH} characters")
     demo = Demo(session=session, password=password, today=today or utcnow().date())
-    for step in STEPS:
+    for step in STEPS + _feature_steps():
         step(demo)
-    session.flush()
+        session.flush()
+    if has_app_context():
+        from ..norms import registry
+
+        for _norm, step in registry().demo_steps():
+            step(demo)
+            session.flush()
     return demo
+
+
+def _feature_steps() -> list[Callable[[Demo], None]]:
+    """Demo steps of the shared workflow packages, in order (imported here to keep import cycles out)."""
+    steps: list[Callable[[Demo], None]] = []
+    return steps

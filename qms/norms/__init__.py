@@ -27,6 +27,43 @@ class Kpi:
 
 
 @dataclass
+class LiveEvidence:
+    """A rule a norm evaluates on the fly for one requirement, shown with its current value.
+
+    Example: VCA 4.1 "at least 10 toolbox meetings in the last 12 months" → value "11", ok True.
+    Returned by a norm's ``evidence_providers``: each is called as ``provider(version_code)`` in a request and
+    returns an iterable of these for that catalogue version."""
+
+    #: Requirement code in the catalogue version the provider was asked about (e.g. "4.1").
+    requirement: str
+    #: What the rule checks, in the current language.
+    label: str
+    #: The current value, ready to show ("11 of 10", "2026 programme present").
+    value: str
+    #: Whether the rule is met now.
+    ok: bool
+    #: Where the user sees the records behind the value (endpoint name and its arguments), if anywhere.
+    endpoint: str | None = None
+    endpoint_args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReviewSection:
+    """One section of a management review's input pack (ISO 9001 9.3), contributed by the module that owns it.
+
+    ``rows`` are (label, value) pairs; ``text`` an optional paragraph; both already in the current language."""
+
+    key: str
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    text: str = ""
+    #: Sort position in the pack (ISO 9001 9.3.2 order: 10 previous actions … 90 improvement).
+    order: int = 50
+    endpoint: str | None = None
+    endpoint_args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class NavItem:
     endpoint: str
     label: Callable[[], str]
@@ -49,6 +86,10 @@ class Norm:
     dashboard_widgets: list[Callable[..., Any]] = field(default_factory=list)
     pdf_sections: list[Callable[..., Any]] = field(default_factory=list)
     navigation: list[NavItem] = field(default_factory=list)
+    #: Management review input: callables ``(start: date, end: date) -> ReviewSection | None``.
+    review_sections: list[Callable[..., Any]] = field(default_factory=list)
+    #: Demo data: callables ``(demo: qms.demo.Demo) -> None`` run after the core demo steps.
+    demo_steps: list[Callable[..., Any]] = field(default_factory=list)
     #: Called with the app once the norm is registered (signals, CLI commands).
     setup: Callable[[Flask], None] | None = None
 
@@ -109,6 +150,19 @@ class NormRegistry:
 
     def navigation(self) -> Iterable[tuple[Norm, NavItem]]:
         return ((n, item) for n in self for item in n.navigation)
+
+    def live_evidence(self, norm: str, version: str) -> list[LiveEvidence]:
+        """Every live-evidence rule of one norm version, evaluated now."""
+        found = self._norms.get(norm)
+        if found is None:
+            return []
+        return [item for provider in found.evidence_providers for item in provider(version)]
+
+    def review_sections(self) -> Iterable[tuple[Norm, Callable[..., Any]]]:
+        return ((n, s) for n in self for s in n.review_sections)
+
+    def demo_steps(self) -> Iterable[tuple[Norm, Callable[..., Any]]]:
+        return ((n, s) for n in self for s in n.demo_steps)
 
 
 def registry() -> NormRegistry:

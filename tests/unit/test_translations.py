@@ -1,7 +1,8 @@
 """Dutch is the default language: every message in the code has a Dutch translation with the same placeholders.
 
-When this fails after adding text: run `make extract-messages`, translate the new entries in
-qms/translations/nl/LC_MESSAGES/messages.po, and run the tests again.
+When this fails after adding text: run `make extract-messages`, translate the new entries in the catalogue of
+the package that holds the text (``qms/<package>/translations/nl/LC_MESSAGES/messages.po`` when the package has
+a translations folder, else ``qms/translations/nl/LC_MESSAGES/messages.po``), and run the tests again.
 """
 import pathlib
 import re
@@ -13,14 +14,21 @@ from babel.messages.pofile import read_po
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PO = ROOT / "qms/translations/nl/LC_MESSAGES/messages.po"
+#: The core catalogue and every package's own (Flask-Babel merges them: qms/i18n.py).
+CATALOGUES = [PO] + sorted(ROOT.glob("qms/*/translations/nl/LC_MESSAGES/messages.po"))
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 METHODS = [("qms/**.py", "python"), ("qms/**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
-def _catalogue():
-    with PO.open("rb") as fh:
+def _read(po):
+    with po.open("rb") as fh:
         return read_po(fh, locale="nl")
+
+
+def _messages():
+    """Every message of every Dutch catalogue."""
+    return [message for po in CATALOGUES for message in _read(po)]
 
 
 def _extracted() -> set:
@@ -32,8 +40,7 @@ def _extracted() -> set:
 
 
 def test_every_message_in_the_code_has_a_dutch_translation():
-    catalogue = _catalogue()
-    translated = {m.id for m in catalogue if m.id and m.string and all(m.string if isinstance(m.string, tuple)
+    translated = {m.id for m in _messages() if m.id and m.string and all(m.string if isinstance(m.string, tuple)
                                                                         else [m.string]) and not m.fuzzy}
     missing = sorted(str(m) for m in _extracted() - translated)
     assert not missing, ("untranslated (run `make extract-messages` and translate):\n  " + "\n  ".join(missing))
@@ -41,7 +48,7 @@ def test_every_message_in_the_code_has_a_dutch_translation():
 
 def test_translations_keep_their_placeholders():
     wrong = []
-    for message in _catalogue():
+    for message in _messages():
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -55,12 +62,13 @@ def test_translations_keep_their_placeholders():
 
 @pytest.fixture
 def compiled_catalogue():
-    """Compile the .po when `make` has not (a direct pytest run); the .mo is what Flask-Babel reads."""
-    mo = PO.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < PO.stat().st_mtime:
-        with mo.open("wb") as fh:
-            write_mo(fh, _catalogue())
-    return mo
+    """Compile the .po files when `make` has not (a direct pytest run); the .mo is what Flask-Babel reads."""
+    for po in CATALOGUES:
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with mo.open("wb") as fh:
+                write_mo(fh, _read(po))
+    return PO.with_suffix(".mo")
 
 
 def test_interface_is_dutch_by_default_and_switches_to_english(compiled_catalogue, app_factory):
