@@ -52,7 +52,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* ._ $$own" -o qms/translations/messages.pot --no-location --sort-output . && \
 	$(BIN)/pybabel update -i qms/translations/messages.pot -d qms/translations --no-fuzzy-matching; \
 	for d in qms/*/translations; do [ -d "$$d" ] || continue; pkg="$$(dirname "$$d")"; \
-	  $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o "$$d/messages.pot" --no-location --sort-output "$$pkg" || exit 1; \
+	  $(BIN)/pybabel extract -F babel-package.cfg -k _l -k lazy_gettext -o "$$d/messages.pot" --no-location --sort-output "$$pkg" || exit 1; \
 	  if [ -f "$$d/nl/LC_MESSAGES/messages.po" ]; then $(BIN)/pybabel update -i "$$d/messages.pot" -d "$$d" --no-fuzzy-matching; \
 	  else $(BIN)/pybabel init -i "$$d/messages.pot" -d "$$d" -l nl; fi; \
 	done

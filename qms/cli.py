@@ -102,3 +102,18 @@ def seed(scale: int, force: bool):
     db.session.commit()
     click.echo(f"Seeded {result.employees} employees, {result.users} users, {result.departments} departments, "
                f"{result.sites} sites and {result.audit_entries} audit entries.")
+
+
+@qms_cli.command("reminders")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Run as if it were this date (YYYY-MM-DD); default today.")
+def reminders(today):
+    """Send the reminders that are due (in the app and by e-mail), each once; run daily from cron."""
+    from .audit.services import set_actor
+    from .extensions import db
+    from .notifications.services import run_reminders
+
+    set_actor(None, "reminders")
+    made = run_reminders(today.date() if today else None)
+    db.session.commit()
+    click.echo(f"{made} reminders sent.")
