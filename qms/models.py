@@ -1,8 +1,12 @@
 """Imports every core model so that metadata is complete (Alembic, create_all in tests)."""
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
+from .documents.models import (DistributionTarget, Document, DocumentRequirement, DocumentVersion,  # noqa: F401
+                               ReadConfirmation, ReviewRecord, Signature, VersionReviewer)
 from .notifications.models import Notification  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
+from .suppliers.models import Supplier, SupplierCertificate  # noqa: F401
+from .training.models import TrainingRecord  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 
 from flask_babel import lazy_gettext as _l  # noqa: E402
