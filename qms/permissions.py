@@ -72,6 +72,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Certification evidence, readiness, own certificates and dossiers (qms/evidence).
     "evidence.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "evidence.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Training records and diplomas (qms/training): everyone reads their own, these roles everyone's.
+    "training.own": ALL_ROLES,
+    "training.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
+    "training.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
 }
 
 PUBLIC = "public"

@@ -1,0 +1,136 @@
+"""Training records: the register (filtered, paginated), one person's records, add and edit."""
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..database import paginate
+from ..extensions import db
+from ..organisation.models import Employee
+from ..permissions import require, requires
+from ..uploads.access import register_access_check
+from ..uploads.services import UploadRejected
+from . import rules, services
+from .forms import TrainingFilterForm, TrainingForm
+from .models import TrainingKind, TrainingRecord
+from .services import MAX_ID, TrainingData, TrainingError
+
+bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
+
+
+@register_access_check
+def certificate_scans(user, stored_file) -> bool:
+    """A certificate scan is readable by whoever may see the person's training records."""
+    record = db.session.scalar(select(TrainingRecord).where(TrainingRecord.file_id == stored_file.id).limit(1))
+    return record is not None and services.can_see_employee(user, record.employee)
+
+
+def _load_employee(employee_id: int) -> Employee:
+    employee = db.session.get(Employee, employee_id) if 0 < employee_id <= MAX_ID else None
+    if employee is None:
+        abort(404)
+    require(services.can_see_employee(current_user, employee))
+    return employee
+
+
+def _load_record(record_id: int) -> TrainingRecord:
+    record = db.session.get(TrainingRecord, record_id) if 0 < record_id <= MAX_ID else None
+    if record is None:
+        abort(404)
+    return record
+
+
+def _data(form: TrainingForm) -> TrainingData:
+    return TrainingData(kind=form.kind.data, title=form.title.data or "", completed_on=form.completed_on.data,
+                        number=form.number.data, valid_until=form.valid_until.data, note=form.note.data)
+
+
+@bp.route("/")
+@requires("training.view")
+def index():
+    form = TrainingFilterForm(request.args)
+    form.validate()
+    today = services.today()
+    stmt = select(TrainingRecord).join(TrainingRecord.employee)
+    if form.q.data and not form.q.errors:
+        pattern = "%" + form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
+                              func.lower(Employee.number).like(pattern, escape="\\"),
+                              func.lower(func.coalesce(TrainingRecord.number, "")).like(pattern, escape="\\")))
+    if form.kind.data and not form.kind.errors:
+        stmt = stmt.where(TrainingRecord.kind == TrainingKind(form.kind.data))
+    if form.status.data == "expiring":
+        stmt = stmt.where(TrainingRecord.valid_until >= today,
+                          TrainingRecord.valid_until <= today + dt.timedelta(days=rules.WARNING_DAYS))
+    elif form.status.data == "expired":
+        stmt = stmt.where(TrainingRecord.valid_until < today)
+    stmt = stmt.order_by(Employee.last_name, Employee.first_name, TrainingRecord.completed_on.desc(),
+                         TrainingRecord.id)
+    page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    expiring_count = len(services.expiring(rules.WARNING_DAYS, today))
+    return render_template("training/index.html", form=form, page=page, today=today, status=rules.status,
+                           expiring_count=expiring_count)
+
+
+@bp.route("/mine")
+@requires("training.own")
+def mine():
+    employee = services.employee_of(current_user)
+    if employee is None:
+        return render_template("training/no_employee.html")
+    return redirect(url_for("training.employee", employee_id=employee.id))
+
+
+@bp.route("/employees/<int:employee_id>")
+@requires("training.own")
+def employee(employee_id: int):
+    person = _load_employee(employee_id)
+    records = services.records_for([person.id]).get(person.id, [])
+    return render_template("training/employee.html", employee=person, records=records, today=services.today(),
+                           status=rules.status)
+
+
+@bp.route("/employees/<int:employee_id>/new", methods=["GET", "POST"])
+@requires("training.manage")
+def new(employee_id: int):
+    person = _load_employee(employee_id)
+    form = TrainingForm()
+    if form.validate_on_submit():
+        try:
+            services.add_record(person, _data(form), request.files.get("file"))
+        except TrainingError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The training record was added."), "success")
+            return redirect(url_for("training.employee", employee_id=person.id))
+    return render_template("training/form.html", form=form, employee=person, record=None)
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@requires("training.manage")
+def edit(record_id: int):
+    record = _load_record(record_id)
+    form = TrainingForm(obj=record)
+    if not form.is_submitted():
+        form.kind.data = record.kind.value
+    if form.validate_on_submit():
+        try:
+            services.update_record(record, _data(form), request.files.get("file"))
+        except TrainingError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The training record was saved."), "success")
+            return redirect(url_for("training.employee", employee_id=record.employee_id))
+    return render_template("training/form.html", form=form, employee=record.employee, record=record)
