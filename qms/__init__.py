@@ -55,10 +55,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .notifications.views import bp as notifications_bp
     from .organisation.views import bp as organisation_bp
     from .uploads.views import bp as uploads_bp
+    from .suppliers.views import bp as suppliers_bp
     from .training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
-                      notifications_bp, training_bp):
+                      notifications_bp, training_bp, suppliers_bp):
         app.register_blueprint(blueprint)
 
     norms.init_app(app)

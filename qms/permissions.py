@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Certification evidence, readiness, own certificates and dossiers (qms/evidence).
     "evidence.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "evidence.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Supplier register (qms/suppliers), shared by ISO 9001 8.4 and PSO purchasing (HR reads it).
+    "suppliers.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
+    "suppliers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     # Training records and diplomas (qms/training): everyone reads their own, these roles everyone's.
     "training.own": ALL_ROLES,
     "training.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),

@@ -1,0 +1,164 @@
+"""Supplier register pages: list with filters, detail with certificates, add and edit."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..database import paginate
+from ..extensions import db
+from ..organisation.forms import ActiveForm
+from ..permissions import requires
+from . import services
+from .expiry import WARN_DAYS, certificate_status, days_left
+from .forms import CertificateForm, ConfirmForm, SupplierFilterForm, SupplierForm
+from .models import SupplierCertificate
+from .services import MAX_ID, SupplierData, SupplierError
+
+bp = Blueprint("suppliers", __name__, url_prefix="/suppliers", template_folder="templates", static_folder="static")
+
+
+@bp.record_once
+def _register_reminders(state) -> None:
+    """Certificate expiry reminders go through the notifications package once it is installed."""
+    try:
+        from ..notifications import services as notifications
+    except ImportError:  # pragma: no cover - notifications not installed
+        return
+    notifications.register_reminders(state.app, services.reminders)
+
+
+def _load(supplier_id: int):
+    supplier = services.get(supplier_id)
+    if supplier is None:
+        abort(404)
+    return supplier
+
+
+def _refused(form, error: SupplierError) -> None:
+    db.session.rollback()
+    getattr(form, error.field).errors = list(getattr(form, error.field).errors) + [error.message]
+
+
+def _data(form: SupplierForm) -> SupplierData:
+    return SupplierData(name=form.name.data, kvk_number=form.kvk_number.data, city=form.city.data,
+                        contact=form.contact.data, email=form.email.data, phone=form.phone.data,
+                        supplies=form.supplies.data, notes=form.notes.data)
+
+
+def _helpers() -> dict:
+    today = services.today()
+    return {"today": today, "status_of": lambda c: certificate_status(c.valid_until, today),
+            "days_left": lambda c: days_left(c.valid_until, today), "warn_days": WARN_DAYS}
+
+
+@bp.route("/")
+@requires("suppliers.view")
+def index():
+    form = SupplierFilterForm(request.args)
+    if request.args and not form.validate():
+        flash(_("Some filters were not understood and are ignored; see the messages below."), "warning")
+    stmt = services.register_query(q=form.valid_value("q"), status=form.valid_value("status") or "active",
+                                   scheme=form.valid_value("scheme"))
+    page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    certificates = services.certificates_for([s.id for s in page.items])
+    return render_template("suppliers/index.html", form=form, page=page, certificates=certificates,
+                           expiring=services.expiring(), **_helpers())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("suppliers.manage")
+def new():
+    form = SupplierForm()
+    if form.validate_on_submit():
+        try:
+            supplier = services.save_supplier(None, _data(form))
+        except SupplierError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Supplier %(name)s was added.", name=supplier.name), "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/form.html", form=form, supplier=None)
+
+
+@bp.route("/<int:supplier_id>")
+@requires("suppliers.view")
+def detail(supplier_id: int):
+    supplier = _load(supplier_id)
+    return render_template("suppliers/detail.html", supplier=supplier, form=CertificateForm(),
+                           toggle=ActiveForm(), panels=_panels(supplier), **_helpers())
+
+
+def _panels(supplier) -> list:
+    """Extra sections other packages show on a supplier's page (registered with ``add_detail_panel``)."""
+    return [html for html in (panel(supplier) for panel in current_app.extensions.get("supplier_panels", []))
+            if html]
+
+
+def add_detail_panel(app, panel) -> None:
+    """Let a package (e.g. a norm's supplier evaluation) add a section to the supplier page:
+    ``panel(supplier)`` returns rendered HTML or an empty value."""
+    app.extensions.setdefault("supplier_panels", []).append(panel)
+
+
+@bp.route("/<int:supplier_id>/edit", methods=["GET", "POST"])
+@requires("suppliers.manage")
+def edit(supplier_id: int):
+    supplier = _load(supplier_id)
+    form = SupplierForm(obj=supplier)
+    if form.validate_on_submit():
+        try:
+            services.save_supplier(supplier, _data(form))
+        except SupplierError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The details of %(name)s were saved.", name=supplier.name), "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/form.html", form=form, supplier=supplier)
+
+
+@bp.route("/<int:supplier_id>/active", methods=["POST"])
+@requires("suppliers.manage")
+def set_active(supplier_id: int):
+    supplier = _load(supplier_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        services.set_active(supplier, form.active.data == "1")
+        db.session.commit()
+        if supplier.active:
+            flash(_("%(name)s is in use again.", name=supplier.name), "success")
+        else:
+            flash(_("%(name)s is no longer in use.", name=supplier.name), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+
+
+@bp.route("/<int:supplier_id>/certificates", methods=["POST"])
+@requires("suppliers.manage")
+def add_certificate(supplier_id: int):
+    supplier = _load(supplier_id)
+    form = CertificateForm()
+    if form.validate_on_submit():
+        services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data, number=form.number.data,
+                                 issuer=form.issuer.data, valid_until=form.valid_until.data)
+        db.session.commit()
+        flash(_("The certificate was added."), "success")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/detail.html", supplier=supplier, form=form, toggle=ActiveForm(),
+                           panels=_panels(supplier), **_helpers()), 400
+
+
+@bp.route("/<int:supplier_id>/certificates/<int:certificate_id>/remove", methods=["POST"])
+@requires("suppliers.manage")
+def remove_certificate(supplier_id: int, certificate_id: int):
+    supplier = _load(supplier_id)
+    certificate = db.session.get(SupplierCertificate, certificate_id) if 0 < certificate_id <= MAX_ID else None
+    if certificate is None or certificate.supplier_id != supplier.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.remove_certificate(certificate)
+        db.session.commit()
+        flash(_("The certificate was removed."), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
