@@ -1,0 +1,70 @@
+"""Pure rules of document control: the version state machine, labels, numbers and review due dates.
+
+No app, no database: unit-tested in tests/unit/test_documents_workflow.py and reused by services and views.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .models import VersionState
+
+S = VersionState
+
+#: Allowed transitions of a version. Rejecting sends a version in review (or approved, before publication)
+#: back to draft; publishing supersedes the previous published version; withdrawing retires a document.
+TRANSITIONS: dict[VersionState, frozenset[VersionState]] = {
+    S.DRAFT: frozenset({S.IN_REVIEW}),
+    S.IN_REVIEW: frozenset({S.APPROVED, S.DRAFT}),
+    S.APPROVED: frozenset({S.PUBLISHED, S.DRAFT}),
+    S.PUBLISHED: frozenset({S.SUPERSEDED, S.WITHDRAWN}),
+    S.SUPERSEDED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+#: States in which a version is still being worked on (at most one per document).
+OPEN_STATES = frozenset({S.DRAFT, S.IN_REVIEW, S.APPROVED})
+
+NUMBER_RE = re.compile(r"^[A-Z]{1,6}-\d{2,5}$")
+
+
+def can_transition(current: VersionState, target: VersionState) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def valid_number(number: str) -> bool:
+    """A register number: capital prefix, dash, digits (PR-012, WI-034, F-007, VGM-001)."""
+    return bool(NUMBER_RE.match(number or ""))
+
+
+def next_label(major: int, minor: int, *, major_change: bool) -> tuple[int, int]:
+    """The label of the next version: a major change (staff must read again) or a minor one."""
+    return (major + 1, 0) if major_change else (major, minor + 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 month → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_date(from_day: dt.date, interval_months: int) -> dt.date:
+    return add_months(from_day, max(1, interval_months))
+
+
+def review_status(next_review_on: dt.date | None, today: dt.date, warn_days: int = 30) -> str:
+    """"overdue", "due" (within ``warn_days``), "ok", or "none" when no review is planned."""
+    if next_review_on is None:
+        return "none"
+    if next_review_on < today:
+        return "overdue"
+    if next_review_on <= today + dt.timedelta(days=warn_days):
+        return "due"
+    return "ok"
+
+
+def must_read_again(confirmed_majors: set[int], current_major: int) -> bool:
+    """A reader confirmed some versions; a new major version asks again, a minor one does not."""
+    return current_major not in confirmed_majors
