@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from . import web
     web.init_app(app)
 
+    from .actions.views import bp as actions_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
@@ -59,7 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
-                      notifications_bp, training_bp, suppliers_bp):
+                      notifications_bp, actions_bp, training_bp, suppliers_bp):
         app.register_blueprint(blueprint)
 
     norms.init_app(app)

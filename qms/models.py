@@ -1,4 +1,5 @@
 """Imports every core model so that metadata is complete (Alembic, create_all in tests)."""
+from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from .documents.models import (DistributionTarget, Document, DocumentRequirement, DocumentVersion,  # noqa: F401

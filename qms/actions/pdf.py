@@ -1,0 +1,88 @@
+"""Small ReportLab helpers shared by the action list, audit report and review minutes: A4, page numbers,
+a header line, tables that repeat their header row and wrap their cells."""
+from __future__ import annotations
+
+import io
+from typing import Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from flask import Response
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+BRAND = colors.HexColor("#0f5e66")
+_base = getSampleStyleSheet()
+STYLES = {
+    "title": ParagraphStyle("qms-title", parent=_base["Title"], fontSize=18, leading=22, textColor=BRAND,
+                            alignment=0, spaceAfter=6),
+    "h2": ParagraphStyle("qms-h2", parent=_base["Heading2"], fontSize=13, leading=16, textColor=BRAND,
+                         spaceBefore=10, spaceAfter=4),
+    "h3": ParagraphStyle("qms-h3", parent=_base["Heading3"], fontSize=11, leading=14, spaceBefore=6, spaceAfter=2),
+    "body": ParagraphStyle("qms-body", parent=_base["BodyText"], fontSize=9.5, leading=12.5),
+    "cell": ParagraphStyle("qms-cell", parent=_base["BodyText"], fontSize=8.5, leading=10.5),
+    "small": ParagraphStyle("qms-small", parent=_base["BodyText"], fontSize=8, leading=10,
+                            textColor=colors.HexColor("#55666a")),
+}
+
+
+def text(value) -> str:
+    """Escape a value for a Paragraph and keep its line breaks."""
+    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+
+
+def para(value, style: str = "body") -> Paragraph:
+    return Paragraph(text(value), STYLES[style])
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float] | None = None) -> Table:
+    """A table with a repeated bold header; every cell wraps."""
+    data = [[Paragraph(f"<b>{text(h)}</b>", STYLES["cell"]) for h in header]]
+    data += [[c if isinstance(c, Paragraph) else para(c, "cell") for c in row] for row in rows]
+    result = Table(data, colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
+    result.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef0")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b8c7ca")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return result
+
+
+def facts(pairs: Iterable[tuple[str, object]]) -> Table:
+    """Label/value pairs as a borderless two-column table."""
+    data = [[Paragraph(f"<b>{text(k)}</b>", STYLES["cell"]), para(v, "cell")] for k, v in pairs]
+    result = Table(data, colWidths=[45 * mm, 125 * mm])
+    result.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return result
+
+
+def spacer(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+def build(story: list, *, title: str, footer: str = "") -> bytes:
+    """Render ``story`` on A4 with the title and page number in the footer of every page."""
+    buffer = io.BytesIO()
+    page_label = _("Page")
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.HexColor("#55666a"))
+        canvas.drawString(18 * mm, 10 * mm, (footer or title)[:120])
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{page_label} {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=18 * mm, title=title, author="QMS")
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def response(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

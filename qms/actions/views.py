@@ -1,0 +1,295 @@
+"""Pages of the nonconformity cycle: my actions, the registers, one nonconformity, exports."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..database import paginate
+from ..extensions import db
+from ..norms import registry
+from ..organisation.services import today
+from ..permissions import has_permission, require, requires
+from . import exports, services
+from .forms import (KIND_LABELS, SEVERITY_LABELS, STATE_LABELS, ActionFilterForm, ActionForm, AnalysisForm,
+                    CheckForm, CompleteForm, NcFilterForm, NonconformityForm)
+from .models import CorrectiveAction, Nonconformity
+from .services import MAX_ID, ActionError
+from .workflow import NcState
+
+bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates", static_folder="static")
+
+
+@bp.record_once
+def _setup(state) -> None:
+    services.register_builtin_sources(state.app)
+    try:
+        from ..notifications import services as notifications
+    except ImportError:
+        return
+    notifications.register_reminders(state.app, services.collect_reminders)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"nc_state_label": lambda s: STATE_LABELS.get(s, s), "nc_severity_label": lambda s: SEVERITY_LABELS.get(s, s),
+            "action_kind_label": lambda k: KIND_LABELS.get(k, k)}
+
+
+def _per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
+
+
+def _may_see(nc: Nonconformity) -> bool:
+    if has_permission(current_user, "actions.view"):
+        return True
+    return nc.owner_id == current_user.id or any(a.owner_id == current_user.id for a in nc.actions)
+
+
+def load_nc(nc_id: int) -> Nonconformity:
+    nc = db.session.get(Nonconformity, nc_id) if 0 < nc_id <= MAX_ID else None
+    if nc is None:
+        abort(404)
+    require(_may_see(nc))
+    return nc
+
+
+def load_action(action_id: int) -> CorrectiveAction:
+    action = db.session.get(CorrectiveAction, action_id) if 0 < action_id <= MAX_ID else None
+    if action is None:
+        abort(404)
+    require(action.owner_id == current_user.id or has_permission(current_user, "actions.view"))
+    return action
+
+
+def _user_choices(empty: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(u.id, u.name) for u in services.active_users()]
+    return ([SelectChoice("", empty)] if empty else []) + choices
+
+
+def _requirement_choices() -> list[SelectChoice]:
+    choices = [SelectChoice("", _("No particular requirement"))]
+    for norm in registry():
+        version = norm.versions[norm.default_version]
+        for req in version.requirements.values():
+            if req.kind == "requirement":
+                choices.append(SelectChoice(f"{norm.code}|{version.code}|{req.code}",
+                                            f"{norm.title} {req.code} · {req.title}"))
+    return choices
+
+
+def _refused(form, error: ActionError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def requirement_title(nc) -> str:
+    key = nc.requirement_key
+    if key is None:
+        return ""
+    req = registry().requirement(*key)
+    return req.title if req is not None else ""
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@bp.route("/")
+@requires("actions.own")
+def index():
+    form = ActionFilterForm(request.args)
+    form.owner.choices = [SelectChoice("", _("Me"))]
+    form.validate()
+    stmt = services.actions_query(owner_id=current_user.id, status=form.valid_value("status") or "open",
+                                  kind=form.valid_value("kind"))
+    page = paginate(stmt, request.args.get("page"), _per_page())
+    figures = services.counts() if has_permission(current_user, "actions.view") else None
+    return render_template("actions/index.html", page=page, form=form, figures=figures, today=today(),
+                           source_link=services.source_link, mine=True)
+
+
+@bp.route("/all")
+@requires("actions.view")
+def all_actions():
+    form = ActionFilterForm(request.args)
+    form.owner.choices = _user_choices(_("Everyone"))
+    form.validate()
+    stmt = services.actions_query(owner_id=form.valid_value("owner"), status=form.valid_value("status") or "open",
+                                  kind=form.valid_value("kind"))
+    page = paginate(stmt, request.args.get("page"), _per_page())
+    return render_template("actions/index.html", page=page, form=form, figures=None, today=today(),
+                           source_link=services.source_link, mine=False)
+
+
+@bp.route("/export.<any(csv, pdf):fmt>")
+@requires("actions.own")
+def export(fmt: str):
+    """The action list as CSV or PDF, with the filters of the page it was asked from."""
+    form = ActionFilterForm(request.args)
+    everyone = has_permission(current_user, "actions.view") and request.args.get("scope") == "all"
+    form.owner.choices = _user_choices(_("Everyone")) if everyone else [SelectChoice("", _("Me"))]
+    form.validate()
+    owner_id = form.valid_value("owner") if everyone else current_user.id
+    stmt = services.actions_query(owner_id=owner_id, status=form.valid_value("status") or "open",
+                                  kind=form.valid_value("kind"))
+    actions = db.session.scalars(stmt.limit(exports.MAX_ROWS)).unique().all()
+    if fmt == "csv":
+        return exports.actions_csv(actions)
+    return exports.actions_pdf(actions, title=_("Actions"))
+
+
+@bp.route("/nc")
+@requires("actions.view")
+def nonconformities():
+    form = NcFilterForm(request.args)
+    form.source.choices = [SelectChoice("", _("All"))] + [SelectChoice(k, v) for k, v in services.source_choices()]
+    form.validate()
+    stmt = services.nonconformities_query(state=form.valid_value("state") if "state" in request.args else "active",
+                                          severity=form.valid_value("severity"), source_type=form.valid_value("source"),
+                                          text=form.valid_value("q"))
+    page = paginate(stmt, request.args.get("page"), _per_page())
+    return render_template("actions/nonconformities.html", page=page, form=form)
+
+
+# --- one nonconformity ------------------------------------------------------------------------
+
+@bp.route("/nc/new", methods=["GET", "POST"])
+@requires("actions.manage")
+def new_nonconformity():
+    form = NonconformityForm()
+    form.source_type.choices = [SelectChoice(k, v) for k, v in services.source_choices()
+                                if k in services.BUILTIN_SOURCES]
+    form.requirement.choices = _requirement_choices()
+    form.owner_id.choices = _user_choices(_("Nobody yet"))
+    if request.method == "GET":
+        form.source_type.data = "manual"
+    if form.validate_on_submit():
+        requirement = tuple(form.requirement.data.split("|")) if form.requirement.data else None
+        try:
+            nc = services.open_nonconformity(
+                title=form.title.data, description=form.description.data, source_type=form.source_type.data,
+                severity=form.severity.data, requirement=requirement, owner=services.load_user(form.owner_id.data),
+                opened_by=current_user)
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Nonconformity %(n)s was registered.", n=nc.number), "success")
+            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
+    return render_template("actions/nc_form.html", form=form, nc=None)
+
+
+def _detail(nc: Nonconformity, action_form=None, check_form=None, complete_forms=None, status=200):
+    action_form = action_form or ActionForm(formdata=None)
+    action_form.owner_id.choices = _user_choices(_("Choose a person"))
+    check_form = check_form or CheckForm(formdata=None, checked_on=today())
+    source_label, source_url = services.source_link(nc.source_type, nc.source_id)
+    return render_template(
+        "actions/nonconformity.html", nc=nc, action_form=action_form, check_form=check_form,
+        complete_form=CompleteForm(formdata=None), complete_forms=complete_forms or {},
+        similar=services.similar_cases(nc), source_label=source_label, source_url=source_url,
+        requirement_title=requirement_title(nc), today=today(), NcState=NcState,
+        can_manage=has_permission(current_user, "actions.manage"),
+    ), status
+
+
+@bp.route("/nc/<int:nc_id>")
+@requires("actions.own")
+def nonconformity(nc_id: int):
+    return _detail(load_nc(nc_id))
+
+
+@bp.route("/nc/<int:nc_id>/edit", methods=["GET", "POST"])
+@requires("actions.manage")
+def edit_nonconformity(nc_id: int):
+    nc = load_nc(nc_id)
+    if nc.state is NcState.CLOSED:
+        flash(_("This nonconformity is closed; it can no longer be changed."), "error")
+        return redirect(url_for("actions.nonconformity", nc_id=nc.id))
+    form = AnalysisForm(obj=nc)
+    if request.method == "GET":
+        form.severity.data = nc.severity.value
+    form.owner_id.choices = _user_choices(_("Nobody yet"))
+    if form.validate_on_submit():
+        try:
+            services.update_analysis(nc, title=form.title.data, description=form.description.data,
+                                     severity=form.severity.data, correction=form.correction.data,
+                                     root_cause=form.root_cause.data, owner=services.load_user(form.owner_id.data))
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The analysis of %(n)s was saved.", n=nc.number), "success")
+            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
+    return render_template("actions/nc_form.html", form=form, nc=nc)
+
+
+@bp.route("/nc/<int:nc_id>/actions", methods=["POST"])
+@requires("actions.manage")
+def add_action(nc_id: int):
+    nc = load_nc(nc_id)
+    form = ActionForm()
+    form.owner_id.choices = _user_choices(_("Choose a person"))
+    if form.validate_on_submit():
+        try:
+            services.add_action(nc, kind=form.kind.data, description=form.description.data,
+                                owner=services.load_user(form.owner_id.data), due_date=form.due_date.data)
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The action was planned."), "success")
+            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
+    return _detail(nc, action_form=form, status=400)
+
+
+@bp.route("/<int:action_id>/complete", methods=["POST"])
+@requires("actions.own")
+def complete(action_id: int):
+    action = load_action(action_id)
+    if action.owner_id != current_user.id and not has_permission(current_user, "actions.manage"):
+        abort(403)
+    form = CompleteForm()
+    back = request.form.get("back") == "index"
+    if form.validate_on_submit():
+        try:
+            services.complete_action(action, current_user, form.note.data)
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The action is marked as done."), "success")
+            if back or action.nonconformity_id is None:
+                return redirect(url_for("actions.index"))
+            return redirect(url_for("actions.nonconformity", nc_id=action.nonconformity_id))
+    if action.nonconformity_id is None or back:
+        for error in form.note.errors:
+            flash(_("Action not completed: %(error)s", error=error), "error")
+        return redirect(url_for("actions.index"))
+    return _detail(action.nonconformity, complete_forms={action.id: form}, status=400)
+
+
+@bp.route("/nc/<int:nc_id>/check", methods=["POST"])
+@requires("actions.manage")
+def check(nc_id: int):
+    nc = load_nc(nc_id)
+    form = CheckForm()
+    if form.validate_on_submit():
+        try:
+            result = services.record_effectiveness(nc, current_user, effective=form.effective.data == "yes",
+                                                   note=form.note.data, checked_on=form.checked_on.data)
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            if result.effective:
+                flash(_("%(n)s is closed: the actions worked.", n=nc.number), "success")
+            else:
+                flash(_("%(n)s is reopened: plan new actions.", n=nc.number), "warning")
+            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
+    return _detail(nc, check_form=form, status=400)

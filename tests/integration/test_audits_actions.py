@@ -1,0 +1,163 @@
+"""Nonconformities and actions through the pages: the full cycle, access per role, reminders, exports, trail."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from qms.actions import services
+from qms.actions.models import Nonconformity
+from qms.actions.workflow import NcState
+from qms.audit.models import AuditEntry
+from qms.permissions import Role
+
+
+@pytest.fixture
+def nc(db, make_user):
+    owner = make_user(Role.COORDINATOR, name="Nina Owner")
+    found = services.open_nonconformity(title="Ladder not inspected", description="Ladder 4 had no sticker.",
+                                        source_type="manual", severity="major", owner=owner,
+                                        requirement=("vca", "2017-6.0", "5.1") if False else None)
+    db.session.commit()
+    return found
+
+
+def _tomorrow():
+    return (dt.date.today() + dt.timedelta(days=10)).isoformat()
+
+
+def test_nc_cycle_corrected_checked_ineffective_reopened_fixed_closed(client, db, login_as, make_user, nc):
+    manager = login_as(Role.COORDINATOR)
+    doer = make_user(Role.STAFF, name="Dirk Doer")
+    r = client.post(f"/actions/nc/{nc.id}/edit", data={
+        "title": nc.title, "description": nc.description, "severity": "major", "owner_id": str(manager.id),
+        "correction": "Ladder taken out of use", "root_cause": "No inspection schedule"})
+    assert r.status_code == 302
+    r = client.post(f"/actions/nc/{nc.id}/actions", data={
+        "kind": "corrective", "description": "Start an inspection schedule", "owner_id": str(doer.id),
+        "due_date": _tomorrow()})
+    assert r.status_code == 302
+    db.session.refresh(nc)
+    assert nc.state is NcState.ACTIONS_PLANNED and nc.correction == "Ladder taken out of use"
+
+    # an effectiveness check is refused while an action is open
+    r = client.post(f"/actions/nc/{nc.id}/check", data={"effective": "yes", "note": "ok",
+                                                        "checked_on": dt.date.today().isoformat()})
+    assert r.status_code == 400 and b"once every action is done" in r.data
+    db.session.refresh(nc)
+    assert nc.state is NcState.ACTIONS_PLANNED
+
+    action = nc.actions[0]
+    assert client.post(f"/actions/{action.id}/complete", data={"note": ""}).status_code == 400
+    assert client.post(f"/actions/{action.id}/complete", data={"note": "Schedule made"}).status_code == 302
+    db.session.refresh(nc)
+    assert nc.state is NcState.AWAITING_CHECK
+
+    r = client.post(f"/actions/nc/{nc.id}/check", data={"effective": "no", "note": "Ladder 6 also unchecked",
+                                                        "checked_on": dt.date.today().isoformat()})
+    assert r.status_code == 302
+    db.session.refresh(nc)
+    assert nc.state is NcState.OPEN and nc.closed_on is None
+
+    client.post(f"/actions/nc/{nc.id}/actions", data={
+        "kind": "preventive", "description": "Sticker check in the weekly round", "owner_id": str(doer.id),
+        "due_date": _tomorrow()})
+    db.session.refresh(nc)
+    assert nc.state is NcState.ACTIONS_PLANNED
+    client.post(f"/actions/{nc.actions[1].id}/complete", data={"note": "Added to the round"})
+    r = client.post(f"/actions/nc/{nc.id}/check", data={"effective": "yes", "note": "Three rounds, all ladders ok",
+                                                        "checked_on": dt.date.today().isoformat()})
+    assert r.status_code == 302
+    db.session.refresh(nc)
+    assert nc.state is NcState.CLOSED and nc.closed_on == dt.date.today()
+    assert [c.effective for c in nc.checks] == [False, True]
+
+    # closed is final
+    r = client.post(f"/actions/nc/{nc.id}/actions", data={
+        "kind": "corrective", "description": "More", "owner_id": str(doer.id), "due_date": _tomorrow()})
+    assert r.status_code == 400
+    assert len(nc.actions) == 2
+    page = client.get(f"/actions/nc/{nc.id}").get_data(as_text=True)
+    assert "Closed" in page and "Plan an action" not in page
+
+    states = [e.new_values for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_type == "nonconformity", AuditEntry.entity_id == str(nc.id)).order_by(AuditEntry.id))]
+    assert any('"closed"' in (v or "") for v in states) and any('"open"' in (v or "") for v in states)
+
+
+def test_staff_sees_own_action_only(client, db, login_as, make_user, nc):
+    staff = login_as(Role.STAFF)
+    other = make_user(Role.STAFF)
+    assert client.get(f"/actions/nc/{nc.id}").status_code == 404
+    assert client.get("/actions/nc").status_code == 403
+    mine = services.add_action(nc, kind="immediate", description="Remove the ladder", owner=staff,
+                               due_date=dt.date.today())
+    theirs = services.add_action(nc, kind="corrective", description="Their task", owner=other,
+                                 due_date=dt.date.today())
+    db.session.commit()
+    assert client.get(f"/actions/nc/{nc.id}").status_code == 200
+    page = client.get("/actions/").get_data(as_text=True)
+    assert "Remove the ladder" in page and "Their task" not in page
+    assert client.post(f"/actions/{theirs.id}/complete", data={"note": "not mine"}).status_code in (403, 404)
+    assert client.post(f"/actions/{mine.id}/complete", data={"note": "Removed", "back": "index"}).status_code == 302
+    assert client.post(f"/actions/nc/{nc.id}/check", data={"effective": "yes", "note": "x"}).status_code == 403
+
+
+def test_bad_input_keeps_text_and_changes_nothing(client, db, login_as, nc):
+    login_as(Role.COORDINATOR)
+    r = client.post(f"/actions/nc/{nc.id}/actions", data={
+        "kind": "corrective", "description": "Keep this text", "owner_id": "", "due_date": "not a date"})
+    assert r.status_code == 400
+    assert "Keep this text" in r.get_data(as_text=True)
+    db.session.refresh(nc)
+    assert nc.actions == [] and nc.state is NcState.OPEN
+
+
+def test_similar_cases_on_same_requirement(client, db, login_as):
+    login_as(Role.AUDITOR)
+    old = services.open_nonconformity(title="Old one", description="", source_type="manual",
+                                      requirement=("iso9001", "2015", "7.5.3"), opened_on=dt.date(2025, 1, 3))
+    new = services.open_nonconformity(title="New one", description="", source_type="manual",
+                                      requirement=("iso9001", "2015", "7.5.3"))
+    other = services.open_nonconformity(title="Elsewhere", description="", source_type="manual",
+                                        requirement=("iso9001", "2015", "8.1"))
+    db.session.commit()
+    assert services.similar_cases(new) == [old]
+    page = client.get(f"/actions/nc/{new.id}").get_data(as_text=True)
+    assert "Old one" in page and "Elsewhere" not in page
+    assert other.number.startswith(f"NC-{dt.date.today().year}-")
+
+
+def test_registered_source_links_back(app, client, db, login_as):
+    login_as(Role.COORDINATOR)
+    services.register_source(app, "thing", "Thing", lambda id: f"/things/{id}")
+    nc = services.open_nonconformity(title="From a thing", description="", source_type="thing", source_id=42)
+    db.session.commit()
+    assert services.for_source("thing", 42) == [nc]
+    assert 'href="/things/42"' in client.get(f"/actions/nc/{nc.id}").get_data(as_text=True)
+
+
+def test_reminders_before_and_after_due_date(app, db, make_user, nc):
+    from qms.notifications import services as notifications
+
+    doer = make_user(Role.STAFF)
+    services.add_action(nc, kind="corrective", description="Fix it", owner=doer, due_date=dt.date(2026, 3, 20))
+    db.session.commit()
+    app.extensions["mail_outbox"].clear()
+    assert notifications.run_reminders(dt.date(2026, 3, 15)) == 1
+    assert notifications.run_reminders(dt.date(2026, 3, 16)) == 0  # once per stage
+    assert notifications.run_reminders(dt.date(2026, 3, 22)) == 1
+    assert notifications.run_reminders(dt.date(2026, 4, 5)) == 1  # escalation to the nonconformity's owner
+    db.session.commit()
+    assert any(m["To"] == doer.email for m in app.extensions["mail_outbox"])
+    assert any(m["To"] == nc.owner.email for m in app.extensions["mail_outbox"])
+
+
+def test_action_list_exports(client, db, login_as, make_user, nc):
+    user = login_as(Role.COORDINATOR)
+    services.add_action(nc, kind="corrective", description="=HYPERLINK(evil)", owner=user, due_date=dt.date.today())
+    db.session.commit()
+    csv = client.get("/actions/export.csv?status=all")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "'=HYPERLINK(evil)" in csv.get_data(as_text=True)
+    pdf = client.get("/actions/export.pdf?scope=all&status=open")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
