@@ -1,0 +1,84 @@
+"""The external audit calendar derived from a certificate and its norm's cycle: pure functions.
+
+ISO 9001 and VCA certificates run three years with a surveillance audit in each year in between and a
+recertification audit before expiry; a PSO certificate is valid at most two years and is renewed by a
+new assessment before it expires.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+SURVEILLANCE = "surveillance"
+RECERTIFICATION = "recertification"
+EXPIRY = "expiry"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    #: Longest validity of a certificate, in years.
+    years: int
+    #: Whether a surveillance audit falls in each year between issue and expiry.
+    yearly_surveillance: bool
+    #: How long before expiry the recertification audit should take place.
+    recertify_before_days: int = 90
+
+
+#: Certification cycles per norm code (data: adding a norm adds a line, the code is unchanged).
+CYCLES: dict[str, Cycle] = {
+    "iso9001": Cycle(years=3, yearly_surveillance=True),
+    "vca": Cycle(years=3, yearly_surveillance=True),
+    "pso": Cycle(years=2, yearly_surveillance=False),
+}
+DEFAULT_CYCLE = Cycle(years=3, yearly_surveillance=True)
+
+
+@dataclass(frozen=True)
+class AuditDate:
+    kind: str
+    due: dt.date
+
+
+def cycle_for(norm: str) -> Cycle:
+    return CYCLES.get(norm, DEFAULT_CYCLE)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same day ``years`` later; 29 February becomes 28 February in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def latest_expiry(norm: str, issued_on: dt.date) -> dt.date:
+    """The last day a certificate issued on ``issued_on`` may be valid under its norm's cycle."""
+    return add_years(issued_on, cycle_for(norm).years)
+
+
+def audit_dates(norm: str, issued_on: dt.date, expires_on: dt.date) -> list[AuditDate]:
+    """Surveillance audits on each anniversary before expiry, the recertification audit and the expiry."""
+    cycle = cycle_for(norm)
+    dates: list[AuditDate] = []
+    if cycle.yearly_surveillance:
+        year = 1
+        while True:
+            due = add_years(issued_on, year)
+            if due >= expires_on - dt.timedelta(days=cycle.recertify_before_days):
+                break
+            dates.append(AuditDate(SURVEILLANCE, due))
+            year += 1
+    recert = max(issued_on, expires_on - dt.timedelta(days=cycle.recertify_before_days))
+    dates.append(AuditDate(RECERTIFICATION, recert))
+    dates.append(AuditDate(EXPIRY, expires_on))
+    return dates
+
+
+def upcoming(dates: list[AuditDate], today: dt.date) -> list[AuditDate]:
+    """Dates from today on, earliest first."""
+    return sorted((d for d in dates if d.due >= today), key=lambda d: d.due)
+
+
+def next_audit(dates: list[AuditDate], today: dt.date) -> AuditDate | None:
+    found = [d for d in upcoming(dates, today) if d.kind != EXPIRY]
+    return found[0] if found else None

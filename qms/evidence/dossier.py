@@ -1,0 +1,369 @@
+"""The certification dossier of one norm: a PDF (index of requirements with their evidence, current
+documents, key figures) and a ZIP (evidence files by requirement folder, the PDF, a SHA-256 manifest).
+
+One code path for every size: the request creates a :class:`DossierJob` and commits; :func:`start` runs
+:func:`build` in a worker thread with its own app context and session; the progress page polls the job.
+The worker reads everything first in one short transaction, then writes files and reports progress in
+short transactions of its own (SQLite keeps one writer at a time).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import pathlib
+import re
+import secrets
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from flask import Flask, current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from ..audit.services import set_actor
+from ..database import utcnow
+from ..extensions import db
+from ..norms import registry
+from ..organisation.services import company
+from ..uploads.services import path_of
+from . import readiness, services
+from .documents import published_documents
+from .models import JOB_TRANSITIONS, DossierJob, JobState
+
+MANIFEST = "MANIFEST-SHA256.txt"
+PDF_IN_ZIP = "dossier.pdf"
+#: Progress is written at most this often (items) to keep transactions short and few.
+PROGRESS_STEP = 100
+
+_threads: dict[int, threading.Thread] = {}
+
+
+class DossierError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def folder() -> pathlib.Path:
+    """Where built dossiers are kept: EVIDENCE_DOSSIER_FOLDER, else ``dossiers`` next to the upload folder."""
+    configured = current_app.config.get("EVIDENCE_DOSSIER_FOLDER")
+    path = pathlib.Path(configured) if configured else pathlib.Path(current_app.config["UPLOAD_FOLDER"]).resolve().parent / "dossiers"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _move(job: DossierJob, state: JobState) -> None:
+    if state not in JOB_TRANSITIONS[job.state]:
+        raise DossierError(f"dossier job {job.id}: {job.state.value} → {state.value} is not allowed")
+    job.state = state
+
+
+# --- in the request ---------------------------------------------------------------------------
+
+def request_dossier(norm: str, version: str, level: str, user, locale: str) -> DossierJob:
+    """Queue a dossier; key figures and live evidence are taken now, as the requester sees them."""
+    found = registry().get(norm)
+    if found is None or version not in found.versions:
+        raise DossierError(_("This norm version is not enabled."))
+    cat = found.versions[version]
+    if level and cat.level(level) is None:
+        raise DossierError(_("This level does not exist for the chosen norm."))
+    kpis = []
+    for kpi in found.kpis:
+        try:
+            value = kpi.compute()
+        except Exception:  # a module's figure must not stop the dossier; it is shown as unavailable
+            current_app.logger.exception("KPI %s of %s failed", kpi.key, norm)
+            value = None
+        kpis.append([str(kpi.label()), "—" if value is None else str(value)])
+    live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version)]
+    job = DossierJob(norm=norm, version=version, level=level or "", locale=locale, state=JobState.QUEUED,
+                     figures=json.dumps({"kpis": kpis, "live": live}), requested_by_id=user.id)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def start(app: Flask, job_id: int) -> threading.Thread:
+    """Build the (committed) job in a worker thread."""
+    thread = threading.Thread(target=_run, args=(app, job_id), name=f"dossier-{job_id}", daemon=True)
+    _threads[job_id] = thread
+    thread.start()
+    return thread
+
+
+def wait(job_id: int, timeout: float = 120) -> None:
+    """Wait for a job's worker (tests, the benchmark)."""
+    thread = _threads.pop(job_id, None)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _run(app: Flask, job_id: int) -> None:
+    with app.test_request_context("/"):
+        job = db.session.get(DossierJob, job_id)
+        if job is None:
+            return
+        set_actor(job.requested_by_id, "dossier")
+        with force_locale(job.locale or "nl"):
+            try:
+                build(job)
+            except Exception as error:  # recorded on the job, shown on the progress page
+                app.logger.exception("dossier job %s failed", job_id)
+                db.session.rollback()
+                job = db.session.get(DossierJob, job_id)
+                if job is not None and job.state in (JobState.QUEUED, JobState.RUNNING):
+                    _move(job, JobState.FAILED)
+                    job.error = str(error)[:2000]
+                    job.finished_at = utcnow()
+                    db.session.commit()
+        db.session.remove()
+
+
+# --- in the worker ----------------------------------------------------------------------------
+
+@dataclass
+class FileEntry:
+    item_id: int
+    title: str
+    stored_file: object
+    valid_until: dt.date | None
+    review: str
+    zip_path: str = ""
+
+
+@dataclass
+class RequirementEntry:
+    code: str
+    title: str
+    depth: int
+    kind: str
+    state: str = ""
+    applicability: str = ""
+    files: list[FileEntry] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
+
+
+def _safe(text: str, limit: int = 60) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "_", text).strip(" ._") or "x"
+    return cleaned[:limit].rstrip(" ._")
+
+
+def build(job: DossierJob) -> None:
+    """Read, then write the PDF and the ZIP, verify the ZIP against its manifest and mark the job done."""
+    norm = registry().get(job.norm)
+    cat = norm.versions[job.version]  # type: ignore[union-attr]
+    figures = json.loads(job.figures or "{}")
+    live_by_code: dict[str, list] = {}
+    for code, label, value, ok in figures.get("live", []):
+        live_by_code.setdefault(code, []).append((label, value, ok))
+    live = {code: [services.LiveEvidence(code, label, value, ok) for label, value, ok in rows]
+            for code, rows in live_by_code.items()}
+    result, views = services.assess(job.norm, job.version, job.level, services.today(), live=live)
+    documents = [(d.document.number, d.document.title, d.version.label, d.version.effective_date)
+                 for d in published_documents(job.norm, job.version)]
+    profile = company()
+    company_name = profile.name if profile else ""
+    level = cat.level(job.level)
+    entries: list[RequirementEntry] = []
+    for req in cat.requirements.values():
+        entry = RequirementEntry(req.code, req.title, req.depth, req.kind)
+        view = views.get(req.code)
+        if view is not None:
+            entry.state = view.state.state if view.state else "na"
+            entry.applicability = view.state.applicability if view.state else "na"
+            folder_name = _safe(f"{req.code} {req.title}")
+            for item in view.files:
+                name = _safe(f"{item.id}-{item.file.original_name}", 120)
+                entry.files.append(FileEntry(item.id, item.title, item.file, item.valid_until,
+                                             item.review_status.value, f"{folder_name}/{name}"))
+            entry.documents = [f"{d.document.number} {d.document.title} ({_('version')} {d.version.label})"
+                               for d in view.documents]
+            entry.records = [f"{r.type_label}: {r.label}" for r in view.records]
+        entries.append(entry)
+    paths = {id(f.stored_file): path_of(f.stored_file) for e in entries for f in e.files}
+    _move(job, JobState.RUNNING)
+    job.total = sum(len(e.files) for e in entries) + 1
+    job.progress = 0
+    job_id = job.id
+    db.session.commit()  # ends the reading transaction; from here on only short progress updates
+
+    title = _("Certification dossier %(norm)s", norm=f"{norm.title} · {cat.title}")  # type: ignore[union-attr]
+    pdf = _pdf(title, company_name, level.name if level else "", result, figures.get("kpis", []), documents,
+               entries, live)
+    token = secrets.token_hex(8)
+    out = folder()
+    pdf_name, zip_name = f"dossier-{job_id}-{token}.pdf", f"dossier-{job_id}-{token}.zip"
+    (out / pdf_name).write_bytes(pdf)
+    _progress(job_id, 1)
+    _zip(out / zip_name, pdf, entries, paths, job_id)
+    problems = verify_zip(out / zip_name)
+    if problems:
+        raise DossierError("; ".join(problems[:5]))
+    job = db.session.get(DossierJob, job_id)
+    _move(job, JobState.DONE)
+    job.progress = job.total
+    job.pdf_name, job.zip_name = pdf_name, zip_name
+    job.finished_at = utcnow()
+    db.session.commit()
+
+
+def _progress(job_id: int, done: int) -> None:
+    job = db.session.get(DossierJob, job_id)
+    job.progress = done
+    db.session.commit()
+
+
+def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], paths: dict, job_id: int) -> None:
+    """Evidence files by requirement folder, the PDF, a list of files missing on disk, and the manifest."""
+    lines: list[str] = []
+    missing: list[str] = []
+    done = 1
+    tmp = path.with_suffix(".part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(PDF_IN_ZIP, pdf)
+        lines.append(f"{hashlib.sha256(pdf).hexdigest()}  {PDF_IN_ZIP}")
+        for entry in entries:
+            for f in entry.files:
+                source = paths[id(f.stored_file)]
+                if not source.is_file():
+                    missing.append(f"{f.zip_path} ({f.title})")
+                else:
+                    digest = hashlib.sha256()
+                    with source.open("rb") as handle, archive.open(f.zip_path, "w", force_zip64=True) as target:
+                        while chunk := handle.read(64 * 1024):
+                            digest.update(chunk)
+                            target.write(chunk)
+                    lines.append(f"{digest.hexdigest()}  {f.zip_path}")
+                done += 1
+                if done % PROGRESS_STEP == 0:
+                    _progress(job_id, done)
+        if missing:
+            text = ("\n".join(missing) + "\n").encode()
+            archive.writestr("MISSING.txt", text)
+            lines.append(f"{hashlib.sha256(text).hexdigest()}  MISSING.txt")
+        archive.writestr(MANIFEST, "\n".join(lines) + "\n")
+    tmp.replace(path)
+
+
+def verify_zip(path: pathlib.Path) -> list[str]:
+    """Problems found checking a dossier ZIP against its manifest (empty when it verifies)."""
+    problems = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if MANIFEST not in names:
+            return [f"{MANIFEST} is missing"]
+        listed = {}
+        for line in archive.read(MANIFEST).decode().splitlines():
+            digest, _sep, name = line.partition("  ")
+            listed[name] = digest
+        for name in sorted(names - {MANIFEST}):
+            if name not in listed:
+                problems.append(f"{name} is not in the manifest")
+                continue
+            digest = hashlib.sha256()
+            with archive.open(name) as handle:
+                while chunk := handle.read(64 * 1024):
+                    digest.update(chunk)
+            if digest.hexdigest() != listed[name]:
+                problems.append(f"{name} does not match its checksum")
+        problems += [f"{name} is listed but not in the archive" for name in sorted(set(listed) - names)]
+    return problems
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+STATE_COLOURS = {readiness.COVERED: colors.HexColor("#1e7b34"), readiness.EXPIRING: colors.HexColor("#a35a00"),
+                 readiness.PENDING: colors.HexColor("#a35a00"), readiness.EXPIRED: colors.HexColor("#b3261e"),
+                 readiness.MISSING: colors.HexColor("#b3261e")}
+
+
+def state_label(state: str) -> str:
+    return {readiness.COVERED: _("covered"), readiness.EXPIRING: _("expiring soon"),
+            readiness.PENDING: _("awaiting review"), readiness.EXPIRED: _("expired"),
+            readiness.MISSING: _("missing"), "na": _("not applicable")}.get(state, state)
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def _pdf(title: str, company_name: str, level_name: str, result: readiness.Readiness, kpis: list,
+         documents: list, entries: list[RequirementEntry], live: dict) -> bytes:
+    styles = getSampleStyleSheet()
+    body, small, h1, h2 = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10), \
+        styles["Title"], styles["Heading2"]
+    story = [_p(title, h1), _p(company_name, body)]
+    facts = [[_("Date"), format_date(services.today())], [_("Level"), level_name or "—"],
+             [_("Readiness"), f"{result.percent}% ({result.covered}/{result.required})"],
+             [_("Must-requirements without current evidence"), str(len(result.must_missing))]]
+    if result.supplementary_total:
+        facts.append([_("Supplementary requirements still needed"), str(result.supplementary_short)])
+    facts += [[label, value] for label, value in kpis]
+    story += [Spacer(1, 4 * mm), _table([[_p(a, body), _p(b, body)] for a, b in facts], [90 * mm, 80 * mm])]
+
+    story += [_p(_("Current documents"), h2)]
+    if documents:
+        rows = [[_p(_("Number"), small), _p(_("Title"), small), _p(_("Version"), small), _p(_("Effective"), small)]]
+        rows += [[_p(n, small), _p(t, small), _p(v, small), _p(format_date(e) if e else "—", small)]
+                 for n, t, v, e in documents]
+        story.append(_table(rows, [25 * mm, 95 * mm, 20 * mm, 30 * mm], header=True))
+    else:
+        story.append(_p(_("No published documents are linked to this norm."), body))
+
+    story += [PageBreak(), _p(_("Requirements and their evidence"), h2)]
+    for entry in entries:
+        if entry.kind == "chapter":
+            story.append(Paragraph(f"<b>{escape(entry.code)} {escape(entry.title)}</b>", body))
+            continue
+        colour = STATE_COLOURS.get(entry.state, colors.grey).hexval()[2:]
+        story.append(Paragraph(f"<b>{escape(entry.code)}</b> {escape(entry.title)} — "
+                               f"<font color='#{colour}'>{escape(state_label(entry.state))}</font>", body))
+        lines = [f"{_('Document')}: {d}" for d in entry.documents]
+        lines += [f"{_('Record')}: {r}" for r in entry.records]
+        lines += [f"{_('Live')}: {x.label}: {x.value} ({_('met') if x.ok else _('not met')})"
+                  for x in live.get(entry.code, [])]
+        for f in entry.files:
+            until = format_date(f.valid_until) if f.valid_until else _("no end date")
+            lines.append(f"{_('File')}: {f.title} · {_('valid until')} {until} · {f.zip_path}")
+        for line in lines:
+            story.append(Paragraph("&nbsp;&nbsp;• " + escape(line), small))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=16 * mm, bottomMargin=16 * mm)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _table(rows, widths, header: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8d3d3"))]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f3")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _footer(canvas, doc) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 8)
+    canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(doc.page))
+    canvas.restoreState()
+
+
+def latest_jobs(norm: str | None = None, limit: int = 5) -> list[DossierJob]:
+    stmt = select(DossierJob).order_by(DossierJob.id.desc()).limit(limit)
+    if norm:
+        stmt = stmt.where(DossierJob.norm == norm)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,85 @@
+"""Forms for evidence, links, certificates and dossiers: shape only, rules live in services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..organisation.forms import _sane_year, clean, optional_id
+
+
+def requirement_choices(registry) -> list[tuple[str, str]]:
+    """Every requirement of every enabled norm version as "norm/version/code" with a readable label."""
+    choices = [("", _l("— choose a requirement —"))]
+    for norm in registry:
+        for cat in norm.versions.values():
+            for req in cat.requirements.values():
+                if req.kind == "requirement":
+                    choices.append((f"{norm.code}/{cat.code}/{req.code}", f"{cat.title} · {req.code} {req.title}"))
+    return choices
+
+
+class EvidenceForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[clean])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)], filters=[clean])
+    file = FileField(_l("File (PDF, Office document or photo)"))
+    requirement = SelectField(_l("Requirement"), validators=[DataRequired()], validate_choice=False)
+    owner = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False,
+                        description=_l("Gets the reminders before this evidence expires."))
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired(), _sane_year])
+    valid_until = DateField(_l("Valid until"), validators=[Optional(), _sane_year],
+                            description=_l("Leave empty when the evidence does not expire."))
+
+
+class EvidenceEditForm(EvidenceForm):
+    file = None
+    requirement = None
+
+
+class LinkRequirementForm(FlaskForm):
+    requirement = SelectField(_l("Requirement"), validators=[DataRequired()], validate_choice=False)
+
+
+class LinkEvidenceForm(FlaskForm):
+    """Link an existing evidence file to the requirement shown on the page."""
+
+    evidence_id = HiddenField(validators=[DataRequired()])
+
+
+class RecordLinkForm(FlaskForm):
+    record_type = SelectField(_l("Kind of record"), validators=[DataRequired()], validate_choice=False)
+    reference = StringField(_l("Number or id"), validators=[DataRequired(), Length(max=80)], filters=[clean],
+                            description=_l("For example INC-2026-0003 or PR-012."))
+
+
+class ReviewForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button with CSRF protection only."""
+
+
+class CertificateForm(FlaskForm):
+    norm = SelectField(_l("Norm"), validators=[DataRequired()], validate_choice=False)
+    level = SelectField(_l("Level"), validate_choice=False)
+    certifying_body = StringField(_l("Certifying body"), validators=[DataRequired(), Length(max=200)],
+                                  filters=[clean])
+    number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=80)], filters=[clean])
+    scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)], filters=[clean])
+    issued_on = DateField(_l("Issued on"), validators=[DataRequired(), _sane_year])
+    expires_on = DateField(_l("Expires on"), validators=[DataRequired(), _sane_year])
+
+
+class DossierForm(FlaskForm):
+    level = HiddenField()
+
+
+class ItemFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
+    status = SelectField(_l("Status"), validate_choice=False, choices=[
+        ("", _l("All")), ("pending", _l("Awaiting review")), ("expiring", _l("Expiring within 60 days")),
+        ("expired", _l("Expired")), ("rejected", _l("Rejected"))])

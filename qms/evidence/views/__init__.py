@@ -1,0 +1,12 @@
+"""Evidence pages: readiness overview and per norm, requirements with their evidence, evidence files,
+own certificates with the audit calendar, and dossiers."""
+from flask import Blueprint
+
+from ...notifications import services as notifications
+from .. import reminders
+
+bp = Blueprint("evidence", __name__, url_prefix="/evidence", template_folder="../templates",
+               static_folder="../static")
+bp.record_once(lambda state: notifications.register_reminders(state.app, reminders.collect))
+
+from . import certificates, dossiers, items, overview  # noqa: E402,F401  (routes)

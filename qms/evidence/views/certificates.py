@@ -1,0 +1,83 @@
+"""Own certificates and the external audit calendar derived from them."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...database import paginate
+from ...extensions import db
+from ...norms import registry
+from ...permissions import requires
+from .. import cycles, reminders, services
+from ..forms import CertificateForm
+from ..models import Certificate
+from ..services import CertificateData, EvidenceError
+from . import bp
+from .common import load, per_page, refused
+
+
+def _choices(form: CertificateForm) -> None:
+    form.norm.choices = [("", _("— choose —"))] + [(n.code, n.title) for n in registry()]
+    levels = [("", _("— none —"))]
+    for norm in registry():
+        seen = set()
+        for cat in norm.versions.values():
+            for lv in cat.levels:
+                if lv.code not in seen:
+                    seen.add(lv.code)
+                    levels.append((lv.code, f"{norm.title}: {lv.name}"))
+    form.level.choices = levels
+
+
+def _data(form: CertificateForm) -> CertificateData:
+    return CertificateData(form.norm.data, form.level.data or None, form.certifying_body.data, form.number.data,
+                           form.scope.data, form.issued_on.data, form.expires_on.data)
+
+
+@bp.route("/certificates")
+@requires("evidence.view")
+def certificates():
+    on = services.today()
+    page = paginate(select(Certificate).order_by(Certificate.expires_on.desc(), Certificate.id.desc()),
+                    request.args.get("page"), per_page())
+    calendar = services.audit_calendar(on)
+    dates = {c.id: cycles.next_audit(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on) for c in page.items}
+    return render_template("evidence/certificates.html", page=page, calendar=calendar, next_dates=dates, today=on,
+                           kind_label=reminders.kind_label, norm_title=reminders.norm_title,
+                           level_name=services.certificate_level_name)
+
+
+@bp.route("/certificates/new", methods=["GET", "POST"])
+@requires("evidence.manage")
+def new_certificate():
+    form = CertificateForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            cert = services.add_certificate(_data(form))
+        except EvidenceError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Certificate %(number)s was added.", number=cert.number), "success")
+            return redirect(url_for("evidence.certificates"))
+    return render_template("evidence/certificate_form.html", form=form, cert=None), 400 if form.errors else 200
+
+
+@bp.route("/certificates/<int:cert_id>/edit", methods=["GET", "POST"])
+@requires("evidence.manage")
+def edit_certificate(cert_id: int):
+    cert = load(Certificate, cert_id)
+    form = CertificateForm(obj=cert)
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            services.update_certificate(cert, _data(form))
+        except EvidenceError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate was saved."), "success")
+            return redirect(url_for("evidence.certificates"))
+    return render_template("evidence/certificate_form.html", form=form, cert=cert), 400 if form.errors else 200

@@ -1,0 +1,47 @@
+"""Loaders and helpers shared by the evidence views."""
+from __future__ import annotations
+
+from flask import abort, current_app
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...extensions import db
+from ...norms import registry
+
+MAX_ID = 2**31 - 1
+
+
+def load(model, object_id: int):
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def load_version(norm: str, version: str):
+    """The norm and catalogue version, or 404 when the norm is not enabled or has no such version."""
+    found = registry().get(norm)
+    if found is None or version not in found.versions:
+        abort(404)
+    return found, found.versions[version]
+
+
+def refused(form, error) -> None:
+    """Show a business rule's refusal next to its field; nothing is kept."""
+    db.session.rollback()
+    target = getattr(form, error.field, None)
+    if target is None:
+        form.form_errors.append(error.message)
+    else:
+        target.errors = list(target.errors) + [error.message]
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    from flask_babel import gettext as _
+
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    return [("", _("— nobody —"))] + [(str(u.id), u.name) for u in users]
+
+
+def per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
