@@ -4,6 +4,8 @@ from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from .documents.models import (DistributionTarget, Document, DocumentRequirement, DocumentVersion,  # noqa: F401
                                ReadConfirmation, ReviewRecord, Signature, VersionReviewer)
+from .evidence.models import (Certificate, DossierJob, EvidenceItem, EvidenceRecordLink,  # noqa: F401
+                              EvidenceRequirement, ReadinessSnapshot)
 from .notifications.models import Notification  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401
