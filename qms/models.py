@@ -6,6 +6,8 @@ from .documents.models import (DistributionTarget, Document, DocumentRequirement
                                ReadConfirmation, ReviewRecord, Signature, VersionReviewer)
 from .evidence.models import (Certificate, DossierJob, EvidenceItem, EvidenceRecordLink,  # noqa: F401
                               EvidenceRequirement, ReadinessSnapshot)
+from .incidents.models import (Incident, IncidentHours, IncidentPerson, IncidentPhoto,  # noqa: F401
+                               IncidentReportAttempt, IncidentSettings, IncidentSiteToken)
 from .notifications.models import Notification  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401

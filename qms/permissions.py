@@ -60,6 +60,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "incidents.report": ALL_ROLES,
     "incidents.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "incidents.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    #: Names of involved persons and reporters (personal data): coordinator and HR only.
+    "incidents.view_persons": frozenset({Role.COORDINATOR, Role.HR}),
+    #: The Arbowet art. 9 list of reportable accidents and absences over three days (HR follows absence up).
+    "incidents.arbowet": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.HR}),
     # Internal audits (qms/audits) and the management review (qms/reviews).
     "audits.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "audits.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),

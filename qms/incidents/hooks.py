@@ -1,0 +1,104 @@
+"""Where the incident log plugs into the rest: photo access, reminders, the management review, the
+corrective-action source link, the retention CLI and readable record names in the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import Flask, current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..audit.services import name_entity_type
+from ..cli import qms_cli
+from ..extensions import db
+from ..norms import ReviewSection
+from ..permissions import has_permission
+from ..signals import review_input_requested
+from ..uploads.access import register_access_check
+from . import figures
+from .models import IncidentPhoto
+
+for _type, _label in {"incident": _l("Incident"), "incident_person": _l("Injured person"),
+                      "incident_photo": _l("Incident photo"), "incident_site_token": _l("QR code of a site"),
+                      "incident_hours": _l("Hours worked"), "incident_settings": _l("Incident log settings")}.items():
+    name_entity_type(_type, _label)
+
+
+@register_access_check
+def incident_photos(user, stored_file) -> bool:
+    """Photos of an incident: whoever may read the log."""
+    if not has_permission(user, "incidents.view"):
+        return False
+    return db.session.scalar(select(IncidentPhoto.id).where(IncidentPhoto.stored_file_id == stored_file.id)) is not None
+
+
+def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSection:
+    """Management review input: incidents, LTIs, lost days and the injury frequency over the period."""
+    from . import services
+
+    p = services.period("", start, end)
+    counts = services.counts_by_type(start, end)
+    near, accidents = services.near_miss_and_accidents(start, end)
+    value = p.injury_frequency
+    rows = [(_("Incidents reported"), str(sum(counts.values()))), (_("Accidents"), str(accidents)),
+            (_("Near misses"), str(near)), (_("LTIs"), str(p.ltis)), (_("Lost days"), str(p.lost_days)),
+            (_("Hours worked"), format_decimal(p.hours, "#,##0")),
+            (_("Injury frequency (IF)"), _("no hours registered") if value is None else format_decimal(value, "#,##0.0")),
+            (_("Still open"), str(services.open_count()))]
+    return ReviewSection(key="incidents", title=_("Safety incidents"), rows=rows, order=45,
+                         endpoint="incidents.figures_page")
+
+
+def _detail_path(incident_id: int) -> str:
+    """The incident's page, also outside a request (the daily reminders run from the CLI)."""
+    return current_app.url_map.bind("localhost").build("incidents.detail", {"incident_id": incident_id})
+
+
+def collect_reminders(today: dt.date):
+    """Daily: accidents not yet reported to the Arbeidsinspectie (the coordinators, once per incident)."""
+    from ..notifications import services as notifications
+    from . import services
+
+    pending = services.arbo_pending()
+    if not pending:
+        return
+    people = services.coordinators()
+    for incident in pending:
+        number = incident.number
+        yield notifications.Reminder(
+            people, lambda number=number: _("Report accident %(number)s to the Arbeidsinspectie", number=number),
+            lambda: _("Death, permanent injury or hospital admission must be reported at once."),
+            _detail_path(incident.id), f"incident-arbo-{incident.id}")
+
+
+@qms_cli.command("incidents-purge")
+def purge_command():
+    """Remove personal details of closed incidents older than the retention period (statistics stay)."""
+    from ..audit.services import set_actor
+    from . import services
+
+    set_actor(None, "cli")
+    count = services.purge(services.local_now().date())
+    db.session.commit()
+    click.echo(f"Personal details removed from {count} incidents.")
+
+
+def init_app(app: Flask) -> None:
+    review_input_requested.connect(review_section, sender=app, weak=False)
+    try:
+        from ..notifications import services as notifications
+    except ImportError:  # pragma: no cover - the notifications package ships with the core
+        notifications = None
+    if notifications is not None:
+        notifications.register_reminders(app, collect_reminders)
+    try:
+        from ..actions import services as actions
+    except ImportError:
+        actions = None
+    if actions is not None and hasattr(actions, "register_source"):
+        actions.register_source(app, "incident", _l("Incident"),
+                                lambda id: _detail_path(int(id)))
+    app.jinja_env.globals.setdefault("incident_figure", figures)

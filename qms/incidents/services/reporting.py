@@ -1,0 +1,208 @@
+"""Taking in a report: from the logged-in form or a site's QR code, once per form, with photos."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ...auth.models import User, UserRole
+from ...database import utcnow
+from ...extensions import db
+from ...organisation.models import Site
+from ...permissions import Role
+from ...signals import incident_reported
+from ...uploads import services as uploads
+from ..models import Incident, IncidentPhoto, IncidentReportAttempt, IncidentSiteToken
+from ..workflow import IncidentType, PersonCategory
+from .errors import IncidentError
+
+MAX_PHOTOS = 5
+MAX_ID = 2**31 - 1
+
+
+@dataclass
+class ReportData:
+    type: IncidentType
+    #: Local wall-clock time (Europe/Amsterdam) as the reporter typed it.
+    occurred_at: dt.datetime
+    description: str
+    site_id: int | None = None
+    location: str | None = None
+    involved: list[str] = field(default_factory=list)
+    injured_count: int = 0
+    immediate_action: str | None = None
+    persons_text: str | None = None
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+
+
+def new_submission_token() -> str:
+    """The one-time token a report form carries: a second submission of that form finds the first record."""
+    return secrets.token_urlsafe(24)
+
+
+def local_now() -> dt.datetime:
+    return to_user_timezone(utcnow()).replace(tzinfo=None)
+
+
+def _next_number(year: int) -> str:
+    prefix = f"INC-{year}-"
+    last = db.session.scalar(select(func.max(Incident.number)).where(Incident.number.like(prefix + "%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def find_by_token(token: str | None) -> Incident | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Incident).where(Incident.submission_token == token))
+
+
+def _check(data: ReportData) -> None:
+    if data.occurred_at > local_now() + dt.timedelta(minutes=10):
+        raise IncidentError("occurred_at", _("The time lies in the future. When did it happen?"))
+    if data.occurred_at < local_now() - dt.timedelta(days=3 * 366):
+        raise IncidentError("occurred_at", _("This date is more than three years ago. Please check it."))
+    if data.site_id is not None:
+        site = db.session.get(Site, data.site_id) if 0 < data.site_id <= MAX_ID else None
+        if site is None:
+            raise IncidentError("site_id", _("Choose a place from the list."))
+    unknown = [v for v in data.involved if v not in PersonCategory._value2member_map_]
+    if unknown:
+        raise IncidentError("involved", _("Choose who was involved from the list."))
+    if data.type.is_accident and data.injured_count < 1:
+        raise IncidentError("injured_count", _("Someone was hurt in an accident: how many people?"))
+
+
+def report(data: ReportData, *, reporter: User | None, token: str | None, photos=(), via_qr: bool = False,
+           anonymous: bool = False) -> tuple[Incident, bool]:
+    """Record a report with its photos; returns (incident, created). A form sent twice gives the first record.
+
+    ``reporter`` None with ``anonymous`` True keeps no trace of the sender in the record."""
+    existing = find_by_token(token)
+    if existing is not None:
+        return existing, False
+    _check(data)
+    photos = [p for p in photos if p is not None and getattr(p, "filename", "")]
+    if len(photos) > MAX_PHOTOS:
+        raise IncidentError("photos", _("Add at most %(n)s photos.", n=MAX_PHOTOS))
+    occurred_utc = to_utc(data.occurred_at).replace(tzinfo=None)
+    incident = Incident(
+        number=_next_number(local_now().year), type=data.type, occurred_at=occurred_utc,
+        occurred_on=data.occurred_at.date(), site_id=data.site_id, location=data.location or None,
+        involved=",".join(sorted(set(data.involved))), injured_count=data.injured_count,
+        description=data.description, immediate_action=data.immediate_action or None,
+        persons_text=data.persons_text or None,
+        reporter_id=None if anonymous or reporter is None else reporter.id,
+        reporter_name=None if anonymous else (data.reporter_name or None),
+        reporter_contact=None if anonymous else (data.reporter_contact or None),
+        anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None)
+    savepoint = db.session.begin_nested()
+    try:
+        db.session.add(incident)
+        db.session.flush()
+        for upload in photos:
+            if anonymous:
+                upload.filename = "photo" + _suffix(upload.filename)  # the original name may name the sender
+            stored = uploads.store(upload, allowed={"image"})
+            db.session.add(IncidentPhoto(incident_id=incident.id, stored_file_id=stored.id))
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        existing = find_by_token(token)
+        if existing is None:
+            raise
+        return existing, False
+    except Exception:
+        savepoint.rollback()
+        raise
+    _announce(incident)
+    return incident, True
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:][:6] if dot > 0 else ".jpg"
+
+
+def coordinators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
+        .order_by(User.id)).unique())
+
+
+def _announce(incident: Incident) -> None:
+    """Tell the coordinators (in the app and by e-mail) and the rest of the system."""
+    from ...notifications import services as notifications
+
+    kind, number = incident.type, incident.number
+    where = incident.site.name if incident.site else (incident.location or "")
+    notifications.notify(
+        coordinators(),
+        lambda: _("New incident %(number)s: %(type)s", number=number, type=kind.label),
+        lambda: _("Where: %(where)s. Please triage it.", where=where or "—"),
+        url=url_for("incidents.detail", incident_id=incident.id),
+        key=f"incident-reported-{incident.id}")
+    incident_reported.send(current_app._get_current_object(), incident=incident)
+
+
+# --- the public form: site tokens and the rate limit --------------------------------------------------
+
+def site_token(site: Site, *, create: bool = True) -> IncidentSiteToken | None:
+    token = db.session.scalar(select(IncidentSiteToken).where(IncidentSiteToken.site_id == site.id))
+    if token is None and create:
+        token = IncidentSiteToken(site_id=site.id, token=secrets.token_urlsafe(24))
+        db.session.add(token)
+        db.session.flush()
+    return token
+
+
+def renew_site_token(site: Site) -> IncidentSiteToken:
+    """A new QR code for the site; the old code stops working (a poster that went missing)."""
+    token = site_token(site)
+    token.token = secrets.token_urlsafe(24)
+    token.created_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def site_for_token(token: str) -> Site | None:
+    if not token or len(token) > 64:
+        return None
+    found = db.session.scalar(select(IncidentSiteToken).where(IncidentSiteToken.token == token))
+    if found is None or not found.site.active:
+        return None
+    return found.site
+
+
+def _attempt_key(ip: str | None) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, (ip or "unknown").encode(), hashlib.sha256).hexdigest()
+
+
+class RateLimited(Exception):
+    """Too many public reports from one address within the hour."""
+
+
+def check_public_allowance(ip: str | None) -> None:
+    """Count this public report against the address's hourly limit (keyed hash and hour only)."""
+    now = utcnow()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    key = _attempt_key(ip)
+    limit = current_app.config.get("INCIDENT_PUBLIC_MAX_PER_HOUR", 10)
+    db.session.execute(delete(IncidentReportAttempt).where(IncidentReportAttempt.hour < hour - dt.timedelta(days=1)))
+    used = db.session.scalar(select(func.count()).select_from(IncidentReportAttempt)
+                             .where(IncidentReportAttempt.key == key, IncidentReportAttempt.hour >= hour)) or 0
+    if used >= limit:
+        raise RateLimited()
+    db.session.add(IncidentReportAttempt(key=key, hour=hour))
+    db.session.flush()

@@ -1,0 +1,195 @@
+"""Figures from the database (aggregated in SQL), hours worked, the Arbowet list, toolbox lessons and the
+VCA contract: ``ltis_and_hours``, ``open_toolbox_lessons``, ``mark_lessons_discussed``."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import extract, func, or_, select
+
+from ...extensions import db
+from .. import figures
+from ..models import Incident, IncidentHours
+from ..workflow import ACCIDENT_TYPES, HoursCategory, IncidentState, IncidentType
+from .errors import IncidentError
+
+
+# --- hours worked -------------------------------------------------------------------------------------
+
+def hours_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, int], Decimal]:
+    """Total hours (all groups) per (year, month) for the months the window touches."""
+    lo, hi = start.year * 100 + start.month, end.year * 100 + end.month
+    key = IncidentHours.year * 100 + IncidentHours.month
+    rows = db.session.execute(
+        select(IncidentHours.year, IncidentHours.month, func.sum(IncidentHours.hours))
+        .where(key >= lo, key <= hi).group_by(IncidentHours.year, IncidentHours.month))
+    return {(y, m): Decimal(str(h or 0)) for y, m, h in rows}
+
+
+def hours_table(year: int) -> dict[tuple[int, HoursCategory], Decimal]:
+    rows = db.session.scalars(select(IncidentHours).where(IncidentHours.year == year))
+    return {(r.month, r.category): r.hours for r in rows}
+
+
+def save_hours(year: int, values: dict[tuple[int, HoursCategory], Decimal | None]) -> int:
+    """Store a year's hours per month and group; an empty value removes the month's figure. Returns changes."""
+    if not 2000 <= year <= 2100:
+        raise IncidentError("year", _("Choose a year between 2000 and 2100."))
+    existing = {(r.month, r.category): r for r in db.session.scalars(
+        select(IncidentHours).where(IncidentHours.year == year))}
+    changed = 0
+    for (month, category), hours in values.items():
+        row = existing.get((month, category))
+        if hours is not None and not Decimal(0) <= hours <= Decimal(10_000_000):
+            raise IncidentError("", _("Hours must lie between 0 and 10,000,000."))
+        if hours is None:
+            if row is not None:
+                db.session.delete(row)
+                changed += 1
+        elif row is None:
+            db.session.add(IncidentHours(year=year, month=month, category=category, hours=hours))
+            changed += 1
+        elif row.hours != hours:
+            row.hours = hours
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+# --- LTIs and the injury frequency --------------------------------------------------------------------
+
+def ltis_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
+    year, month = extract("year", Incident.occurred_on), extract("month", Incident.occurred_on)
+    rows = db.session.execute(
+        select(year, month, func.sum(Incident.lti_count))
+        .where(Incident.occurred_on >= start, Incident.occurred_on <= end, Incident.lti_count > 0)
+        .group_by(year, month))
+    return {(int(y), int(m)): int(n or 0) for y, m, n in rows}
+
+
+def ltis_and_hours(start: dt.date, end: dt.date) -> tuple[int, Decimal]:
+    """LTIs of incidents on ``start``…``end`` (both included) and the hours of the months the range touches."""
+    ltis = db.session.scalar(select(func.coalesce(func.sum(Incident.lti_count), 0))
+                             .where(Incident.occurred_on >= start, Incident.occurred_on <= end)) or 0
+    hours = figures.hours_in_window(hours_by_month(start, end), start, end)
+    return int(ltis), hours
+
+
+@dataclass
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date
+    ltis: int
+    hours: Decimal
+    lost_days: int
+
+    @property
+    def injury_frequency(self) -> float | None:
+        return figures.injury_frequency(self.ltis, self.hours)
+
+    @property
+    def rate_200k(self) -> float | None:
+        return figures.rate_200k(self.ltis, self.hours)
+
+
+def period(label: str, start: dt.date, end: dt.date) -> Period:
+    ltis, hours = ltis_and_hours(start, end)
+    lost = db.session.scalar(select(func.coalesce(func.sum(Incident.lost_days), 0))
+                             .where(Incident.occurred_on >= start, Incident.occurred_on <= end)) or 0
+    return Period(label, start, end, ltis, hours, int(lost))
+
+
+def three_years(year: int) -> list[Period]:
+    return [period(str(y), *figures.year_window(y)) for y in range(year - 2, year + 1)]
+
+
+def counts_by_month_and_type(start: dt.date, end: dt.date) -> dict[tuple[int, int], dict[IncidentType, int]]:
+    year, month = extract("year", Incident.occurred_on), extract("month", Incident.occurred_on)
+    rows = db.session.execute(
+        select(year, month, Incident.type, func.count())
+        .where(Incident.occurred_on >= start, Incident.occurred_on <= end)
+        .group_by(year, month, Incident.type))
+    out: dict[tuple[int, int], dict[IncidentType, int]] = {}
+    for y, m, kind, n in rows:
+        out.setdefault((int(y), int(m)), {})[kind] = int(n)
+    return out
+
+
+def counts_by_type(start: dt.date, end: dt.date) -> dict[IncidentType, int]:
+    rows = db.session.execute(select(Incident.type, func.count())
+                              .where(Incident.occurred_on >= start, Incident.occurred_on <= end)
+                              .group_by(Incident.type))
+    return {kind: int(n) for kind, n in rows}
+
+
+def near_miss_and_accidents(start: dt.date, end: dt.date) -> tuple[int, int]:
+    counts = counts_by_type(start, end)
+    return counts.get(IncidentType.NEAR_MISS, 0), sum(counts.get(t, 0) for t in ACCIDENT_TYPES)
+
+
+def if_over_time(end: dt.date, months: int = 24) -> list[tuple[tuple[int, int], float | None]]:
+    """Rolling 12-month IF at the end of each of the last ``months`` months."""
+    first = figures.add_months(end.year, end.month, -(months - 1))
+    earliest = figures.add_months(first[0], first[1], -11)
+    start = dt.date(earliest[0], earliest[1], 1)
+    ltis, hours = ltis_by_month(start, end), hours_by_month(start, end)
+    shown = figures.months_between(dt.date(first[0], first[1], 1), end)
+    return figures.monthly_if(shown, ltis, hours)
+
+
+# --- the Arbowet list ----------------------------------------------------------------------------------
+
+def arbowet_statement(start: dt.date | None = None, end: dt.date | None = None):
+    """Accidents reported to the Arbeidsinspectie and accidents with more than three days of absence."""
+    stmt = (select(Incident)
+            .where(Incident.type.in_(list(ACCIDENT_TYPES)),
+                   or_(Incident.arbo_reason.is_not(None), Incident.max_lost_days > 3))
+            .order_by(Incident.occurred_on.desc(), Incident.id.desc()))
+    if start is not None:
+        stmt = stmt.where(Incident.occurred_on >= start)
+    if end is not None:
+        stmt = stmt.where(Incident.occurred_on <= end)
+    return stmt
+
+
+def arbo_pending() -> list[Incident]:
+    """Accidents that must be reported to the Arbeidsinspectie and were not yet (oldest first)."""
+    return list(db.session.scalars(
+        select(Incident).where(Incident.arbo_reason.is_not(None), Incident.arbo_notified_at.is_(None))
+        .order_by(Incident.occurred_at)))
+
+
+# --- toolbox lessons (VCA 4.1 contract) -------------------------------------------------------------------
+
+def open_toolbox_lessons() -> list[Incident]:
+    """Incidents whose lessons are marked for the next toolbox meeting and were not discussed yet."""
+    return list(db.session.scalars(
+        select(Incident).where(Incident.lessons_for_toolbox.is_(True), Incident.lessons_discussed_on.is_(None),
+                               Incident.lessons.is_not(None))
+        .order_by(Incident.occurred_on, Incident.id)))
+
+
+def mark_lessons_discussed(incident_ids, on_date: dt.date, meeting_ref: str | None) -> int:
+    """Record that the lessons of these incidents were discussed in a toolbox meeting; returns how many.
+
+    Allowed on closed incidents too: the discussion is a fact about the meeting, not a change of the record."""
+    ids = [int(i) for i in incident_ids if 0 < int(i) <= 2**31 - 1]
+    if not ids:
+        return 0
+    rows = db.session.scalars(select(Incident).where(Incident.id.in_(ids), Incident.lessons_for_toolbox.is_(True),
+                                                     Incident.lessons_discussed_on.is_(None)))
+    count = 0
+    for incident in rows:
+        incident.lessons_discussed_on = on_date
+        incident.lessons_meeting_ref = (meeting_ref or "")[:120] or None
+        count += 1
+    db.session.flush()
+    return count
+
+
+def open_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Incident)
+                             .where(Incident.state != IncidentState.CLOSED)) or 0

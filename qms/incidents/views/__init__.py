@@ -1,0 +1,14 @@
+"""Pages of the incident log: reporting (logged in and public), handling, figures and output."""
+from flask import Blueprint
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents", template_folder="../templates",
+               static_folder="../static")
+
+from . import figures, handling, public, reporting  # noqa: E402,F401  (routes register on import)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from .. import hooks
+
+    hooks.init_app(state.app)

@@ -1,0 +1,53 @@
+"""Helpers shared by the incident views: loading, choices, error display."""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...extensions import db
+from ...organisation.models import Department, Employee, Site
+from ..models import Incident
+from ..services import IncidentError
+
+MAX_ID = 2**31 - 1
+
+
+def load_incident(incident_id: int) -> Incident:
+    """The incident or 404 (the route's permission already covers every incident)."""
+    incident = db.session.get(Incident, incident_id) if 0 < incident_id <= MAX_ID else None
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def site_choices(include_empty=True, label=""):
+    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.client, Site.name))
+    choices = [("", label)] if include_empty else []
+    return choices + [(s.id, f"{s.name}" + (f" ({s.client})" if s.client else "")) for s in sites]
+
+
+def department_choices(label=""):
+    deps = db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.name))
+    return [("", label)] + [(d.id, d.name) for d in deps]
+
+
+def employee_choices(label=""):
+    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
+                              .order_by(Employee.last_name, Employee.first_name))
+    return [("", label)] + [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
+
+
+def user_choices(label=""):
+    rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
+    return [("", label)] + [(i, n) for i, n in rows]
+
+
+def show_error(form, error: IncidentError) -> None:
+    """A refusal next to its field, or on the form as a whole."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,261 @@
+"""Figures and charts, hours worked, PDFs, site QR codes and the retention setting."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...database import paginate
+from ...extensions import db
+from ...organisation.models import Site
+from ...permissions import requires
+from .. import charts, figures, pdf, services
+from ..forms import RetentionForm, SimpleForm, hours_field_name, make_hours_form
+from ..services import IncidentError
+from ..workflow import TYPE_SHORT, HoursCategory, IncidentType
+from . import bp
+from .common import MAX_ID, load_incident
+
+MONTH_ABBR = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def _year_arg() -> int:
+    today = services.local_now().date()
+    try:
+        year = int(request.args.get("year", today.year))
+    except ValueError:
+        year = today.year
+    return year if 2000 <= year <= 2100 else today.year
+
+
+def _month_label(year: int, month: int) -> str:
+    return format_date(dt.date(year, month, 1), "MMM yy")
+
+
+def fmt_rate(value: float | None) -> str:
+    return _("no hours registered") if value is None else format_decimal(value, "#,##0.0")
+
+
+def year_data(year: int) -> dict:
+    """Everything the figures page and the annual report show for one calendar year."""
+    today = services.local_now().date()
+    start, end = figures.year_window(year)
+    months = figures.months_between(start, end)
+    by_month = services.counts_by_month_and_type(start, end)
+    series = [(t.value, str(TYPE_SHORT[t]), [by_month.get(m, {}).get(t, 0) for m in months]) for t in IncidentType]
+    series = [s for s in series if any(s[2])] or series[:1]
+    near, accidents = services.near_miss_and_accidents(start, end)
+    rolling = services.period(_("Rolling 12 months"), *figures.rolling_window(today))
+    trend_end = min(end, today) if year >= today.year else end
+    trend = services.if_over_time(trend_end, 24)
+    counts = services.counts_by_type(start, end)
+    return {
+        "year": year, "months": [_month_label(*m) for m in months], "series": series,
+        "near": near, "accidents": accidents, "ratio": figures.near_miss_ratio(near, accidents),
+        "three_years": services.three_years(year), "rolling": rolling,
+        "trend_labels": [_month_label(*m) for m, _v in trend], "trend_values": [v for _m, v in trend],
+        "counts": [(t, counts.get(t, 0)) for t in IncidentType],
+    }
+
+
+@bp.route("/figures")
+@requires("incidents.view")
+def figures_page():
+    data = year_data(_year_arg())
+    svg = {
+        "months": charts.stacked_bars(_("Incidents per month by type"), data["months"], data["series"]),
+        "legend": charts.legend([(k, label) for k, label, _c in data["series"]]),
+        "ratio": charts.ratio_bars(_("Near misses and accidents"), [
+            (_("Near misses"), data["near"], charts.TYPE_COLOURS["near_miss"]),
+            (_("Accidents"), data["accidents"], charts.TYPE_COLOURS["lti"])]),
+        "trend": charts.line(_("Injury frequency, rolling 12 months"), data["trend_labels"], data["trend_values"],
+                             empty_text=_("no hours registered")),
+    }
+    return render_template("incidents/figures.html", data=data, svg=svg, fmt_rate=fmt_rate)
+
+
+@bp.route("/annual-report.pdf")
+@requires("incidents.view")
+def annual_pdf():
+    data = year_data(_year_arg())
+    year = data["year"]
+    rows = [[_("Period"), _("LTIs"), _("Hours worked"), _("Lost days"), _("IF (per 1,000,000 hours)"),
+             _("Rate per 200,000 hours")]]
+    for p in data["three_years"] + [data["rolling"]]:
+        rows.append([p.label, str(p.ltis), format_decimal(p.hours, "#,##0"), str(p.lost_days),
+                     fmt_rate(p.injury_frequency), fmt_rate(p.rate_200k)])
+    ratio = data["ratio"]
+    arbo = [[_("Number"), _("Date"), _("Type"), _("Arbeidsinspectie"), _("Most days of absence")]]
+    start, end = figures.year_window(year)
+    for i in db.session.scalars(services.arbowet_statement(start, end).limit(500)):
+        arbo.append([i.number, format_date(i.occurred_on), str(TYPE_SHORT[i.type]),
+                     i.arbo_reason.label if i.arbo_reason else "—", str(i.max_lost_days)])
+    body = pdf.annual_report(
+        title=_("Annual safety report %(year)s", year=year),
+        intro=_("Incidents, lost-time injuries and injury frequency (IF = LTIs × 1,000,000 / hours worked), "
+                "made on %(date)s.", date=format_date(services.local_now().date(), "long")),
+        figures_heading=_("Injury frequency over three years"), figure_rows=rows,
+        chart_heading=_("Incidents per month by type"), months=data["months"], series=data["series"],
+        legend_rows=[[label, str(sum(c))] for _k, label, c in data["series"]],
+        ratio_heading=_("Near misses and accidents"),
+        ratio_rows=[[_("Near misses"), str(data["near"])], [_("Accidents"), str(data["accidents"])],
+                    [_("Near misses per accident"), "—" if ratio is None else format_decimal(ratio, "#,##0.0")]],
+        if_heading=_("Injury frequency, rolling 12 months"), if_labels=data["trend_labels"],
+        if_values=data["trend_values"], if_empty=_("no hours registered"),
+        types_heading=_("Incidents per type"), type_rows=[[_("Type"), _("Number")]] + [
+            [t.label, str(n)] for t, n in data["counts"]],
+        arbo_heading=_("Arbowet list"), arbo_rows=arbo)
+    return _pdf_response(body, f"safety-report-{year}.pdf")
+
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/<int:incident_id>/report.pdf")
+@requires("incidents.view")
+def incident_pdf(incident_id: int):
+    i = load_incident(incident_id)
+    names = services.may_see_persons(current_user)
+    ncs = []
+    try:
+        ncs = services.nonconformities(i)
+    except ImportError:
+        pass
+
+    def when(value):
+        return format_datetime(value, "d MMM yyyy HH:mm") if value else "—"
+
+    sections = [
+        (_("Report"), [
+            (_("Type"), i.type.label), (_("State"), i.state.label), (_("When"), when(i.occurred_at)),
+            (_("Site"), i.site.name if i.site else "—"), (_("Where exactly"), i.location or "—"),
+            (_("Involved"), ", ".join(c.label for c in i.involved_categories) or "—"),
+            (_("Injured"), str(i.injured_count)), (_("What happened"), i.description),
+            (_("Immediate action"), i.immediate_action or "—"), (_("Reported on"), when(i.reported_at)),
+            (_("Reported by"), _("Anonymous") if i.anonymous else (
+                (i.reporter_name or _("Logged-in user")) if names else _("(only for coordinator and HR)")))]),
+        (_("Triage"), [
+            (_("Severity"), i.severity.label if i.severity else "—"),
+            (_("Department"), i.department.name if i.department else "—"),
+            (_("Arbeidsinspectie"), i.arbo_reason.label if i.arbo_reason else _("Not required")),
+            (_("Reported to the Arbeidsinspectie on"), when(i.arbo_notified_at))]),
+        (_("Injured persons"), [
+            (p.category.label + (f" — {p.name}" if names and p.name else ""),
+             _("%(days)s lost days", days=p.lost_days) + (" " + _("(still absent)") if p.absence_ongoing else ""))
+            for p in i.persons]),
+        (_("Investigation"), [
+            (_("Method"), i.method.label if i.method else "—"), (_("Root causes"), i.root_causes or "—"),
+            (_("Contributing factors"), i.contributing_factors or "—"), (_("Lessons learned"), i.lessons or "—")]),
+        (_("Actions"), [(nc.number, f"{a.description} — {a.owner.name if a.owner else ''}, "
+                         f"{format_date(a.due_date) if a.due_date else ''}"
+                         + (" ✓" if a.done_at else "")) for nc in ncs for a in nc.actions]),
+    ]
+    body = pdf.incident_report(_("Incident %(number)s", number=i.number), sections)
+    return _pdf_response(body, f"{i.number}.pdf")
+
+
+# --- hours worked -------------------------------------------------------------------------------------------
+
+@bp.route("/hours", methods=["GET", "POST"])
+@requires("incidents.manage")
+def hours():
+    year = _year_arg() if request.method == "GET" else int(request.form.get("year", "0") or 0)
+    if not 2000 <= year <= 2100:
+        abort(400)
+    form = make_hours_form(year, services.hours_table(year), formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        values = {(m, c): form[hours_field_name(m, c)].data for m in range(1, 13) for c in HoursCategory}
+        try:
+            changed = services.save_hours(year, values)
+        except IncidentError as error:
+            db.session.rollback()
+            form.year.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The hours were saved (%(n)s changes).", n=changed), "success")
+            return redirect(url_for("incidents.hours", year=year))
+    totals = {c: sum((form[hours_field_name(m, c)].data or 0) for m in range(1, 13)) for c in HoursCategory}
+    months = [(m, format_date(dt.date(year, m, 1), "MMMM")) for m in range(1, 13)]
+    return render_template("incidents/hours.html", form=form, year=year, months=months, categories=list(HoursCategory),
+                           field_name=hours_field_name, totals=totals), 200 if not form.errors else 400
+
+
+# --- site QR codes ----------------------------------------------------------------------------------------
+
+def _load_site(site_id: int) -> Site:
+    site = db.session.get(Site, site_id) if 0 < site_id <= MAX_ID else None
+    if site is None:
+        abort(404)
+    return site
+
+
+@bp.route("/sites")
+@requires("incidents.manage")
+def sites():
+    stmt = select(Site).where(Site.active.is_(True)).order_by(Site.client, Site.name)
+    page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return render_template("incidents/sites.html", page=page, form=SimpleForm())
+
+
+@bp.route("/sites/<int:site_id>/poster.pdf")
+@requires("incidents.manage")
+def poster(site_id: int):
+    site = _load_site(site_id)
+    token = services.site_token(site)
+    db.session.commit()
+    url = url_for("incidents.public_report", token=token.token, _external=True)
+    body = pdf.qr_poster(
+        url=url, heading=_("Something happened? Report it!"), site=site.name + (f" — {site.client}" if site.client else ""),
+        lines=[_("Accident, near miss or unsafe situation: scan the code with your phone."),
+               _("It takes one minute. You may stay anonymous.")],
+        footer=_("Report it straight away to your supervisor too when someone is hurt."))
+    return _pdf_response(body, f"qr-poster-{site.id}.pdf")
+
+
+@bp.route("/sites/<int:site_id>/renew", methods=["POST"])
+@requires("incidents.manage")
+def renew(site_id: int):
+    site = _load_site(site_id)
+    if SimpleForm().validate_on_submit():
+        services.renew_site_token(site)
+        db.session.commit()
+        flash(_("Site %(name)s has a new QR code; print the new poster. The old code no longer works.",
+                name=site.name), "success")
+    return redirect(url_for("incidents.sites"))
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("incidents.manage")
+def settings():
+    current = services.settings()
+    form = RetentionForm(data={"retention_months": current.retention_months})
+    if form.validate_on_submit():
+        try:
+            services.set_retention(form.retention_months.data)
+        except IncidentError as error:
+            db.session.rollback()
+            form.retention_months.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The retention period was saved."), "success")
+            return redirect(url_for("incidents.settings"))
+    cutoff = services.retention_cutoff(services.local_now().date(), current.retention_months)
+    return render_template("incidents/settings.html", form=form, purge_form=SimpleForm(), cutoff=cutoff)
+
+
+@bp.route("/settings/purge", methods=["POST"])
+@requires("incidents.manage")
+def purge():
+    if SimpleForm().validate_on_submit():
+        count = services.purge(services.local_now().date())
+        db.session.commit()
+        flash(_("Personal details were removed from %(n)s incidents.", n=count), "success")
+    return redirect(url_for("incidents.settings"))

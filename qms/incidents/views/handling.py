@@ -1,0 +1,339 @@
+"""The log, one incident with its triage, persons, investigation and actions, and the Arbowet list."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import extract, or_, select
+
+from ...auth.models import User
+from ...database import paginate
+from ...extensions import db
+from ...permissions import has_permission, requires
+from .. import services
+from ..forms import (ActionForm, ArboForm, InvestigationForm, LogFilterForm, PersonForm, StateForm, TriageForm)
+from ..models import Incident, IncidentPerson
+from ..services import IncidentError, InvestigationData, PersonData, TriageData
+from ..workflow import TRANSITIONS, ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity
+from . import bp
+from .common import (MAX_ID, department_choices, employee_choices, load_incident, show_error, site_choices,
+                     user_choices)
+
+
+# --- the log -----------------------------------------------------------------------------------------------
+
+def _filtered(form: LogFilterForm):
+    stmt = select(Incident)
+    if (q := form.valid_value("q")) is not None:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Incident.number.ilike(like), Incident.description.ilike(like),
+                              Incident.location.ilike(like)))
+    if (kind := form.valid_value("type")) is not None:
+        stmt = stmt.where(Incident.type == IncidentType(kind))
+    if (state := form.valid_value("state")) is not None:
+        stmt = stmt.where(Incident.state == IncidentState(state))
+    if (site := form.valid_value("site")) is not None and site <= MAX_ID:
+        stmt = stmt.where(Incident.site_id == site)
+    if (year := form.valid_value("year")) is not None:
+        stmt = stmt.where(extract("year", Incident.occurred_on) == year)
+    return stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
+
+
+def _filter_form() -> LogFilterForm:
+    form = LogFilterForm(request.args)
+    form.site.choices = site_choices(label=_("All sites"))
+    form.validate()
+    return form
+
+
+@bp.route("/")
+@requires("incidents.view")
+def index():
+    form = _filter_form()
+    page = paginate(_filtered(form), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return render_template("incidents/index.html", form=form, page=page, pending=services.arbo_pending(),
+                           lessons=len(services.open_toolbox_lessons()))
+
+
+def _csv_response(rows, header, filename: str) -> Response:
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            if buffer.tell() > 32_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(generate(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas in free text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/export.csv")
+@requires("incidents.view")
+def export_csv():
+    form = _filter_form()
+    names = services.may_see_persons(current_user)
+    stmt = _filtered(form).execution_options(yield_per=1000)
+    header = [_("Number"), _("Date"), _("Type"), _("State"), _("Severity"), _("Site"), _("Where exactly"),
+              _("Department"), _("Involved"), _("Injured"), _("LTIs"), _("Lost days"), _("Arbeidsinspectie"),
+              _("What happened"), _("Immediate action")] + ([_("Names")] if names else [])
+
+    def rows():
+        for i in db.session.scalars(stmt):
+            yield [i.number, i.occurred_on.isoformat(), i.type.label, i.state.label,
+                   i.severity.label if i.severity else "", _safe_cell(i.site.name if i.site else ""),
+                   _safe_cell(i.location), _safe_cell(i.department.name if i.department else ""),
+                   ", ".join(c.label for c in i.involved_categories), i.injured_count, i.lti_count, i.lost_days,
+                   i.arbo_reason.label if i.arbo_reason else "", _safe_cell(i.description),
+                   _safe_cell(i.immediate_action)] + ([_safe_cell(_names(i))] if names else [])
+
+    return _csv_response(rows(), header, "incidents.csv")
+
+
+def _names(incident: Incident) -> str:
+    parts = [p.name for p in incident.persons if p.name]
+    if incident.persons_text:
+        parts.append(incident.persons_text)
+    return "; ".join(parts)
+
+
+# --- one incident ------------------------------------------------------------------------------------------
+
+def _forms(incident: Incident, **given):
+    forms = {
+        "triage": given.get("triage") or TriageForm(formdata=None, data={
+            "type": incident.type.value, "severity": incident.severity.value if incident.severity else "medium",
+            "site_id": incident.site_id, "department_id": incident.department_id, "location": incident.location,
+            "arbo_reason": incident.arbo_reason.value if incident.arbo_reason else ""}),
+        "arbo": given.get("arbo") or ArboForm(formdata=None),
+        "person": given.get("person") or PersonForm(formdata=None),
+        "investigation": given.get("investigation") or InvestigationForm(formdata=None, data={
+            "method": incident.method.value if incident.method else "five_whys",
+            "root_causes": incident.root_causes, "contributing_factors": incident.contributing_factors,
+            "lessons": incident.lessons, "lessons_for_toolbox": incident.lessons_for_toolbox}),
+        "action": given.get("action") or ActionForm(formdata=None),
+        "state": StateForm(formdata=None),
+    }
+    forms["triage"].site_id.choices = site_choices(label=_("Unknown"))
+    forms["triage"].department_id.choices = department_choices(label=_("Unknown"))
+    forms["person"].employee_id.choices = employee_choices(label=_("Not an employee / unknown"))
+    forms["action"].owner_id.choices = user_choices(label=_("Choose…"))
+    return forms
+
+
+def _nonconformities(incident: Incident) -> list | None:
+    try:
+        return services.nonconformities(incident)
+    except ImportError:  # the shared corrective-action package is not installed
+        return None
+
+
+def _detail(incident: Incident, status: int = 200, **given):
+    return render_template(
+        "incidents/detail.html", incident=incident, forms=_forms(incident, **given),
+        show_persons=services.may_see_persons(current_user), manage=has_permission(current_user, "incidents.manage"),
+        transitions=sorted((s for s in TRANSITIONS[incident.state] if s is not IncidentState.TRIAGED),
+                           key=lambda s: list(IncidentState).index(s)),
+        nonconformities=_nonconformities(incident), deadline=services.arbo_deadline(incident),
+        reporter=db.session.get(User, incident.reporter_id) if incident.reporter_id else None), status
+
+
+@bp.route("/<int:incident_id>")
+@requires("incidents.view")
+def detail(incident_id: int):
+    return _detail(load_incident(incident_id))
+
+
+def _done(incident: Incident, message: str, anchor: str = ""):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("incidents.detail", incident_id=incident.id) + anchor)
+
+
+@bp.route("/<int:incident_id>/triage", methods=["POST"])
+@requires("incidents.manage")
+def triage(incident_id: int):
+    incident = load_incident(incident_id)
+    form = _forms(incident, triage=TriageForm())["triage"]
+    if form.validate_on_submit():
+        try:
+            services.triage(incident, TriageData(
+                type=IncidentType(form.type.data), severity=Severity(form.severity.data), site_id=form.site_id.data,
+                department_id=form.department_id.data, location=form.location.data,
+                arbo_reason=ArboReason(form.arbo_reason.data) if form.arbo_reason.data else None))
+        except IncidentError as error:
+            show_error(form, error)
+        else:
+            return _done(incident, _("The triage was saved."), "#triage")
+    return _detail(incident, 400, triage=form)
+
+
+@bp.route("/<int:incident_id>/arbo", methods=["POST"])
+@requires("incidents.manage")
+def arbo(incident_id: int):
+    incident = load_incident(incident_id)
+    form = ArboForm()
+    if form.validate_on_submit():
+        try:
+            services.record_arbo_notification(incident, form.notified_at.data, form.reference.data)
+        except IncidentError as error:
+            show_error(form, error)
+        else:
+            return _done(incident, _("The report to the Arbeidsinspectie was recorded."), "#triage")
+    return _detail(incident, 400, arbo=form)
+
+
+def _person_data(form: PersonForm) -> PersonData:
+    return PersonData(category=PersonCategory(form.category.data), lost_days=form.lost_days.data or 0,
+                      absence_ongoing=form.absence_ongoing.data, name=form.name.data,
+                      employee_id=form.employee_id.data)
+
+
+def _load_person(incident: Incident, person_id: int) -> IncidentPerson:
+    person = next((p for p in incident.persons if p.id == person_id), None)
+    if person is None:
+        from flask import abort
+
+        abort(404)
+    return person
+
+
+@bp.route("/<int:incident_id>/persons", methods=["POST"])
+@bp.route("/<int:incident_id>/persons/<int:person_id>", methods=["POST"])
+@requires("incidents.manage")
+def person(incident_id: int, person_id: int | None = None):
+    incident = load_incident(incident_id)
+    existing = _load_person(incident, person_id) if person_id is not None else None
+    form = _forms(incident, person=PersonForm())["person"]
+    if not services.may_see_persons(current_user):
+        form.name.data, form.employee_id.data = (existing.name, existing.employee_id) if existing else (None, None)
+    if form.validate_on_submit():
+        try:
+            services.save_person(incident, existing, _person_data(form))
+        except IncidentError as error:
+            show_error(form, error)
+        else:
+            return _done(incident, _("The injured person was saved."), "#persons")
+    return _detail(incident, 400, person=form)
+
+
+@bp.route("/<int:incident_id>/persons/<int:person_id>/remove", methods=["POST"])
+@requires("incidents.manage")
+def remove_person(incident_id: int, person_id: int):
+    incident = load_incident(incident_id)
+    existing = _load_person(incident, person_id)
+    form = StateForm()
+    form.target.data = "x"
+    if form.validate_on_submit():
+        try:
+            services.remove_person(incident, existing)
+        except IncidentError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            return _done(incident, _("The injured person was removed."), "#persons")
+    return redirect(url_for("incidents.detail", incident_id=incident.id) + "#persons")
+
+
+@bp.route("/<int:incident_id>/investigation", methods=["POST"])
+@requires("incidents.manage")
+def investigation(incident_id: int):
+    incident = load_incident(incident_id)
+    form = InvestigationForm()
+    if form.validate_on_submit():
+        try:
+            services.save_investigation(incident, InvestigationData(
+                method=Method(form.method.data), root_causes=form.root_causes.data,
+                contributing_factors=form.contributing_factors.data, lessons=form.lessons.data,
+                lessons_for_toolbox=form.lessons_for_toolbox.data))
+        except IncidentError as error:
+            show_error(form, error)
+        else:
+            return _done(incident, _("The investigation was saved."), "#investigation")
+    return _detail(incident, 400, investigation=form)
+
+
+@bp.route("/<int:incident_id>/actions", methods=["POST"])
+@requires("incidents.manage")
+def add_action(incident_id: int):
+    incident = load_incident(incident_id)
+    form = _forms(incident, action=ActionForm())["action"]
+    if form.validate_on_submit():
+        owner = db.session.get(User, form.owner_id.data) if 0 < form.owner_id.data <= MAX_ID else None
+        if owner is None or not owner.active:
+            form.owner_id.errors = [_("Choose who does it.")]
+        else:
+            try:
+                services.add_prevention_action(incident, description=form.description.data, owner=owner,
+                                               due_date=form.due_date.data, kind=form.kind.data)
+            except IncidentError as error:
+                show_error(form, error)
+            else:
+                return _done(incident, _("The action was added."), "#actions")
+    return _detail(incident, 400, action=form)
+
+
+@bp.route("/<int:incident_id>/state", methods=["POST"])
+@requires("incidents.manage")
+def change_state(incident_id: int):
+    incident = load_incident(incident_id)
+    form = StateForm()
+    target = form.target_state() if form.validate_on_submit() else None
+    if target is None:
+        flash(_("The request could not be processed; please try again."), "error")
+        return redirect(url_for("incidents.detail", incident_id=incident.id))
+    try:
+        services.move(incident, target)
+    except IncidentError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("incidents.detail", incident_id=incident.id))
+    return _done(incident, _("The incident is now: %(state)s.", state=target.label))
+
+
+# --- the Arbowet list ----------------------------------------------------------------------------------------
+
+@bp.route("/arbowet")
+@requires("incidents.arbowet")
+def arbowet():
+    page = paginate(services.arbowet_statement(), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return render_template("incidents/arbowet.html", page=page, show_persons=services.may_see_persons(current_user))
+
+
+@bp.route("/arbowet.csv")
+@requires("incidents.arbowet")
+def arbowet_csv():
+    names = services.may_see_persons(current_user)
+    header = [_("Number"), _("Date"), _("Type"), _("Site"), _("Reported to the Arbeidsinspectie because"),
+              _("Reported on"), _("Reference"), _("Injured"), _("Most days of absence"), _("Lost days")]
+    header += [_("Names")] if names else []
+
+    def rows():
+        for i in db.session.scalars(services.arbowet_statement().execution_options(yield_per=1000)):
+            yield [i.number, i.occurred_on.isoformat(), i.type.label, _safe_cell(i.site.name if i.site else ""),
+                   i.arbo_reason.label if i.arbo_reason else "",
+                   format_datetime(i.arbo_notified_at, "yyyy-MM-dd HH:mm") if i.arbo_notified_at else "",
+                   _safe_cell(i.arbo_reference), i.injured_count, i.max_lost_days, i.lost_days
+                   ] + ([_safe_cell(_names(i))] if names else [])
+
+    return _csv_response(rows(), header, "arbowet-list.csv")
+
+
+@bp.app_template_filter("incident_date")
+def incident_date(value):
+    return format_date(value, "medium") if value else "—"

@@ -1,0 +1,69 @@
+"""The public report form behind a site's QR code: no account needed, anonymous by default.
+
+Nothing ties an anonymous report to its sender: the visitor is treated as anonymous even when logged in,
+the audit trail names the actor "anonymous" and records no address, the rate limit keeps only a keyed hash
+of the address per hour, and photo file names are replaced."""
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for, redirect
+from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
+
+from ...audit.services import set_actor
+from ...extensions import db
+from ...permissions import public
+from .. import services
+from ..forms import PublicReportForm
+from ..services import RateLimited
+from . import bp
+from .reporting import prepare, submit
+
+
+def _as_anonymous_visitor() -> None:
+    g._login_user = AnonymousUserMixin()
+    set_actor(None, "anonymous")
+
+
+def _forget_address() -> None:
+    """From here on the request has no client address (the trail records none)."""
+    request.remote_addr = None
+
+
+@bp.route("/qr/<token>", methods=["GET", "POST"])
+@public
+def public_report(token: str):
+    site = services.site_for_token(token)
+    if site is None:
+        abort(404)
+    _as_anonymous_visitor()
+    form = PublicReportForm()
+    prepare(form)
+    if request.method == "GET":
+        form.site_id.data = site.id
+    if form.validate_on_submit():
+        try:
+            services.check_public_allowance(request.remote_addr)
+        except RateLimited:
+            db.session.rollback()
+            return render_template("incidents/report.html", form=form, site=site, public=True,
+                                   action=url_for("incidents.public_report", token=token), limited=True), 429
+        _forget_address()
+        anonymous = bool(form.anonymous.data)
+        incident = submit(form, reporter=None, via_qr=True, anonymous=anonymous,
+                          **({} if anonymous else {"named": (form.reporter_name.data, form.reporter_contact.data)}))
+        if incident is not None:
+            db.session.commit()
+            return redirect(url_for("incidents.public_thanks", token=token, number=incident.number))
+    return render_template("incidents/report.html", form=form, site=site, public=True,
+                           action=url_for("incidents.public_report", token=token))
+
+
+@bp.route("/qr/<token>/thanks")
+@public
+def public_thanks(token: str):
+    site = services.site_for_token(token)
+    if site is None:
+        abort(404)
+    number = (request.args.get("number") or "")[:20]
+    return render_template("incidents/thanks.html", site=site, number=number, token=token,
+                           message=_("Thank you. Your report was received."))

@@ -1,0 +1,173 @@
+"""Pure rules of the incident log: kinds, states and allowed transitions. No app, no database."""
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class IncidentType(str, enum.Enum):
+    LTI = "lti"
+    MEDICAL = "medical_treatment"
+    FIRST_AID = "first_aid"
+    NEAR_MISS = "near_miss"
+    UNSAFE_SITUATION = "unsafe_situation"
+    UNSAFE_ACT = "unsafe_act"
+    ENVIRONMENTAL = "environmental"
+    PROPERTY_DAMAGE = "property_damage"
+
+    @property
+    def label(self) -> str:
+        return str(TYPE_LABELS[self])
+
+    @property
+    def is_accident(self) -> bool:
+        """An accident with a person hurt (with or without absence)."""
+        return self in ACCIDENT_TYPES
+
+
+TYPE_LABELS = {
+    IncidentType.LTI: _l("Accident with absence (lost time)"),
+    IncidentType.MEDICAL: _l("Accident without absence: medical treatment"),
+    IncidentType.FIRST_AID: _l("Accident without absence: first aid"),
+    IncidentType.NEAR_MISS: _l("Near miss (it almost went wrong)"),
+    IncidentType.UNSAFE_SITUATION: _l("Unsafe situation"),
+    IncidentType.UNSAFE_ACT: _l("Unsafe act"),
+    IncidentType.ENVIRONMENTAL: _l("Environmental incident"),
+    IncidentType.PROPERTY_DAMAGE: _l("Property damage"),
+}
+
+#: Short labels for charts and tables.
+TYPE_SHORT = {
+    IncidentType.LTI: _l("LTI"),
+    IncidentType.MEDICAL: _l("Medical treatment"),
+    IncidentType.FIRST_AID: _l("First aid"),
+    IncidentType.NEAR_MISS: _l("Near miss"),
+    IncidentType.UNSAFE_SITUATION: _l("Unsafe situation"),
+    IncidentType.UNSAFE_ACT: _l("Unsafe act"),
+    IncidentType.ENVIRONMENTAL: _l("Environment"),
+    IncidentType.PROPERTY_DAMAGE: _l("Damage"),
+}
+
+ACCIDENT_TYPES = frozenset({IncidentType.LTI, IncidentType.MEDICAL, IncidentType.FIRST_AID})
+
+
+class IncidentState(str, enum.Enum):
+    REPORTED = "reported"
+    TRIAGED = "triaged"
+    INVESTIGATING = "investigating"
+    ACTIONS = "actions"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    IncidentState.REPORTED: _l("Reported"),
+    IncidentState.TRIAGED: _l("Triaged"),
+    IncidentState.INVESTIGATING: _l("Under investigation"),
+    IncidentState.ACTIONS: _l("Actions running"),
+    IncidentState.CLOSED: _l("Closed"),
+}
+
+#: Allowed transitions: forward one step; from actions back to investigation when the actions show the
+#: analysis was wrong. A closed incident never changes state again.
+TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
+    IncidentState.REPORTED: frozenset({IncidentState.TRIAGED}),
+    IncidentState.TRIAGED: frozenset({IncidentState.INVESTIGATING}),
+    IncidentState.INVESTIGATING: frozenset({IncidentState.ACTIONS}),
+    IncidentState.ACTIONS: frozenset({IncidentState.INVESTIGATING, IncidentState.CLOSED}),
+    IncidentState.CLOSED: frozenset(),
+}
+
+
+def can_move(current: IncidentState, target: IncidentState) -> bool:
+    return target in TRANSITIONS[current]
+
+
+class Severity(str, enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    SEVERE = "severe"
+
+    @property
+    def label(self) -> str:
+        return str(SEVERITY_LABELS[self])
+
+
+SEVERITY_LABELS = {
+    Severity.LOW: _l("Low"),
+    Severity.MEDIUM: _l("Medium"),
+    Severity.HIGH: _l("High"),
+    Severity.SEVERE: _l("Severe"),
+}
+
+
+class PersonCategory(str, enum.Enum):
+    OWN_STAFF = "own_staff"
+    TEMPORARY = "temporary"
+    SUBCONTRACTOR = "subcontractor"
+    APPRENTICE = "apprentice"
+    VISITOR = "visitor"
+
+    @property
+    def label(self) -> str:
+        return str(PERSON_LABELS[self])
+
+
+PERSON_LABELS = {
+    PersonCategory.OWN_STAFF: _l("Own staff"),
+    PersonCategory.TEMPORARY: _l("Temporary worker"),
+    PersonCategory.SUBCONTRACTOR: _l("Subcontractor"),
+    PersonCategory.APPRENTICE: _l("Apprentice"),
+    PersonCategory.VISITOR: _l("Visitor or client"),
+}
+
+
+class ArboReason(str, enum.Enum):
+    """Why an accident must be reported to the Nederlandse Arbeidsinspectie (Arbowet art. 9)."""
+
+    DEATH = "death"
+    PERMANENT_INJURY = "permanent_injury"
+    HOSPITAL = "hospital_admission"
+
+    @property
+    def label(self) -> str:
+        return str(ARBO_LABELS[self])
+
+
+ARBO_LABELS = {
+    ArboReason.DEATH: _l("Death"),
+    ArboReason.PERMANENT_INJURY: _l("Permanent injury"),
+    ArboReason.HOSPITAL: _l("Hospital admission"),
+}
+
+
+class Method(str, enum.Enum):
+    FIVE_WHYS = "five_whys"
+    ISHIKAWA = "ishikawa"
+    TRIPOD = "tripod"
+
+    @property
+    def label(self) -> str:
+        return str(METHOD_LABELS[self])
+
+
+METHOD_LABELS = {
+    Method.FIVE_WHYS: _l("5× why"),
+    Method.ISHIKAWA: _l("Ishikawa (fishbone)"),
+    Method.TRIPOD: _l("Tripod (causes behind the causes)"),
+}
+
+
+class HoursCategory(str, enum.Enum):
+    OWN_STAFF = "own_staff"
+    TEMPORARY = "temporary"
+    SUBCONTRACTOR = "subcontractor"
+
+    @property
+    def label(self) -> str:
+        return str(PERSON_LABELS[PersonCategory(self.value)])
