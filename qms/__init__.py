@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.views import bp as auth_bp
     from .catalogue.views import bp as catalogue_bp
     from .core.views import bp as core_bp
+    from .documents.views import bp as documents_bp
     from .incidents.views import bp as incidents_bp
     from .evidence.views import bp as evidence_bp
     from .notifications.views import bp as notifications_bp
@@ -62,7 +63,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
-                      notifications_bp, actions_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp):
+                      notifications_bp, actions_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
+                      documents_bp):
         app.register_blueprint(blueprint)
 
     norms.init_app(app)

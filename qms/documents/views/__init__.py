@@ -1,0 +1,92 @@
+"""Document control pages: the register, a document and its versions, the workflow, reading and review.
+
+Every view loads through :func:`load_document` / :func:`load_version` (object-level access, 404 otherwise),
+calls one service function, commits once, flashes and redirects.
+"""
+from flask import Blueprint, abort, current_app, flash, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...database import utcnow
+from ...extensions import db
+from ...notifications import services as notifications
+from ...organisation.services import today
+from ...permissions import has_permission, require
+from ..labels import MEANING_LABELS, OUTCOME_LABELS, STATE_BADGES, STATE_LABELS, TYPE_LABELS
+from ..models import Document, DocumentVersion, VersionState
+from ..services import reading
+from ..services.errors import DocumentError
+
+bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="../templates",
+               static_folder="../static", static_url_path="/static")
+bp.record_once(lambda state: notifications.register_reminders(state.app, reading.collect_reminders))
+
+MAX_ID = 2**31 - 1
+
+
+def can_see_history(user=None) -> bool:
+    return has_permission(user or current_user, "documents.view_history")
+
+
+def can_see_version(version: DocumentVersion, user=None) -> bool:
+    """Published versions for everyone; drafts, retired versions for history roles, and a version in
+    review for its reviewers and approver."""
+    user = user or current_user
+    if version.state is VersionState.PUBLISHED or can_see_history(user):
+        return True
+    if version.state in (VersionState.IN_REVIEW, VersionState.APPROVED):
+        return user.id == version.approver_id or any(r.user_id == user.id for r in version.reviewers)
+    return False
+
+
+def load_document(document_id: int) -> Document:
+    document = db.session.get(Document, document_id) if 0 < document_id <= MAX_ID else None
+    if document is None:
+        abort(404)
+    require(can_see_history() or any(can_see_version(v) for v in document.versions))
+    return document
+
+
+def load_version(document_id: int, version_id: int) -> DocumentVersion:
+    document = load_document(document_id)
+    version = next((v for v in document.versions if v.id == version_id), None)
+    if version is None:
+        abort(404)
+    require(can_see_version(version))
+    return version
+
+
+def refused(form, error: DocumentError) -> None:
+    """Show a refusal next to its field (or as a flash); the transaction is rolled back, the form kept."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field and form is not None else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
+
+
+def user_choices(active_only: bool = True) -> list[tuple[int, str]]:
+    stmt = select(User.id, User.name).order_by(User.name)
+    if active_only:
+        stmt = stmt.where(User.active)
+    return [(uid, name) for uid, name in db.session.execute(stmt)]
+
+
+@bp.app_template_global("document_labels")
+def document_labels():
+    return {"type": TYPE_LABELS, "state": STATE_LABELS, "badge": STATE_BADGES, "meaning": MEANING_LABELS,
+            "outcome": OUTCOME_LABELS}
+
+
+@bp.context_processor
+def _helpers():
+    return {"can_see_version": can_see_version, "today": today(), "now": utcnow()}
+
+
+from . import reading_views, register_views, version_views  # noqa: E402,F401

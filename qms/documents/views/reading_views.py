@@ -1,0 +1,146 @@
+"""Reading: the "to read" list, one-tap confirmation, coverage per document and per person, reminders;
+and the register exports (CSV, PDF)."""
+import csv
+import io
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...database import paginate
+from ...extensions import db
+from ...permissions import requires
+from ...uploads.access import register_access_check
+from .. import services
+from ..content import render_markdown
+from ..forms import ButtonForm
+from ..labels import STATE_LABELS, TYPE_LABELS
+from ..models import DocumentVersion, VersionState
+from ..services.register import Filters
+from . import bp, can_see_history, can_see_version, load_document, load_version, per_page, refused, today
+
+
+@register_access_check
+def version_files(user, stored_file) -> bool:
+    """A file attached to a document version is readable by whoever may see that version."""
+    versions = db.session.scalars(select(DocumentVersion).where(DocumentVersion.stored_file_id == stored_file.id)).all()
+    return any(can_see_version(v, user) for v in versions)
+
+
+@bp.route("/to-read")
+@requires("documents.view")
+def to_read():
+    versions = services.to_read(current_user)
+    return render_template("documents/to_read.html", versions=versions, button=ButtonForm(formdata=None))
+
+
+@bp.route("/<int:document_id>/versions/<int:version_id>/read")
+@requires("documents.view")
+def read(document_id: int, version_id: int):
+    """The phone reading view: the text and one button to confirm."""
+    version = load_version(document_id, version_id)
+    confirmed = db.session.scalar(select(services.reading.ReadConfirmation).where(
+        services.reading.ReadConfirmation.user_id == current_user.id,
+        services.reading.ReadConfirmation.document_id == version.document_id,
+        services.reading.ReadConfirmation.major == version.major).limit(1))
+    return render_template("documents/read.html", version=version, document=version.document,
+                           html=render_markdown(version.content_markdown), confirmed=confirmed,
+                           button=ButtonForm(formdata=None))
+
+
+@bp.route("/<int:document_id>/versions/<int:version_id>/confirm", methods=["POST"])
+@requires("documents.view")
+def confirm(document_id: int, version_id: int):
+    version = load_version(document_id, version_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_read(version, current_user)
+        except services.DocumentError as error:
+            refused(None, error)
+            return redirect(url_for("documents.to_read"))
+        db.session.commit()
+        flash(_("Thank you: you confirmed reading %(number)s.", number=version.document.number), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("documents.to_read"))
+
+
+@bp.route("/<int:document_id>/coverage")
+@requires("documents.view_history")
+def coverage(document_id: int):
+    document = load_document(document_id)
+    version, rows = services.coverage(document)
+    done = sum(1 for r in rows if r.confirmed_at)
+    return render_template("documents/coverage.html", document=document, version=version, rows=rows, done=done,
+                           button=ButtonForm(formdata=None))
+
+
+@bp.route("/<int:document_id>/remind", methods=["POST"])
+@requires("documents.manage")
+def remind(document_id: int):
+    document = load_document(document_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            sent = services.remind_unconfirmed(document, today())
+        except services.DocumentError as error:
+            refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("%(n)s reminders were sent.", n=sent), "success")
+    return redirect(url_for("documents.coverage", document_id=document.id))
+
+
+@bp.route("/coverage")
+@requires("documents.view_history")
+def people():
+    stmt = select(User).where(User.active).order_by(User.name)
+    page = paginate(stmt, request.args.get("page"), per_page())
+    rows = services.coverage_by_person(list(page.items), today())
+    return render_template("documents/people.html", page=page, rows=rows)
+
+
+def _export_rows():
+    filters = Filters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
+                      status=request.args.get("status", ""), requirement=request.args.get("requirement", "")[:80],
+                      review=request.args.get("review", ""), today=today())
+    if filters.type not in TYPE_LABELS:
+        filters.type = ""
+    if filters.status not in {s.value for s in VersionState}:
+        filters.status = ""
+    stmt = services.register_query(filters, include_unpublished=can_see_history()).limit(50_000)
+    return db.session.scalars(stmt).all()
+
+
+@bp.route("/export.csv")
+@requires("documents.view")
+def export_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
+                     _("Owner"), _("Next review"), _("Requirements")])
+    for document in _export_rows():
+        current = services.current_version(document)
+        writer.writerow([document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
+                         current.label if current else "", current.effective_date.isoformat() if current and
+                         current.effective_date else "", document.owner.name if document.owner else "",
+                         document.next_review_on.isoformat() if document.next_review_on else "",
+                         ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)])
+    response = make_response("\ufeff" + buffer.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="document-register.csv"'
+    return response
+
+
+@bp.route("/export.pdf")
+@requires("documents.view")
+def export_pdf():
+    from ..pdf import register_pdf
+
+    response = make_response(register_pdf(_export_rows()))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'inline; filename="document-register.pdf"'
+    return response
