@@ -33,7 +33,7 @@ class ReportForm(FlaskForm):
     """The report: what, when, where, who (categories only), what was done. Names only if you want."""
 
     #: One-time token: a second submission of the same form finds the record the first one made.
-    submission_token = HiddenField()
+    submission_id = HiddenField(validators=[Length(max=64)])
     type = SelectField(_l("What happened?"), choices=[("", _l("Choose…"))] + _choices(TYPE_LABELS),
                        validators=[DataRequired(message=_l("Choose what happened."))])
     occurred_at = DateTimeLocalField(_l("When did it happen?"), format=DATETIME_FORMATS,

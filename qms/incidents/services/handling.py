@@ -215,16 +215,19 @@ def add_prevention_action(incident: Incident, *, description: str, owner: User, 
         raise IncidentError("due_date", _("The due date lies in the past."))
     actions = _actions()
     existing = [nc for nc in nonconformities(incident) if nc.state.value != "closed"]
-    if existing:
-        nc = existing[0]
-    else:
-        nc = actions.open_nonconformity(
-            title=_("Incident %(number)s: prevent recurrence", number=incident.number)[:200],
-            description=incident.description, source_type=SOURCE_TYPE, source_id=str(incident.id),
-            severity=NC_SEVERITY.get(incident.severity, "minor"), owner=owner)
-        if incident.root_causes and hasattr(nc, "root_cause"):
+    try:
+        if existing:
+            nc = existing[0]
+        else:
+            nc = actions.open_nonconformity(
+                title=_("Incident %(number)s: prevent recurrence", number=incident.number)[:200],
+                description=incident.description, source_type=SOURCE_TYPE, source_id=str(incident.id),
+                severity=NC_SEVERITY.get(incident.severity, "minor"), owner=owner)
             nc.root_cause = incident.root_causes
-    action = actions.add_action(nc, kind=kind, description=description, owner=owner, due_date=due_date)
+            nc.correction = incident.immediate_action
+        action = actions.add_action(nc, kind=kind, description=description, owner=owner, due_date=due_date)
+    except actions.ActionError as error:
+        raise IncidentError(getattr(error, "field", "") or "", str(getattr(error, "message", error))) from None
     if incident.state is IncidentState.INVESTIGATING:
         move(incident, IncidentState.ACTIONS)
     db.session.flush()

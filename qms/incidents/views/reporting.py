@@ -29,8 +29,8 @@ def report_data(form: ReportForm) -> ReportData:
 
 def prepare(form: ReportForm) -> None:
     form.site_id.choices = site_choices(label=_("Not on the list / somewhere else"))
-    if not form.submission_token.data:
-        form.submission_token.data = services.new_submission_token()
+    if not form.submission_id.data:
+        form.submission_id.data = services.new_submission_token()
     if request.method == "GET" and form.occurred_at.data is None:
         form.occurred_at.data = services.local_now().replace(second=0, microsecond=0)
 
@@ -41,7 +41,7 @@ def submit(form: ReportForm, *, named: tuple[str, str] | None = None, **kwargs):
     if named:
         data.reporter_name, data.reporter_contact = named
     try:
-        incident, _created = services.report(data, token=form.submission_token.data,
+        incident, _created = services.report(data, token=form.submission_id.data,
                                              photos=request.files.getlist(form.photos.name), **kwargs)
     except UploadRejected as error:
         db.session.rollback()

@@ -1,0 +1,194 @@
+"""Reporting incidents: the logged-in form, photos, double submission, expired forms, the QR form (anonymous,
+rate limited, nothing that identifies the sender) and the coordinator's notification."""
+import datetime as dt
+import io
+import json
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from qms.audit.models import AuditEntry
+from qms.incidents import services
+from qms.incidents.models import Incident, IncidentPhoto, IncidentReportAttempt
+from qms.notifications.models import Notification
+from qms.organisation.models import Site
+from qms.permissions import Role
+from tests.conftest import csrf_token_from
+
+
+def _photo(name="IMG_jan_jansen.jpg"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 20, 20)).save(buffer, "JPEG")
+    buffer.seek(0)
+    return buffer, name
+
+
+def _form(**overrides):
+    when = (dt.datetime.now() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    data = {"type": "near_miss", "occurred_at": when, "site_id": "", "location": "Keuken 2e verdieping",
+            "involved": ["own_staff"], "injured_count": "0", "description": "Natte vloer zonder bord, bijna gevallen.",
+            "immediate_action": "Bord neergezet.", "persons_text": "", "submission_id": "tok-1"}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def site(db):
+    s = Site(name="Kantoorpand Maliesingel", client="Notariskantoor", active=True)
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def test_staff_report_with_photo_is_stored_audited_and_the_coordinator_is_told(app, db, client, make_user,
+                                                                                login_as, site):
+    coordinator = make_user(Role.COORDINATOR)
+    staff = login_as(Role.STAFF)
+    data = _form(site_id=str(site.id), photos=[_photo()])
+    response = client.post("/incidents/report", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302 and "/incidents/mine" in response.headers["Location"]
+    incident = db.session.scalar(select(Incident))
+    assert incident.number.startswith("INC-") and incident.reporter_id == staff.id
+    assert incident.site_id == site.id and incident.involved == "own_staff" and not incident.anonymous
+    assert len(incident.photos) == 1 and incident.photos[0].stored_file.content_type == "image/jpeg"
+    note = db.session.scalar(select(Notification).where(Notification.user_id == coordinator.id))
+    assert note is not None and incident.number in note.subject and f"/incidents/{incident.id}" in note.url
+    assert any(coordinator.email in str(m["To"]) for m in app.extensions["mail_outbox"])
+    created = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "incident",
+                                                         AuditEntry.action == "create"))
+    assert created.actor_id == staff.id
+    mine = client.get("/incidents/mine").get_data(as_text=True)
+    assert incident.number in mine
+
+
+def test_the_same_form_sent_twice_makes_one_record(db, client, login_as):
+    login_as(Role.STAFF)
+    for _ in range(2):
+        assert client.post("/incidents/report", data=_form()).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 1
+    assert client.post("/incidents/report", data=_form(submission_id="tok-2")).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 2
+
+
+def test_bad_input_is_refused_next_to_the_field_and_kept(db, client, login_as):
+    login_as(Role.STAFF)
+    future = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    html = client.post("/incidents/report", data=_form(occurred_at=future)).get_data(as_text=True)
+    assert "The time lies in the future" in html and "Natte vloer zonder bord" in html
+    html = client.post("/incidents/report", data=_form(type="lti", injured_count="0")).get_data(as_text=True)
+    assert "how many people" in html
+    html = client.post("/incidents/report", data=_form(type="nonsense", site_id="99999999999")).get_data(as_text=True)
+    assert "Not a valid choice" in html or "Choose" in html
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_a_non_image_photo_is_refused_and_the_report_kept(db, client, login_as):
+    login_as(Role.STAFF)
+    data = _form(photos=[(io.BytesIO(b"%PDF-1.4 not an image"), "x.pdf")])
+    html = client.post("/incidents/report", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "not accepted" in html and "Natte vloer zonder bord" in html
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_an_expired_form_keeps_what_was_typed(app_factory, make_user):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        email = make_user(Role.STAFF).email
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": email, "password": "correct horse battery",
+                                "csrf_token": csrf_token_from(page)})
+    response = client.post("/incidents/report", data=_form(csrf_token="expired"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Natte vloer zonder bord" in html and "tok-1" in html
+    # Sent again with the fresh token from that page, the report arrives once.
+    again = _form(csrf_token=csrf_token_from(html))
+    assert client.post("/incidents/report", data=again).status_code == 302
+    with app.app_context():
+        assert services.find_by_token("tok-1") is not None
+
+
+# --- the QR form ------------------------------------------------------------------------------------
+
+def _token(db, site) -> str:
+    token = services.site_token(site).token
+    db.session.commit()
+    return token
+
+
+def test_anonymous_report_through_the_qr_code_keeps_no_trace_of_the_sender(app, db, client, make_user, login_as, site):
+    make_user(Role.COORDINATOR)
+    token = _token(db, site)
+    login_as(Role.STAFF)  # even a logged-in visitor of the QR form stays anonymous
+    page = client.get(f"/incidents/qr/{token}")
+    assert page.status_code == 200 and site.name in page.get_data(as_text=True)
+    data = _form(anonymous="y", reporter_name="Jan Jansen", site_id=str(site.id), photos=[_photo()])
+    response = client.post(f"/incidents/qr/{token}", data=data, content_type="multipart/form-data",
+                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 302 and "/thanks" in response.headers["Location"]
+    incident = db.session.scalar(select(Incident))
+    assert incident.anonymous and incident.via_qr and incident.reporter_id is None and incident.reporter_name is None
+    photo = db.session.scalar(select(IncidentPhoto))
+    assert photo.stored_file.uploaded_by_id is None and "jansen" not in photo.stored_file.original_name
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type.in_(
+        ["incident", "incident_photo", "stored_file", "incident_report_attempt"]))).all()
+    assert entries and all(e.actor_id is None and e.actor_label == "anonymous" and e.ip is None for e in entries)
+    assert all("203.0.113.9" not in (e.new_values or "") for e in entries)
+    attempt = db.session.scalar(select(IncidentReportAttempt))
+    assert "203.0.113.9" not in attempt.key and attempt.hour.minute == 0 and attempt.hour.second == 0
+    assert "Thank you" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_named_qr_report_keeps_the_name_for_the_coordinator(db, client, site):
+    token = _token(db, site)
+    data = _form(reporter_name="Piet Klaassen", reporter_contact="06-12345678")
+    client.post(f"/incidents/qr/{token}", data=data)
+    incident = db.session.scalar(select(Incident))
+    assert not incident.anonymous and incident.reporter_name == "Piet Klaassen"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "incident"))
+    assert "Piet" not in entry.new_values and json.loads(entry.new_values)["reporter_name"] == "***"
+
+
+def test_public_reports_are_rate_limited_per_address(app_factory, site):
+    app = app_factory(INCIDENT_PUBLIC_MAX_PER_HOUR=2)
+    client = app.test_client()
+    from qms.extensions import db
+
+    with app.app_context():
+        db.session.add(Site(name="Sportpark", active=True))
+        db.session.commit()
+        site = db.session.scalar(select(Site))
+        token = _token(db, site)
+    address = {"REMOTE_ADDR": "198.51.100.7"}
+    for n in range(2):
+        assert client.post(f"/incidents/qr/{token}", data=_form(submission_id=f"t{n}"),
+                           environ_base=address).status_code == 302
+    refused = client.post(f"/incidents/qr/{token}", data=_form(submission_id="t3"), environ_base=address)
+    assert refused.status_code == 429 and "Natte vloer zonder bord" in refused.get_data(as_text=True)
+    other = client.post(f"/incidents/qr/{token}", data=_form(submission_id="t4"),
+                        environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert other.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Incident)) == 3
+
+
+def test_unknown_renewed_or_inactive_site_tokens_are_not_found(db, client, site, login_as):
+    assert client.get("/incidents/qr/not-a-token").status_code == 404
+    old = _token(db, site)
+    services.renew_site_token(site)
+    db.session.commit()
+    assert client.get(f"/incidents/qr/{old}").status_code == 404
+    new = services.site_token(site).token
+    assert client.get(f"/incidents/qr/{new}").status_code == 200
+    site.active = False
+    db.session.commit()
+    assert client.get(f"/incidents/qr/{new}").status_code == 404
+
+
+def test_the_poster_pdf_carries_the_qr_code(db, client, login_as, site):
+    login_as(Role.COORDINATOR)
+    response = client.get(f"/incidents/sites/{site.id}/poster.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert services.site_token(site, create=False) is not None
+    assert site.name in client.get("/incidents/sites").get_data(as_text=True)
