@@ -209,4 +209,7 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
     from ..suppliers.demo import add_suppliers
 
     steps.append(add_suppliers)
+    from ..evidence.demo import add_evidence
+
+    steps.append(add_evidence)
     return steps

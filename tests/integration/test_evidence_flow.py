@@ -1,0 +1,207 @@
+"""Linking evidence and seeing readiness change: upload, review, link to several norms, record links,
+suggestions across norms, bad input, expiry warnings and reminders, certificates and the audit trail."""
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from qms.audit.models import AuditEntry
+from qms.evidence import services
+from qms.evidence.models import Certificate, EvidenceItem, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
+from qms.evidence.records import register_record_type
+from qms.permissions import Role
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def upload(client, req="iso9001/2015/7.5.1", title="Procedure documentbeheer", **extra):
+    data = {"title": title, "requirement": req, "valid_from": "2026-01-01", "owner": "",
+            "file": (io.BytesIO(PDF), "procedure.pdf")}
+    data.update(extra)
+    return client.post("/evidence/items/new", data=data, content_type="multipart/form-data")
+
+
+def readiness_of(norm, version, level=""):
+    result, _views = services.assess(norm, version, level)
+    return result
+
+
+def test_coordinator_links_evidence_and_readiness_changes(client, db, login_as):
+    user = login_as(Role.COORDINATOR)
+    before = readiness_of("iso9001", "2015")
+    response = upload(client)
+    assert response.status_code == 302
+    item = db.session.scalars(select(EvidenceItem)).one()
+    assert item.review_status == ReviewStatus.PENDING and item.file.original_name == "procedure.pdf"
+    assert [(r.norm, r.version, r.code) for r in item.requirements] == [("iso9001", "2015", "7.5.1")]
+    # Awaiting review: shown as such, not yet counted.
+    page = client.get("/evidence/norms/iso9001/2015?state=pending").get_data(as_text=True)
+    assert "7.5.1" in page and "Awaiting review" in page
+    assert readiness_of("iso9001", "2015").covered == before.covered
+
+    assert client.post(f"/evidence/items/{item.id}/review", data={"status": "accepted"}).status_code == 302
+    db.session.refresh(item)
+    assert item.review_status == ReviewStatus.ACCEPTED and item.reviewed_by_id == user.id
+    after = readiness_of("iso9001", "2015")
+    assert after.covered == before.covered + 1 and after.percent > before.percent
+    assert "7.5.1" not in after.codes("missing")
+
+    # The same file serves a VCA question too.
+    assert client.post(f"/evidence/items/{item.id}/requirements",
+                       data={"requirement": "vca/2017-6.0/1.2"}).status_code == 302
+    assert "1.2" not in readiness_of("vca", "2017-6.0", "vca2").must_missing
+    # The overview shows the norm and writes today's snapshot.
+    overview = client.get("/evidence/")
+    assert overview.status_code == 200 and "ISO 9001" in overview.get_data(as_text=True)
+    snap = db.session.scalars(select(ReadinessSnapshot).where(ReadinessSnapshot.norm == "iso9001")).one()
+    assert snap.percent == after.percent and snap.covered == after.covered
+
+    # Every change is in the audit trail.
+    types = set(db.session.scalars(select(AuditEntry.entity_type)))
+    assert {"evidence_item", "evidence_requirement", "evidence_readiness_snapshot"} <= types
+
+
+def test_review_transitions_and_validity_change_reopens_review(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    upload(client)
+    item = db.session.scalars(select(EvidenceItem)).one()
+    client.post(f"/evidence/items/{item.id}/review", data={"status": "accepted"})
+    # accepted → rejected is not an allowed transition
+    response = client.post(f"/evidence/items/{item.id}/review", data={"status": "rejected"}, follow_redirects=True)
+    assert "cannot be moved" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.review_status == ReviewStatus.ACCEPTED
+    response = client.post(f"/evidence/items/{item.id}/edit", data={
+        "title": "Procedure documentbeheer v2", "valid_from": "2026-01-01", "valid_until": "2027-01-01", "owner": ""})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.title.endswith("v2") and item.review_status == ReviewStatus.PENDING
+
+
+@pytest.mark.parametrize("extra, field_text", [
+    ({"valid_until": "2025-01-01"}, "Valid until cannot be before valid from."),
+    ({"requirement": "iso9001/2015/99.9"}, "Choose a requirement from the list."),
+    ({"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "tool.exe")}, "This type of file is not accepted here."),
+    ({"title": ""}, "This field is required."),
+    ({"valid_from": "not-a-date"}, 'id="valid_from-err"'),
+])
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(client, db, login_as, extra, field_text):
+    login_as(Role.COORDINATOR)
+    response = upload(client, **extra)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert field_text in html
+    if extra.get("title", None) != "":
+        assert "Procedure documentbeheer" in html  # what was typed is kept
+    assert db.session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
+
+
+def test_unlinking_the_last_requirement_is_refused(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    upload(client)
+    item = db.session.scalars(select(EvidenceItem)).one()
+    link = item.requirements[0]
+    response = client.post(f"/evidence/items/{item.id}/requirements/{link.id}/delete", follow_redirects=True)
+    assert "at least one requirement" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(EvidenceRequirement)) == 1
+
+
+def test_link_existing_evidence_from_the_requirement_page_and_suggestions(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    upload(client, req="iso9001/2015/7.5.3", title="Archiefregeling registraties")
+    item = db.session.scalars(select(EvidenceItem)).one()
+    # ISO 9001 7.5.3 maps to VCA 3.1 (training records): the VCA page suggests reusing the file.
+    page = client.get("/evidence/norms/vca/2017-6.0/req/3.1").get_data(as_text=True)
+    assert "Related requirements" in page and "Archiefregeling registraties" in page
+    search = client.get("/evidence/norms/vca/2017-6.0/req/3.1?q=archief").get_data(as_text=True)
+    assert f'name="evidence_id" value="{item.id}"' in search
+    assert client.post("/evidence/norms/vca/2017-6.0/req/3.1/link", data={"evidence_id": str(item.id)}).status_code == 302
+    db.session.refresh(item)
+    assert {(r.norm, r.code) for r in item.requirements} == {("iso9001", "7.5.3"), ("vca", "3.1")}
+    # Already linked: refused, nothing doubled.
+    client.post("/evidence/norms/vca/2017-6.0/req/3.1/link", data={"evidence_id": str(item.id)})
+    assert db.session.scalar(select(func.count()).select_from(EvidenceRequirement)) == 2
+
+
+def test_records_link_through_the_record_type_registry(app, client, db, login_as):
+    user = login_as(Role.COORDINATOR)
+    register_record_type(app, "toolbox", "Toolbox meeting", url=lambda id: f"/toolbox/{id}",
+                         describe=lambda ids: {i: f"Toolbox {i} (current name)" for i in ids},
+                         find=lambda text: ("7", "Toolbox 7") if text == "TB-7" else None)
+    before = readiness_of("vca", "2017-6.0", "vca2")
+    assert "4.1" in before.codes("missing")
+    bad = client.post("/evidence/norms/vca/2017-6.0/req/4.1/record", data={"record_type": "toolbox", "reference": "TB-9"})
+    assert bad.status_code == 400 and "No toolbox meeting with this number" in bad.get_data(as_text=True)
+    ok = client.post("/evidence/norms/vca/2017-6.0/req/4.1/record", data={"record_type": "toolbox", "reference": "TB-7"})
+    assert ok.status_code == 302
+    page = client.get("/evidence/norms/vca/2017-6.0/req/4.1").get_data(as_text=True)
+    assert 'href="/toolbox/7"' in page and "Toolbox 7 (current name)" in page
+    assert "4.1" not in readiness_of("vca", "2017-6.0", "vca2").codes("missing")
+
+
+def test_vca_level_shows_must_questions_and_supplementary_count(client, db, login_as):
+    login_as(Role.AUDITOR)
+    result = readiness_of("vca", "2017-6.0", "vca2")
+    assert result.supplementary_needed == 4 and result.supplementary_short == 4
+    assert len(result.must_missing) == result.must_total
+    html = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
+    assert "Must-questions without evidence" in html
+    assert f"{result.must_total} / {result.must_total}" in html
+    assert "4 more needed" in html
+    # VCA* asks for no supplementary questions and fewer musts.
+    vca1 = readiness_of("vca", "2017-6.0", "vca1")
+    assert vca1.supplementary_needed == 0 and vca1.must_total < result.must_total
+
+
+def test_expiring_evidence_is_warned_on_the_overview_and_by_reminder(app, client, db, login_as):
+    from qms.notifications.models import Notification
+    from qms.notifications.services import run_reminders
+
+    user = login_as(Role.COORDINATOR)
+    today = services.today()
+    upload(client, title="RI&E 2025", valid_until=(today + dt.timedelta(days=20)).isoformat(),
+           valid_from=(today - dt.timedelta(days=10)).isoformat(), req="vca/2017-6.0/2.1")
+    item = db.session.scalars(select(EvidenceItem)).one()
+    client.post(f"/evidence/items/{item.id}/review", data={"status": "accepted"})
+    assert "2.1" in readiness_of("vca", "2017-6.0", "vca2").codes("expiring")
+    html = client.get("/evidence/").get_data(as_text=True)
+    assert "Expired and expiring evidence" in html and "RI&amp;E 2025" in html
+    made = run_reminders(today)
+    db.session.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+    assert any("RI&E 2025" in n.subject for n in notes), [n.subject for n in notes]
+    assert made >= 1
+    assert run_reminders(today) == 0  # once per key
+    outbox = app.extensions["mail_outbox"]
+    assert any("RI&E 2025" in m["Subject"] for m in outbox)
+    # Once expired it counts as expired, not covered.
+    later = today + dt.timedelta(days=21)
+    assert "2.1" in services.assess("vca", "2017-6.0", "vca2", later)[0].codes("expired")
+
+
+def test_certificates_calendar_and_audit_reminders(client, db, login_as):
+    from qms.notifications.models import Notification
+    from qms.notifications.services import run_reminders
+
+    user = login_as(Role.COORDINATOR)
+    today = services.today()
+    issued = today - dt.timedelta(days=365 - 20)  # surveillance audit in 20 days
+    data = {"norm": "vca", "level": "vca2", "certifying_body": "Veilig B.V.", "number": "VCA-1",
+            "scope": "Schoonmaak", "issued_on": issued.isoformat(),
+            "expires_on": issued.replace(year=issued.year + 3).isoformat()}
+    assert client.post("/evidence/certificates/new", data=data).status_code == 302
+    # PSO certificates are valid for at most two years; a level that does not exist is refused.
+    too_long = dict(data, norm="pso", level="trede3", number="PSO-1")
+    response = client.post("/evidence/certificates/new", data=too_long)
+    assert response.status_code == 400 and "at most 2 years" in response.get_data(as_text=True)
+    wrong_level = dict(data, level="trede3")
+    assert "does not exist" in client.post("/evidence/certificates/new", data=wrong_level).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+    page = client.get("/evidence/certificates").get_data(as_text=True)
+    assert "Surveillance audit" in page and "Recertification audit" in page and "VCA-1" in page
+    assert run_reminders(today) >= 1
+    db.session.commit()
+    subjects = [n.subject for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))]
+    assert any("Surveillance audit" in s for s in subjects), subjects
