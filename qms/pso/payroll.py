@@ -1,0 +1,184 @@
+"""Reading a payroll export (CSV or XLSX) of hours worked per employee and peiljaar: pure, nothing saved.
+
+Columns (header names in Dutch or English, any order, case-insensitive): employee number
+(``personeelsnummer`` / ``number``), year (``jaar`` / ``year``), hours worked (``uren`` / ``hours``).
+Every row is either accepted or rejected with a reason code and its line, so the user sees the whole file
+before anything is stored.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+HEADERS = {
+    "number": {"personeelsnummer", "number", "employee number", "employee_number", "nummer", "pnr"},
+    "year": {"jaar", "year", "peiljaar"},
+    "hours": {"uren", "hours", "hours worked", "hours_worked", "gewerkte uren"},
+}
+MAX_HOURS = 366 * 24
+
+
+@dataclass(frozen=True)
+class PayrollRow:
+    line: int
+    number: str
+    year: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    #: What the row said, shortened, for the user to recognise it.
+    raw: str
+    #: unknown_employee, bad_year, bad_hours, negative_hours, too_many_hours, duplicate, missing_value,
+    #: wrong_year
+    reason: str
+    value: str = ""
+
+
+@dataclass
+class Preview:
+    rows: list[PayrollRow] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+class PayrollError(ValueError):
+    """The file as a whole cannot be read (reason code; ``value`` gives detail)."""
+
+    def __init__(self, reason: str, value: str = ""):
+        super().__init__(f"{reason}: {value}" if value else reason)
+        self.reason = reason
+        self.value = value
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PayrollError("encoding")
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise PayrollError("not_a_table")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        raise PayrollError("not_a_table", str(error)) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise PayrollError("not_a_table", str(error)[:100]) from None
+    try:
+        sheet = book.worksheets[0]
+        for index, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield index, ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in values]
+    finally:
+        book.close()
+
+
+def rows_of(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of the file's first table; XLSX by its content, anything else read as CSV."""
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        return _xlsx_rows(data)
+    return _csv_rows(data)
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    names = [h.strip().lower() for h in header]
+    found = {}
+    for key, aliases in HEADERS.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                found[key] = index
+                break
+    missing = [k for k in HEADERS if k not in found]
+    if missing:
+        raise PayrollError("missing_columns", ", ".join(missing))
+    return found
+
+
+def _number(text: str) -> float:
+    cleaned = text.strip().replace(" ", "")
+    if "," in cleaned and "." in cleaned:  # 1.234,5 (Dutch) or 1,234.5 (English)
+        cleaned = cleaned.replace(".", "").replace(",", ".") if cleaned.rfind(",") > cleaned.rfind(".") \
+            else cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    value = float(cleaned)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | None = None) -> Preview:
+    """Check every row; ``known_numbers`` are the employee numbers in the register, ``year`` the only
+    peiljaar accepted (None: any plausible year)."""
+    known = set(known_numbers)
+    rows = rows_of(filename, data)
+    header = None
+    for line, cells in rows:
+        if any(c.strip() for c in cells):
+            header = (line, cells)
+            break
+    if header is None:
+        raise PayrollError("empty")
+    cols = _columns(header[1])
+    preview = Preview()
+    seen: dict[tuple[str, int], int] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        raw = ";".join(cells)[:120]
+        get = lambda key: cells[cols[key]].strip() if cols[key] < len(cells) else ""  # noqa: E731
+        number, year_text, hours_text = get("number"), get("year"), get("hours")
+        if not number or not year_text or not hours_text:
+            preview.rejected.append(Rejection(line, raw, "missing_value"))
+            continue
+        if number not in known:
+            preview.rejected.append(Rejection(line, raw, "unknown_employee", number[:40]))
+            continue
+        try:
+            row_year = int(_number(year_text))
+            if not 1990 <= row_year <= 2200 or row_year != _number(year_text):
+                raise ValueError
+        except ValueError:
+            preview.rejected.append(Rejection(line, raw, "bad_year", year_text[:20]))
+            continue
+        if year is not None and row_year != year:
+            preview.rejected.append(Rejection(line, raw, "wrong_year", str(row_year)))
+            continue
+        try:
+            hours = _number(hours_text)
+        except ValueError:
+            preview.rejected.append(Rejection(line, raw, "bad_hours", hours_text[:20]))
+            continue
+        if hours < 0:
+            preview.rejected.append(Rejection(line, raw, "negative_hours", hours_text[:20]))
+            continue
+        if hours > MAX_HOURS:
+            preview.rejected.append(Rejection(line, raw, "too_many_hours", hours_text[:20]))
+            continue
+        key = (number, row_year)
+        if key in seen:
+            preview.rejected.append(Rejection(line, raw, "duplicate", str(seen[key])))
+            continue
+        seen[key] = line
+        preview.rows.append(PayrollRow(line, number, row_year, round(hours, 2)))
+    return preview

@@ -1,0 +1,223 @@
+"""Score page, forecast with planned hires, measurements and the dossier PDF."""
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...permissions import requires
+from .. import chart, services
+from ..forms import ButtonForm, CorrectForm, HireForm, MeasureForm
+from ..models import MeasurementState, PsoMeasurement, PsoPlannedHire
+from ..services import PsoError
+from . import bp, contract_label, load, position_label, refused, sees_names, selected_year, unconfirmed_label
+
+
+def _certificate():
+    """The company's current PSO certificate in the shared register, if that register is installed."""
+    try:
+        from ...evidence.models import Certificate
+    except ImportError:  # pragma: no cover - the register is part of the core
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.norm == "pso")
+                             .order_by(Certificate.expires_on.desc()).limit(1))
+
+
+def _chart(current, upcoming):
+    series = [(y, v, False) for y, v in services.history() if y != current.year]
+    if current.result is not None:
+        series.append((current.year, current.result.total_pct, False))
+    if upcoming is not None and upcoming.result is not None:
+        series.append((upcoming.year, upcoming.result.total_pct, True))
+    series.sort()
+    norms = current.result.norms if current.result is not None else None
+    return chart.build(series, norms)
+
+
+def _names(current) -> dict[str, str]:
+    """Pseudonym -> name, for the HR role only."""
+    if not sees_names() or not current.register.names:
+        return {}
+    from ...organisation.models import Employee
+
+    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name)
+                              .where(Employee.id.in_(list(current.register.names.values())))).all()
+    by_id = {r.id: f"{r.first_name} {r.last_name}" for r in rows}
+    return {p: by_id.get(i, p) for p, i in current.register.names.items()}
+
+
+@bp.route("/")
+@requires("pso.view")
+def index():
+    year = selected_year()
+    current = services.score(year)
+    upcoming, changes = services.forecast(year)
+    names = _names(current)
+    return render_template(
+        "pso/index.html", year=year, current=current, result=current.result, ref=current.reference,
+        upcoming=upcoming, changes=changes, chart=_chart(current, upcoming), names=names,
+        certificate=_certificate(), unconfirmed_label=unconfirmed_label, measure=MeasureForm(year=year),
+        position_label=position_label, contract_label=contract_label)
+
+
+@bp.route("/forecast", methods=["GET", "POST"])
+@requires("pso.view")
+def forecast():
+    year = selected_year()
+    form = HireForm()
+    ref = services.reference_in_force(services.today())
+    form.contract_type.choices = [(c, contract_label(ref, c)) for c in ref.contracts]
+    form.starting_position.choices = [("", _("Not target group"))] + [
+        (p, position_label(ref, p)) for p in ref.positions]
+    if request.method == "POST":
+        from ...permissions import has_permission
+
+        if not has_permission(current_user, "pso.manage"):
+            from flask import abort
+
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.add_planned_hire(label=form.label.data, start=form.start.data,
+                                          contract_type=form.contract_type.data,
+                                          hours_per_week=form.hours_per_week.data,
+                                          starting_position=form.starting_position.data or None)
+            except PsoError as error:
+                refused(form, error)
+            else:
+                db.session.commit()
+                flash(_("The planned hire was added to the forecast."), "success")
+                return redirect(url_for("pso.forecast", year=year))
+    current = services.score(year)
+    upcoming, changes = services.forecast(year)
+    hires = db.session.scalars(select(PsoPlannedHire).order_by(PsoPlannedHire.start)).all()
+    return render_template("pso/forecast.html", year=year, current=current, upcoming=upcoming, changes=changes,
+                           chart=_chart(current, upcoming), hires=hires, form=form, button=ButtonForm(),
+                           names=_names(current), ref=ref, contract_label=contract_label,
+                           position_label=position_label)
+
+
+@bp.route("/forecast/hires/<int:hire_id>/delete", methods=["POST"])
+@requires("pso.manage")
+def delete_hire(hire_id: int):
+    hire = load(PsoPlannedHire, hire_id)
+    if ButtonForm().validate_on_submit():
+        services.delete_planned_hire(hire)
+        db.session.commit()
+        flash(_("The planned hire was removed."), "success")
+    return redirect(url_for("pso.forecast"))
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+@bp.route("/measurements")
+@requires("pso.view")
+def measurements():
+    return render_template("pso/measurements.html", items=services.measurements(), form=MeasureForm(
+        year=selected_year()), state_label=services.state_label)
+
+
+@bp.route("/measurements/new", methods=["POST"])
+@requires("pso.manage")
+def new_measurement():
+    form = MeasureForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a peiljaar between 1990 and 2200."), "error")
+        return redirect(url_for("pso.measurements"))
+    try:
+        m = services.create_measurement(form.year.data, current_user)
+    except PsoError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pso.measurements"))
+    db.session.commit()
+    flash(_("The measurement of %(year)s was frozen.", year=m.year), "success")
+    return redirect(url_for("pso.measurement", measurement_id=m.id))
+
+
+@bp.route("/measurements/<int:measurement_id>")
+@requires("pso.view")
+def measurement(measurement_id: int):
+    m = load(PsoMeasurement, measurement_id)
+    result = services.measurement_result(m)
+    inputs = json.loads(m.inputs)
+    corrections = db.session.scalars(select(PsoMeasurement).where(PsoMeasurement.corrects_id == m.id)).all()
+    ref = services.reference_version(m.reference_code) or services.reference_in_force(services.today())
+    return render_template("pso/measurement.html", m=m, result=result, inputs=inputs, corrections=corrections,
+                           button=ButtonForm(), correct=CorrectForm(), state_label=services.state_label,
+                           States=MeasurementState, unconfirmed_label=unconfirmed_label, ref=ref,
+                           position_label=position_label, contract_label=contract_label)
+
+
+def _measurement_action(measurement_id: int, action, message: str):
+    m = load(PsoMeasurement, measurement_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            action(m)
+        except PsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("pso.measurement", measurement_id=m.id))
+
+
+@bp.route("/measurements/<int:measurement_id>/submit", methods=["POST"])
+@requires("pso.manage")
+def submit_measurement(measurement_id: int):
+    return _measurement_action(measurement_id, services.submit_measurement,
+                               _("The measurement is submitted for certification and can no longer change."))
+
+
+@bp.route("/measurements/<int:measurement_id>/discard", methods=["POST"])
+@requires("pso.manage")
+def discard_measurement(measurement_id: int):
+    return _measurement_action(measurement_id, services.discard_measurement, _("The draft measurement was discarded."))
+
+
+@bp.route("/measurements/<int:measurement_id>/correct", methods=["POST"])
+@requires("pso.manage")
+def correct_measurement(measurement_id: int):
+    m = load(PsoMeasurement, measurement_id)
+    form = CorrectForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the measurement is corrected."), "error")
+        return redirect(url_for("pso.measurement", measurement_id=m.id))
+    try:
+        new = services.correct_measurement(m, current_user, form.reason.data)
+    except PsoError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pso.measurement", measurement_id=m.id))
+    db.session.commit()
+    flash(_("A correction was frozen as a new measurement; the submitted one is unchanged."), "success")
+    return redirect(url_for("pso.measurement", measurement_id=new.id))
+
+
+@bp.route("/dossier.pdf")
+@requires("pso.view")
+def dossier_pdf():
+    from flask import make_response
+
+    from ..dossier import render
+
+    year = selected_year()
+    named = request.args.get("named") == "1" and sees_names()
+    current = services.score(year)
+    names = _names(current) if named else {}
+    if named:
+        from ...audit.services import record
+
+        record(db.session, "view", "pso_target_status", None, new={"viewed": "named dossier pdf", "year": year})
+        db.session.commit()
+    pdf = render(current, names, services.history(), _certificate(), services.measurements(year))
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    suffix = "named" if named else "pseudonymised"
+    response.headers["Content-Disposition"] = f'attachment; filename="pso-dossier-{year}-{suffix}.pdf"'
+    return response
