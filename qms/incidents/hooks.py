@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from ..signals import review_input_requested
 from ..uploads.access import register_access_check
 from . import figures
 from .models import IncidentPhoto
+from .services.reporting import detail_path
 
 for _type, _label in {"incident": _l("Incident"), "incident_person": _l("Injured person"),
                       "incident_photo": _l("Incident photo"), "incident_site_token": _l("QR code of a site"),
@@ -52,11 +53,6 @@ def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSectio
                          endpoint="incidents.figures_page")
 
 
-def _detail_path(incident_id: int) -> str:
-    """The incident's page, also outside a request (the daily reminders run from the CLI)."""
-    return current_app.url_map.bind("localhost").build("incidents.detail", {"incident_id": incident_id})
-
-
 def collect_reminders(today: dt.date):
     """Daily: accidents not yet reported to the Arbeidsinspectie (the coordinators, once per incident)."""
     from ..notifications import services as notifications
@@ -71,7 +67,7 @@ def collect_reminders(today: dt.date):
         yield notifications.Reminder(
             people, lambda number=number: _("Report accident %(number)s to the Arbeidsinspectie", number=number),
             lambda: _("Death, permanent injury or hospital admission must be reported at once."),
-            _detail_path(incident.id), f"incident-arbo-{incident.id}")
+            detail_path(incident.id), f"incident-arbo-{incident.id}")
 
 
 @qms_cli.command("incidents-purge")
@@ -100,5 +96,5 @@ def init_app(app: Flask) -> None:
         actions = None
     if actions is not None and hasattr(actions, "register_source"):
         actions.register_source(app, "incident", _l("Incident"),
-                                lambda id: _detail_path(int(id)))
+                                lambda id: detail_path(int(id)))
     app.jinja_env.globals.setdefault("incident_figure", figures)

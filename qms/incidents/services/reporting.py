@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import delete, func, select
@@ -134,6 +134,11 @@ def _suffix(filename: str) -> str:
     return filename[dot:][:6] if dot > 0 else ".jpg"
 
 
+def detail_path(incident_id: int) -> str:
+    """The incident's page, also outside a request (CLI, demo data, the daily reminders)."""
+    return current_app.url_map.bind("localhost").build("incidents.detail", {"incident_id": incident_id})
+
+
 def coordinators() -> list[User]:
     return list(db.session.scalars(
         select(User).join(UserRole).where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
@@ -150,7 +155,7 @@ def _announce(incident: Incident) -> None:
         coordinators(),
         lambda: _("New incident %(number)s: %(type)s", number=number, type=kind.label),
         lambda: _("Where: %(where)s. Please triage it.", where=where or "—"),
-        url=url_for("incidents.detail", incident_id=incident.id),
+        url=detail_path(incident.id),
         key=f"incident-reported-{incident.id}")
     incident_reported.send(current_app._get_current_object(), incident=incident)
 
