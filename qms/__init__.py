@@ -48,6 +48,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     web.init_app(app)
 
     from .actions.views import bp as actions_bp
+    from .audits.views import bp as audits_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
@@ -63,7 +64,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
-                      notifications_bp, actions_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
+                      notifications_bp, actions_bp, audits_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
                       documents_bp):
         app.register_blueprint(blueprint)
 

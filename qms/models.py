@@ -1,6 +1,8 @@
 """Imports every core model so that metadata is complete (Alembic, create_all in tests)."""
 from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .audits.models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLink, AuditMember,  # noqa: F401
+                            AuditNorm, AuditScope)
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from .documents.models import (DistributionTarget, Document, DocumentRequirement, DocumentVersion,  # noqa: F401
                                ReadConfirmation, ReviewRecord, Signature, VersionReviewer)

@@ -1,0 +1,206 @@
+"""Audits through the pages: plan → prepare → conduct → report (opening nonconformities) → close, the
+independence rule, the VCA must-question rule, coverage, access per role, output and the trail."""
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import select
+
+from qms.actions.models import Nonconformity
+from qms.audit.models import AuditEntry
+from qms.audits import services
+from qms.audits.models import Audit, AuditItem
+from qms.audits.rules import AuditState, Result
+from qms.organisation.models import Company, Department, Employee
+from qms.permissions import Role
+
+
+def _plan(client, auditor, **extra):
+    data = {"title": "Internal audit purchasing", "type": "internal", "norms": ["iso9001|2015"],
+            "scope_codes": ["iso9001|2015|8.4"], "planned_start": dt.date.today().isoformat(),
+            "lead_auditor_id": str(auditor.id), "scope": "Purchasing", "criteria": "ISO 9001:2015 and procedure P-12"}
+    data.update(extra)
+    return client.post("/audits/new", data=data)
+
+
+def _employee(db, number, user=None, department=None):
+    e = Employee(number=number, first_name="E", last_name=number, function="Cleaner", hired_on=dt.date(2020, 1, 1),
+                 user_id=user.id if user else None, department=department)
+    db.session.add(e)
+    db.session.commit()
+    return e
+
+
+def _audit(db) -> Audit:
+    return db.session.scalars(select(Audit).order_by(Audit.id.desc())).first()
+
+
+def test_plan_prepare_conduct_report_close(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    assert _plan(client, auditor).status_code == 302
+    audit = _audit(db)
+    assert audit.number == f"AU-{dt.date.today().year}-01" and audit.state is AuditState.PLANNED
+
+    # preparing needs a checklist
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "prepared"}).status_code == 400
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    checklist = services.items(audit)
+    assert checklist and all(i.requirement.startswith("8.4") for i in checklist)
+    client.post(f"/audits/{audit.id}/questions", data={"question": "Are delivery notes kept?"})
+    checklist = services.items(audit)
+    assert checklist[-1].requirement is None and checklist[-1].question == "Are delivery notes kept?"
+
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "prepared"}).status_code == 302
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "in_progress"}).status_code == 302
+    db.session.refresh(audit)
+    assert audit.state is AuditState.IN_PROGRESS and audit.conducted_on == dt.date.today()
+
+    first, *rest = checklist
+    r = client.post(f"/audits/{audit.id}/items/{first.id}", data={"result": "minor", "notes": "Two suppliers unevaluated",
+                                                                  "photo": (io.BytesIO(b""), "")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    # not applicable needs a justification; the typed notes stay on the page
+    r = client.post(f"/audits/{audit.id}/items/{rest[0].id}", data={"result": "not_applicable", "notes": "keep me"})
+    assert r.status_code == 400 and "keep me" in r.get_data(as_text=True)
+    # reporting is refused while questions are open
+    r = client.post(f"/audits/{audit.id}/state", data={"target": "reported", "conclusion": "Fine"})
+    assert r.status_code == 400
+    for item in rest:
+        client.post(f"/audits/{audit.id}/items/{item.id}", data={"result": "conform"})
+    client.post(f"/audits/{audit.id}/items/{rest[0].id}/links", data={"kind": "other", "label": "Supplier list 2026"})
+
+    r = client.post(f"/audits/{audit.id}/state", data={"target": "reported", "conclusion": "Purchasing works."})
+    assert r.status_code == 302
+    db.session.refresh(audit)
+    assert audit.state is AuditState.REPORTED
+    nc = db.session.scalars(select(Nonconformity).where(Nonconformity.source_type == "audit_finding")).one()
+    assert nc.source_id == str(first.id) and nc.severity.value == "minor" and nc.requirement == first.requirement
+    # the nonconformity links back to the finding
+    page = client.get(f"/actions/nc/{nc.id}").get_data(as_text=True)
+    assert f"/audits/finding/{first.id}" in page
+
+    # a reported audit's results are frozen
+    r = client.post(f"/audits/{audit.id}/items/{first.id}", data={"result": "conform"})
+    assert r.status_code == 400
+    db.session.refresh(first)
+    assert first.result is Result.MINOR
+
+    pdf = client.get(f"/audits/{audit.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and len(pdf.data) > 2000
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "closed"}).status_code == 302
+    db.session.refresh(audit)
+    assert audit.state is AuditState.CLOSED and audit.closed_on == dt.date.today()
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "reported"}).status_code == 400
+
+    trail = db.session.scalars(select(AuditEntry.new_values).where(AuditEntry.entity_type == "audit_audit",
+                                                                   AuditEntry.entity_id == str(audit.id))).all()
+    assert any('"closed"' in (v or "") for v in trail) and any('"reported"' in (v or "") for v in trail)
+
+
+def test_independence_rule_warns_and_records_justification(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    cleaning = Department(name="Cleaning", active=True)
+    db.session.add(cleaning)
+    db.session.commit()
+    _employee(db, "A1", user=auditor, department=cleaning)
+    r = _plan(client, auditor, department_id=str(cleaning.id))
+    assert r.status_code == 200 and "would audit their own department" in r.get_data(as_text=True)
+    assert db.session.scalar(select(Audit.id)) is None
+    r = _plan(client, auditor, department_id=str(cleaning.id),
+              independence_note="Only trained auditor; the coordinator reviews the report.")
+    assert r.status_code == 302
+    assert _audit(db).independence_note == "Only trained auditor; the coordinator reviews the report."
+
+
+def test_auditor_may_not_audit_themselves(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    me = _employee(db, "A2", user=auditor)
+    r = _plan(client, auditor, auditee_ids=[str(me.id)])
+    assert r.status_code == 200 and db.session.scalar(select(Audit.id)) is None
+
+
+def test_vca_must_question_is_never_not_applicable(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    r = _plan(client, auditor, type="vca", norms=["vca|2017-6.0"], scope_codes=["vca|2017-6.0|1"], level="vca2")
+    assert r.status_code == 302
+    audit = _audit(db)
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    items = {i.requirement: i for i in services.items(audit)}
+    assert items["1.1"].must and not items["1.7"].must
+    client.post(f"/audits/{audit.id}/state", data={"target": "prepared"})
+    client.post(f"/audits/{audit.id}/state", data={"target": "in_progress"})
+    r = client.post(f"/audits/{audit.id}/items/{items['1.1'].id}",
+                    data={"result": "not_applicable", "justification": "We have no policy"})
+    assert r.status_code == 400 and "never be not applicable" in r.get_data(as_text=True)
+    db.session.refresh(items["1.1"])
+    assert items["1.1"].result is None
+    r = client.post(f"/audits/{audit.id}/items/{items['1.7'].id}",
+                    data={"result": "not_applicable", "justification": "No subcontractors"})
+    assert r.status_code == 302
+    with pytest.raises(services.AuditError):
+        services.record_result(items["1.1"], audit, auditor, result="not_applicable", notes=None, justification="x")
+
+
+def test_vca1_leaves_out_requirements_not_applicable_at_that_level(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    _plan(client, auditor, type="vca", norms=["vca|2017-6.0"], scope_codes=[], level="vca1")
+    audit = _audit(db)
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    codes = {i.requirement for i in services.items(audit)}
+    assert "1.1" in codes and "1.4" not in codes
+
+
+def test_coverage_shows_requirements_not_audited_in_the_cycle(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    db.session.add(Company(name="Test", certification_targets="iso9001:2015"))
+    db.session.commit()
+    audit = Audit(number="AU-2025-01", title="Old", planned_start=dt.date.today() - dt.timedelta(days=30),
+                  conducted_on=dt.date.today() - dt.timedelta(days=30), lead_auditor_id=auditor.id,
+                  state=AuditState.REPORTED)
+    db.session.add(audit)
+    db.session.flush()
+    db.session.add(AuditItem(audit_id=audit.id, position=1, norm="iso9001", version="2015", requirement="8.4.1",
+                             question="x", result=Result.CONFORM))
+    db.session.commit()
+    cov = services.coverage()
+    assert [c["norm"].code for c in cov] == ["iso9001"]
+    gaps = {r.code for r in cov[0]["gaps"]}
+    assert "8.4.1" not in gaps and "7.5.3" in gaps
+    page = client.get("/audits/coverage").get_data(as_text=True)
+    assert "never audited" in page
+
+
+@pytest.mark.parametrize("role, status", [(Role.STAFF, 403), (Role.HR, 403), (Role.AUDITOR, 200),
+                                          (Role.COORDINATOR, 200)])
+def test_access_per_role(client, db, login_as, make_user, role, status):
+    lead = make_user(Role.AUDITOR)
+    audit = Audit(number="AU-2026-09", title="x", planned_start=dt.date.today(), lead_auditor_id=lead.id)
+    db.session.add(audit)
+    db.session.commit()
+    login_as(role)
+    assert client.get(f"/audits/{audit.id}").status_code == status
+    assert client.get("/audits/").status_code == status
+
+
+def test_only_the_team_conducts(client, db, login_as, make_user):
+    lead = make_user(Role.AUDITOR)
+    audit = Audit(number="AU-2026-08", title="x", planned_start=dt.date.today(), lead_auditor_id=lead.id)
+    db.session.add(audit)
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    assert client.get(f"/audits/{audit.id}/conduct").status_code == 403
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "prepared"}).status_code == 403
+
+
+def test_programme_exports(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    _plan(client, auditor, title="=cmd|x")
+    year = dt.date.today().year
+    csv = client.get(f"/audits/programme/{year}.csv")
+    assert csv.status_code == 200 and "'=cmd|x" in csv.get_data(as_text=True)
+    pdf = client.get(f"/audits/programme/{year}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.get("/audits/programme/1800.pdf").status_code == 404
+    page = client.get(f"/audits/?year={year}").get_data(as_text=True)
+    assert "=cmd|x" in page
