@@ -156,6 +156,11 @@ def markdown_flowables(text: str | None, styles) -> list:
     return flow
 
 
+def _plain(text: str) -> str:
+    """Babel puts narrow and non-breaking spaces in dates and times; the PDF core fonts lack the narrow one."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
 def _mark_for(version: DocumentVersion) -> str | None:
     if version.state is VersionState.SUPERSEDED:
         return _("SUPERSEDED")
@@ -185,13 +190,19 @@ def controlled_copy(version: DocumentVersion) -> bytes:
     """The PDF of one version: control header and footer on every page, content, approval block."""
     document = version.document
     styles = _styles()
-    printed = format_datetime(utcnow(), "short")
+    printed = _plain(format_datetime(utcnow(), "short"))
     state = str(STATE_LABELS[version.state])
-    effective = format_date(version.effective_date) if version.effective_date else "—"
+    effective = _plain(format_date(version.effective_date)) if version.effective_date else "—"
+
+    mark = _mark_for(version)
 
     def header(canv, total):
         width, height = A4
         canv.saveState()
+        if mark:
+            canv.setFillColor(colors.HexColor("#b3261e"))
+            canv.setFont("Helvetica-Bold", 11)
+            canv.drawRightString(width - MARGIN, height - 12 * mm, mark)
         canv.setFillColor(BRAND)
         canv.setFont("Helvetica-Bold", 10)
         canv.drawString(MARGIN, height - 12 * mm, f"{document.number}  {document.title}"[:95])
@@ -235,7 +246,7 @@ def controlled_copy(version: DocumentVersion) -> bytes:
         story += markdown_flowables(version.content_markdown, styles)
         story.append(Spacer(1, 10))
     story += _approval_block(version, styles)
-    pdf.build(story, canvasmaker=_numbered_canvas(header, _mark_for(version)))
+    pdf.build(story, canvasmaker=_numbered_canvas(header, mark))
     return buffer.getvalue()
 
 
@@ -244,7 +255,7 @@ def register_pdf(documents) -> bytes:
     from .services.register import current_version
 
     styles = _styles()
-    printed = format_datetime(utcnow(), "short")
+    printed = _plain(format_datetime(utcnow(), "short"))
     page_size = landscape(A4)
 
     def header(canv, total):
@@ -266,9 +277,9 @@ def register_pdf(documents) -> bytes:
         current = current_version(d)
         rows.append([d.number, Paragraph(escape(d.title), styles["small"]), str(TYPE_LABELS[d.type]),
                      str(STATE_LABELS[d.status]), current.label if current else "—",
-                     format_date(current.effective_date) if current and current.effective_date else "—",
+                     _plain(format_date(current.effective_date)) if current and current.effective_date else "—",
                      Paragraph(escape(d.owner.name if d.owner else "—"), styles["small"]),
-                     format_date(d.next_review_on) if d.next_review_on else "—",
+                     _plain(format_date(d.next_review_on)) if d.next_review_on else "—",
                      Paragraph(escape(", ".join(f"{r.norm} {r.requirement}" for r in d.requirements)), styles["small"])])
     table = Table(rows, repeatRows=1, colWidths=[20 * mm, 70 * mm, 30 * mm, 20 * mm, 15 * mm, 24 * mm, 35 * mm,
                                                  22 * mm, 25 * mm])

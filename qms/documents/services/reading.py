@@ -235,7 +235,7 @@ def collect_reminders(today: dt.date):
                                                                 DocumentVersion.published_at <= cutoff)).all()
     for version in versions:
         document = version.document
-        _, rows = coverage(document)
+        _in_use, rows = coverage(document)
         waiting = [row.user for row in rows if row.confirmed_at is None]
         if waiting:
             yield Reminder(waiting, lambda document=document: _("Reminder: please read %(number)s %(title)s",

@@ -1,0 +1,210 @@
+"""Distribution and reading, periodic review and reminders, uploaded files and the printouts."""
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from sqlalchemy import func, select
+
+from qms.documents import services
+from qms.documents.models import (Document, DocumentVersion, ReadConfirmation, ReviewOutcome, ReviewRecord,
+                                  VersionState)
+from qms.notifications import services as notifications
+from qms.notifications.models import Notification
+from qms.organisation.models import Department, Employee
+from qms.permissions import Role
+from tests.integration.test_documents_workflow import approve_and_publish, client_for, create, people  # noqa: F401
+
+
+def pdf_text(data: bytes) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+@pytest.fixture
+def published(app, db, people):
+    author = client_for(app, people["author"])
+    create(author)
+    document = db.session.scalar(select(Document))
+    version = approve_and_publish(app, db, people, document)
+    return db.session.get(Document, document.id), version
+
+
+def test_to_read_one_tap_and_a_new_major_version_asks_again(app, db, people, published):
+    document, v1 = published
+    staff = client_for(app, people["staff"])
+    page = staff.get("/documents/to-read").get_data(as_text=True)
+    assert "PR-012" in page and "I have read this" in page
+    # the publication put a notification (and an e-mail) in the staff member's inbox
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == people["staff"].id)) == 1
+    r = staff.post(f"/documents/{document.id}/versions/{v1.id}/confirm")
+    assert r.status_code == 302
+    assert "Nothing to read" in staff.get("/documents/to-read").get_data(as_text=True)
+    staff.post(f"/documents/{document.id}/versions/{v1.id}/confirm")  # a second tap changes nothing
+    assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 1
+
+    # a minor version does not ask again …
+    author = client_for(app, people["author"])
+    author.post(f"/documents/{document.id}/versions", data={"change_summary": "typo"})
+    v11 = approve_and_publish(app, db, people, db.session.get(Document, document.id))
+    assert v11.label == "1.1"
+    assert "Nothing to read" in staff.get("/documents/to-read").get_data(as_text=True)
+    # … a major one does
+    author.post(f"/documents/{document.id}/versions", data={"major_change": "y"})
+    v2 = approve_and_publish(app, db, people, db.session.get(Document, document.id))
+    assert v2.label == "2.0"
+    page = staff.get("/documents/to-read").get_data(as_text=True)
+    assert "PR-012" in page and "Version 2.0" in page
+
+
+def test_coverage_per_document_and_person_and_reminders(app, db, people, published, make_user):
+    document, version = published
+    # a department target reaches its employees' logins
+    cleaners = Department(name="Kantoorschoonmaak", active=True)
+    db.session.add(cleaners)
+    extra = make_user(Role.HR, name="Dirk Department")
+    db.session.add(Employee(number="E1", first_name="Dirk", last_name="Department", function="Schoonmaker",
+                            department=cleaners, user_id=extra.id, hired_on=dt.date(2020, 1, 1)))
+    db.session.commit()
+    author = client_for(app, people["author"])
+    form = {"number": "PR-012", "title": document.title, "type": "procedure", "owner_id": str(people["author"].id),
+            "department_id": "", "site_id": "", "review_interval_months": "12", "requirements": "",
+            "target_roles": ["staff"], "target_departments": [str(cleaners.id)]}
+    assert author.post(f"/documents/{document.id}/edit", data=form).status_code == 302
+    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+
+    auditor = client_for(app, people["reviewer"])
+    page = auditor.get(f"/documents/{document.id}/coverage").get_data(as_text=True)
+    assert "1 / 2" in page and "Sam Schoonmaker" in page and "Dirk Department" in page
+    people_page = auditor.get("/documents/coverage").get_data(as_text=True)
+    assert "Dirk Department" in people_page
+    rows = services.coverage_by_person([people["staff"], extra, people["hr"]])
+    assert [(r.must_read, r.confirmed) for r in rows] == [(1, 1), (1, 0), (0, 0)]
+    assert client_for(app, people["staff"]).get(f"/documents/{document.id}/coverage").status_code == 403
+
+    outbox = app.extensions["mail_outbox"]
+    outbox.clear()
+    assert author.post(f"/documents/{document.id}/remind").status_code == 302
+    assert [m["To"] for m in outbox] == [extra.email]
+    author.post(f"/documents/{document.id}/remind")  # once a day at most
+    assert len(outbox) == 1
+
+    # the daily run reminds readers a week after publication, once
+    outbox.clear()
+    later = dt.date.today() + dt.timedelta(days=8)
+    assert notifications.run_reminders(later) >= 1
+    db.session.commit()
+    assert extra.email in [m["To"] for m in outbox]
+    assert people["staff"].email not in [m["To"] for m in outbox]
+    outbox.clear()
+    notifications.run_reminders(later)
+    db.session.commit()
+    assert extra.email not in [m["To"] for m in outbox]
+
+
+def test_periodic_review_reminders_and_outcomes(app, db, people, published):
+    document, version = published
+    document.owner_id = people["author"].id
+    db.session.commit()
+    due = document.next_review_on
+    outbox = app.extensions["mail_outbox"]
+    outbox.clear()
+    assert notifications.run_reminders(due - dt.timedelta(days=30)) == 0 or \
+        people["author"].email not in [m["To"] for m in outbox]
+    notifications.run_reminders(due - dt.timedelta(days=10))
+    db.session.commit()
+    assert any(m["To"] == people["author"].email and "PR-012" in m["Subject"] for m in outbox)
+
+    author = client_for(app, people["author"])
+    page = author.get("/documents/reviews").get_data(as_text=True)
+    assert "PR-012" not in page or document.next_review_on <= dt.date.today() + dt.timedelta(days=60)
+    r = author.post(f"/documents/{document.id}/review", data={"outcome": "confirmed", "note": "Nog juist"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    record = db.session.scalar(select(ReviewRecord))
+    assert record.outcome is ReviewOutcome.CONFIRMED and record.version_id == version.id
+    assert db.session.get(Document, document.id).next_review_on > dt.date.today() + dt.timedelta(days=300)
+
+    r = author.post(f"/documents/{document.id}/review", data={"outcome": "new_version", "note": "Stap erbij"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    document = db.session.get(Document, document.id)
+    assert [v.state for v in document.versions] == [VersionState.PUBLISHED, VersionState.DRAFT]
+    assert document.versions[-1].change_summary == "Stap erbij"
+    r = author.post(f"/documents/{document.id}/review", data={"outcome": "bogus"})
+    assert r.status_code == 302 and db.session.scalar(select(func.count()).select_from(ReviewRecord)) == 2
+
+
+def test_reviews_due_list(app, db, people, published):
+    document, _ = published
+    document.next_review_on = dt.date.today() - dt.timedelta(days=3)
+    db.session.commit()
+    page = client_for(app, people["author"]).get("/documents/reviews").get_data(as_text=True)
+    assert "PR-012" in page and "overdue" in page
+    assert client_for(app, people["staff"]).get("/documents/reviews").status_code == 403
+
+
+def test_controlled_copy_pdf_header_footer_and_marks(app, db, people, published):
+    document, v1 = published
+    author = client_for(app, people["author"])
+    text = pdf_text(author.get(f"/documents/{document.id}/versions/{v1.id}/pdf").data)
+    assert "PR-012" in text and "Version 1.0" in text and "Status: published" in text
+    assert "Page 1 of 1" in text and "Printed" in text
+    assert "Rik Reviewer" in text and "Bram Baas" in text and "SUPERSEDED" not in text
+    author.post(f"/documents/{document.id}/versions", data={"major_change": "y"})
+    approve_and_publish(app, db, people, db.session.get(Document, document.id))
+    text = pdf_text(author.get(f"/documents/{document.id}/versions/{v1.id}/pdf").data)
+    assert "SUPERSEDED" in text and "Status: superseded" in text
+    # long content runs over several pages, each numbered "X of Y"
+    draft_text = "\n\n".join(f"Alinea {i}: " + "schoonmaken " * 40 for i in range(80))
+    version = services.register.latest_version(db.session.get(Document, document.id))
+    from qms.documents.pdf import controlled_copy
+
+    version.content_markdown = draft_text
+    text = pdf_text(controlled_copy(version))
+    db.session.rollback()
+    pages = text.count("Page ")
+    assert pages >= 3 and f"Page {pages} of {pages}" in text
+
+
+def test_dutch_footer(app, db, people, published):
+    document, v1 = published
+    author = client_for(app, people["author"])
+    author.post("/language", data={"locale": "nl"}) if "core.set_language" in app.view_functions else None
+    from flask_babel import force_locale
+
+    from qms.documents.pdf import controlled_copy
+
+    with app.test_request_context(), force_locale("nl"):
+        text = pdf_text(controlled_copy(db.session.get(DocumentVersion, v1.id)))
+    assert "Pagina 1 van 1" in text
+
+
+def test_uploaded_file_gets_a_cover_sheet_and_follows_version_access(app, db, people):
+    author = client_for(app, people["author"])
+    create(author, content="")
+    document = db.session.scalar(select(Document))
+    version = document.versions[0]
+    pdf_bytes = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    r = author.post(f"/documents/{document.id}/versions/{version.id}/edit", content_type="multipart/form-data",
+                    data={"content_markdown": "", "change_summary": "Bestand", "lock_version": str(version.lock_version),
+                          "file": (io.BytesIO(pdf_bytes), "werkinstructie.pdf")})
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    version = db.session.get(DocumentVersion, version.id)
+    assert version.stored_file is not None and version.sha256 == version.stored_file.sha256
+    file_url = f"/files/{version.stored_file_id}"
+    staff = client_for(app, people["staff"])
+    assert staff.get(file_url).status_code == 404  # not published yet
+    # a file of the wrong kind is refused next to the field, nothing changes
+    r = author.post(f"/documents/{document.id}/versions/{version.id}/edit", content_type="multipart/form-data",
+                    data={"content_markdown": "", "lock_version": str(version.lock_version),
+                          "file": (io.BytesIO(b"MZ\x90\x00binary"), "virus.exe")})
+    assert r.status_code == 200 and "not accepted" in r.get_data(as_text=True)
+    published = approve_and_publish(app, db, people, db.session.get(Document, document.id))
+    assert staff.get(file_url).status_code == 200
+    text = pdf_text(author.get(f"/documents/{document.id}/versions/{published.id}/pdf").data)
+    assert "Cover sheet" in text and "werkinstructie.pdf" in text
