@@ -1,0 +1,217 @@
+"""PSO register, privacy, payroll import, measurements and the calculator CLI, through the app."""
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from qms.audit.models import AuditEntry
+from qms.organisation.models import Employee
+from qms.permissions import Role
+from qms.pso import services
+from qms.pso.models import MeasurementState, PsoHours, PsoMeasurement, PsoTargetStatus
+from qms.pso.services import PsoError, StatusData
+
+YEAR = 2025
+
+
+@pytest.fixture
+def company(db):
+    """Nine regular staff and one Wajong colleague with a documented dossier: 10 % direct in 2025."""
+    people = []
+    for n in range(10):
+        e = Employee(number=f"N{n:03}", first_name="Anna" if n else "Wendy", last_name=f"Test{n}", function="cleaner",
+                     hired_on=dt.date(2015, 1, 1))
+        db.session.add(e)
+        people.append(e)
+    db.session.flush()
+    for e in people:
+        services.add_employment(e, start=dt.date(2015, 1, 1), end=None, contract_type="regular",
+                                hours_per_week=Decimal(40), norm_week_hours=None)
+    status = services.save_status(people[0], StatusData(
+        starting_position="wia_wajong", intake_date=dt.date(2015, 1, 1), suitable_work="vaste ronde",
+        integration="werkoverleg", support="jobcoach"))
+    services.add_conversation(status, held_on=dt.date(YEAR, 5, 1), kind="performance", summary="goed gesprek")
+    db.session.commit()
+    return people
+
+
+def test_score_from_the_register(company):
+    current = services.score(YEAR)
+    assert current.error is None
+    assert current.result.total_fte == pytest.approx(10)
+    assert current.result.direct_pct == pytest.approx(10)
+    assert current.result.level == "trede2"
+    # names never enter the calculation: pseudonyms only
+    assert all(e.id.startswith("P-") for e in current.register.input.employees)
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.STAFF])
+def test_other_roles_never_see_the_register_or_names(client, login_as, company, role):
+    login_as(role)
+    wendy = company[0]
+    for url in ("/pso/register", f"/pso/register/{wendy.id}", f"/pso/register/{wendy.id}/status", "/pso/import",
+                "/pso/purchases"):
+        assert client.get(url).status_code == 403, url
+    page = client.get(f"/pso/?year={YEAR}")
+    if role is Role.STAFF:
+        assert page.status_code == 403
+        return
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "10.0" in html
+    assert "Wendy" not in html and "Wajong" not in html
+    named = client.get(f"/pso/dossier.pdf?year={YEAR}&named=1")
+    assert named.headers["Content-Disposition"].endswith('pseudonymised.pdf"')
+
+
+def test_hr_sees_the_dossier_and_each_view_is_audited(client, login_as, company, db):
+    login_as(Role.HR)
+    wendy = company[0]
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "view"))
+    page = client.get(f"/pso/register/{wendy.id}?year={YEAR}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Wendy" in html and "WAO / WIA / WAZ / Wajong" in html
+    client.get(f"/pso/register/{wendy.id}/status")
+    views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view")
+                               .order_by(AuditEntry.id)).all()
+    assert len(views) == before + 2
+    assert views[-1].entity_type == "pso_target_status" and views[-1].entity_id == str(wendy.id)
+    # a person without a target-group status is not a dossier view
+    client.get(f"/pso/register/{company[1].id}")
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "view")) \
+        == before + 2
+
+
+def test_the_trail_hides_target_group_values_from_other_roles(client, login_as, company):
+    login_as(Role.AUDITOR)
+    html = client.get("/audit/?entity_type=pso_target_status").get_data(as_text=True)
+    assert "wia_wajong" not in html
+
+
+def test_status_form_keeps_input_and_explains_a_refusal(client, login_as, company, db):
+    login_as(Role.HR)
+    person = company[2]
+    response = client.post(f"/pso/register/{person.id}/status", data={
+        "starting_position": "loonkostensubsidie", "intake_date": "2024-02-01", "school": "ROC"})
+    html = response.get_data(as_text=True)
+    assert "counts only until its end date" in html and 'value="ROC"' in html
+    assert db.session.scalar(select(PsoTargetStatus).where(PsoTargetStatus.employee_id == person.id)) is None
+
+
+def test_payroll_import_previews_every_rejection_before_saving(client, login_as, company, db):
+    login_as(Role.HR)
+    csv = ("personeelsnummer;jaar;uren\n"
+           "N000;2025;1664\n"
+           "N001;2025;1.500,5\n"
+           "X999;2025;100\n"
+           "N002;2025;-4\n"
+           "N003;twintig;100\n"
+           "N000;2025;12\n"
+           "N004;2024;100\n"
+           "N005;2025;veel\n")
+    response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(csv.encode()), "loon.csv")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2 rows can be imported; 6 rows are rejected" in html
+    for reason in ("employee number X999 is not in the register", "hours cannot be negative",
+                   "twintig is not a year", "already appear on line 2", "not the peiljaar chosen",
+                   "veel is not a number of hours"):
+        assert reason in html
+    assert db.session.scalar(select(func.count()).select_from(PsoHours)) == 0
+    token = html.split('name="token" value="')[1].split('"')[0]
+    client.post("/pso/import/confirm", data={"token": token, "year": "2025"})
+    hours = dict(db.session.execute(select(Employee.number, PsoHours.hours_worked).join(
+        PsoHours, PsoHours.employee_id == Employee.id)).all())
+    assert hours == {"N000": Decimal("1664.00"), "N001": Decimal("1500.50")}
+
+
+def test_xlsx_import(client, login_as, company, db):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Number", "Year", "Hours"])
+    sheet.append(["N000", 2025, 1700.25])
+    sheet.append(["N001", 2025, None])
+    data = io.BytesIO()
+    book.save(data)
+    login_as(Role.HR)
+    html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(data.getvalue()), "loon.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "1 rows can be imported; 1 rows are rejected" in html and "is missing" in html
+
+
+def test_a_submitted_measurement_never_changes_and_corrections_link_to_it(client, login_as, company, db):
+    user = login_as(Role.HR)
+    response = client.post("/pso/measurements/new", data={"year": str(YEAR)})
+    m = db.session.scalar(select(PsoMeasurement))
+    assert response.status_code == 302 and m.state is MeasurementState.DRAFT
+    frozen = json.loads(m.inputs)
+    assert frozen["peiljaar"] == YEAR and "Wendy" not in m.inputs
+    client.post(f"/pso/measurements/{m.id}/submit")
+    db.session.refresh(m)
+    assert m.state is MeasurementState.SUBMITTED
+    # the register changes; the submitted measurement does not
+    services.set_hours(company[0], YEAR, Decimal(100))
+    db.session.commit()
+    client.post(f"/pso/measurements/{m.id}/discard")
+    db.session.refresh(m)
+    assert m.state is MeasurementState.SUBMITTED
+    m.results = "{}"
+    with pytest.raises(PsoError):
+        db.session.flush()
+    db.session.rollback()
+    client.post(f"/pso/measurements/{m.id}/correct", data={"reason": "hours corrected by payroll"})
+    correction = db.session.scalar(select(PsoMeasurement).where(PsoMeasurement.corrects_id == m.id))
+    db.session.refresh(m)
+    assert correction is not None and correction.total_pct < m.total_pct
+    assert json.loads(m.results)["total_pct"] == pytest.approx(10)
+    assert user.id == correction.created_by_id
+
+
+def test_purchases_count_indirectly_with_the_cap(client, login_as, company, db):
+    login_as(Role.HR)
+    response = client.post(f"/pso/purchases?year={YEAR}", data={
+        "supplier_name": "SW Midden", "kind": "sw", "invoice_value": "100000", "supplier_turnover": "1000000",
+        "supplier_target_fte": "100"})
+    assert response.status_code == 302
+    result = services.score(YEAR).result
+    assert result.indirect_capped and result.indirect_pct == pytest.approx(40)
+    bad = client.post(f"/pso/purchases?year={YEAR}", data={
+        "supplier_name": "Nul", "kind": "pso", "invoice_value": "10", "supplier_turnover": "0",
+        "supplier_target_fte": "1"})
+    assert "turnover must be more than zero" in bad.get_data(as_text=True)
+
+
+def test_reference_upload_names_file_and_line(client, login_as, db):
+    login_as(Role.ADMIN)
+    csv = "fte,trede1,trede2,trede3\n2,21,28,33\n3,x,27,32\n"
+    html = client.post("/pso/reference", data={"version": "1.9", "file": (io.BytesIO(csv.encode()), "norm.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "norm.csv, line 3: &#39;x&#39; is not a number" in html
+    rows = "fte,trede1,trede2,trede3\n" + "".join(f"{n},{30 - n / 10:.2f},{35 - n / 10:.2f},{40 - n / 10:.2f}\n"
+                                                  for n in range(2, 106))
+    response = client.post("/pso/reference", data={"version": "1.9", "file": (io.BytesIO(rows.encode()), "full.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    ref = services.reference_version("1.9")
+    assert len(ref.norm_rows) == 104 and ref.norm_table_complete and "norm_table" not in ref.unconfirmed_notes
+
+
+def test_cli_calculates_from_json(app, tmp_path):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"peiljaar": 2025, "employees": [
+        {"id": "A", "contract_type": "regular", "hours_per_week": 40, "start": "2020-01-01"},
+        {"id": "B", "contract_type": "regular", "hours_per_week": 20, "start": "2020-01-01",
+         "starting_position": "ww", "intake_date": "2020-01-01"}]}))
+    result = app.test_cli_runner().invoke(args=["qms", "pso", "calculate", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["total_fte"] == pytest.approx(1.5) and out["direct_pct"] == pytest.approx(25)
+    assert out["reference_version"] == "1.9" and out["level"] is None
+    path.write_text(json.dumps({"peiljaar": 2025, "employees": [], "purchases": []}))
+    bad = app.test_cli_runner().invoke(args=["qms", "pso", "calculate", str(path)])
+    assert bad.exit_code == 1 and "no employees" in bad.output
