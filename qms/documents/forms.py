@@ -54,7 +54,7 @@ class DocumentForm(FlaskForm):
                                           validators=[InputRequired(), NumberRange(1, 120)])
     requirements = TextAreaField(
         _l("Requirements served"), validators=[Optional(), Length(max=4000)], filters=[clean],
-        description=_l("One per line: norm, version and code, e.g. \"iso9001 2015 7.5\" or \"vca vca2017 4.1\"."))
+        description=_l("One per line: norm, version and code, e.g. \"iso9001 2015 7.5\" or \"vca 2017-6.0 1.1\"."))
     target_roles = MultiCheckboxField(_l("Must be read by roles"))
     target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int)
     target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int)
