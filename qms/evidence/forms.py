@@ -2,20 +2,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..organisation.forms import _sane_year, clean, optional_id
 
 
-def requirement_choices(registry) -> list[tuple[str, str]]:
+def requirement_choices(registry) -> list[SelectChoice]:
     """Every requirement of every enabled norm version as "norm/version/code" with a readable label."""
-    choices = [("", _l("— choose a requirement —"))]
+    choices = [SelectChoice("", _l("— choose a requirement —"))]
     for norm in registry:
         for cat in norm.versions.values():
             for req in cat.requirements.values():
                 if req.kind == "requirement":
-                    choices.append((f"{norm.code}/{cat.code}/{req.code}", f"{cat.title} · {req.code} {req.title}"))
+                    choices.append(SelectChoice(f"{norm.code}/{cat.code}/{req.code}", f"{cat.title} · {req.code} {req.title}"))
     return choices
 
 
@@ -81,5 +81,6 @@ class ItemFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
     status = SelectField(_l("Status"), validate_choice=False, choices=[
-        ("", _l("All")), ("pending", _l("Awaiting review")), ("expiring", _l("Expiring within 60 days")),
-        ("expired", _l("Expired")), ("rejected", _l("Rejected"))])
+        SelectChoice("", _l("All")), SelectChoice("pending", _l("Awaiting review")),
+        SelectChoice("expiring", _l("Expiring within 60 days")), SelectChoice("expired", _l("Expired")),
+        SelectChoice("rejected", _l("Rejected"))])

@@ -270,11 +270,6 @@ def live_evidence(norm: str, version: str) -> dict[str, list[LiveEvidence]]:
     return out
 
 
-def level_choices(norm: str, version: str) -> list[tuple[str, str]]:
-    cat = registry().get(norm).versions[version]  # type: ignore[union-attr]
-    return [(lv.code, lv.name) for lv in cat.levels]
-
-
 def target_level(norm: str, version: str) -> str:
     """The company's certification target level for this norm, else the first level (or "" without levels)."""
     cat = registry().get(norm).versions[version]  # type: ignore[union-attr]

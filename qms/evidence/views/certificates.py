@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ...database import paginate
 from ...extensions import db
@@ -18,15 +19,15 @@ from .common import load, per_page, refused
 
 
 def _choices(form: CertificateForm) -> None:
-    form.norm.choices = [("", _("— choose —"))] + [(n.code, n.title) for n in registry()]
-    levels = [("", _("— none —"))]
+    form.norm.choices = [SelectChoice("", _("— choose —"))] + [SelectChoice(n.code, n.title) for n in registry()]
+    levels = [SelectChoice("", _("— none —"))]
     for norm in registry():
         seen = set()
         for cat in norm.versions.values():
             for lv in cat.levels:
                 if lv.code not in seen:
                     seen.add(lv.code)
-                    levels.append((lv.code, f"{norm.title}: {lv.name}"))
+                    levels.append(SelectChoice(lv.code, f"{norm.title}: {lv.name}"))
     form.level.choices = levels
 
 

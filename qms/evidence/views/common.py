@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app
+from flask_babel import gettext as _
+from wtforms import SelectChoice
 from sqlalchemy import select
 
 from ...auth.models import User
@@ -36,11 +38,9 @@ def refused(form, error) -> None:
         target.errors = list(target.errors) + [error.message]
 
 
-def owner_choices() -> list[tuple[str, str]]:
-    from flask_babel import gettext as _
-
+def owner_choices() -> list[SelectChoice]:
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
-    return [("", _("— nobody —"))] + [(str(u.id), u.name) for u in users]
+    return [SelectChoice("", _("— nobody —"))] + [SelectChoice(str(u.id), u.name) for u in users]
 
 
 def per_page() -> int:

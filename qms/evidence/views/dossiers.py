@@ -29,10 +29,11 @@ def start_dossier(norm: str, version: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("evidence.norm", norm=norm, version=version))
+    job_id = job.id
     db.session.commit()
-    dossier.start(current_app._get_current_object(), job.id)
+    dossier.start(current_app._get_current_object(), job_id)
     flash(_("The dossier is being built."), "success")
-    return redirect(url_for("evidence.dossier_job", job_id=job.id))
+    return redirect(url_for("evidence.dossier_job", job_id=job_id))
 
 
 @bp.route("/dossiers/<int:job_id>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ...extensions import db
 from ...permissions import requires
@@ -69,8 +70,8 @@ def _requirement_page(found, cat, req, record_form=None, status=200):
     q = request.args.get("q", "")[:100]
     found_items = services.search_evidence(q, exclude_for=req.key) if q else []
     record_form = record_form or RecordLinkForm()
-    record_form.record_type.choices = [("", _("— choose —"))] + [
-        (code, str(kind.label)) for code, kind in sorted(record_types().items())]
+    record_form.record_type.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(code, str(kind.label)) for code, kind in sorted(record_types().items())]
     state = readiness.requirement_state(readiness.RequirementEvidence(
         code=req.code, files=[readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in files],
         documents=len(documents), records=len(records), live=[x.ok for x in live]), on)
@@ -120,7 +121,7 @@ def link_evidence(norm: str, version: str, code: str):
 def link_record(norm: str, version: str, code: str):
     found, cat, req = _requirement(norm, version, code)
     form = RecordLinkForm()
-    form.record_type.choices = [(c, str(k.label)) for c, k in record_types().items()]
+    form.record_type.choices = [SelectChoice(c, str(k.label)) for c, k in record_types().items()]
     if form.validate_on_submit():
         try:
             link = services.link_record(*req.key, form.record_type.data, form.reference.data, current_user)
