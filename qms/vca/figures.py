@@ -1,0 +1,255 @@
+"""What the core asks of VCA through the registry: KPIs, live evidence, the review section, reminders,
+and the figures of the status report. Each reads the registers with a few aggregate queries."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from qms.extensions import db
+from qms.norms import LiveEvidence, ReviewSection
+
+from . import integrations, rules
+from .codes import code
+from .models import (AssessmentKind, InspectionState, MeetingState, VcaEquipment, VcaInspection, VcaLmraCard,
+                     VcaPpeIssue, VcaRiskAssessment, VcaRiskMeasure, VcaToolboxMeeting)
+from .services import common, people, registers, toolbox
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{format_decimal(value, format='#,##0.#')}%"
+
+
+@dataclass
+class Figures:
+    """A snapshot of the VCA registers on one day."""
+
+    today: dt.date
+    level: str | None
+    version: str
+    minimum: int
+    spread: rules.SpreadCheck
+    held_12m: int
+    attendance_12m: tuple[int, int]
+    coverage: tuple[int, int]
+    supervisors: tuple[int, int]
+    gaps: list
+    overdue_inspections: int
+    inspections_12m: int
+    overdue_keuringen: int
+    equipment: int
+    stale_tras: int
+    tras: int
+    ries: int
+    overdue_measures: int
+    lmra_cards: int
+    ppe_issued: int
+    policy_signed_on: dt.date | None
+    policy_due: dt.date | None
+    ltis_hours: tuple | None
+
+    @property
+    def injury_frequency(self) -> float | None:
+        if self.ltis_hours is None:
+            return None
+        ltis, hours = self.ltis_hours
+        return integrations.injury_frequency(ltis, hours)
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(stmt) or 0
+
+
+def collect(on: dt.date | None = None) -> Figures:
+    on = on or common.today()
+    level = common.company_level()
+    minimum = rules.toolbox_minimum(level)
+    year_start = on - dt.timedelta(days=365)
+    planned = toolbox.year_meetings(on.year, held_only=False)
+    held = toolbox.held_between(year_start, on)
+    _people, rows = toolbox.summary(held)
+    attended = sum(r.attended + r.caught_up for r in rows.values())
+    expected = sum(r.expected for r in rows.values())
+    overview = people.diploma_overview(on)
+    supervisors = [p for p in overview if p.facts.is_supervisor]
+    vol_ok = sum(1 for p in supervisors if not [g for g in p.gaps if g.code in ("no_vol_vca", "vol_vca_expired")])
+    profile = common.current_profile()
+    tras = list(db.session.scalars(select(VcaRiskAssessment.assessed_on).where(
+        VcaRiskAssessment.kind == AssessmentKind.TRA, VcaRiskAssessment.active.is_(True))))
+    return Figures(
+        today=on, level=level, version=common.version(), minimum=minimum,
+        spread=rules.toolbox_spread([m.date for m in planned], on.year, minimum),
+        held_12m=len(held), attendance_12m=(attended, expected),
+        coverage=people.coverage(overview, on), supervisors=(vol_ok, len(supervisors)),
+        gaps=[p for p in overview if p.real_gaps],
+        overdue_inspections=_count(select(func.count()).select_from(VcaInspection).where(
+            VcaInspection.state == InspectionState.PLANNED, VcaInspection.planned_on < on)),
+        inspections_12m=_count(select(func.count()).select_from(VcaInspection).where(
+            VcaInspection.state == InspectionState.DONE, VcaInspection.done_on >= year_start)),
+        overdue_keuringen=_count(select(func.count()).select_from(VcaEquipment).where(
+            VcaEquipment.active.is_(True), VcaEquipment.next_keuring_on < on)),
+        equipment=_count(select(func.count()).select_from(VcaEquipment).where(VcaEquipment.active.is_(True))),
+        stale_tras=sum(1 for d in tras if rules.tra_is_stale(d, on)), tras=len(tras),
+        ries=_count(select(func.count()).select_from(VcaRiskAssessment).where(
+            VcaRiskAssessment.kind != AssessmentKind.TRA, VcaRiskAssessment.active.is_(True))),
+        overdue_measures=_count(select(func.count()).select_from(VcaRiskMeasure).where(
+            VcaRiskMeasure.done_on.is_(None), VcaRiskMeasure.due_on < on)),
+        lmra_cards=_count(select(func.count()).select_from(VcaLmraCard).where(VcaLmraCard.active.is_(True))),
+        ppe_issued=_count(select(func.count()).select_from(VcaPpeIssue).where(VcaPpeIssue.issued_on >= year_start)),
+        policy_signed_on=profile.policy_signed_on if profile else None,
+        policy_due=rules.policy_evaluation_due(profile.policy_signed_on, profile.policy_evaluated_on) if profile else None,
+        ltis_hours=integrations.ltis_and_hours(year_start, on),
+    )
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+def kpi_injury_frequency() -> str:
+    found = integrations.ltis_and_hours(common.today() - dt.timedelta(days=365), common.today())
+    if found is None:
+        return "—"
+    value = integrations.injury_frequency(*found)
+    return "—" if value is None else format_decimal(value, format="#,##0.0")
+
+
+def kpi_toolbox() -> str:
+    on = common.today()
+    held = len(toolbox.year_meetings(on.year))
+    return _("%(held)s of %(minimum)s", held=held, minimum=rules.toolbox_minimum(common.company_level()))
+
+
+def kpi_attendance() -> str:
+    on = common.today()
+    _people, rows = toolbox.summary(toolbox.held_between(on - dt.timedelta(days=365), on))
+    return _pct(rules.rate(sum(r.attended + r.caught_up for r in rows.values()), sum(r.expected for r in rows.values())))
+
+
+def kpi_diplomas() -> str:
+    on = common.today()
+    ok, total = people.coverage(people.diploma_overview(on), on)
+    return _("%(ok)s of %(total)s", ok=ok, total=total)
+
+
+def kpi_overdue() -> str:
+    on = common.today()
+    return str(len(registers.overdue_inspections(on)) + len(registers.overdue_equipment(on)))
+
+
+# --- live evidence ----------------------------------------------------------------------------
+
+def live_evidence(version: str) -> list[LiveEvidence]:
+    """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for."""
+    if version not in ("2017-6.0", "2008-5.1"):
+        return []
+    f = collect()
+    out: list[LiveEvidence] = []
+
+    def add(key, label, value, ok, endpoint=None, **args):
+        found = code(version, key)
+        if found:
+            out.append(LiveEvidence(found, label, value, ok, endpoint, args))
+
+    due = f.policy_due
+    add("policy", _("VGM policy statement signed and evaluated within 3 years"),
+        _("evaluation due %(date)s", date=due.isoformat()) if due else _("not signed"),
+        due is not None and due >= f.today, "vca.policy")
+    add("rie", _("RI&E present, no overdue measures in the plan of action"),
+        _("%(count)s RI&E, %(overdue)s measures overdue", count=f.ries, overdue=f.overdue_measures),
+        f.ries > 0 and f.overdue_measures == 0, "vca.risks")
+    add("tra", _("TRAs less than 12 months old"),
+        _("%(count)s TRAs, %(stale)s older than 12 months", count=f.tras, stale=f.stale_tras),
+        f.tras > 0 and f.stale_tras == 0, "vca.risks", kind="tra")
+    add("lmra", _("LMRA cards available"), str(f.lmra_cards), f.lmra_cards > 0, "vca.cards")
+    ok, total = f.coverage
+    add("b_vca", _("Valid VCA diploma for everyone on risky work over 3 months"),
+        _("%(ok)s of %(total)s", ok=ok, total=total), total > 0 and ok == total, "vca.diplomas")
+    vol_ok, supervisors = f.supervisors
+    add("vol_vca", _("Valid VOL-VCA for every operational supervisor"),
+        _("%(ok)s of %(total)s", ok=vol_ok, total=supervisors), vol_ok == supervisors, "vca.diplomas")
+    add("toolbox", _("Toolbox meetings in the last 12 months, spread over the year"),
+        _("%(held)s of %(minimum)s", held=f.held_12m, minimum=f.minimum),
+        f.held_12m >= f.minimum and f.spread.spread, "vca.toolbox_index")
+    add("inspections", _("Workplace inspections carried out, none overdue"),
+        _("%(done)s in 12 months, %(overdue)s overdue", done=f.inspections_12m, overdue=f.overdue_inspections),
+        f.inspections_12m > 0 and f.overdue_inspections == 0, "vca.inspections")
+    add("keuring", _("Every item of equipment within its keuring date"),
+        _("%(count)s items, %(overdue)s overdue", count=f.equipment, overdue=f.overdue_keuringen),
+        f.equipment > 0 and f.overdue_keuringen == 0, "vca.equipment")
+    add("ppe", _("PPE issue recorded"), _("%(count)s issued in 12 months", count=f.ppe_issued),
+        f.ppe_issued > 0, "vca.ppe")
+    if f.ltis_hours is not None:
+        value = f.injury_frequency
+        add("incidents", _("Injury frequency over the last 12 months"),
+            "—" if value is None else format_decimal(value, format="#,##0.0"), value is not None)
+    return out
+
+
+# --- management review ------------------------------------------------------------------------
+
+def review_section(start: dt.date, end: dt.date) -> ReviewSection:
+    held = toolbox.held_between(start, end)
+    _people, rows = toolbox.summary(held)
+    f = collect(end)
+    ok, total = f.coverage
+    figures_ = [
+        (_("Toolbox meetings held"), _("%(held)s (minimum %(minimum)s a year)", held=len(held), minimum=f.minimum)),
+        (_("Toolbox attendance"), _pct(rules.rate(sum(r.attended + r.caught_up for r in rows.values()),
+                                                  sum(r.expected for r in rows.values())))),
+        (_("VCA diploma coverage"), _("%(ok)s of %(total)s", ok=ok, total=total)),
+        (_("Workplace inspections overdue"), str(f.overdue_inspections)),
+        (_("Keuringen overdue"), str(f.overdue_keuringen)),
+        (_("TRAs older than 12 months"), str(f.stale_tras)),
+    ]
+    if f.injury_frequency is not None:
+        figures_.insert(0, (_("Injury frequency (IF)"), format_decimal(f.injury_frequency, format="#,##0.0")))
+    return ReviewSection(key="vca", title=_("VCA: safety, health and environment"), rows=figures_, order=55,
+                         endpoint="vca.index")
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+def _coordinators():
+    from qms.auth.models import User, UserRole
+    from qms.permissions import Role
+
+    return list(db.session.scalars(select(User).join(UserRole).where(User.active.is_(True),
+                                                                      UserRole.role == Role.COORDINATOR)))
+
+
+def collect_reminders(today: dt.date):
+    """Diplomas expiring within 90 days, overdue keuringen and TRAs past 12 months, to the coordinators."""
+    from flask import url_for
+
+    from qms.training import services as training
+
+    users = _coordinators()
+    if not users:
+        return
+    for record in training.expiring(rules.WARNING_DAYS, today):
+        if record.kind.value not in ("b_vca", "vol_vca", "vil_vcu"):
+            continue
+        name, until = record.employee.full_name, record.valid_until
+        item = integrations.reminder(
+            users, lambda name=name: _("VCA diploma of %(name)s expires soon", name=name),
+            lambda until=until: _("Valid until %(date)s.", date=until.isoformat()),
+            url_for("training.employee", employee_id=record.employee_id), f"vca:diploma:{record.id}:{until}")
+        if item is not None:
+            yield item
+    for item_ in registers.overdue_equipment(today):
+        name, due = item_.name, item_.next_keuring_on
+        found = integrations.reminder(
+            users, lambda name=name: _("Keuring of %(name)s is overdue", name=name),
+            lambda due=due: _("It was due on %(date)s.", date=due.isoformat()),
+            url_for("vca.equipment_detail", equipment_id=item_.id), f"vca:keuring:{item_.id}:{due}")
+        if found is not None:
+            yield found
+    for tra in registers.stale_tras(today):
+        title = tra.title
+        found = integrations.reminder(
+            users, lambda title=title: _("TRA %(title)s is older than 12 months", title=title), "",
+            url_for("vca.assessment", assessment_id=tra.id), f"vca:tra:{tra.id}:{tra.assessed_on}")
+        if found is not None:
+            yield found

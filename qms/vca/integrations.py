@@ -1,0 +1,132 @@
+"""The shared workflows VCA uses (documents, incidents, corrective actions, notifications), each behind one
+small function, so the registers keep working in an installation without them."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+# --- documents (materials, policy statement, RI&E) --------------------------------------------
+
+def document(document_id: int | None):
+    """The controlled document with this id, or None."""
+    models = _module("qms.documents.models")
+    if models is None or not document_id or not 0 < document_id < 2**31:
+        return None
+    from qms.extensions import db
+
+    return db.session.get(models.Document, document_id)
+
+
+def document_choices() -> list[tuple[int, str]]:
+    """(id, "number title") of every document, for a select; empty without document control."""
+    models = _module("qms.documents.models")
+    if models is None:
+        return []
+    from sqlalchemy import select
+
+    from qms.extensions import db
+
+    rows = db.session.execute(select(models.Document.id, models.Document.number, models.Document.title)
+                              .order_by(models.Document.number))
+    return [(row.id, f"{row.number} {row.title}") for row in rows]
+
+
+def document_link(document_id: int | None) -> tuple[str, str | None] | None:
+    """(label, url) of a document for display, or None."""
+    found = document(document_id)
+    if found is None:
+        return None
+    try:
+        url = url_for("documents.detail", document_id=found.id)
+    except BuildError:
+        url = None
+    return f"{found.number} {found.title}", url
+
+
+def document_published(document_id: int | None) -> bool:
+    found = document(document_id)
+    services = _module("qms.documents.services")
+    if found is None or services is None:
+        return False
+    return services.current_version(found) is not None
+
+
+# --- incidents --------------------------------------------------------------------------------
+
+def open_toolbox_lessons() -> list[Any]:
+    services = _module("qms.incidents.services")
+    return list(services.open_toolbox_lessons()) if services else []
+
+
+def mark_lessons_discussed(incident_ids: list[int], on_date: dt.date, meeting_ref: str) -> int:
+    services = _module("qms.incidents.services")
+    return services.mark_lessons_discussed(incident_ids, on_date, meeting_ref) if services else 0
+
+
+def ltis_and_hours(start: dt.date, end: dt.date):
+    """(LTIs, hours worked) from the incident log, or None without it."""
+    services = _module("qms.incidents.services")
+    return services.ltis_and_hours(start, end) if services else None
+
+
+def injury_frequency(ltis: int, hours) -> float | None:
+    figures = _module("qms.incidents.figures")
+    if figures is not None:
+        return figures.injury_frequency(ltis, hours)
+    return round(ltis * 1_000_000 / float(hours), 1) if hours else None
+
+
+# --- corrective actions -----------------------------------------------------------------------
+
+def actions_available() -> bool:
+    return _module("qms.actions.services") is not None
+
+
+def open_nonconformity(**kwargs):
+    """Open a nonconformity in the shared corrective-action workflow; None when it is not installed."""
+    services = _module("qms.actions.services")
+    return services.open_nonconformity(**kwargs) if services else None
+
+
+def register_inspection_source(app) -> None:
+    services = _module("qms.actions.services")
+    if services is None:
+        return
+    from flask_babel import lazy_gettext as _l
+
+    services.register_source(app, "vca_inspection", _l("Workplace inspection"),
+                             lambda id_: url_for("vca.inspection", inspection_id=int(id_)))
+
+
+def nonconformity_link(nc_id: int | None) -> str | None:
+    if not nc_id:
+        return None
+    try:
+        return url_for("actions.nonconformity", nc_id=nc_id)
+    except BuildError:
+        return None
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+def register_reminders(app, collector) -> None:
+    services = _module("qms.notifications.services")
+    if services is not None:
+        services.register_reminders(app, collector)
+
+
+def reminder(users, subject, body, url, key):
+    services = _module("qms.notifications.services")
+    return services.Reminder(users, subject, body, url, key) if services else None

@@ -1,0 +1,91 @@
+"""People: risky work and engagement per employee, the diploma gaps, PPE issued."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from qms.extensions import db
+from qms.organisation.models import Employee
+from qms.training import services as training
+
+from .. import rules
+from ..models import Engagement, VcaPpeIssue, VcaWorker
+from .common import VcaError, today
+
+
+def worker(employee: Employee) -> VcaWorker | None:
+    return db.session.scalar(select(VcaWorker).where(VcaWorker.employee_id == employee.id))
+
+
+def set_risky_work(employee: Employee, since: dt.date | None, engagement: str) -> VcaWorker:
+    """Record since when the person does risky work (None: no risky work) and how they are engaged."""
+    try:
+        kind = Engagement(engagement)
+    except ValueError:
+        raise VcaError(_("Choose from the list."), "engagement") from None
+    if since is not None and since < employee.hired_on - dt.timedelta(days=366 * 50):
+        raise VcaError(_("Enter a plausible date."), "risky_work_since")
+    row = worker(employee)
+    if row is None:
+        row = VcaWorker(employee_id=employee.id)
+        db.session.add(row)
+    row.risky_work_since = since
+    row.engagement = kind
+    db.session.flush()
+    return row
+
+
+@dataclass
+class PersonGaps:
+    employee: Employee
+    facts: rules.PersonFacts
+    gaps: list[rules.Gap]
+
+    @property
+    def real_gaps(self) -> list[rules.Gap]:
+        return [g for g in self.gaps if g.is_gap]
+
+
+def diploma_overview(on: dt.date | None = None) -> list[PersonGaps]:
+    """Every employed person the diploma rules apply to (on risky work or supervisor), with their gaps;
+    two queries."""
+    on = on or today()
+    rows = db.session.execute(
+        select(Employee, VcaWorker).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id)
+        .where(Employee.hired_on <= on, Employee.left_on.is_(None) | (Employee.left_on > on),
+               Employee.is_supervisor.is_(True) | VcaWorker.risky_work_since.is_not(None))
+        .order_by(Employee.last_name, Employee.first_name)).all()
+    records = training.records_for([e.id for e, _ in rows])
+    out = []
+    for employee, row in rows:
+        facts = rules.PersonFacts(employee.id, employee.full_name, is_supervisor=employee.is_supervisor,
+                                  is_apprentice=employee.is_apprentice,
+                                  engagement=row.engagement.value if row else "own",
+                                  risky_work_since=row.risky_work_since if row else None)
+        diplomas = [rules.Diploma(r.kind.value, r.valid_until) for r in records.get(employee.id, [])]
+        out.append(PersonGaps(employee, facts, rules.diploma_gaps(facts, diplomas, on)))
+    return out
+
+
+def coverage(overview: list[PersonGaps], on: dt.date) -> tuple[int, int]:
+    """(people who need a diploma and hold the right one, people who need one)."""
+    needing = [p for p in overview if rules.needs_diploma(p.facts, on)]
+    return sum(1 for p in needing if not p.real_gaps), len(needing)
+
+
+# --- PPE --------------------------------------------------------------------------------------
+
+def issue_ppe(employee: Employee, item: str, size: str | None, issued_on: dt.date,
+              replace_on: dt.date | None) -> VcaPpeIssue:
+    if replace_on is not None and replace_on < issued_on:
+        raise VcaError(_("The replacement date cannot lie before the issue date."), "replace_on")
+    if issued_on > today():
+        raise VcaError(_("The issue date cannot lie in the future."), "issued_on")
+    row = VcaPpeIssue(employee_id=employee.id, item=item.strip(), size=(size or "").strip() or None,
+                      issued_on=issued_on, replace_on=replace_on)
+    db.session.add(row)
+    db.session.flush()
+    return row

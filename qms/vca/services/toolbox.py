@@ -1,0 +1,226 @@
+"""Toolbox meetings: the yearly plan, holding a meeting, signed attendance and the follow-up of misses."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from qms.extensions import db
+from qms.organisation.models import Employee
+
+from .. import integrations, rules
+from ..models import (AttendanceMethod, MeetingMode, MeetingState, VcaToolboxAttendance, VcaToolboxMeeting,
+                      VcaWorker)
+from .common import VcaError, company_level, today
+
+#: Allowed state changes of a meeting.
+TRANSITIONS = {
+    MeetingState.PLANNED: {MeetingState.HELD, MeetingState.CANCELLED},
+    MeetingState.HELD: {MeetingState.CLOSED},
+    MeetingState.CLOSED: set(),
+    MeetingState.CANCELLED: set(),
+}
+
+
+def _move(meeting: VcaToolboxMeeting, to: MeetingState) -> None:
+    if to not in TRANSITIONS[meeting.state]:
+        raise VcaError(_("This toolbox meeting cannot go from %(old)s to %(new)s.",
+                         old=STATE_LABELS[meeting.state](), new=STATE_LABELS[to]()))
+    meeting.state = to
+
+
+STATE_LABELS = {
+    MeetingState.PLANNED: lambda: _("planned"),
+    MeetingState.HELD: lambda: _("held"),
+    MeetingState.CLOSED: lambda: _("closed"),
+    MeetingState.CANCELLED: lambda: _("cancelled"),
+}
+
+
+@dataclass
+class MeetingData:
+    planned_on: dt.date
+    topic: str
+    mode: str = "live"
+    presenter_id: int | None = None
+    document_id: int | None = None
+    lessons: str | None = None
+    notes: str | None = None
+
+
+def _apply(meeting: VcaToolboxMeeting, data: MeetingData) -> None:
+    if data.presenter_id is not None:
+        presenter = db.session.get(Employee, data.presenter_id) if 0 < data.presenter_id < 2**31 else None
+        if presenter is None:
+            raise VcaError(_("Choose a presenter from the list."), "presenter_id")
+    if data.document_id is not None and integrations.document(data.document_id) is None:
+        raise VcaError(_("Choose a document from the list."), "document_id")
+    meeting.planned_on = data.planned_on
+    meeting.topic = data.topic.strip()
+    meeting.mode = MeetingMode(data.mode)
+    meeting.presenter_id = data.presenter_id
+    meeting.document_id = data.document_id
+    meeting.lessons = (data.lessons or "").strip() or None
+    meeting.notes = (data.notes or "").strip() or None
+
+
+def plan_meeting(data: MeetingData) -> VcaToolboxMeeting:
+    meeting = VcaToolboxMeeting(state=MeetingState.PLANNED)
+    _apply(meeting, data)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def update_meeting(meeting: VcaToolboxMeeting, data: MeetingData) -> VcaToolboxMeeting:
+    """Change a planned or running meeting; a closed or cancelled meeting is a record and stays as it is."""
+    if meeting.state in (MeetingState.CLOSED, MeetingState.CANCELLED):
+        raise VcaError(_("A closed or cancelled toolbox meeting cannot be changed."))
+    _apply(meeting, data)
+    db.session.flush()
+    return meeting
+
+
+def plan_year(year: int, topic: str) -> list[VcaToolboxMeeting]:
+    """Add planned meetings so the year meets the level's minimum, spread over the months still empty."""
+    minimum = rules.toolbox_minimum(company_level())
+    existing = db.session.scalars(select(VcaToolboxMeeting).where(
+        VcaToolboxMeeting.state != MeetingState.CANCELLED,
+        VcaToolboxMeeting.planned_on >= dt.date(year, 1, 1), VcaToolboxMeeting.planned_on <= dt.date(year, 12, 31))).all()
+    missing = minimum - len(existing)
+    if missing <= 0:
+        raise VcaError(_("The plan for %(year)s already has %(count)s meetings; the minimum is %(minimum)s.",
+                         year=year, count=len(existing), minimum=minimum))
+    dates = rules.plan_dates(year, minimum, [m.date for m in existing])[:missing]
+    created = []
+    for day in dates:
+        created.append(plan_meeting(MeetingData(planned_on=day, topic=topic)))
+    return created
+
+
+def start(meeting: VcaToolboxMeeting) -> VcaToolboxMeeting:
+    """Open the meeting for signing; it is held today unless a date was set."""
+    _move(meeting, MeetingState.HELD)
+    meeting.held_on = meeting.held_on or today()
+    db.session.flush()
+    return meeting
+
+
+def cancel(meeting: VcaToolboxMeeting) -> VcaToolboxMeeting:
+    _move(meeting, MeetingState.CANCELLED)
+    db.session.flush()
+    return meeting
+
+
+def close(meeting: VcaToolboxMeeting, lesson_ids: list[int] | None = None) -> VcaToolboxMeeting:
+    """Close the attendance list; incident lessons ticked as discussed are marked so in the incident log."""
+    _move(meeting, MeetingState.CLOSED)
+    if lesson_ids:
+        integrations.mark_lessons_discussed(lesson_ids, meeting.held_on or today(), f"toolbox:{meeting.id}")
+    db.session.flush()
+    return meeting
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+def workers_query(day: dt.date):
+    """Employees expected at a meeting on ``day``: employed and on risky work by then."""
+    return (select(Employee).join(VcaWorker, VcaWorker.employee_id == Employee.id)
+            .where(VcaWorker.risky_work_since.is_not(None), VcaWorker.risky_work_since <= day,
+                   Employee.hired_on <= day, Employee.left_on.is_(None) | (Employee.left_on > day))
+            .order_by(Employee.last_name, Employee.first_name))
+
+
+def expected(meeting: VcaToolboxMeeting) -> list[Employee]:
+    return list(db.session.scalars(workers_query(meeting.date)))
+
+
+def attendance(meeting: VcaToolboxMeeting) -> dict[int, VcaToolboxAttendance]:
+    rows = db.session.scalars(select(VcaToolboxAttendance).where(VcaToolboxAttendance.meeting_id == meeting.id))
+    return {row.employee_id: row for row in rows}
+
+
+def _add(meeting: VcaToolboxMeeting, employee: Employee, method: AttendanceMethod, user) -> VcaToolboxAttendance:
+    present = db.session.scalar(select(VcaToolboxAttendance).where(
+        VcaToolboxAttendance.meeting_id == meeting.id, VcaToolboxAttendance.employee_id == employee.id))
+    if present is not None:
+        raise VcaError(_("%(name)s is already on the attendance list.", name=employee.full_name))
+    row = VcaToolboxAttendance(meeting_id=meeting.id, employee_id=employee.id, method=method,
+                               recorded_by_id=getattr(user, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def sign(meeting: VcaToolboxMeeting, employee: Employee | None, user) -> VcaToolboxAttendance:
+    """The attendee confirms their own attendance while the meeting is open for signing."""
+    if employee is None:
+        raise VcaError(_("Your account is not linked to an employee, so you cannot sign."))
+    if meeting.state is not MeetingState.HELD:
+        raise VcaError(_("This meeting is not open for signing."))
+    return _add(meeting, employee, AttendanceMethod.SIGNED, user)
+
+
+def record(meeting: VcaToolboxMeeting, employee_ids: list[int], user) -> int:
+    """The presenter or coordinator ticks attendees off a list; people already present are skipped."""
+    if meeting.state is not MeetingState.HELD:
+        raise VcaError(_("This meeting is not open for signing."))
+    present = attendance(meeting)
+    added = 0
+    for employee_id in sorted(set(employee_ids)):
+        if employee_id in present:
+            continue
+        employee = db.session.get(Employee, employee_id) if 0 < employee_id < 2**31 else None
+        if employee is None:
+            raise VcaError(_("Choose people from the list."))
+        _add(meeting, employee, AttendanceMethod.RECORDED, user)
+        added += 1
+    if not added:
+        raise VcaError(_("Tick at least one person who is not on the list yet."))
+    return added
+
+
+def catch_up(meeting: VcaToolboxMeeting, employee: Employee, user) -> VcaToolboxAttendance:
+    """Follow-up of a miss: the person went through the material afterwards (recorded, not rewritten)."""
+    if meeting.state not in (MeetingState.HELD, MeetingState.CLOSED):
+        raise VcaError(_("Only a meeting that was held can be caught up on."))
+    return _add(meeting, employee, AttendanceMethod.CATCH_UP, user)
+
+
+def year_meetings(year: int, held_only: bool = True) -> list[VcaToolboxMeeting]:
+    states = (MeetingState.HELD, MeetingState.CLOSED) if held_only else (
+        MeetingState.PLANNED, MeetingState.HELD, MeetingState.CLOSED)
+    start_, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    stmt = select(VcaToolboxMeeting).where(VcaToolboxMeeting.state.in_(states))
+    if held_only:
+        stmt = stmt.where(VcaToolboxMeeting.held_on >= start_, VcaToolboxMeeting.held_on <= end)
+    else:
+        stmt = stmt.where(db.func.coalesce(VcaToolboxMeeting.held_on, VcaToolboxMeeting.planned_on) >= start_,
+                          db.func.coalesce(VcaToolboxMeeting.held_on, VcaToolboxMeeting.planned_on) <= end)
+    return list(db.session.scalars(stmt.order_by(VcaToolboxMeeting.planned_on)))
+
+
+def held_between(start_: dt.date, end: dt.date) -> list[VcaToolboxMeeting]:
+    return list(db.session.scalars(select(VcaToolboxMeeting).where(
+        VcaToolboxMeeting.state.in_((MeetingState.HELD, MeetingState.CLOSED)),
+        VcaToolboxMeeting.held_on >= start_, VcaToolboxMeeting.held_on <= end).order_by(VcaToolboxMeeting.held_on)))
+
+
+def summary(meetings: list[VcaToolboxMeeting]) -> tuple[list[Employee], dict[int, rules.AttendanceRow]]:
+    """Attendance per employee over ``meetings`` in three queries."""
+    if not meetings:
+        return [], {}
+    first, last = min(m.date for m in meetings), max(m.date for m in meetings)
+    people = list(db.session.execute(
+        select(Employee, VcaWorker.risky_work_since).join(VcaWorker, VcaWorker.employee_id == Employee.id)
+        .where(VcaWorker.risky_work_since.is_not(None), VcaWorker.risky_work_since <= last,
+               Employee.hired_on <= last, Employee.left_on.is_(None) | (Employee.left_on > first))
+        .order_by(Employee.last_name, Employee.first_name)))
+    ids = [m.id for m in meetings]
+    marks = {(meeting_id, employee_id): method.value for meeting_id, employee_id, method in db.session.execute(
+        select(VcaToolboxAttendance.meeting_id, VcaToolboxAttendance.employee_id, VcaToolboxAttendance.method)
+        .where(VcaToolboxAttendance.meeting_id.in_(ids)))}
+    facts = [rules.Attendee(e.id, since, e.hired_on, e.left_on) for e, since in people]
+    return [e for e, _ in people], rules.attendance_summary([(m.id, m.date) for m in meetings], facts, marks)

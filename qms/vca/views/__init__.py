@@ -1,0 +1,7 @@
+"""The VCA pages: one blueprint, split by register (overview, toolbox, people, registers, inspections)."""
+from flask import Blueprint
+
+bp = Blueprint("vca", "qms.vca", url_prefix="/vca", template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+from . import inspections, overview, people, registers, toolbox  # noqa: E402,F401

@@ -1,0 +1,54 @@
+"""Loading, refusing and choice lists shared by the VCA views."""
+from flask import abort, current_app, flash
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from qms.auth.models import User
+from qms.extensions import db
+from qms.organisation.models import Employee, Site
+
+from .. import integrations
+from ..services.common import MAX_ID, VcaError
+
+
+def load(model, object_id: int):
+    """One record or a 404 (ids beyond the column's range included)."""
+    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def refused(form, error: VcaError) -> None:
+    """Show a rule's refusal next to its field (or as a message); nothing of the change is kept."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if (form is not None and error.field) else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
+
+
+def employee_choices(empty: str) -> list[SelectChoice]:
+    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
+                              .where(Employee.left_on.is_(None)).order_by(Employee.last_name, Employee.first_name))
+    return [SelectChoice("", empty)] + [SelectChoice(r.id, f"{r.first_name} {r.last_name} ({r.number})") for r in rows]
+
+
+def user_choices(empty: str) -> list[SelectChoice]:
+    rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
+    return [SelectChoice("", empty)] + [SelectChoice(r.id, r.name) for r in rows]
+
+
+def site_choices(empty: str) -> list[SelectChoice]:
+    rows = db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name))
+    return [SelectChoice("", empty)] + [SelectChoice(r.id, r.name) for r in rows]
+
+
+def document_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No document"))] + [SelectChoice(i, label) for i, label in integrations.document_choices()]

@@ -1,0 +1,142 @@
+"""Workplace inspections: the programme, checklist templates, carrying out an inspection on a phone."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from qms.database import paginate
+from qms.extensions import db
+from qms.permissions import requires
+from qms.uploads.access import register_access_check
+from qms.uploads.services import UploadRejected
+
+from . import bp
+from .helpers import load, per_page, refused, site_choices, user_choices
+from .. import integrations
+from ..forms import FINDING_RESULTS, InspectionForm, InspectionPlanForm, TemplateForm
+from ..models import (InspectionState, VcaInspection, VcaInspectionFinding, VcaInspectionTemplate, VcaKeuring,
+                      VcaProfile, VcaRiskAssessment)
+from ..services import common, registers
+from ..services.common import VcaError
+
+
+@register_access_check
+def vca_files(user, stored_file) -> bool:
+    """Files of the VCA registers (inspection photos, keuring certificates, assessments, the signed policy
+    statement) are readable by whoever may read the registers."""
+    from qms.permissions import has_permission
+
+    if not has_permission(user, "vca.view"):
+        return False
+    for column in (VcaInspectionFinding.photo_id, VcaKeuring.file_id, VcaRiskAssessment.file_id,
+                   VcaProfile.policy_file_id):
+        if db.session.scalar(select(column).where(column == stored_file.id).limit(1)) is not None:
+            return True
+    return False
+
+
+@bp.route("/inspections")
+@requires("vca.view")
+def inspections():
+    on = common.today()
+    show = request.args.get("show", "")
+    stmt = select(VcaInspection)
+    if show == "planned":
+        stmt = stmt.where(VcaInspection.state == InspectionState.PLANNED)
+    elif show == "overdue":
+        stmt = stmt.where(VcaInspection.state == InspectionState.PLANNED, VcaInspection.planned_on < on)
+    elif show == "done":
+        stmt = stmt.where(VcaInspection.state == InspectionState.DONE)
+    stmt = stmt.order_by(VcaInspection.planned_on.desc(), VcaInspection.id.desc())
+    page = paginate(stmt, request.args.get("page"), per_page())
+    findings = dict(db.session.execute(
+        select(VcaInspectionFinding.inspection_id, db.func.count()).where(
+            VcaInspectionFinding.inspection_id.in_([i.id for i in page.items] or [0]),
+            VcaInspectionFinding.result == "not_ok").group_by(VcaInspectionFinding.inspection_id)).all())
+    return render_template("vca/inspections.html", page=page, show=show, on=on, findings=findings,
+                           overdue=len(registers.overdue_inspections(on)))
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@requires("vca.manage")
+def inspection_new():
+    form = InspectionPlanForm()
+    templates = db.session.execute(select(VcaInspectionTemplate.id, VcaInspectionTemplate.name)
+                                   .where(VcaInspectionTemplate.active.is_(True)).order_by(VcaInspectionTemplate.name))
+    form.template_id.choices = [SelectChoice("", _("Choose a checklist"))] + [SelectChoice(t.id, t.name) for t in templates]
+    form.site_id.choices = site_choices(_("No site"))
+    form.inspector_id.choices = user_choices(_("Not assigned"))
+    if form.validate_on_submit():
+        try:
+            row = registers.plan_inspection(template_id=form.template_id.data, site_id=form.site_id.data,
+                                            planned_on=form.planned_on.data, inspector_id=form.inspector_id.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The inspection was added to the programme."), "success")
+            return redirect(url_for("vca.inspection", inspection_id=row.id))
+    return render_template("vca/form.html", form=form, title=_("Plan an inspection"), cancel=url_for("vca.inspections"))
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@requires("vca.view")
+def inspection(inspection_id: int):
+    row = load(VcaInspection, inspection_id)
+    links = {f.id: integrations.nonconformity_link(f.nonconformity_id) for f in row.findings}
+    return render_template("vca/inspection.html", row=row, links=links, on=common.today())
+
+
+@bp.route("/inspections/<int:inspection_id>/carry-out", methods=["GET", "POST"])
+@requires("vca.manage")
+def inspection_do(inspection_id: int):
+    row = load(VcaInspection, inspection_id)
+    if row.state is not InspectionState.PLANNED:
+        flash(_("This inspection was already carried out; its findings are kept as they are."), "warning")
+        return redirect(url_for("vca.inspection", inspection_id=row.id))
+    form = InspectionForm(data=None if request.method == "POST" else {"done_on": common.today()})
+    checks = row.template.item_list
+    answers = [registers.Answer(item=c, result=request.form.get(f"result-{i}", ""),
+                                note=(request.form.get(f"note-{i}") or "")[:2000],
+                                photo=request.files.get(f"photo-{i}")) for i, c in enumerate(checks)]
+    problems: dict[int, str] = {}
+    if form.validate_on_submit():
+        for i, answer in enumerate(answers):
+            if answer.result not in {"ok", "not_ok", "na"}:
+                problems[i] = _("Choose OK, not OK or not applicable.")
+            elif answer.result == "not_ok" and not answer.note.strip():
+                problems[i] = _("Describe what is wrong.")
+        if not problems:
+            try:
+                registers.carry_out(row, answers, done_on=form.done_on.data, summary=form.summary.data,
+                                    user=current_user)
+            except VcaError as error:
+                refused(form, error)
+            except UploadRejected as error:
+                db.session.rollback()
+                flash(error.message, "error")
+            else:
+                db.session.commit()
+                flash(_("The inspection was recorded."), "success")
+                return redirect(url_for("vca.inspection", inspection_id=row.id))
+    return render_template("vca/inspection_do.html", row=row, form=form, checks=checks, answers=answers,
+                           problems=problems, results=FINDING_RESULTS)
+
+
+@bp.route("/inspections/templates", methods=["GET", "POST"])
+@requires("vca.manage")
+def templates():
+    form = TemplateForm()
+    if form.validate_on_submit():
+        try:
+            registers.save_template(None, name=form.name.data, items=form.items.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The checklist was added."), "success")
+            return redirect(url_for("vca.templates"))
+    page = paginate(select(VcaInspectionTemplate).order_by(VcaInspectionTemplate.name), request.args.get("page"),
+                    per_page())
+    return render_template("vca/templates.html", page=page, form=form)

@@ -1,0 +1,102 @@
+"""The VCA overview (figures and live evidence), settings (level, version), the VGM policy statement and
+the status report PDF."""
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from qms.extensions import db
+from qms.norms import registry
+from qms.permissions import requires
+from qms.uploads.services import UploadRejected
+
+from . import bp
+from .helpers import document_choices, refused
+from .. import figures, integrations, rules
+from ..forms import PolicyForm, SettingsForm
+from ..services import common, registers
+from ..services.common import VcaError
+
+
+def _level_names(version: str) -> dict[str, str]:
+    norm = registry().get("vca")
+    catalogue = norm.versions.get(version) or norm.versions[norm.default_version]
+    return {level.code: level.name for level in catalogue.levels}
+
+
+@bp.route("/")
+@requires("vca.view")
+def index():
+    f = figures.collect()
+    evidence = figures.live_evidence(f.version)
+    return render_template("vca/index.html", f=f, evidence=evidence, level_name=_level_names(f.version).get(f.level),
+                           rate=rules.rate)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("vca.manage")
+def settings():
+    norm = registry().get("vca")
+    current = common.current_profile()
+    form = SettingsForm(data=None if request.method == "POST" else {
+        "level": common.company_level() or "vca1", "version": current.version if current else norm.default_version})
+    form.version.choices = [SelectChoice(code, v.title) for code, v in sorted(norm.versions.items(), reverse=True)]
+    form.level.choices = [SelectChoice(code, name) for code, name in _level_names(norm.default_version).items()]
+    if form.validate_on_submit():
+        try:
+            registers.save_settings(form.level.data, form.version.data, set(norm.versions))
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The VCA settings were saved."), "success")
+            return redirect(url_for("vca.index"))
+    return render_template("vca/form.html", form=form, title=_("VCA level and version"), cancel=url_for("vca.index"),
+                           intro=_("The level sets the minimum number of toolbox meetings and the questions that "
+                                   "apply. Version 2008/5.1 is kept for history."))
+
+
+@bp.route("/policy")
+@requires("vca.view")
+def policy():
+    row = common.current_profile()
+    due = rules.policy_evaluation_due(row.policy_signed_on, row.policy_evaluated_on) if row else None
+    return render_template("vca/policy.html", row=row, due=due, today=common.today(),
+                           document=integrations.document_link(row.policy_document_id) if row else None)
+
+
+@bp.route("/policy/edit", methods=["GET", "POST"])
+@requires("vca.manage")
+def policy_edit():
+    row = common.current_profile()
+    form = PolicyForm(data=None if request.method == "POST" or row is None else {
+        "title": row.policy_title, "document_id": row.policy_document_id, "signed_on": row.policy_signed_on,
+        "signed_by": row.policy_signed_by, "evaluated_on": row.policy_evaluated_on})
+    form.document_id.choices = document_choices()
+    if form.validate_on_submit():
+        try:
+            registers.save_policy(form.title.data, form.document_id.data, form.signed_on.data, form.signed_by.data,
+                                  form.evaluated_on.data, request.files.get("file"))
+        except VcaError as error:
+            refused(form, error)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The VGM policy statement was saved."), "success")
+            return redirect(url_for("vca.policy"))
+    return render_template("vca/form.html", form=form, title=_("VGM policy statement"), cancel=url_for("vca.policy"),
+                           enctype="multipart/form-data")
+
+
+@bp.route("/report.pdf")
+@requires("vca.view")
+def report():
+    from ..pdf import status_report
+
+    f = figures.collect()
+    data = status_report(f, figures.live_evidence(f.version), _level_names(f.version).get(f.level))
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="vca-status-{f.today.isoformat()}.pdf"'
+    return response

@@ -1,0 +1,130 @@
+"""People: diploma gaps per person, one person's VCA page (risky work, diplomas, PPE, attendance), PPE list."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from qms.database import paginate
+from qms.extensions import db
+from qms.organisation.models import Employee
+from qms.permissions import requires
+from qms.training import services as training
+from qms.training.rules import status as training_status
+
+from . import bp
+from .helpers import load, per_page, refused
+from .. import rules
+from ..forms import PpeForm, WorkerForm
+from ..models import VcaPpeIssue, VcaToolboxAttendance, VcaToolboxMeeting, VcaWorker
+from ..services import common, people
+from ..services.common import VcaError
+
+
+@bp.route("/diplomas")
+@requires("vca.view")
+def diplomas():
+    on = common.today()
+    overview = people.diploma_overview(on)
+    only = request.args.get("show", "gaps")
+    rows = [p for p in overview if p.gaps] if only == "gaps" else overview
+    ok, total = people.coverage(overview, on)
+    from .toolbox import paginate_list
+
+    page = paginate_list(rows, request.args.get("page"), per_page())
+    return render_template("vca/diplomas.html", page=page, only=only, ok=ok, total=total, on=on,
+                           gap_count=sum(1 for p in overview if p.real_gaps),
+                           expiring=sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
+
+
+@bp.route("/people")
+@requires("vca.view")
+def people_index():
+    q = (request.args.get("q") or "").strip()[:100]
+    stmt = (select(Employee, VcaWorker).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id)
+            .where(Employee.left_on.is_(None) | (Employee.left_on > common.today())))
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
+                              func.lower(Employee.number).like(pattern, escape="\\")))
+    stmt = stmt.order_by(Employee.last_name, Employee.first_name)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    size = per_page()
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    number = min(number, max(1, -(-total // size)))
+    rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).all()
+    from qms.database import Page
+
+    return render_template("vca/people.html", page=Page(rows, number, size, total), q=q)
+
+
+def _person_page(employee: Employee, worker_form: WorkerForm | None = None, ppe_form: PpeForm | None = None):
+    """One person's VCA page; a refused form is shown again with its messages and input."""
+    row = people.worker(employee)
+    on = common.today()
+    records = training.records_for([employee.id]).get(employee.id, [])
+    facts = rules.PersonFacts(employee.id, employee.full_name, employee.is_supervisor, employee.is_apprentice,
+                              row.engagement.value if row else "own", row.risky_work_since if row else None)
+    gaps = rules.diploma_gaps(facts, [rules.Diploma(r.kind.value, r.valid_until) for r in records], on)
+    ppe_rows = db.session.scalars(select(VcaPpeIssue).where(VcaPpeIssue.employee_id == employee.id)
+                                  .order_by(VcaPpeIssue.issued_on.desc())).all()
+    attended = db.session.execute(
+        select(VcaToolboxMeeting, VcaToolboxAttendance).join(VcaToolboxAttendance,
+                                                             VcaToolboxAttendance.meeting_id == VcaToolboxMeeting.id)
+        .where(VcaToolboxAttendance.employee_id == employee.id).order_by(VcaToolboxMeeting.held_on.desc()).limit(12)).all()
+    if worker_form is None:
+        worker_form = WorkerForm(formdata=None, data={"risky_work_since": row.risky_work_since if row else None,
+                                                      "engagement": row.engagement.value if row else "own"})
+    return render_template("vca/person.html", employee=employee, row=row, records=records, gaps=gaps, ppe=ppe_rows,
+                           attended=attended, worker_form=worker_form, ppe_form=ppe_form or PpeForm(formdata=None),
+                           on=on, today=on, status=training_status)
+
+
+@bp.route("/people/<int:employee_id>")
+@requires("vca.view")
+def person(employee_id: int):
+    return _person_page(load(Employee, employee_id))
+
+
+@bp.route("/people/<int:employee_id>/worker", methods=["POST"])
+@requires("vca.manage")
+def person_worker(employee_id: int):
+    employee = load(Employee, employee_id)
+    form = WorkerForm()
+    if form.validate_on_submit():
+        try:
+            people.set_risky_work(employee, form.risky_work_since.data, form.engagement.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The VCA details of %(name)s were saved.", name=employee.full_name), "success")
+            return redirect(url_for("vca.person", employee_id=employee.id))
+    return _person_page(employee, worker_form=form)
+
+
+@bp.route("/people/<int:employee_id>/ppe", methods=["POST"])
+@requires("vca.manage")
+def person_ppe(employee_id: int):
+    employee = load(Employee, employee_id)
+    form = PpeForm()
+    if form.validate_on_submit():
+        try:
+            people.issue_ppe(employee, form.item.data, form.size.data, form.issued_on.data, form.replace_on.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The PPE issue was recorded."), "success")
+            return redirect(url_for("vca.person", employee_id=employee.id))
+    return _person_page(employee, ppe_form=form)
+
+
+@bp.route("/ppe")
+@requires("vca.view")
+def ppe():
+    stmt = (select(VcaPpeIssue).join(VcaPpeIssue.employee)
+            .order_by(VcaPpeIssue.issued_on.desc(), VcaPpeIssue.id.desc()))
+    page = paginate(stmt, request.args.get("page"), per_page())
+    return render_template("vca/ppe.html", page=page, today=common.today())

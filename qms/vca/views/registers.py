@@ -1,0 +1,267 @@
+"""Equipment with keuringen, risk assessments with their plan of action, LMRA cards (printable)."""
+import datetime as dt
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from qms.database import paginate
+from qms.extensions import db
+from qms.permissions import requires
+from qms.uploads.services import UploadRejected
+
+from . import bp
+from .helpers import document_choices, load, per_page, refused, user_choices
+from .. import integrations, rules
+from ..forms import AssessmentForm, ButtonForm, CardForm, EquipmentForm, KeuringForm, MeasureForm
+from ..models import (AssessmentKind, VcaEquipment, VcaKeuring, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure)
+from ..services import common, registers
+from ..services.common import VcaError
+
+
+# --- equipment --------------------------------------------------------------------------------
+
+@bp.route("/equipment")
+@requires("vca.view")
+def equipment():
+    on = common.today()
+    show = request.args.get("show", "")
+    stmt = select(VcaEquipment).where(VcaEquipment.active.is_(True))
+    if show == "overdue":
+        stmt = stmt.where(VcaEquipment.next_keuring_on < on)
+    elif show == "soon":
+        stmt = stmt.where(VcaEquipment.next_keuring_on <= on + dt.timedelta(days=rules.KEURING_WARNING_DAYS))
+    elif show == "retired":
+        stmt = select(VcaEquipment).where(VcaEquipment.active.is_(False))
+    stmt = stmt.order_by(VcaEquipment.next_keuring_on.is_(None), VcaEquipment.next_keuring_on, VcaEquipment.name)
+    page = paginate(stmt, request.args.get("page"), per_page())
+    return render_template("vca/equipment.html", page=page, show=show, on=on, status=rules.keuring_status,
+                           overdue=len(registers.overdue_equipment(on)))
+
+
+def _equipment_form(item=None) -> EquipmentForm:
+    return EquipmentForm(obj=item)
+
+
+@bp.route("/equipment/new", methods=["GET", "POST"])
+@requires("vca.manage")
+def equipment_new():
+    return _equipment_save(None)
+
+
+@bp.route("/equipment/<int:equipment_id>/edit", methods=["GET", "POST"])
+@requires("vca.manage")
+def equipment_edit(equipment_id: int):
+    return _equipment_save(load(VcaEquipment, equipment_id))
+
+
+def _equipment_save(item):
+    form = _equipment_form(item)
+    if form.validate_on_submit():
+        try:
+            saved = registers.save_equipment(item, name=form.name.data, code=form.code.data,
+                                             location=form.location.data, interval_months=form.interval_months.data,
+                                             next_keuring_on=form.next_keuring_on.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("vca.equipment_detail", equipment_id=saved.id))
+    cancel = url_for("vca.equipment_detail", equipment_id=item.id) if item else url_for("vca.equipment")
+    return render_template("vca/form.html", form=form, title=_("Edit equipment") if item else _("Add equipment"),
+                           cancel=cancel)
+
+
+@bp.route("/equipment/<int:equipment_id>")
+@requires("vca.view")
+def equipment_detail(equipment_id: int):
+    return _equipment_page(load(VcaEquipment, equipment_id), KeuringForm(formdata=None))
+
+
+def _equipment_page(item, form):
+    history = db.session.scalars(select(VcaKeuring).where(VcaKeuring.equipment_id == item.id)
+                                 .order_by(VcaKeuring.inspected_on.desc())).all()
+    return render_template("vca/equipment_detail.html", item=item, history=history, form=form, on=common.today(),
+                           status=rules.keuring_status)
+
+
+@bp.route("/equipment/<int:equipment_id>/keuring", methods=["POST"])
+@requires("vca.manage")
+def keuring_add(equipment_id: int):
+    item = load(VcaEquipment, equipment_id)
+    form = KeuringForm()
+    if form.validate_on_submit():
+        try:
+            registers.record_keuring(item, inspected_on=form.inspected_on.data, result=form.result.data,
+                                     inspected_by=form.inspected_by.data, note=form.note.data,
+                                     file=request.files.get("file"))
+        except VcaError as error:
+            refused(form, error)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The keuring was recorded."), "success")
+            return redirect(url_for("vca.equipment_detail", equipment_id=item.id))
+    return _equipment_page(item, form)
+
+
+# --- risk assessments -------------------------------------------------------------------------
+
+@bp.route("/risks")
+@requires("vca.view")
+def risks():
+    on = common.today()
+    kind = request.args.get("kind", "")
+    stmt = select(VcaRiskAssessment).where(VcaRiskAssessment.active.is_(True))
+    if kind in {k.value for k in AssessmentKind}:
+        stmt = stmt.where(VcaRiskAssessment.kind == AssessmentKind(kind))
+    stmt = stmt.order_by(VcaRiskAssessment.kind, VcaRiskAssessment.assessed_on.desc())
+    page = paginate(stmt, request.args.get("page"), per_page())
+    open_measures = dict(db.session.execute(
+        select(VcaRiskMeasure.assessment_id, db.func.count()).where(VcaRiskMeasure.done_on.is_(None))
+        .group_by(VcaRiskMeasure.assessment_id)).all())
+    return render_template("vca/risks.html", page=page, kind=kind, on=on, stale=rules.tra_is_stale,
+                           open_measures=open_measures, stale_count=len(registers.stale_tras(on)))
+
+
+def _assessment_save(row):
+    form = AssessmentForm(obj=row)
+    if row is not None and not form.is_submitted():
+        form.kind.data = row.kind.value
+    if row is None and not form.is_submitted() and request.args.get("kind") in {k.value for k in AssessmentKind}:
+        form.kind.data = request.args["kind"]
+    form.document_id.choices = document_choices()
+    if form.validate_on_submit():
+        try:
+            saved = registers.save_assessment(row, kind=form.kind.data, title=form.title.data,
+                                              subject=form.subject.data, assessed_on=form.assessed_on.data,
+                                              assessed_by=form.assessed_by.data, document_id=form.document_id.data,
+                                              note=form.note.data, file=request.files.get("file"))
+        except VcaError as error:
+            refused(form, error)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The risk assessment was saved."), "success")
+            return redirect(url_for("vca.assessment", assessment_id=saved.id))
+    cancel = url_for("vca.assessment", assessment_id=row.id) if row else url_for("vca.risks")
+    return render_template("vca/form.html", form=form, enctype="multipart/form-data", cancel=cancel,
+                           title=_("Edit risk assessment") if row else _("Add risk assessment"))
+
+
+@bp.route("/risks/new", methods=["GET", "POST"])
+@requires("vca.manage")
+def assessment_new():
+    return _assessment_save(None)
+
+
+@bp.route("/risks/<int:assessment_id>/edit", methods=["GET", "POST"])
+@requires("vca.manage")
+def assessment_edit(assessment_id: int):
+    return _assessment_save(load(VcaRiskAssessment, assessment_id))
+
+
+@bp.route("/risks/<int:assessment_id>")
+@requires("vca.view")
+def assessment(assessment_id: int):
+    row = load(VcaRiskAssessment, assessment_id)
+    form = MeasureForm()
+    form.owner_id.choices = user_choices(_("No owner"))
+    return _assessment_page(row, form)
+
+
+def _assessment_page(row, form):
+    measures = db.session.scalars(select(VcaRiskMeasure).where(VcaRiskMeasure.assessment_id == row.id)
+                                  .order_by(VcaRiskMeasure.done_on.is_not(None), VcaRiskMeasure.due_on)).all()
+    return render_template("vca/assessment.html", row=row, measures=measures, form=form, button=ButtonForm(),
+                           on=common.today(), stale=rules.tra_is_stale(row.assessed_on, common.today()),
+                           document=integrations.document_link(row.document_id))
+
+
+@bp.route("/risks/<int:assessment_id>/measures", methods=["POST"])
+@requires("vca.manage")
+def measure_add(assessment_id: int):
+    row = load(VcaRiskAssessment, assessment_id)
+    form = MeasureForm()
+    form.owner_id.choices = user_choices(_("No owner"))
+    if form.validate_on_submit():
+        try:
+            registers.add_measure(row, measure=form.measure.data, owner_id=form.owner_id.data, due_on=form.due_on.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The measure was added to the plan of action."), "success")
+            return redirect(url_for("vca.assessment", assessment_id=row.id))
+    return _assessment_page(row, form)
+
+
+@bp.route("/measures/<int:measure_id>/done", methods=["POST"])
+@requires("vca.manage")
+def measure_done(measure_id: int):
+    measure = load(VcaRiskMeasure, measure_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            registers.complete_measure(measure)
+        except VcaError as error:
+            refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("The measure is marked as done."), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("vca.assessment", assessment_id=measure.assessment_id))
+
+
+# --- LMRA cards -------------------------------------------------------------------------------
+
+@bp.route("/cards")
+@requires("vca.view")
+def cards():
+    page = paginate(select(VcaLmraCard).where(VcaLmraCard.active.is_(True)).order_by(VcaLmraCard.title),
+                    request.args.get("page"), per_page())
+    return render_template("vca/cards.html", page=page)
+
+
+def _card_save(card):
+    form = CardForm(obj=card)
+    if form.validate_on_submit():
+        try:
+            saved = registers.save_card(card, title=form.title.data, task=form.task.data, questions=form.questions.data)
+        except VcaError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The LMRA card was saved."), "success")
+            return redirect(url_for("vca.cards", saved=saved.id))
+    return render_template("vca/form.html", form=form, cancel=url_for("vca.cards"),
+                           title=_("Edit LMRA card") if card else _("Add LMRA card"))
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@requires("vca.manage")
+def card_new():
+    return _card_save(None)
+
+
+@bp.route("/cards/<int:card_id>/edit", methods=["GET", "POST"])
+@requires("vca.manage")
+def card_edit(card_id: int):
+    return _card_save(load(VcaLmraCard, card_id))
+
+
+@bp.route("/cards/<int:card_id>.pdf")
+@requires("vca.view")
+def card_pdf(card_id: int):
+    from ..pdf import lmra_card
+
+    card = load(VcaLmraCard, card_id)
+    response = make_response(lmra_card(card))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="lmra-{card.id}.pdf"'
+    return response
