@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .actions.views import bp as actions_bp
     from .audits.views import bp as audits_bp
+    from .reviews.views import bp as reviews_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
@@ -65,7 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
                       notifications_bp, actions_bp, audits_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
-                      documents_bp):
+                      reviews_bp, documents_bp):
         app.register_blueprint(blueprint)
 
     norms.init_app(app)

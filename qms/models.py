@@ -3,6 +3,7 @@ from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity 
 from .audit.models import AuditEntry  # noqa: F401
 from .audits.models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLink, AuditMember,  # noqa: F401
                             AuditNorm, AuditScope)
+from .reviews.models import Review, ReviewDecision  # noqa: F401
 from .auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from .documents.models import (DistributionTarget, Document, DocumentRequirement, DocumentVersion,  # noqa: F401
                                ReadConfirmation, ReviewRecord, Signature, VersionReviewer)

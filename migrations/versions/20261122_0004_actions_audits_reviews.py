@@ -76,6 +76,22 @@ def upgrade():
         batch_op.create_index('ix_nonconformity_requirement', ['norm', 'requirement'], unique=False)
         batch_op.create_index('ix_nonconformity_source', ['source_type', 'source_id'], unique=False)
         batch_op.create_index('ix_nonconformity_state', ['state'], unique=False)
+    op.create_table('review',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('meeting_on', sa.Date(), nullable=False),
+    sa.Column('chair_id', sa.Integer(), nullable=False),
+    sa.Column('attendees', sa.Text(), nullable=True),
+    sa.Column('state', sa.Enum('planned', 'held', 'closed', name='reviewstate', native_enum=False, length=20), nullable=False),
+    sa.Column('conclusions', sa.Text(), nullable=True),
+    sa.Column('input_pack', sa.Text(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['chair_id'], ['user.id'], name=op.f('fk_review_chair_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review'))
+    )
     op.create_table('audit_auditee',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('audit_id', sa.Integer(), nullable=False),
@@ -203,10 +219,24 @@ def upgrade():
     )
     with op.batch_alter_table('audit_item_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_item_link_item_id'), ['item_id'], unique=False)
+    op.create_table('review_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['corrective_action.id'], name=op.f('fk_review_decision_action_id_corrective_action')),
+    sa.ForeignKeyConstraint(['review_id'], ['review.id'], name=op.f('fk_review_decision_review_id_review')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_decision'))
+    )
+    with op.batch_alter_table('review_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_decision_review_id'), ['review_id'], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade():
+    with op.batch_alter_table('review_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_decision_review_id'))
+    op.drop_table('review_decision')
     with op.batch_alter_table('audit_item_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_item_link_item_id'))
     op.drop_table('audit_item_link')
@@ -241,6 +271,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_auditee_employee_id'))
         batch_op.drop_index(batch_op.f('ix_audit_auditee_audit_id'))
     op.drop_table('audit_auditee')
+    op.drop_table('review')
     with op.batch_alter_table('nonconformity', schema=None) as batch_op:
         batch_op.drop_index('ix_nonconformity_state')
         batch_op.drop_index('ix_nonconformity_source')

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..norms import registry
 from ..organisation.services import today
 from ..permissions import has_permission, require, requires
-from . import exports, services
+from . import exports, review, services  # noqa: F401  (review: the input-pack section)
 from .forms import (KIND_LABELS, SEVERITY_LABELS, STATE_LABELS, ActionFilterForm, ActionForm, AnalysisForm,
                     CheckForm, CompleteForm, NcFilterForm, NonconformityForm)
 from .models import CorrectiveAction, Nonconformity

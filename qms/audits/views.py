@@ -18,7 +18,7 @@ from ..organisation.models import Department, Employee, Site
 from ..organisation.services import today
 from ..permissions import Role, has_permission, requires
 from ..uploads.access import register_access_check
-from . import exports, rules, services
+from . import exports, review, rules, services  # noqa: F401  (review: the input-pack section)
 from .forms import (LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS, AuditForm, ConfirmForm, MoveForm,
                     ProgrammeFilterForm, QuestionForm)
 from .models import Audit, AuditItem, AuditItemFile

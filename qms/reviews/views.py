@@ -1,0 +1,162 @@
+"""Management review pages: the list, planning, the meeting with its input pack, decisions and minutes."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..actions import services as actions
+from ..database import paginate
+from ..extensions import db
+from ..organisation.services import today
+from ..permissions import Role, requires
+from . import minutes, services
+from .forms import ConclusionsForm, DecisionForm, MoveForm, ReviewForm
+from .models import Review
+from .rules import ReviewState
+from .services import ReviewError
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews", template_folder="templates")
+MAX_ID = 2**31 - 1
+STATE_LABELS = {ReviewState.PLANNED: _l("Planned"), ReviewState.HELD: _l("Held"), ReviewState.CLOSED: _l("Closed")}
+
+
+@bp.record_once
+def _setup(state) -> None:
+    services.register(state.app)
+
+
+def load_review(review_id: int) -> Review:
+    review = db.session.get(Review, review_id) if 0 < review_id <= MAX_ID else None
+    if review is None:
+        abort(404)
+    return review
+
+
+def _refused(form, error: ReviewError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if (form is not None and error.field) else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _chairs() -> list[SelectChoice]:
+    users = actions.active_users()
+    return [SelectChoice("", _("Choose the chair"))] + [
+        SelectChoice(u.id, u.name) for u in users if u.has_role(Role.ADMIN, Role.COORDINATOR)]
+
+
+@bp.route("/")
+@requires("reviews.view")
+def index():
+    page = paginate(select(Review).order_by(Review.meeting_on.desc(), Review.id.desc()), request.args.get("page"),
+                    current_app.config["ITEMS_PER_PAGE"])
+    return render_template("reviews/index.html", page=page, state_labels=STATE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("reviews.manage")
+def new():
+    form = ReviewForm()
+    form.chair_id.choices = _chairs()
+    if request.method == "GET":
+        on = today()
+        form.title.data = _("Management review %(year)s", year=on.year)
+        form.period_start.data = on.replace(year=on.year - 1)
+        form.period_end.data = on
+        form.meeting_on.data = on
+        form.chair_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            review = services.save_review(None, title=form.title.data, period_start=form.period_start.data,
+                                          period_end=form.period_end.data, meeting_on=form.meeting_on.data,
+                                          chair=actions.load_user(form.chair_id.data), attendees=form.attendees.data)
+        except ReviewError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The management review is planned; its input pack is ready."), "success")
+            return redirect(url_for("reviews.detail", review_id=review.id))
+    return render_template("reviews/form.html", form=form)
+
+
+def _detail(review: Review, conclusions_form=None, decision_form=None, status=200):
+    conclusions_form = conclusions_form or ConclusionsForm(formdata=None, obj=review)
+    decision_form = decision_form or DecisionForm(formdata=None)
+    decision_form.owner_id.choices = [SelectChoice("", _("Nobody: a decision only"))] + [
+        SelectChoice(u.id, u.name) for u in actions.active_users()]
+    return render_template("reviews/detail.html", review=review, sections=services.pack(review),
+                           conclusions_form=conclusions_form, decision_form=decision_form,
+                           move_form=MoveForm(formdata=None), state_labels=STATE_LABELS, ReviewState=ReviewState,
+                           today=today()), status
+
+
+@bp.route("/<int:review_id>")
+@requires("reviews.view")
+def detail(review_id: int):
+    return _detail(load_review(review_id))
+
+
+@bp.route("/<int:review_id>/conclusions", methods=["POST"])
+@requires("reviews.manage")
+def conclusions(review_id: int):
+    review = load_review(review_id)
+    form = ConclusionsForm()
+    if form.validate_on_submit():
+        try:
+            services.record_conclusions(review, form.conclusions.data)
+        except ReviewError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The conclusions were saved."), "success")
+            return redirect(url_for("reviews.detail", review_id=review.id, _anchor="conclusions"))
+    return _detail(review, conclusions_form=form, status=400)
+
+
+@bp.route("/<int:review_id>/decisions", methods=["POST"])
+@requires("reviews.manage")
+def decide(review_id: int):
+    review = load_review(review_id)
+    form = DecisionForm()
+    form.owner_id.choices = [SelectChoice("", "")] + [SelectChoice(u.id, u.name) for u in actions.active_users()]
+    if form.validate_on_submit():
+        try:
+            decision = services.add_decision(review, text=form.text.data, owner=actions.load_user(form.owner_id.data),
+                                             due_date=form.due_date.data)
+        except ReviewError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The decision was recorded and is tracked as an action.") if decision.action
+                  else _("The decision was recorded."), "success")
+            return redirect(url_for("reviews.detail", review_id=review.id, _anchor="decisions"))
+    return _detail(review, decision_form=form, status=400)
+
+
+@bp.route("/<int:review_id>/state", methods=["POST"])
+@requires("reviews.manage")
+def move(review_id: int):
+    review = load_review(review_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            services.move(review, form.target.data)
+        except ReviewError as error:
+            _refused(None, error)
+            return _detail(review, status=400)
+        db.session.commit()
+        flash(_("The review is now: %(state)s.", state=STATE_LABELS[review.state]), "success")
+    return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+@bp.route("/<int:review_id>/minutes.pdf")
+@requires("reviews.view")
+def minutes_pdf(review_id: int):
+    review = load_review(review_id)
+    return minutes.minutes_pdf(review, services.pack(review), STATE_LABELS)
