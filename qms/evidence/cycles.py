@@ -75,8 +75,12 @@ def audit_dates(norm: str, issued_on: dt.date, expires_on: dt.date) -> list[Audi
 
 
 def upcoming(dates: list[AuditDate], today: dt.date) -> list[AuditDate]:
-    """Dates from today on, earliest first."""
-    return sorted((d for d in dates if d.due >= today), key=lambda d: d.due)
+    """Dates from today on, earliest first; a recertification audit whose date has passed stays on the list
+    (overdue) as long as the certificate has not expired."""
+    expiry = max((d.due for d in dates if d.kind == EXPIRY), default=None)
+    still_valid = expiry is not None and expiry >= today
+    return sorted((d for d in dates if d.due >= today or (d.kind == RECERTIFICATION and still_valid)),
+                  key=lambda d: d.due)
 
 
 def next_audit(dates: list[AuditDate], today: dt.date) -> AuditDate | None:

@@ -84,7 +84,7 @@ def add_evidence(demo) -> None:
     for norm in enabled:
         level = targets.get(norm.code, "")
         for weeks in range(12, 0, -1):
-            percent = max(10, 70 - weeks * 5)
+            percent = max(3, 26 - weeks * 2)
             demo.session.add(ReadinessSnapshot(norm=norm.code, version=norm.default_version, level=level,
                                                on_date=demo.today - dt.timedelta(weeks=weeks), percent=percent,
                                                required=100, covered=percent, missing=100 - percent, expired=0,

@@ -147,7 +147,7 @@ def test_vca_level_shows_must_questions_and_supplementary_count(client, db, logi
     assert len(result.must_missing) == result.must_total
     html = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
     assert "Must-questions without evidence" in html
-    assert f"{result.must_total} / {result.must_total}" in html
+    assert f"{result.must_total} / {result.must_total}</strong>" in html
     assert "4 more needed" in html
     # VCA* asks for no supplementary questions and fewer musts.
     vca1 = readiness_of("vca", "2017-6.0", "vca1")

@@ -36,4 +36,13 @@ def test_upcoming_and_next_audit():
     today = dt.date(2026, 3, 2)
     assert [d.due for d in cycles.upcoming(dates, today)] == [dt.date(2027, 3, 1), dt.date(2027, 12, 2), dt.date(2028, 3, 1)]
     assert cycles.next_audit(dates, today) == AuditDate(cycles.SURVEILLANCE, dt.date(2027, 3, 1))
-    assert cycles.next_audit(dates, dt.date(2028, 1, 1)) is None
+    # An overdue recertification is still the next audit to do, until the certificate expires.
+    assert cycles.next_audit(dates, dt.date(2028, 1, 1)) == AuditDate(cycles.RECERTIFICATION, dt.date(2027, 12, 2))
+    assert cycles.next_audit(dates, dt.date(2028, 3, 2)) is None
+
+
+def test_a_passed_recertification_date_stays_on_the_list_until_expiry():
+    dates = cycles.audit_dates("vca", dt.date(2024, 1, 10), dt.date(2027, 1, 10))
+    today = dt.date(2026, 11, 22)  # recertification (12 Oct 2026) passed, certificate still valid
+    assert [d.kind for d in cycles.upcoming(dates, today)] == [cycles.RECERTIFICATION, cycles.EXPIRY]
+    assert cycles.upcoming(dates, dt.date(2027, 1, 11)) == []

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from ...extensions import db
 from ...permissions import requires
-from .. import chart, dossier, readiness, services
+from .. import chart, dossier, readiness, reminders, services
 from ..documents import documents_by_requirement
 from ..forms import ConfirmForm, LinkEvidenceForm, RecordLinkForm
 from ..models import EvidenceItem, EvidenceRecordLink
@@ -29,7 +29,8 @@ def index():
     return render_template("evidence/index.html", overviews=overviews,
                            expiring=services.expiring_evidence(on, limit=10), today=on,
                            calendar=services.audit_calendar(on, limit=6), pending=services.pending_count(),
-                           jobs=dossier.latest_jobs(limit=5))
+                           jobs=dossier.latest_jobs(limit=5), kind_label=reminders.kind_label,
+                           norm_title=reminders.norm_title)
 
 
 @bp.route("/norms/<norm>/<version>")
