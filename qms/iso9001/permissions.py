@@ -1,0 +1,15 @@
+"""ISO 9001 permission names, defined at import (qms.permissions.define)."""
+from ..permissions import ALL_ROLES, Role, define
+
+#: Read the ISO 9001 registers (context, risks, objectives, complaints, supplier evaluations, status report).
+define("iso9001.view", {Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
+#: Maintain them.
+define("iso9001.manage", {Role.ADMIN, Role.COORDINATOR})
+#: Log customer feedback or a complaint that came in by any channel (everyone who meets clients).
+define("iso9001.feedback", ALL_ROLES)
+#: The competence matrix and functions: read (HR keeps training records, auditors check 7.2).
+define("iso9001.competence.view", {Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.HR})
+define("iso9001.competence.manage", {Role.ADMIN, Role.COORDINATOR, Role.HR})
+#: Learning paths: a master trainer signs off their own apprentices' steps; everyone may open the page,
+#: the loader shows only the apprentices the user may see (404 otherwise).
+define("iso9001.learning", ALL_ROLES)

@@ -1,0 +1,50 @@
+"""ISO 9001 business rules. Every function changes state and flushes, never commits; refusals raise
+:class:`IsoError` naming the form field the message belongs to."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import to_user_timezone
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...database import utcnow
+from ...extensions import db
+
+MAX_ID = 2**31 - 1
+
+
+class IsoError(Exception):
+    """A business rule of the ISO 9001 registers refused the change."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def today() -> dt.date:
+    return to_user_timezone(utcnow()).date()
+
+
+def get(model, object_id: int | None):
+    """One row by id, or None (ids outside the column's range included)."""
+    if object_id is None or not 0 < int(object_id) <= MAX_ID:
+        return None
+    return db.session.get(model, int(object_id))
+
+
+def active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def user_or_error(user_id: int | None, field: str) -> User | None:
+    """The chosen active user, None for no choice; an unknown or inactive user is refused."""
+    if user_id is None:
+        return None
+    from flask_babel import gettext as _
+
+    user = get(User, user_id)
+    if user is None or not user.active:
+        raise IsoError(field, _("Choose a person from the list."))
+    return user

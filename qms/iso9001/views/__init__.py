@@ -1,0 +1,51 @@
+"""ISO 9001 pages. The blueprint lives here; each register has its own module of views."""
+from flask import Blueprint, abort, render_template
+from wtforms import SelectChoice
+from sqlalchemy import select
+
+from ...extensions import db
+from ...organisation.models import Site
+from ..services import IsoError, active_users, get
+
+bp = Blueprint("iso9001", __name__, url_prefix="/iso9001", template_folder="../templates",
+               static_folder="../static", static_url_path="/static")
+
+
+def load(model, object_id: int):
+    """One record or 404."""
+    found = get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def refused(form, error: IsoError) -> None:
+    """Show a refusal next to its field (or at the top of the form); the transaction is rolled back."""
+    db.session.rollback()
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def user_choices(field, current_id: int | None = None, empty=None) -> None:
+    from flask_babel import gettext as _
+
+    users = active_users()
+    field.choices = [SelectChoice("", empty or _("Nobody yet"))] + [SelectChoice(u.id, u.name) for u in users]
+    if current_id and current_id not in {u.id for u in users}:
+        field.choices.append(SelectChoice(current_id, f"#{current_id}"))
+
+
+def site_choices(field) -> None:
+    from flask_babel import gettext as _
+
+    sites = db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()
+    field.choices = [SelectChoice("", _("No particular site"))] + [SelectChoice(s.id, s.name) for s in sites]
+
+
+def page(template: str, status: int = 200, **context):
+    return render_template(f"iso9001/{template}", **context), status
+
+
+from . import competence, complaints, context, overview, planning, suppliers  # noqa: E402,F401

@@ -1,0 +1,293 @@
+"""Competence (7.2): the people × functions matrix, functions with competences, and learning paths."""
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ...database import paginate
+from ...extensions import db
+from ...organisation.models import Employee
+from ...permissions import has_permission, require, requires
+from .. import scoring
+from ..forms import (AssignFunctionForm, AssignPathForm, CompetenceForm, ConfirmForm, EvidenceForm, FunctionForm,
+                     MatrixFilterForm, PathForm, SignoffForm, StepForm)
+from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep
+from ..services import IsoError, competence as services, today
+from . import bp, load, page, refused
+
+
+@bp.route("/competence")
+@requires("iso9001.competence.view")
+def competence():
+    functions = services.functions()
+    filters = MatrixFilterForm(request.args)
+    filters.function.choices = [SelectChoice("", _("All"))] + [SelectChoice(f.id, f.name) for f in functions]
+    if request.args:
+        filters.validate()
+    stmt = services.employees_query(q=filters.valid_value("q"), function_id=filters.valid_value("function"))
+    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    matrix = services.matrix(list(result.items), functions)
+    return page("competence.html", filters=filters, page_=result, functions=functions, cells=matrix["cells"],
+                scoring=scoring)
+
+
+@bp.route("/competence/<int:employee_id>")
+@requires("iso9001.competence.view")
+def person(employee_id: int, assign_form=None, evidence_form=None, status=200):
+    employee = load(Employee, employee_id)
+    functions = services.functions()
+    matrix = services.matrix([employee], functions)
+    held = [f for f in functions if f.id in matrix["held"][employee.id]]
+    links = {link.function_id: link for link in db.session.scalars(
+        select(EmployeeFunction).where(EmployeeFunction.employee_id == employee.id))}
+    assign_form = assign_form or AssignFunctionForm()
+    assign_form.function_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(f.id, f.name) for f in functions if f.id not in links]
+    evidence_form = evidence_form or EvidenceForm(obtained_on=today())
+    evidence_form.competence_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(c.id, f"{f.name}: {c.name}") for f in held for c in f.competences if not c.training_kind]
+    from ...training import services as training
+
+    records = training.records_for([employee.id]).get(employee.id, [])
+    return page("person.html", status, employee=employee, held=held, links=links, details=matrix["details"],
+                cells=matrix["cells"], assign_form=assign_form, evidence_form=evidence_form, records=records,
+                remove_form=ConfirmForm(), scoring=scoring, today=today())
+
+
+@bp.route("/competence/<int:employee_id>/functions", methods=["POST"])
+@requires("iso9001.competence.manage")
+def assign_function(employee_id: int):
+    employee = load(Employee, employee_id)
+    form = AssignFunctionForm()
+    if form.validate_on_submit():
+        function = db.session.get(JobFunction, form.function_id.data) if 0 < form.function_id.data < 2**31 else None
+        try:
+            if function is None:
+                raise IsoError("function_id", _("Choose a function."))
+            services.assign_function(employee, function)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s now holds the function %(function)s.", name=employee.full_name, function=function.name),
+                  "success")
+            return redirect(url_for("iso9001.person", employee_id=employee.id))
+    return person(employee.id, assign_form=form, status=400)
+
+
+@bp.route("/competence/<int:employee_id>/functions/<int:link_id>/remove", methods=["POST"])
+@requires("iso9001.competence.manage")
+def unassign_function(employee_id: int, link_id: int):
+    employee = load(Employee, employee_id)
+    link = load(EmployeeFunction, link_id)
+    if link.employee_id != employee.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.unassign_function(link)
+        db.session.commit()
+        flash(_("The function was removed from %(name)s.", name=employee.full_name), "success")
+    return redirect(url_for("iso9001.person", employee_id=employee.id))
+
+
+@bp.route("/competence/<int:employee_id>/evidence", methods=["POST"])
+@requires("iso9001.competence.manage")
+def add_evidence(employee_id: int):
+    employee = load(Employee, employee_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        found = db.session.get(Competence, form.competence_id.data) if 0 < form.competence_id.data < 2**31 else None
+        try:
+            if found is None:
+                raise IsoError("competence_id", _("Choose a competence."))
+            services.add_evidence(employee, found, obtained_on=form.obtained_on.data,
+                                  valid_until=form.valid_until.data, note=form.note.data, user=current_user)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The evidence was recorded."), "success")
+            return redirect(url_for("iso9001.person", employee_id=employee.id))
+    return person(employee.id, evidence_form=form, status=400)
+
+
+# --- functions ----------------------------------------------------------------------------------
+
+@bp.route("/functions")
+@requires("iso9001.competence.view")
+def functions(form=None, status=200):
+    return page("functions.html", status, functions=services.functions(active_only=False), form=form or FunctionForm())
+
+
+@bp.route("/functions", methods=["POST"])
+@requires("iso9001.competence.manage")
+def add_function():
+    form = FunctionForm()
+    if form.validate_on_submit():
+        try:
+            function = services.save_function(None, name=form.name.data, description=form.description.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The function %(name)s was added.", name=function.name), "success")
+            return redirect(url_for("iso9001.function", function_id=function.id))
+    return functions(form=form, status=400)
+
+
+@bp.route("/functions/<int:function_id>")
+@requires("iso9001.competence.view")
+def function(function_id: int, form=None, status=200):
+    found = load(JobFunction, function_id)
+    return page("function.html", status, function=found, form=form or CompetenceForm(), remove_form=ConfirmForm())
+
+
+@bp.route("/functions/<int:function_id>/competences", methods=["POST"])
+@requires("iso9001.competence.manage")
+def add_competence(function_id: int):
+    found = load(JobFunction, function_id)
+    form = CompetenceForm()
+    if form.validate_on_submit():
+        try:
+            services.add_competence(found, name=form.name.data, training_kind=form.training_kind.data,
+                                    training_title=form.training_title.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The competence was added."), "success")
+            return redirect(url_for("iso9001.function", function_id=found.id))
+    return function(found.id, form=form, status=400)
+
+
+@bp.route("/competences/<int:competence_id>/remove", methods=["POST"])
+@requires("iso9001.competence.manage")
+def remove_competence(competence_id: int):
+    found = load(Competence, competence_id)
+    function_id = found.function_id
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_competence(found)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The competence was removed."), "success")
+    return redirect(url_for("iso9001.function", function_id=function_id))
+
+
+# --- learning paths -----------------------------------------------------------------------------
+
+def _apprentice(employee_id: int) -> Employee:
+    """An apprentice the user may see (their master trainer, themself, competence readers); 404 otherwise."""
+    employee = load(Employee, employee_id)
+    require(employee.is_apprentice and services.can_see_apprentice(current_user, employee))
+    return employee
+
+
+@bp.route("/learning")
+@requires("iso9001.learning")
+def learning():
+    apprentices = services.apprentices_for(current_user)
+    return page("learning.html", apprentices=apprentices)
+
+
+@bp.route("/learning/<int:employee_id>")
+@requires("iso9001.learning")
+def apprentice(employee_id: int, assign_form=None, status=200):
+    employee = _apprentice(employee_id)
+    assign_form = assign_form or AssignPathForm(started_on=today())
+    paths = db.session.execute(select(LearningPath.id, LearningPath.name).order_by(LearningPath.name)).all()
+    assign_form.path_id.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(p.id, p.name) for p in paths]
+    progress, signed = [], {}
+    for assignment, steps, signed in services.learning_of(employee):
+        done, total, following = scoring.progress([s.id for s in steps], signed)
+        progress.append((assignment, steps, done, total, following))
+    return page("apprentice.html", status, employee=employee, progress=progress, signed=signed,
+                may_sign=services.is_mentor_of(current_user, employee), form=SignoffForm(), assign_form=assign_form,
+                may_assign=has_permission(current_user, "iso9001.competence.manage"))
+
+
+@bp.route("/learning/<int:employee_id>/steps/<int:step_id>/signoff", methods=["POST"])
+@requires("iso9001.learning")
+def sign_off(employee_id: int, step_id: int):
+    employee = _apprentice(employee_id)
+    step = load(LearningStep, step_id)
+    form = SignoffForm()
+    if form.validate_on_submit():
+        try:
+            services.sign_off(current_user, employee, step, form.note.data)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Step \"%(step)s\" of %(name)s is signed off.", step=step.title, name=employee.full_name),
+                  "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
+
+
+@bp.route("/learning/<int:employee_id>/paths", methods=["POST"])
+@requires("iso9001.competence.manage")
+def assign_path(employee_id: int):
+    employee = _apprentice(employee_id)
+    form = AssignPathForm()
+    if form.validate_on_submit():
+        path = db.session.get(LearningPath, form.path_id.data) if 0 < form.path_id.data < 2**31 else None
+        try:
+            if path is None:
+                raise IsoError("path_id", _("Choose a learning path."))
+            services.assign_path(employee, path, form.started_on.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s now follows %(path)s.", name=employee.full_name, path=path.name), "success")
+            return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
+    return apprentice(employee.id, assign_form=form, status=400)
+
+
+@bp.route("/learning/paths")
+@requires("iso9001.competence.view")
+def paths(form=None, status=200):
+    found = list(db.session.scalars(select(LearningPath).order_by(LearningPath.name)))
+    return page("paths.html", status, paths=found, form=form or PathForm())
+
+
+@bp.route("/learning/paths", methods=["POST"])
+@requires("iso9001.competence.manage")
+def add_path():
+    form = PathForm()
+    if form.validate_on_submit():
+        try:
+            path = services.save_path(name=form.name.data, description=form.description.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The learning path was added."), "success")
+            return redirect(url_for("iso9001.path", path_id=path.id))
+    return paths(form=form, status=400)
+
+
+@bp.route("/learning/paths/<int:path_id>")
+@requires("iso9001.competence.view")
+def path(path_id: int, form=None, status=200):
+    found = load(LearningPath, path_id)
+    return page("path.html", status, path=found, form=form or StepForm())
+
+
+@bp.route("/learning/paths/<int:path_id>/steps", methods=["POST"])
+@requires("iso9001.competence.manage")
+def add_step(path_id: int):
+    found = load(LearningPath, path_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        services.add_step(found, title=form.title.data, description=form.description.data)
+        db.session.commit()
+        flash(_("The step was added."), "success")
+        return redirect(url_for("iso9001.path", path_id=found.id))
+    return path(found.id, form=form, status=400)

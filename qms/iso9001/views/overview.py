@@ -1,0 +1,26 @@
+"""The ISO 9001 overview page and the status report PDF."""
+from flask import Response
+
+from ...norms import registry
+from ...permissions import requires
+from ..services import figures
+from . import bp, page
+
+
+@bp.route("/")
+@requires("iso9001.view")
+def index():
+    norm = registry().get("iso9001")
+    kpis = [(k.label(), k.compute()) for k in norm.kpis] if norm else []
+    evidence = figures.evidence("2015")
+    return page("index.html", kpis=kpis, evidence=evidence)
+
+
+@bp.route("/report.pdf")
+@requires("iso9001.view")
+def report():
+    from ..pdf import status_report
+
+    data = status_report()
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": "inline; filename=iso9001-status.pdf"})

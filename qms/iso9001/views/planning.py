@@ -1,0 +1,230 @@
+"""Risks and opportunities (6.1) and quality objectives with measurements (6.2, 9.1)."""
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import Form, SelectChoice, SelectField
+
+from ...database import paginate
+from ...extensions import db
+from ...permissions import requires
+from .. import scoring
+from ..forms import ConfirmForm, MeasurementForm, ObjectiveForm, RiskForm, RiskReviewForm, StateForm
+from ..models import Objective, ObjectiveState, Risk, RiskKind, RiskState
+from ..models.planning import OBJECTIVE_TRANSITIONS, RISK_TRANSITIONS
+from ..services import IsoError, planning as services, today
+from . import bp, load, page, refused, user_choices
+
+
+class RiskFilterForm(Form):
+    kind = SelectField(choices=[SelectChoice("", "")] + [SelectChoice(k.value, k.value) for k in RiskKind])
+    state = SelectField(choices=[SelectChoice("current", ""), SelectChoice("", "")] +
+                        [SelectChoice(s.value, s.value) for s in RiskState], default="current")
+    level = SelectField(choices=[SelectChoice("", "")] + [SelectChoice(x, x) for x in (scoring.LOW, scoring.MEDIUM,
+                                                                                       scoring.HIGH)])
+
+
+def _valid(form: Form, name: str):
+    return None if form[name].errors else (form[name].data or None)
+
+
+@bp.route("/risks")
+@requires("iso9001.view")
+def risks():
+    filters = RiskFilterForm(request.args)
+    if request.args:
+        filters.validate()
+    state = "current" if filters.state.errors else filters.state.data
+    stmt = services.risks_query(kind=_valid(filters, "kind"), state=state, level=_valid(filters, "level"))
+    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return page("risks.html", filters=filters, page_=result, risk_matrix=services.matrix("risk"),
+                opportunity_matrix=services.matrix("opportunity"), scoring=scoring, today=today())
+
+
+def _risk_form(risk: Risk | None) -> RiskForm:
+    form = RiskForm(obj=risk)
+    if risk is not None and not form.is_submitted():
+        form.kind.data = risk.kind.value
+    user_choices(form.owner_id, risk.owner_id if risk else None)
+    return form
+
+
+def _save_risk(risk: Risk | None):
+    form = _risk_form(risk)
+    if form.validate_on_submit():
+        try:
+            risk = services.save_risk(risk, kind=form.kind.data, title=form.title.data,
+                                      description=form.description.data, likelihood=form.likelihood.data,
+                                      impact=form.impact.data, actions=form.actions.data, owner_id=form.owner_id.data,
+                                      review_on=form.review_on.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(title)s was saved.", title=risk.title), "success")
+            return redirect(url_for("iso9001.risk", risk_id=risk.id))
+    title = _("Edit %(title)s", title=risk.title) if risk else _("Add a risk or opportunity")
+    cancel = url_for("iso9001.risk", risk_id=risk.id) if risk else url_for("iso9001.risks")
+    return page("edit.html", form=form, title=title, cancel=cancel)
+
+
+@bp.route("/risks/new", methods=["GET", "POST"])
+@requires("iso9001.manage")
+def new_risk():
+    return _save_risk(None)
+
+
+@bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+@requires("iso9001.manage")
+def edit_risk(risk_id: int):
+    return _save_risk(load(Risk, risk_id))
+
+
+@bp.route("/risks/<int:risk_id>")
+@requires("iso9001.view")
+def risk(risk_id: int, review_form=None, status=200):
+    found = load(Risk, risk_id)
+    return page("risk.html", status, risk=found, review_form=review_form or RiskReviewForm(),
+                moves=sorted(RISK_TRANSITIONS[found.state], key=lambda s: s.value), scoring=scoring, today=today())
+
+
+@bp.route("/risks/<int:risk_id>/review", methods=["POST"])
+@requires("iso9001.manage")
+def review_risk(risk_id: int):
+    found = load(Risk, risk_id)
+    form = RiskReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review_risk(found, effective=form.effective.data == "yes", effectiveness=form.effectiveness.data,
+                                 next_review=form.next_review.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The effectiveness review was recorded."), "success")
+            return redirect(url_for("iso9001.risk", risk_id=found.id))
+    return risk(found.id, review_form=form, status=400)
+
+
+@bp.route("/risks/<int:risk_id>/state", methods=["POST"])
+@requires("iso9001.manage")
+def move_risk(risk_id: int):
+    found = load(Risk, risk_id)
+    form = StateForm()
+    if form.validate_on_submit() and form.state.data in {s.value for s in RiskState}:
+        try:
+            services.move_risk(found, form.state.data)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("iso9001.risk", risk_id=found.id))
+
+
+# --- objectives -------------------------------------------------------------------------------
+
+@bp.route("/objectives")
+@requires("iso9001.view")
+def objectives():
+    show = request.args.get("show", "running")
+    from sqlalchemy import select
+
+    stmt = select(Objective)
+    if show != "all":
+        stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
+    stmt = stmt.order_by(Objective.deadline, Objective.id)
+    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    values = services.latest_values([o.id for o in result.items])
+    statuses = {o.id: scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
+                for o in result.items}
+    return page("objectives.html", page_=result, values=values, statuses=statuses, show=show, today=today())
+
+
+def _save_objective(objective: Objective | None):
+    form = ObjectiveForm(obj=objective)
+    if objective is not None and not form.is_submitted():
+        form.direction.data = objective.direction.value
+    user_choices(form.owner_id, objective.owner_id if objective else None)
+    if form.validate_on_submit():
+        try:
+            objective = services.save_objective(
+                objective, title=form.title.data, target=form.target.data, unit=form.unit.data,
+                direction=form.direction.data, owner_id=form.owner_id.data, resources=form.resources.data,
+                deadline=form.deadline.data, evaluation=form.evaluation.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(title)s was saved.", title=objective.title), "success")
+            return redirect(url_for("iso9001.objective", objective_id=objective.id))
+    title = _("Edit %(title)s", title=objective.title) if objective else _("Add a quality objective")
+    cancel = url_for("iso9001.objective", objective_id=objective.id) if objective else url_for("iso9001.objectives")
+    return page("edit.html", form=form, title=title, cancel=cancel)
+
+
+@bp.route("/objectives/new", methods=["GET", "POST"])
+@requires("iso9001.manage")
+def new_objective():
+    return _save_objective(None)
+
+
+@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
+@requires("iso9001.manage")
+def edit_objective(objective_id: int):
+    found = load(Objective, objective_id)
+    if found.state != ObjectiveState.ACTIVE:
+        flash(_("A closed objective is a record and cannot be changed."), "error")
+        return redirect(url_for("iso9001.objective", objective_id=found.id))
+    return _save_objective(found)
+
+
+@bp.route("/objectives/<int:objective_id>")
+@requires("iso9001.view")
+def objective(objective_id: int, form=None, status=200):
+    found = load(Objective, objective_id)
+    measurements = [(m.measured_on, m.value) for m in found.measurements]
+    chart = scoring.chart(found.direction.value, found.target, measurements)
+    state = scoring.objective_status(found.direction.value, found.target, [v for _, v in measurements])
+    return page("objective.html", status, objective=found, chart=chart, status_=state,
+                form=form or MeasurementForm(measured_on=today()), close_form=ConfirmForm(),
+                moves=OBJECTIVE_TRANSITIONS[found.state])
+
+
+@bp.route("/objectives/<int:objective_id>/measurements", methods=["POST"])
+@requires("iso9001.manage")
+def add_measurement(objective_id: int):
+    found = load(Objective, objective_id)
+    form = MeasurementForm()
+    if form.validate_on_submit():
+        try:
+            services.add_measurement(found, measured_on=form.measured_on.data, value=form.value.data,
+                                     note=form.note.data, user=current_user)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The measurement was added."), "success")
+            return redirect(url_for("iso9001.objective", objective_id=found.id))
+    return objective(found.id, form=form, status=400)
+
+
+@bp.route("/objectives/<int:objective_id>/close", methods=["POST"])
+@requires("iso9001.manage")
+def close_objective(objective_id: int):
+    found = load(Objective, objective_id)
+    form = StateForm()
+    if form.validate_on_submit() and form.state.data in {s.value for s in ObjectiveState}:
+        try:
+            services.close_objective(found, form.state.data)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("iso9001.objective", objective_id=found.id))

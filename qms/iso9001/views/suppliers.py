@@ -1,0 +1,46 @@
+"""External providers (8.4): evaluation overview and evaluating a supplier from the core register."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...extensions import db
+from ...permissions import has_permission, requires
+from ...suppliers.models import Supplier
+from .. import scoring
+from ..forms import CRITERIA_LABELS, EvaluationForm
+from ..services import IsoError, providers as services, today
+from . import bp, load, page, refused
+
+
+@bp.route("/suppliers")
+@requires("iso9001.view")
+def suppliers():
+    return page("suppliers.html", rows=services.overview(), figures=services.figures(), today=today())
+
+
+@bp.route("/suppliers/<int:supplier_id>/evaluate", methods=["GET", "POST"])
+@requires("iso9001.manage")
+def evaluate_supplier(supplier_id: int):
+    supplier = load(Supplier, supplier_id)
+    form = EvaluationForm()
+    if form.validate_on_submit():
+        try:
+            evaluation = services.evaluate(supplier, user=current_user, scores=form.scores(),
+                                           decision=form.decision.data, next_evaluation=form.next_evaluation.data,
+                                           note=form.note.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was evaluated: %(score)s / 100.", name=supplier.name, score=evaluation.score), "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return page("evaluate.html", 400 if form.is_submitted() else 200, supplier=supplier, form=form,
+                weights=scoring.CRITERIA, history=services.history(supplier))
+
+
+def supplier_panel(supplier: Supplier) -> str:
+    """The ISO 9001 evaluation section on the core supplier page (for those who may read it)."""
+    if not has_permission(current_user, "iso9001.view"):
+        return ""
+    return render_template("iso9001/_supplier_panel.html", supplier=supplier, history=services.history(supplier),
+                           labels=CRITERIA_LABELS, criteria=list(scoring.CRITERIA), today=today())
