@@ -61,6 +61,8 @@ PAGES = [
     Page("employees", "organisation.employees", Role.HR),
     Page("audit trail", "audit.index", Role.AUDITOR),
     Page("admin users", "admin.users", Role.ADMIN),
+    Page("pso score", "pso.index", Role.HR),
+    Page("pso register", "pso.register", Role.HR),
 ]
 
 FLOOR_TEMPLATE = "bench/floor.html"
