@@ -340,7 +340,7 @@ def _open_nonconformities(audit: Audit, checklist: list[AuditItem], user: User) 
         if severity is None or item.nonconformity_id is not None:
             continue
         req = registry().requirement(item.norm, item.version, item.requirement) if item.requirement else None
-        title = f"{audit.number} · {item.requirement} {req.title}" if req else f"{audit.number} · {item.question}"
+        title = f"{audit.number} · {item.requirement} {req.title_nl}" if req else f"{audit.number} · {item.question}"
         nc = actions.open_nonconformity(
             title=title[:200], description=item.notes or "", source_type=SOURCE_TYPE, source_id=item.id,
             severity=severity, requirement=(item.norm, item.version, item.requirement) if item.requirement else None,

@@ -213,3 +213,7 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
 
     steps.append(add_evidence)
     return steps
+    from ..audits.demo import add_audits
+    from ..reviews.demo import add_reviews
+
+    steps += [add_audits, add_reviews]
