@@ -188,8 +188,8 @@ def build(job: DossierJob) -> None:
                 name = _safe(f"{item.id}-{item.file.original_name}", 120)
                 entry.files.append(FileEntry(item.id, item.title, item.file, item.valid_until,
                                              item.review_status.value, f"{folder_name}/{name}"))
-            entry.documents = [f"{d.document.number} {d.document.title} ({_('version')} {d.version.label})"
-                               for d in view.documents]
+            entry.documents = [_("%(number)s %(title)s (version %(label)s)", number=d.document.number,
+                                 title=d.document.title, label=d.version.label) for d in view.documents]
             entry.records = [f"{r.type_label}: {r.label}" for r in view.records]
         entries.append(entry)
     paths = {id(f.stored_file): path_of(f.stored_file) for e in entries for f in e.files}
@@ -330,13 +330,14 @@ def _pdf(title: str, company_name: str, level_name: str, result: readiness.Readi
         colour = STATE_COLOURS.get(entry.state, colors.grey).hexval()[2:]
         story.append(Paragraph(f"<b>{escape(entry.code)}</b> {escape(entry.title)} — "
                                f"<font color='#{colour}'>{escape(state_label(entry.state))}</font>", body))
-        lines = [f"{_('Document')}: {d}" for d in entry.documents]
-        lines += [f"{_('Record')}: {r}" for r in entry.records]
-        lines += [f"{_('Live')}: {x.label}: {x.value} ({_('met') if x.ok else _('not met')})"
-                  for x in live.get(entry.code, [])]
+        document, record, rule, file_ = _("Document"), _("Record"), _("Live"), _("File")
+        met, not_met, valid_until = _("met"), _("not met"), _("valid until")
+        lines = [f"{document}: {d}" for d in entry.documents]
+        lines += [f"{record}: {r}" for r in entry.records]
+        lines += [f"{rule}: {x.label}: {x.value} ({met if x.ok else not_met})" for x in live.get(entry.code, [])]
         for f in entry.files:
             until = format_date(f.valid_until) if f.valid_until else _("no end date")
-            lines.append(f"{_('File')}: {f.title} · {_('valid until')} {until} · {f.zip_path}")
+            lines.append(f"{file_}: {f.title} · {valid_until} {until} · {f.zip_path}")
         for line in lines:
             story.append(Paragraph("&nbsp;&nbsp;• " + escape(line), small))
     buffer = io.BytesIO()

@@ -80,7 +80,15 @@ def _requirement_page(found, cat, req, record_form=None, status=200):
                            records=records, documents=documents, live=live, q=q, found_items=found_items,
                            suggestions=services.suggestions(req.norm, req.version, req.code),
                            record_form=record_form, link_form=LinkEvidenceForm(), state=state, today=on,
-                           doc_url=document_url), status
+                           doc_url=document_url, cat_title=catalogue_title), status
+
+
+def catalogue_title(req) -> str:
+    """"ISO 9001:2015" for a requirement of another norm or version."""
+    from ...norms import registry
+
+    norm = registry().get(req.norm)
+    return norm.versions[req.version].title if norm and req.version in norm.versions else f"{req.norm} {req.version}"
 
 
 def document_url(document_id: int) -> str | None:
