@@ -12,6 +12,8 @@ define("vca.view", {Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.HR})
 define("vca.manage", {Role.ADMIN, Role.COORDINATOR})
 #: Sign one's own toolbox attendance; presenters record attendance of meetings they present.
 define("vca.sign", ALL_ROLES)
+#: Who gets the "Toolbox sign-in" menu entry (the others reach it through the VCA pages; the menu is full).
+define("vca.sign_menu", {Role.STAFF})
 
 from . import models  # noqa: E402,F401  (tables known to metadata before migrations and create_all)
 from . import figures  # noqa: E402
@@ -44,7 +46,7 @@ norm = Norm(
     review_sections=[figures.review_section],
     navigation=[
         NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"),
-        NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign"),
+        NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"),
     ],
     demo_steps=[add_vca_year],
     setup=_setup,

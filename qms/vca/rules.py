@@ -37,9 +37,13 @@ def toolbox_minimum(level: str | None) -> int:
 # --- toolbox plan: count and spread -----------------------------------------------------------
 
 def max_gap_weeks(minimum: int) -> int:
-    """Longest acceptable stretch without a meeting: twice the even interval (26 weeks for 4 a year,
-    12 for 10 a year)."""
-    return 2 * math.ceil(52 / max(1, minimum))
+    """Longest usual stretch without a meeting: one and a half times the even interval (20 weeks for 4 a year,
+    8 for 10 a year)."""
+    return math.ceil(78 / max(1, minimum))
+
+
+#: One stretch a year (the summer holiday) may be this many weeks longer than the usual maximum.
+HOLIDAY_WEEKS = 6
 
 
 @dataclass
@@ -52,7 +56,7 @@ class SpreadCheck:
     #: Longest stretch in days without a meeting, counting from 1 January and up to 31 December.
     longest_gap_days: int
     max_gap_weeks: int
-    #: Gaps longer than the maximum, as (from, to) dates.
+    #: Stretches longer than the usual maximum, as (from, to) dates.
     long_gaps: list[tuple[dt.date, dt.date]] = field(default_factory=list)
 
     @property
@@ -61,7 +65,8 @@ class SpreadCheck:
 
     @property
     def spread(self) -> bool:
-        return not self.long_gaps
+        """At most one stretch longer than the usual maximum, and that one at most a holiday longer."""
+        return len(self.long_gaps) <= 1 and self.longest_gap_days <= (self.max_gap_weeks + HOLIDAY_WEEKS) * 7
 
     @property
     def ok(self) -> bool:
@@ -69,7 +74,8 @@ class SpreadCheck:
 
 
 def toolbox_spread(dates: Iterable[dt.date], year: int, minimum: int) -> SpreadCheck:
-    """Check a year's meetings (held or planned) against the minimum and the spread over the year."""
+    """Check a year's meetings (held or planned) against the minimum and the spread over the year: at most one
+    stretch without a meeting longer than :func:`max_gap_weeks` (a holiday), up to HOLIDAY_WEEKS longer."""
     days = sorted({d for d in dates if d.year == year})
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     limit = max_gap_weeks(minimum) * 7
