@@ -212,6 +212,9 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
     from ..evidence.demo import add_evidence
 
     steps.append(add_evidence)
+    from ..documents.demo import add_documents
+
+    steps.append(add_documents)
     return steps
     from ..audits.demo import add_audits
     from ..reviews.demo import add_reviews

@@ -85,7 +85,7 @@ class SubmitForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    meaning = RadioField(_l("I sign this version as"), validators=[DataRequired()])
+    meaning = RadioField(_l("I sign this version as"), validators=[DataRequired()], render_kw={"class": "checks"})
     password = PasswordField(_l("Your password"), validators=[DataRequired()],
                              description=_l("Re-enter your password to sign electronically."),
                              render_kw={"autocomplete": "current-password"})
@@ -111,7 +111,7 @@ class NewVersionForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    outcome = RadioField(_l("Outcome of the review"), validators=[DataRequired()],
+    outcome = RadioField(_l("Outcome of the review"), validators=[DataRequired()], render_kw={"class": "checks"},
                          choices=lambda: [SelectChoice(o.value, str(OUTCOME_LABELS[o])) for o in ReviewOutcome])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)], filters=[clean])
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -220,5 +220,7 @@ def withdraw(version: DocumentVersion, user, reason: str) -> DocumentVersion:
 def _notify(users, version: DocumentVersion, subject, key: str | None = None) -> None:
     from ...notifications import services as notifications
 
-    url = url_for("documents.version", document_id=version.document_id, version_id=version.id)
+    from .reading import path
+
+    url = path("documents.version", document_id=version.document_id, version_id=version.id)
     notifications.notify([u for u in users if u is not None], subject, url=url, key=key)

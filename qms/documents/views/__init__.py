@@ -12,7 +12,7 @@ from ...database import utcnow
 from ...extensions import db
 from ...notifications import services as notifications
 from ...organisation.services import today
-from ...permissions import has_permission, require
+from ...permissions import Role, has_permission, require
 from ..labels import MEANING_LABELS, OUTCOME_LABELS, STATE_BADGES, STATE_LABELS, TYPE_LABELS
 from ..models import Document, DocumentVersion, VersionState
 from ..services import reading
@@ -81,7 +81,7 @@ def user_choices(active_only: bool = True) -> list[tuple[int, str]]:
 @bp.app_template_global("document_labels")
 def document_labels():
     return {"type": TYPE_LABELS, "state": STATE_LABELS, "badge": STATE_BADGES, "meaning": MEANING_LABELS,
-            "outcome": OUTCOME_LABELS}
+            "outcome": OUTCOME_LABELS, "role": {r.value: r.label for r in Role}}
 
 
 @bp.context_processor
