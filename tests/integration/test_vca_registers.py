@@ -1,0 +1,212 @@
+"""VCA registers: diploma gaps, equipment and keuringen, risk assessments, inspections, policy, settings,
+PDFs, live evidence that reacts to the registers, and the demo year."""
+import datetime as dt
+import io
+
+from flask import current_app
+from sqlalchemy import select
+
+from qms.audit.models import AuditEntry
+from qms.norms import registry
+from qms.organisation.models import Company, Employee
+from qms.permissions import Role
+from qms.training.models import TrainingKind, TrainingRecord
+from qms.vca import figures
+from qms.vca.models import (AssessmentKind, InspectionState, VcaEquipment, VcaInspection, VcaInspectionFinding,
+                            VcaInspectionTemplate, VcaRiskAssessment, VcaRiskMeasure, VcaWorker)
+
+TODAY = dt.date.today()
+
+
+def _employee(db, number, **kw):
+    person = Employee(number=number, first_name="Sam", last_name=f"Person {number}", function="Cleaner",
+                      hired_on=kw.pop("hired_on", dt.date(2019, 1, 1)), **kw)
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def _evidence(code):
+    with current_app.test_request_context():
+        return {e.requirement: e for e in registry().live_evidence("vca", "2017-6.0")}[code]
+
+
+def _kpi(name):
+    with current_app.test_request_context():
+        return getattr(figures, name)()
+
+
+def test_diploma_gaps_include_apprentices_and_disappear_with_a_diploma(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    apprentice = _employee(db, "A1", is_apprentice=True, hired_on=TODAY - dt.timedelta(days=200))
+    boss = _employee(db, "B1", is_supervisor=True)
+    office = _employee(db, "O1")
+    response = client.post(f"/vca/people/{apprentice.id}/worker", data={
+        "risky_work_since": (TODAY - dt.timedelta(days=150)).isoformat(), "engagement": "own"})
+    assert response.status_code == 302
+    page = client.get("/vca/diplomas").get_data(as_text=True)
+    assert apprentice.full_name in page and "No VCA diploma" in page
+    assert boss.full_name in page and "Supervisor without VOL-VCA" in page
+    assert office.full_name not in page
+    assert not _evidence("3.2").ok and _evidence("3.2").value == "0 of 2"
+    db.session.add_all([
+        TrainingRecord(employee_id=apprentice.id, kind=TrainingKind.B_VCA, title="B-VCA", completed_on=TODAY,
+                       valid_until=TODAY + dt.timedelta(days=3650)),
+        TrainingRecord(employee_id=boss.id, kind=TrainingKind.VOL_VCA, title="VOL-VCA", completed_on=TODAY,
+                       valid_until=TODAY + dt.timedelta(days=3650))])
+    db.session.commit()
+    assert "No diploma gaps." in client.get("/vca/diplomas").get_data(as_text=True)
+    assert _evidence("3.2").ok and _evidence("3.3").ok
+    row = db.session.scalar(select(VcaWorker))
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "vca_worker",
+                                                      AuditEntry.entity_id == str(row.id))) is not None
+
+
+def test_equipment_overdue_keuring_and_a_new_keuring(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    response = client.post("/vca/equipment/new", data={"name": "Ladder", "code": "LD-1", "location": "Bus",
+                                                       "interval_months": "12",
+                                                       "next_keuring_on": (TODAY - dt.timedelta(days=3)).isoformat()})
+    assert response.status_code == 302
+    item = db.session.scalar(select(VcaEquipment))
+    assert _kpi("kpi_overdue") == "1" and not _evidence("9.2").ok
+    assert "Ladder" in client.get("/vca/equipment?show=overdue").get_data(as_text=True)
+    bad = client.post(f"/vca/equipment/{item.id}/keuring", data={
+        "inspected_on": (TODAY + dt.timedelta(days=5)).isoformat(), "result": "approved"})
+    assert "The inspection date cannot lie in the future." in bad.get_data(as_text=True)
+    ok = client.post(f"/vca/equipment/{item.id}/keuring", data={
+        "inspected_on": TODAY.isoformat(), "result": "approved", "inspected_by": "Keurbedrijf"})
+    assert ok.status_code == 302
+    db.session.refresh(item)
+    assert item.last_keuring_on == TODAY and item.next_keuring_on > TODAY + dt.timedelta(days=360)
+    assert _kpi("kpi_overdue") == "0" and _evidence("9.2").ok
+    client.post(f"/vca/equipment/{item.id}/keuring", data={"inspected_on": TODAY.isoformat(), "result": "rejected"})
+    db.session.refresh(item)
+    assert not item.active and item.next_keuring_on is None
+
+
+def test_risk_assessments_tra_age_and_plan_of_action(client, db, login_as):
+    coordinator = login_as(Role.COORDINATOR)
+    old = (TODAY - dt.timedelta(days=400)).isoformat()
+    response = client.post("/vca/risks/new", data={"kind": "tra", "title": "TRA hoogwerker", "subject": "",
+                                                   "assessed_on": old})
+    assert "Name the function or task that was assessed." in response.get_data(as_text=True)
+    client.post("/vca/risks/new", data={"kind": "tra", "title": "TRA hoogwerker", "subject": "Hoogwerker",
+                                        "assessed_on": old})
+    tra = db.session.scalar(select(VcaRiskAssessment))
+    assert tra.kind is AssessmentKind.TRA
+    assert "Older than 12 months" in client.get("/vca/risks?kind=tra").get_data(as_text=True)
+    assert not _evidence("2.2").ok
+    client.post("/vca/risks/new", data={"kind": "rie", "title": "RI&E", "assessed_on": TODAY.isoformat()})
+    rie = db.session.scalar(select(VcaRiskAssessment).where(VcaRiskAssessment.kind == AssessmentKind.RIE))
+    client.post(f"/vca/risks/{rie.id}/measures", data={"measure": "Tilhulp kopen", "owner_id": coordinator.id,
+                                                       "due_on": (TODAY - dt.timedelta(days=1)).isoformat()})
+    measure = db.session.scalar(select(VcaRiskMeasure))
+    assert measure.owner_id == coordinator.id and not _evidence("2.1").ok
+    assert client.post(f"/vca/measures/{measure.id}/done").status_code == 302
+    db.session.refresh(measure)
+    assert measure.done_on == TODAY and _evidence("2.1").ok
+
+
+def test_inspection_on_a_phone_with_a_photo_and_a_finding_that_becomes_an_action(client, db, login_as, app):
+    login_as(Role.COORDINATOR)
+    client.post("/vca/inspections/templates", data={"name": "Werkplek", "items": "PBM gedragen\nWerkplek afgezet"})
+    template = db.session.scalar(select(VcaInspectionTemplate))
+    assert template.item_list == ["PBM gedragen", "Werkplek afgezet"]
+    client.post("/vca/inspections/new", data={"template_id": template.id, "planned_on": TODAY.isoformat()})
+    inspection = db.session.scalar(select(VcaInspection))
+    missing_note = client.post(f"/vca/inspections/{inspection.id}/carry-out", data={
+        "done_on": TODAY.isoformat(), "result-0": "ok", "result-1": "not_ok", "note-1": ""})
+    assert "Describe what is wrong." in missing_note.get_data(as_text=True)
+    assert db.session.scalar(select(VcaInspectionFinding)) is None
+    png = _png()
+    response = client.post(f"/vca/inspections/{inspection.id}/carry-out", data={
+        "done_on": TODAY.isoformat(), "result-0": "ok", "result-1": "not_ok", "note-1": "Geen afzetting",
+        "photo-1": (io.BytesIO(png), "foto.png")}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[-800:]
+    db.session.refresh(inspection)
+    assert inspection.state is InspectionState.DONE
+    bad = [f for f in inspection.findings if f.result.value == "not_ok"][0]
+    assert bad.photo_id is not None and bad.note == "Geen afzetting"
+    try:
+        from qms.actions.models import Nonconformity
+    except ImportError:
+        Nonconformity = None
+    if Nonconformity is not None:
+        nc = db.session.get(Nonconformity, bad.nonconformity_id)
+        assert nc.source_type == "vca_inspection" and nc.source_id == str(inspection.id)
+    # A carried-out inspection is a record: a second submission changes nothing.
+    client.post(f"/vca/inspections/{inspection.id}/carry-out", data={"done_on": TODAY.isoformat(), "result-0": "na",
+                                                                     "result-1": "na"})
+    assert len(db.session.scalars(select(VcaInspectionFinding)).all()) == 2
+    assert client.get(f"/files/{bad.photo_id}").status_code == 200
+    assert _evidence("7.1").ok
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_settings_keep_other_targets_and_change_the_toolbox_minimum(client, db, login_as):
+    db.session.add(Company(name="X", certification_targets="iso9001:2015,vca:vca2,pso:trede3"))
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    assert _kpi("kpi_toolbox").endswith("of 10")
+    assert client.post("/vca/settings", data={"level": "vca1", "version": "2017-6.0"}).status_code == 302
+    company = db.session.scalar(select(Company))
+    assert company.targets == {"iso9001": "2015", "vca": "vca1", "pso": "trede3"}
+    assert _kpi("kpi_toolbox").endswith("of 4")
+    response = client.post("/vca/settings", data={"level": "gold", "version": "2017-6.0"})
+    assert response.status_code == 200 and db.session.scalar(select(Company)).targets["vca"] == "vca1"
+
+
+def test_policy_statement_evaluation_due_after_three_years(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    signed = TODAY - dt.timedelta(days=4 * 365)
+    assert client.post("/vca/policy/edit", data={"title": "VGM-beleid", "signed_on": signed.isoformat(),
+                                                 "signed_by": "Directeur"}).status_code == 302
+    assert "Overdue" in client.get("/vca/policy").get_data(as_text=True) and not _evidence("1.1").ok
+    client.post("/vca/policy/edit", data={"title": "VGM-beleid", "signed_on": signed.isoformat(),
+                                          "signed_by": "Directeur", "evaluated_on": TODAY.isoformat()})
+    assert _evidence("1.1").ok
+
+
+def test_status_report_and_lmra_card_are_pdfs(client, db, login_as):
+    login_as(Role.AUDITOR)
+    response = client.get("/vca/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    client.post("/logout")
+    login_as(Role.COORDINATOR)
+    client.post("/vca/cards/new", data={"title": "LMRA", "task": "Ramen", "questions": "Vraag 1\n\nVraag 2"})
+    assert "2 questions" in client.get("/vca/cards").get_data(as_text=True)
+    pdf = client.get("/vca/cards/1.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_staff_and_hr_privacy(client, db, login_as):
+    login_as(Role.STAFF)
+    person = _employee(db, "Z1")
+    for url in ("/vca/", "/vca/diplomas", f"/vca/people/{person.id}", "/vca/ppe", "/vca/report.pdf"):
+        assert client.get(url).status_code == 403, url
+    client.post("/logout")
+    login_as(Role.HR)
+    assert client.get("/vca/diplomas").status_code == 200
+    assert client.post(f"/vca/people/{person.id}/worker", data={"engagement": "own"}).status_code == 403
+
+
+def test_demo_year_shows_gaps_overdue_keuring_and_a_stale_tra(app, db):
+    from qms.demo.company import load_demo
+
+    load_demo(db.session, "demo-password-for-tests")
+    db.session.commit()
+    with current_app.test_request_context():
+        f = figures.collect()
+    assert f.overdue_keuringen == 1 and f.stale_tras == 1 and f.tras == 3
+    assert f.held_12m >= 10 and f.overdue_inspections == 1
+    gap_people = {p.employee.number for p in f.gaps}
+    assert {"DG015", "DG017", "DG026"} <= gap_people  # apprentices and the temporary worker
+    assert any(p.facts.is_apprentice for p in f.gaps)
