@@ -53,6 +53,23 @@ def _first_catalogue_version(app: Flask) -> dict | None:
     return None
 
 
+#: Size of the document register the document pages are measured on.
+BENCH_DOCUMENTS = 20_000
+
+
+def _documents(app: Flask, number: str | None = None) -> dict | None:
+    """Seed the document register to BENCH_DOCUMENTS once; with ``number``, the arguments of that document."""
+    from qms.documents.demo import seed_documents
+    from qms.documents.models import Document
+
+    if not db.session.scalar(select(Document.id).where(Document.number == f"BN-{BENCH_DOCUMENTS:05d}")):
+        seed_documents(db.session, BENCH_DOCUMENTS)
+        db.session.commit()
+    if number is None:
+        return {}
+    return {"document_id": db.session.scalar(select(Document.id).where(Document.number == number))}
+
+
 #: The pages measured, in order. Add a line here to measure a new page.
 PAGES = [
     Page("dashboard", "core.dashboard", Role.COORDINATOR),
@@ -63,6 +80,14 @@ PAGES = [
     Page("admin users", "admin.users", Role.ADMIN),
     Page("pso score", "pso.index", Role.HR),
     Page("pso register", "pso.register", Role.HR),
+    Page("documents register 20k", "documents.index", Role.COORDINATOR, _documents),
+    Page("documents search 20k", "documents.index", Role.COORDINATOR, _documents, {"q": "microvezel kenmerk1234"}),
+    Page("documents filter 20k", "documents.index", Role.COORDINATOR, _documents,
+         {"type": "procedure", "review": "due", "requirement": ""}),
+    Page("documents staff search 20k", "documents.index", Role.STAFF, _documents, {"q": "kenmerk777"}),
+    Page("documents broad search 20k", "documents.index", Role.STAFF, _documents, {"q": "ladder"}),
+    Page("document detail", "documents.detail", Role.COORDINATOR, lambda app: _documents(app, "BN-12345")),
+    Page("documents to read", "documents.to_read", Role.STAFF, _documents),
 ]
 
 FLOOR_TEMPLATE = "bench/floor.html"
