@@ -131,7 +131,8 @@ def complaints_query(*, q: str | None = None, state: str | None = "open", kind: 
     if kind:
         stmt = stmt.where(Complaint.kind == FeedbackKind(kind))
     if overdue_only:
-        stmt = stmt.where(Complaint.state != ComplaintState.CLOSED, Complaint.deadline < (on or today()))
+        stmt = stmt.where(Complaint.state != ComplaintState.CLOSED, Complaint.answered_on.is_(None),
+                          Complaint.deadline < (on or today()))
     return stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
 
 
@@ -150,7 +151,7 @@ def figures(start: dt.date, end: dt.date) -> dict:
     open_now = db.session.scalar(select(func.count()).select_from(Complaint).where(
         Complaint.state != ComplaintState.CLOSED)) or 0
     late = db.session.scalar(select(func.count()).select_from(Complaint).where(
-        Complaint.state != ComplaintState.CLOSED, Complaint.deadline < today())) or 0
+        Complaint.state != ComplaintState.CLOSED, Complaint.answered_on.is_(None), Complaint.deadline < today())) or 0
     average, answered = handling_time(start, end)
     sat_avg, sat_n = db.session.execute(select(func.avg(SatisfactionResult.score), func.count()).where(
         SatisfactionResult.surveyed_on >= start, SatisfactionResult.surveyed_on <= end)).one()

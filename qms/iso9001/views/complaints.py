@@ -78,11 +78,15 @@ def complaint(complaint_id: int, move_form=None, nc_form=None, status=200):
         nonconformities = services.nonconformities(found)
     except ImportError:  # pragma: no cover - qms.actions not installed
         nonconformities = None
-    return page("complaint.html", status, complaint=found, move_form=move_form or ComplaintMoveForm(),
+    from ...actions.forms import STATE_LABELS
+
+    return page("complaint.html", status, complaint=found, nc_states=STATE_LABELS,
+                move_form=move_form or ComplaintMoveForm(),
                 nc_form=nc_form, nonconformities=nonconformities,
                 moves=sorted(COMPLAINT_TRANSITIONS[found.state], key=lambda s: list(ComplaintState).index(s)),
                 days=scoring.handling_days(found.received_on, found.answered_on),
-                late=scoring.overdue(found.deadline, found.state == ComplaintState.CLOSED, today()))
+                late=scoring.overdue(found.deadline, found.answered_on is not None or found.state == ComplaintState.CLOSED,
+                                     today()))
 
 
 @bp.route("/complaints/<int:complaint_id>/move", methods=["POST"])

@@ -204,6 +204,9 @@ def add_measurement(objective_id: int):
                                      note=form.note.data, user=current_user)
         except IsoError as error:
             refused(form, error)
+            if error.field is None:  # the objective itself refuses (closed): nothing to fix in the form
+                flash(error.message, "error")
+                return redirect(url_for("iso9001.objective", objective_id=found.id))
         else:
             db.session.commit()
             flash(_("The measurement was added."), "success")

@@ -1,5 +1,6 @@
 """External providers (8.4): evaluation overview and evaluating a supplier from the core register."""
 from flask import flash, redirect, render_template, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -42,5 +43,5 @@ def supplier_panel(supplier: Supplier) -> str:
     """The ISO 9001 evaluation section on the core supplier page (for those who may read it)."""
     if not has_permission(current_user, "iso9001.view"):
         return ""
-    return render_template("iso9001/_supplier_panel.html", supplier=supplier, history=services.history(supplier),
-                           labels=CRITERIA_LABELS, criteria=list(scoring.CRITERIA), today=today())
+    return Markup(render_template("iso9001/_supplier_panel.html", supplier=supplier, history=services.history(supplier),
+                           labels=CRITERIA_LABELS, criteria=list(scoring.CRITERIA), today=today()))
