@@ -206,6 +206,9 @@ def load_demo(session: Session, password: str, today: dt.date | None = None) -> 
 def _feature_steps() -> list[Callable[[Demo], None]]:
     """Demo steps of the shared workflow packages, in order (imported here to keep import cycles out)."""
     steps: list[Callable[[Demo], None]] = []
+    from ..incidents.demo import add_incidents
+
+    steps.append(add_incidents)
     from ..suppliers.demo import add_suppliers
 
     steps.append(add_suppliers)

@@ -27,7 +27,7 @@ def _nice_max(value: float) -> float:
 
 
 def stacked_bars(title: str, months: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]],
-                 width: int = 640, height: int = 260) -> Markup:
+                 width: int = 420, height: int = 220) -> Markup:
     """Stacked bars per month. ``series``: (key, label, counts per month)."""
     left, right, top, bottom = 34, 8, 10, 34
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -68,7 +68,7 @@ def legend(series: Sequence[tuple[str, str]]) -> Markup:
     return Markup(f'<ul class="chart-legend">{items}</ul>')
 
 
-def line(title: str, labels: Sequence[str], values: Sequence[float | None], width: int = 640, height: int = 240,
+def line(title: str, labels: Sequence[str], values: Sequence[float | None], width: int = 420, height: int = 200,
          empty_text: str = "") -> Markup:
     """A line over months; a missing value (no hours registered) breaks the line."""
     left, right, top, bottom = 40, 8, 10, 34
@@ -100,7 +100,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], widt
     for seg in segments:
         parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="#0b5d57" stroke-width="2"/>')
     for i, label in enumerate(labels):
-        if i % max(1, len(labels) // 8) == 0 or i == len(labels) - 1:
+        if i % max(1, len(labels) // 4) == 0 or i == len(labels) - 1:
             parts.append(f'<text x="{left + i * step:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
                          f'font-size="10" fill="#5b6868">{escape(label)}</text>')
     if not known and empty_text:
@@ -110,10 +110,10 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], widt
     return Markup("".join(parts))
 
 
-def ratio_bars(title: str, rows: Sequence[tuple[str, int, str]], width: int = 640) -> Markup:
+def ratio_bars(title: str, rows: Sequence[tuple[str, int, str]], width: int = 420) -> Markup:
     """Horizontal bars (label, count, colour) — near misses against accidents."""
     height = 28 * len(rows) + 8
-    left = 150
+    left = 110
     peak = max((n for _, n, _ in rows), default=0) or 1
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']

@@ -83,6 +83,10 @@ def _bar_chart(months: Sequence[str], series: Sequence[tuple[str, str, Sequence[
 
 def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: str) -> Drawing:
     drawing = Drawing(170 * mm, 60 * mm)
+    if not any(v is not None for v in values):
+        drawing.add(String(85 * mm, 30 * mm, empty, textAnchor="middle", fontSize=11, fillColor=colors.grey))
+        return drawing
+    # ReportLab draws runs of at least two points; a lone value between gaps gets a marker only.
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 45 * mm
     chart.data = [[v for v in values]] if values else [[None]]
@@ -92,9 +96,8 @@ def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: st
     chart.valueAxis.labels.fontSize = 7
     chart.lines[0].strokeColor = BRAND
     chart.lines[0].strokeWidth = 1.5
+    chart.joinedLines = 1
     drawing.add(chart)
-    if not any(v is not None for v in values):
-        drawing.add(String(85 * mm, 30 * mm, empty, textAnchor="middle", fontSize=11, fillColor=colors.grey))
     return drawing
 
 

@@ -197,6 +197,7 @@ def test_hours_register_and_injury_frequency(db, coordinator_client):
     assert "no hours registered" in empty
     pdf = coordinator_client.get(f"/incidents/annual-report.pdf?year={year}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert coordinator_client.get(f"/incidents/annual-report.pdf?year={year + 5}").status_code == 200  # no data
 
 
 def test_log_filters_paginates_and_exports(db, coordinator_client):

@@ -54,7 +54,7 @@ def year_data(year: int) -> dict:
     trend = services.if_over_time(trend_end, 24)
     counts = services.counts_by_type(start, end)
     return {
-        "year": year, "months": [_month_label(*m) for m in months], "series": series,
+        "year": year, "months": [format_date(dt.date(y, m, 1), "MMM") for y, m in months], "series": series,
         "near": near, "accidents": accidents, "ratio": figures.near_miss_ratio(near, accidents),
         "three_years": services.three_years(year), "rolling": rolling,
         "trend_labels": [_month_label(*m) for m, _v in trend], "trend_values": [v for _m, v in trend],
@@ -200,7 +200,8 @@ def _load_site(site_id: int) -> Site:
 def sites():
     stmt = select(Site).where(Site.active.is_(True)).order_by(Site.client, Site.name)
     page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
-    return render_template("incidents/sites.html", page=page, form=SimpleForm())
+    tokens = services.tokens_for([s.id for s in page.items])
+    return render_template("incidents/sites.html", page=page, form=SimpleForm(), tokens=tokens)
 
 
 @bp.route("/sites/<int:site_id>/poster.pdf")
