@@ -35,7 +35,7 @@ def _origin(action: CorrectiveAction) -> str:
 def _status(action: CorrectiveAction, on) -> str:
     if action.done:
         return _("Done")
-    return _("Overdue") if action.due_date < on else _("Open")
+    return _("Overdue") if action.due_date < on else _("To do")
 
 
 def actions_csv(actions: Sequence[CorrectiveAction]) -> Response:

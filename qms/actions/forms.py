@@ -14,7 +14,7 @@ SEVERITY_LABELS = {
     Severity.IMPROVEMENT: _l("Opportunity for improvement"),
 }
 STATE_LABELS = {
-    NcState.OPEN: _l("Open"),
+    NcState.OPEN: _l("Awaiting actions"),
     NcState.ACTIONS_PLANNED: _l("Actions planned"),
     NcState.AWAITING_CHECK: _l("Awaiting effectiveness check"),
     NcState.CLOSED: _l("Closed"),
@@ -92,7 +92,7 @@ class NcFilterForm(Form):
 
 
 class ActionFilterForm(Form):
-    STATUSES = [SelectChoice("open", _l("Open")), SelectChoice("overdue", _l("Overdue")),
+    STATUSES = [SelectChoice("open", _l("To do")), SelectChoice("overdue", _l("Overdue")),
                 SelectChoice("done", _l("Done")), SelectChoice("all", _l("All"))]
     status = SelectField(_l("Status"), choices=STATUSES, default="open")
     kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All"))] + [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -282,7 +283,8 @@ def move(audit_id: int):
             db.session.commit()
             flash(_("Audit %(n)s is now: %(state)s.", n=audit.number, state=STATE_LABELS[audit.state]), "success")
             if opened:
-                flash(_("%(count)s nonconformities were opened from the findings.", count=len(opened)), "info")
+                flash(ngettext("%(num)s nonconformity was opened from the findings.",
+                               "%(num)s nonconformities were opened from the findings.", len(opened)), "info")
             return redirect(url_for("audits.detail", audit_id=audit.id))
     return _detail(audit, move_form=form, status=400)
 

@@ -30,7 +30,7 @@ def minutes_pdf(review: Review, sections: list[dict], state_labels: dict) -> Res
         for d in review.decisions:
             a = d.action
             rows.append((d.text, a.owner.name if a else "—", format_date(a.due_date) if a else "—",
-                         (_("Done") if a.done else _("Open")) if a else "—"))
+                         (_("Done") if a.done else _("To do")) if a else "—"))
         story.append(pdf.table([_("Decision"), _("Who"), _("By when"), _("Status")], rows, widths=[96, 34, 24, 20]))
     else:
         story.append(pdf.para(_("No decisions recorded.")))

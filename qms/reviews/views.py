@@ -19,7 +19,7 @@ from .models import Review
 from .rules import ReviewState
 from .services import ReviewError
 
-bp = Blueprint("reviews", __name__, url_prefix="/reviews", template_folder="templates")
+bp = Blueprint("reviews", __name__, url_prefix="/reviews", template_folder="templates", static_folder="static")
 MAX_ID = 2**31 - 1
 STATE_LABELS = {ReviewState.PLANNED: _l("Planned"), ReviewState.HELD: _l("Held"), ReviewState.CLOSED: _l("Closed")}
 
