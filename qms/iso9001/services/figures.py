@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -49,39 +48,28 @@ def open_nonconformities() -> str:
 
 # --- live evidence ------------------------------------------------------------------------------
 
-def _optional(module: str):
-    """A shared workflow package that may not be installed in this deployment."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 def _audit_programme(year: int) -> bool | None:
-    """Whether an internal audit programme exists for ``year``; None when qms.audits is not installed."""
-    models = _optional("qms.audits.models")
-    if models is None:
+    """Whether the internal audit programme of ``year`` covers ISO 9001; None when qms.audits is not installed."""
+    try:
+        from ...audits.models import Audit, AuditNorm
+        from ...audits.rules import AuditType
+    except ImportError:  # pragma: no cover - audits not installed
         return None
-    programme = getattr(models, "AuditProgramme", None) or getattr(models, "Programme", None)
-    if programme is not None and hasattr(programme, "year"):
-        return db.session.scalar(select(programme.id).where(programme.year == year).limit(1)) is not None
-    audit = getattr(models, "Audit", None)
-    planned = getattr(audit, "planned_on", None) if audit is not None else None
-    if planned is None:
-        return None
-    return db.session.scalar(select(audit.id).where(planned >= dt.date(year, 1, 1),
-                                                    planned <= dt.date(year, 12, 31)).limit(1)) is not None
+    stmt = (select(Audit.id).join(AuditNorm, AuditNorm.audit_id == Audit.id)
+            .where(Audit.type == AuditType.INTERNAL, AuditNorm.norm == "iso9001",
+                   Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31)))
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def _review_held(since: dt.date) -> tuple[bool, dt.date | None] | None:
-    """Whether a management review was held since ``since``; None when qms.reviews is not installed."""
-    models = _optional("qms.reviews.models")
-    review = getattr(models, "ManagementReview", None) if models else None
-    held = next((getattr(review, name) for name in ("held_on", "meeting_date", "date") if hasattr(review, name)),
-                None) if review is not None else None
-    if held is None:
+    """Whether a management review meeting was held since ``since``; None when qms.reviews is not installed."""
+    try:
+        from ...reviews.models import Review
+        from ...reviews.rules import ReviewState
+    except ImportError:  # pragma: no cover - reviews not installed
         return None
-    last = db.session.scalar(select(func.max(held)))
+    last = db.session.scalar(select(func.max(Review.meeting_on)).where(
+        Review.state.in_([ReviewState.HELD, ReviewState.CLOSED])))
     return (last is not None and last >= since), last
 
 
@@ -133,8 +121,7 @@ def evidence(version: str) -> list[LiveEvidence]:
     programme = _audit_programme(year)
     if programme is not None:
         found.append(LiveEvidence("9.2.1", _("Internal audit programme for %(year)s present", year=year),
-                                  _("present") if programme else _("missing"), programme,
-                                  "audits.index" if programme is not None else None))
+                                  _("present") if programme else _("missing"), programme, "audits.index"))
     held = _review_held(on - dt.timedelta(days=365))
     if held is not None:
         ok, last = held
