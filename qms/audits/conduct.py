@@ -27,12 +27,29 @@ def _load_for_conduct(audit_id: int, item_id: int | None = None):
     return audit, item
 
 
+#: Questions per conduct page: a phone scrolls through a short list, a 300-question audit stays light.
+PER_PAGE = 20
+
+
+def _page_of(checklist: list[AuditItem], item_id: int | None) -> int | None:
+    for index, item in enumerate(checklist):
+        if item.id == item_id:
+            return index // PER_PAGE + 1
+    return None
+
+
 def _page(audit, failed_item=None, result_form=None, link_form=None, status=200):
     checklist = services.items(audit)
     answered = sum(1 for i in checklist if i.result is not None)
     opened = failed_item.id if failed_item is not None else request.args.get("open", type=int)
+    pages = max(1, -(-len(checklist) // PER_PAGE))
+    number = _page_of(checklist, opened) or request.args.get("page", type=int) or _page_of(
+        checklist, next((i.id for i in checklist if i.result is None), None)) or 1
+    number = min(max(number, 1), pages)
+    shown = checklist[(number - 1) * PER_PAGE:number * PER_PAGE]
     return render_template(
-        "audits/conduct.html", audit=audit, checklist=checklist, answered=answered, opened=opened,
+        "audits/conduct.html", audit=audit, checklist=shown, total=len(checklist), answered=answered, opened=opened,
+        page_number=number, pages=pages,
         failed_item=failed_item, failed_result_form=result_form, failed_link_form=link_form,
         blank_link_form=LinkForm(formdata=None), result_labels=RESULT_LABELS, link_labels=LINK_LABELS,
         link_url=link_url, requirement_title=requirement_title, conducting=audit.state in rules.CONDUCTING), status

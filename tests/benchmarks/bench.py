@@ -70,6 +70,34 @@ def _documents(app: Flask, number: str | None = None) -> dict | None:
     return {"document_id": db.session.scalar(select(Document.id).where(Document.number == number))}
 
 
+def _evidence(app: Flask, code: str | None = None) -> dict | None:
+    """Seed 5,000 evidence files for the bench norm once; the norm page's arguments (and a requirement's)."""
+    from qms.evidence.seed import bench_evidence_args
+
+    return bench_evidence_args(app, code)
+
+
+def _audits(app: Flask, review: bool = False) -> dict | None:
+    """Seed the 300-finding audit (and a management review) once; the audit's or review's arguments."""
+    from qms.audits.seed import bench_audit_args, bench_review_args
+
+    return bench_review_args(app) if review else bench_audit_args(app)
+
+
+def _incidents(app: Flask, detail: bool = False) -> dict | None:
+    """Seed the 200,000-incident log once; the log's (or one LTI's) arguments."""
+    from qms.incidents.seed import bench_incident_args
+
+    return bench_incident_args(app, detail)
+
+
+def _vca(app: Flask) -> dict | None:
+    """Seed the VCA registers (600 people on risky work, a year of toolbox meetings, 500 items) once."""
+    from qms.vca.seed import bench_vca_args
+
+    return bench_vca_args(app)
+
+
 #: The pages measured, in order. Add a line here to measure a new page.
 PAGES = [
     Page("dashboard", "core.dashboard", Role.COORDINATOR),
@@ -88,6 +116,33 @@ PAGES = [
     Page("documents broad search 20k", "documents.index", Role.STAFF, _documents, {"q": "ladder"}),
     Page("document detail", "documents.detail", Role.COORDINATOR, lambda app: _documents(app, "BN-12345")),
     Page("documents to read", "documents.to_read", Role.STAFF, _documents),
+    Page("evidence readiness", "evidence.index", Role.COORDINATOR, lambda app: _evidence(app) and {}),
+    Page("evidence norm, 5,000 items", "evidence.norm", Role.COORDINATOR, _evidence),
+    Page("evidence requirement", "evidence.requirement", Role.COORDINATOR, lambda app: _evidence(app, "7.5.1")),
+    Page("evidence files", "evidence.items", Role.COORDINATOR, lambda app: _evidence(app) and {}),
+    Page("audit, 300 findings", "audits.detail", Role.AUDITOR, lambda app: _audits(app)),
+    Page("audit conduct, 300 findings", "audits.conduct", Role.COORDINATOR, lambda app: _audits(app)),
+    Page("audit report PDF, 300 findings", "audits.report", Role.AUDITOR, lambda app: _audits(app)),
+    Page("audit programme", "audits.index", Role.AUDITOR, lambda app: _audits(app) and {}, {"year": 1999}),
+    Page("audit coverage", "audits.coverage", Role.AUDITOR),
+    Page("nonconformities", "actions.nonconformities", Role.COORDINATOR, lambda app: _audits(app) and {}),
+    Page("all actions", "actions.all_actions", Role.COORDINATOR, lambda app: _audits(app) and {}, {"status": "all"}),
+    Page("management review input", "reviews.detail", Role.COORDINATOR, lambda app: _audits(app, review=True)),
+    Page("incident log 200k", "incidents.index", Role.COORDINATOR, _incidents),
+    Page("incident log filtered 200k", "incidents.index", Role.COORDINATOR, _incidents,
+         {"type": "lti", "state": "closed", "year": str(time.localtime().tm_year - 1)}),
+    Page("incident log search 200k", "incidents.index", Role.COORDINATOR, _incidents, {"q": "hoogwerker"}),
+    Page("incident detail", "incidents.detail", Role.COORDINATOR, lambda app: _incidents(app, detail=True)),
+    Page("arbowet list 200k", "incidents.arbowet", Role.HR, _incidents),
+    Page("safety figures 200k", "incidents.figures_page", Role.COORDINATOR, _incidents),
+    Page("annual safety report PDF 200k", "incidents.annual_pdf", Role.COORDINATOR, _incidents),
+    Page("vca overview", "vca.index", Role.COORDINATOR, _vca),
+    Page("vca toolbox year", "vca.toolbox_index", Role.COORDINATOR, _vca),
+    Page("vca attendance, 600 people", "vca.attendance", Role.COORDINATOR, _vca),
+    Page("vca diploma gaps", "vca.diplomas", Role.COORDINATOR, _vca, {"show": "all"}),
+    Page("vca follow-up", "vca.follow_up", Role.COORDINATOR, _vca),
+    Page("vca equipment, 500 items", "vca.equipment", Role.COORDINATOR, _vca),
+    Page("vca status report PDF", "vca.report", Role.AUDITOR, _vca),
 ]
 
 FLOOR_TEMPLATE = "bench/floor.html"
