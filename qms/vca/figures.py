@@ -140,11 +140,11 @@ def kpi_overdue() -> str:
 
 # --- live evidence ----------------------------------------------------------------------------
 
-def live_evidence(version: str) -> list[LiveEvidence]:
+def live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
     """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for."""
     if version not in ("2017-6.0", "2008-5.1"):
         return []
-    f = collect()
+    f = f or collect()
     out: list[LiveEvidence] = []
 
     def add(key, label, value, ok, endpoint=None, **args):

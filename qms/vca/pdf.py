@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
@@ -84,7 +84,8 @@ def status_report(f, evidence, level_name: str | None) -> bytes:
         (_("Toolbox meetings this year (held and planned)"), _("%(held)s of %(minimum)s", held=f.spread.count,
                                                                  minimum=f.minimum)),
         (_("Toolbox meetings held in the last 12 months"), str(f.held_12m)),
-        (_("Toolbox attendance (12 months)"), "—" if not expected else f"{rules.rate(attended, expected)}%"),
+        (_("Toolbox attendance (12 months)"),
+         "—" if not expected else format_decimal(rules.rate(attended, expected), format="#,##0.#") + "%"),
         (_("VCA diploma coverage"), _("%(ok)s of %(total)s", ok=ok, total=total)),
         (_("Workplace inspections overdue"), str(f.overdue_inspections)),
         (_("Keuringen overdue"), str(f.overdue_keuringen)),
@@ -92,7 +93,7 @@ def status_report(f, evidence, level_name: str | None) -> bytes:
         (_("Overdue measures in the plan of action"), str(f.overdue_measures)),
     ]
     if f.injury_frequency is not None:
-        rows.insert(0, (_("Injury frequency (IF, 12 months)"), f"{f.injury_frequency:.1f}"))
+        rows.insert(0, (_("Injury frequency (IF, 12 months)"), format_decimal(f.injury_frequency, format="#,##0.0")))
     story += [_p(_("Figures"), "h2"), _table([_("Figure"), _("Value")], rows, [110, 64])]
     story += [_p(_("Evidence per question"), "h2"),
               _table([_("Question"), _("Rule"), _("Now"), _("Met")],
@@ -122,7 +123,7 @@ def lmra_card(card) -> bytes:
         story.append(_p(card.task, "card"))
     story.append(Spacer(1, 2 * mm))
     rows = [[_p(q, "card"), _p("[  ] " + _("yes"), "card"), _p("[  ] " + _("no"), "card")] for q in card.question_list]
-    table = Table(rows, colWidths=[62 * mm, 12 * mm, 12 * mm])
+    table = Table(rows, colWidths=[54 * mm, 16 * mm, 16 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b8c7ca")),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [table, Spacer(1, 3 * mm),

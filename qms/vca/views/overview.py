@@ -27,7 +27,7 @@ def _level_names(version: str) -> dict[str, str]:
 @requires("vca.view")
 def index():
     f = figures.collect()
-    evidence = figures.live_evidence(f.version)
+    evidence = figures.live_evidence(f.version, f)
     return render_template("vca/index.html", f=f, evidence=evidence, level_name=_level_names(f.version).get(f.level),
                            rate=rules.rate)
 
@@ -95,7 +95,7 @@ def report():
     from ..pdf import status_report
 
     f = figures.collect()
-    data = status_report(f, figures.live_evidence(f.version), _level_names(f.version).get(f.level))
+    data = status_report(f, figures.live_evidence(f.version, f), _level_names(f.version).get(f.level))
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="vca-status-{f.today.isoformat()}.pdf"'
