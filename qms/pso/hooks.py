@@ -115,7 +115,8 @@ def _file_check(user, stored) -> bool:
         PsoTargetStatus.evidence_file_id == stored.id, PsoTargetStatus.agreement_file_id == stored.id)).limit(1))
     if found:
         return True
-    return db.session.scalar(select(PsoConversation.id).where(PsoConversation.file_id == stored.id).limit(1)) is not None
+    stmt = select(PsoConversation.id).where(PsoConversation.file_id == stored.id).limit(1)
+    return db.session.scalar(stmt) is not None
 
 
 def setup(app: Flask) -> None:

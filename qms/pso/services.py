@@ -159,7 +159,8 @@ def add_employment(employee: Employee, *, start: dt.date, end: dt.date | None, c
         raise PsoError("norm_week_hours", _("Enter a norm week between 1 and 80 hours."))
     for other in db.session.scalars(select(PsoEmployment).where(PsoEmployment.employee_id == employee.id)):
         if start <= (other.end or dt.date.max) and other.start <= (end or dt.date.max):
-            raise PsoError("start", _("This period overlaps the period starting %(date)s.", date=other.start.isoformat()))
+            raise PsoError("start", _("This period overlaps the period starting %(date)s.",
+                                      date=other.start.isoformat()))
     period = PsoEmployment(employee_id=employee.id, start=start, end=end, contract_type=contract_type,
                            hours_per_week=hours_per_week, norm_week_hours=norm_week_hours)
     db.session.add(period)
