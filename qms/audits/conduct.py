@@ -100,7 +100,8 @@ def add_link(audit_id: int, item_id: int):
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            services.add_link(item, audit, kind=form.kind.data, target_id=form.target_id.data, label=form.label.data)
+            services.add_link(item, audit, kind=form.kind.data, reference=form.reference.data,
+                              label=form.label.data)
         except AuditError as error:
             refused(form, error)
         else:

@@ -86,8 +86,9 @@ class ResultForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     kind = SelectField(_l("Kind of record"), choices=[SelectChoice(k, v) for k, v in LINK_LABELS.items()])
-    target_id = IntegerField(_l("Record number (id)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    label = StringField(_l("What you saw"), validators=[DataRequired(), Length(max=255)], filters=[clean])
+    reference = StringField(_l("Number of the record"), validators=[Optional(), Length(max=40)], filters=[clean],
+                            description=_l("For example PR-012, INC-2026-0007 or NC-2026-0003."))
+    label = StringField(_l("What you saw"), validators=[Optional(), Length(max=255)], filters=[clean])
 
 
 class MoveForm(FlaskForm):

@@ -282,17 +282,44 @@ def record_result(item: AuditItem, audit: Audit, user: User, *, result: str | No
     return item
 
 
-def add_link(item: AuditItem, audit: Audit, *, kind: str, target_id: int | None, label: str) -> AuditItemLink:
-    """Point at an existing record as evidence for a checklist item."""
+#: Records that can be linked as evidence, by kind: (module, model). A package that is not installed is skipped.
+LINK_MODELS = {"document": ("qms.documents.models", "Document"), "incident": ("qms.incidents.models", "Incident"),
+               "nonconformity": ("qms.actions.models", "Nonconformity")}
+
+
+def _resolve(kind: str, reference: str):
+    """The record of ``kind`` with this register number (case-insensitive), or an AuditError."""
+    import importlib
+
+    module, name = LINK_MODELS[kind]
+    try:
+        model = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise AuditError(_("This kind of record is not available here."), "kind") from None
+    record = db.session.scalar(select(model).where(func.upper(model.number) == reference.strip().upper()).limit(1))
+    if record is None:
+        raise AuditError(_("No record with this number was found."), "reference")
+    return record
+
+
+def add_link(item: AuditItem, audit: Audit, *, kind: str, reference: str | None, label: str | None) -> AuditItemLink:
+    """Point at an existing record (found by its number) or describe another record as evidence."""
     if audit.state not in rules.EDITABLE | rules.CONDUCTING:
         raise AuditError(_("Evidence can be added until the audit is reported."))
     if kind not in LINK_KINDS:
         raise AuditError(_("Choose a kind of record from the list."), "kind")
-    if kind != "other" and (target_id is None or not 0 < target_id <= MAX_ID):
-        raise AuditError(_("Enter the number of the record."), "target_id")
-    if not (label or "").strip():
+    target_id = None
+    label = (label or "").strip()
+    if kind != "other":
+        if not (reference or "").strip():
+            raise AuditError(_("Enter the number of the record."), "reference")
+        record = _resolve(kind, reference)
+        target_id = record.id
+        title = getattr(record, "title", None)
+        label = label or (f"{record.number} {title}" if title else record.number)
+    if not label:
         raise AuditError(_("Describe the evidence."), "label")
-    link = AuditItemLink(kind=kind, target_id=target_id if kind != "other" else None, label=label.strip()[:255])
+    link = AuditItemLink(kind=kind, target_id=target_id, label=label[:255])
     item.links.append(link)
     db.session.flush()
     return link

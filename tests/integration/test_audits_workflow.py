@@ -204,3 +204,55 @@ def test_programme_exports(client, db, login_as):
     assert client.get("/audits/programme/1800.pdf").status_code == 404
     page = client.get(f"/audits/?year={year}").get_data(as_text=True)
     assert "=cmd|x" in page
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photo_and_evidence_links_on_a_finding(app, client, db, login_as, make_user):
+    from qms.actions import services as actions
+
+    auditor = login_as(Role.AUDITOR)
+    _plan(client, auditor)
+    audit = _audit(db)
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    client.post(f"/audits/{audit.id}/state", data={"target": "prepared"})
+    client.post(f"/audits/{audit.id}/state", data={"target": "in_progress"})
+    item = services.items(audit)[0]
+    r = client.post(f"/audits/{audit.id}/items/{item.id}", content_type="multipart/form-data",
+                    data={"result": "observation", "notes": "See photo", "photo": (io.BytesIO(_png()), "ladder.png")})
+    assert r.status_code == 302
+    db.session.refresh(item)
+    assert len(item.files) == 1
+    file_id = item.files[0].stored_file_id
+    # a file that is not an image or PDF is refused next to the field; the result is not changed
+    r = client.post(f"/audits/{audit.id}/items/{item.id}", content_type="multipart/form-data",
+                    data={"result": "conform", "photo": (io.BytesIO(b"MZ\x90\x00 not a picture"), "x.exe")})
+    assert r.status_code == 400 and "not accepted" in r.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.result is Result.OBSERVATION and len(item.files) == 1
+
+    nc = actions.open_nonconformity(title="Earlier", description="", source_type="manual")
+    db.session.commit()
+    r = client.post(f"/audits/{audit.id}/items/{item.id}/links", data={"kind": "nonconformity", "reference": "nc-x"})
+    assert r.status_code == 400 and "No record with this number" in r.get_data(as_text=True)
+    r = client.post(f"/audits/{audit.id}/items/{item.id}/links",
+                    data={"kind": "nonconformity", "reference": nc.number.lower()})
+    assert r.status_code == 302
+    db.session.refresh(item)
+    assert item.links[0].target_id == nc.id and item.links[0].label.startswith(nc.number)
+    page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert f'href="/actions/nc/{nc.id}"' in page and f"/files/{file_id}" in page
+
+    # the photo is readable for whoever may read audits, and hidden from staff
+    other_auditor = make_user(Role.AUDITOR, password="another good password")
+    staff = make_user(Role.STAFF, password="another good password")
+    for user, expected in ((other_auditor, 200), (staff, 404)):
+        c = app.test_client()
+        c.post("/login", data={"email": user.email, "password": "another good password"})
+        assert c.get(f"/files/{file_id}").status_code == expected
