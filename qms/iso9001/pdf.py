@@ -52,7 +52,7 @@ def status_report(on: dt.date | None = None) -> bytes:
         climate = (_("relevant") if statement.climate_relevant else _("not relevant")) + ": " + (
             statement.climate_reasoning or "")
     story.append(facts([
-        (_("Scope"), statement.scope if statement and statement.scope else "—"),
+        (_("QMS scope"), statement.scope if statement and statement.scope else "—"),
         (_("Climate change"), climate),
         (_("Last reviewed"), format_date(review.reviewed_on) if review else _("never")),
         (_("Current issues"), str(sum(1 for i in data["issues"] if i.active))),

@@ -32,7 +32,7 @@ class RiskState(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return str({RiskState.OPEN: _l("Open"), RiskState.TREATED: _l("Being treated"),
+        return str({RiskState.OPEN: _l("Not yet treated"), RiskState.TREATED: _l("Being treated"),
                     RiskState.CLOSED: _l("Closed")}[self])
 
 
