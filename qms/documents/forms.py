@@ -7,12 +7,17 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, Passwor
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..organisation.forms import clean, optional_id
+from ..organisation.forms import _sane_year, clean, optional_id
 from .labels import OUTCOME_LABELS, STATE_LABELS, TYPE_LABELS
 from .models import DocumentType, ReviewOutcome, VersionState
 
 #: Longest authored text accepted (characters); a document beyond this belongs in an uploaded file.
 MAX_CONTENT = 200_000
+
+
+def _no_nul(value):
+    """Authored text keeps its tabs and line breaks; only characters a database cannot store go."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _upper(value):
@@ -62,13 +67,13 @@ class DocumentForm(FlaskForm):
 
 class NewDocumentForm(DocumentForm):
     content_markdown = TextAreaField(_l("Content (Markdown)"), validators=[Optional(), Length(max=MAX_CONTENT)],
-                                     render_kw={"rows": 12})
+                                     filters=[_no_nul], render_kw={"rows": 12})
     change_summary = StringField(_l("Change summary"), validators=[Optional(), Length(max=500)], filters=[clean])
 
 
 class DraftForm(FlaskForm):
     content_markdown = TextAreaField(_l("Content (Markdown)"), validators=[Optional(), Length(max=MAX_CONTENT)],
-                                     render_kw={"rows": 18},
+                                     filters=[_no_nul], render_kw={"rows": 18},
                                      description=_l("Headings with #, lists with -, tables with |. HTML is shown as text."))
     file = FileField(_l("Or upload a file"),
                      description=_l("PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or an image. "
@@ -97,7 +102,7 @@ class RejectForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    effective_date = DateField(_l("Effective date"), validators=[DataRequired()])
+    effective_date = DateField(_l("Effective date"), validators=[DataRequired(), _sane_year])
 
 
 class WithdrawForm(FlaskForm):

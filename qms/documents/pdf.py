@@ -120,7 +120,8 @@ def markdown_flowables(text: str | None, styles) -> list:
             list_stack.append(([], "bullet" if tok.type == "bullet_list_open" else "1"))
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             items, kind = list_stack.pop()
-            lst = ListFlowable(items, bulletType=kind, leftIndent=12, bulletFontSize=9)
+            lst = ListFlowable(items, bulletType=kind, leftIndent=14, bulletFontSize=9,
+                               **({"bulletFormat": "%s."} if kind == "1" else {}))
             (list_stack[-1][0] if list_stack else flow).append(lst)
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             para = Paragraph(_inline(tok), styles["body"])
@@ -172,7 +173,8 @@ def _mark_for(version: DocumentVersion) -> str | None:
 
 
 def _approval_block(version: DocumentVersion, styles) -> list:
-    rows = [[_("Signer"), _("Meaning"), _("Time (UTC)"), _("SHA-256 signed"), _("Status")]]
+    rows = [[Paragraph(f"<b>{escape(label)}</b>", styles["small"]) for label in (
+        _("Signer"), _("Meaning"), _("Time (UTC)"), _("SHA-256 signed"), _("Status"))]]
     for s in version.signatures:
         rows.append([Paragraph(escape(s.signer_name), styles["small"]), str(MEANING_LABELS[s.meaning]),
                      s.signed_at.strftime("%Y-%m-%d %H:%M:%S"), Paragraph(s.sha256, styles["small"]),
@@ -230,7 +232,8 @@ def controlled_copy(version: DocumentVersion) -> bytes:
              [_("Effective date"), effective], [_("Author"), version.author.name if version.author else "—"],
              [_("Change summary"), Paragraph(escape(version.change_summary or "—"), styles["body"])],
              [_("SHA-256"), Paragraph(version.sha256, styles["small"])]]
-    table = Table(facts, colWidths=[38 * mm, 130 * mm])
+    facts = [[Paragraph(escape(label), styles["small"]), value] for label, value in facts]
+    table = Table(facts, colWidths=[40 * mm, 128 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 9),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e6ecec"))]))
@@ -271,8 +274,9 @@ def register_pdf(documents) -> bytes:
                                                         pages=total))
         canv.restoreState()
 
-    rows = [[_("Number"), _("Title"), _("Type"), _("Status"), _("Version"), _("Effective date"), _("Owner"),
-             _("Next review"), _("Requirements")]]
+    rows = [[Paragraph(f"<b>{escape(label)}</b>", styles["small"]) for label in (
+        _("Number"), _("Title"), _("Type"), _("Status"), _("Version"), _("Effective date"), _("Owner"),
+        _("Next review"), _("Requirements"))]]
     for d in documents:
         current = current_version(d)
         rows.append([d.number, Paragraph(escape(d.title), styles["small"]), str(TYPE_LABELS[d.type]),
