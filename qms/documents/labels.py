@@ -33,7 +33,7 @@ OUTCOME_LABELS = {
 
 #: Badge class per state (qms.css badge-ok / badge-warn / badge-bad / badge-info).
 STATE_BADGES = {
-    VersionState.DRAFT: "badge",
+    VersionState.DRAFT: "badge doc-badge-draft",
     VersionState.IN_REVIEW: "badge badge-info",
     VersionState.APPROVED: "badge badge-info",
     VersionState.PUBLISHED: "badge badge-ok",
