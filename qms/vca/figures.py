@@ -221,7 +221,15 @@ def _coordinators():
 
 def collect_reminders(today: dt.date):
     """Diplomas expiring within 90 days, overdue keuringen and TRAs past 12 months, to the coordinators."""
-    from flask import url_for
+    from flask import current_app, has_request_context
+    from flask import url_for as _url_for
+
+    def url_for(endpoint: str, **values) -> str:
+        """A site-relative URL, also outside a request (the daily reminder run from the command line)."""
+        if has_request_context():
+            return _url_for(endpoint, **values)
+        root = current_app.config.get("APPLICATION_ROOT") or "/"
+        return current_app.url_map.bind("localhost", script_name=root).build(endpoint, values)
 
     from qms.training import services as training
 

@@ -210,3 +210,23 @@ def test_demo_year_shows_gaps_overdue_keuring_and_a_stale_tra(app, db):
     gap_people = {p.employee.number for p in f.gaps}
     assert {"DG015", "DG017", "DG026"} <= gap_people  # apprentices and the temporary worker
     assert any(p.facts.is_apprentice for p in f.gaps)
+
+
+def test_reminders_warn_coordinators_of_expiring_diplomas_and_overdue_keuringen(app, db, make_user):
+    from qms.notifications import services as notifications
+    from qms.notifications.models import Notification
+
+    coordinator = make_user(Role.COORDINATOR)
+    person = _employee(db, "R1")
+    today = TODAY
+    db.session.add_all([
+        TrainingRecord(employee_id=person.id, kind=TrainingKind.B_VCA, title="B-VCA", completed_on=dt.date(2017, 1, 1),
+                       valid_until=today + dt.timedelta(days=30)),
+        VcaEquipment(name="Hoogwerker", interval_months=12, next_keuring_on=today - dt.timedelta(days=2), active=True)])
+    db.session.commit()
+    assert notifications.run_reminders(today) == 2
+    db.session.commit()
+    subjects = sorted(n.subject for n in db.session.scalars(select(Notification)))
+    assert subjects == ["Keuring of Hoogwerker is overdue", f"VCA diploma of {person.full_name} expires soon"]
+    assert all(n.user_id == coordinator.id for n in db.session.scalars(select(Notification)))
+    assert notifications.run_reminders(today) == 0  # once per key

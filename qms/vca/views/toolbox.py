@@ -240,7 +240,8 @@ def attendance():
     meetings = toolbox.year_meetings(year)
     people, rows = toolbox.summary(meetings)
     by_id = {m.id: m for m in meetings}
-    return render_template("vca/attendance.html", year=year, meetings=meetings, people=people, rows=rows,
+    page = paginate_list(people, request.args.get("page"), per_page())
+    return render_template("vca/attendance.html", year=year, meetings=meetings, page=page, rows=rows,
                            by_id=by_id, catch_up=CatchUpForm())
 
 
