@@ -1,6 +1,6 @@
 """PSO demo data for De Glans: employment periods and hours for last peiljaar, target-group statuses for the
-BBL apprentices and a few Participatiewet / Wajong colleagues, two purchases, a planned hire and a draft
-measurement. The company lands at trede 3."""
+BBL apprentices and a few Participatiewet / Wajong colleagues, two purchases, a planned hire, a submitted
+measurement of the year before and a draft of last year. The company lands at trede 3."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +27,7 @@ TARGET = {
     "DG022": ("loonkostensubsidie", 4.0, 6, None, True),
     "DG023": ("participatiewet", 3.5, None, None, True),
     "DG024": ("wia_wajong", None, None, None, True),
+    "DG020": ("participatiewet", None, None, None, True),
 }
 SCHOOLS = {1: "ROC Midden Nederland, Entree", 2: "ROC Midden Nederland, Schoonmaak niveau 2"}
 
@@ -68,10 +69,24 @@ def add_pso_demo(demo) -> None:
                                         summary="Functioneringsgesprek: gaat goed, wil doorgroeien; afspraken "
                                                 "over planning en opleiding vastgelegd."))
     _purchases(demo, year)
-    session.add(PsoPlannedHire(label="Schoonmaker via gemeente (Participatiewet)", start=dt.date(year + 2, 3, 1),
+    start = min(demo.today + dt.timedelta(days=14), dt.date(year + 1, 12, 31))
+    session.add(PsoPlannedHire(label="Schoonmaker via gemeente (Participatiewet)", start=start,
                                contract_type="regular", hours_per_week=Decimal(24),
                                starting_position="participatiewet"))
     session.flush()
+    _measurements(demo, year)
+
+
+def _measurements(demo, year: int) -> None:
+    """Last year's peiljaar submitted for certification, this one frozen as a draft (chart history)."""
+    from qms.permissions import Role
+
+    from . import services
+
+    user = demo.users.get(Role.HR)
+    earlier = services.create_measurement(year - 1, user)
+    services.submit_measurement(earlier)
+    services.create_measurement(year, user)
 
 
 def _purchases(demo, year: int) -> None:

@@ -215,3 +215,18 @@ def test_cli_calculates_from_json(app, tmp_path):
     path.write_text(json.dumps({"peiljaar": 2025, "employees": [], "purchases": []}))
     bad = app.test_cli_runner().invoke(args=["qms", "pso", "calculate", str(path)])
     assert bad.exit_code == 1 and "no employees" in bad.output
+
+
+def test_the_demo_company_reaches_level_3_with_a_submitted_measurement(app, db):
+    from qms.demo.company import load_demo
+    from qms.organisation.services import today
+
+    load_demo(db.session, "demo-password-for-tests", today=today())
+    db.session.commit()
+    current = services.score(today().year - 1)
+    assert current.error is None
+    assert current.result.level == "trede3", current.result.missing
+    assert current.result.indirect_pct > 0 and current.result.dossiers >= 6
+    states = sorted(m.state.value for m in services.measurements())
+    assert states == ["draft", "submitted"]
+    assert len(services.history()) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import secrets
+import time
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -211,8 +212,13 @@ def add_conversation(employee_id: int):
 # --- payroll import ---------------------------------------------------------------------------
 
 def _import_folder() -> pathlib.Path:
-    folder = pathlib.Path(current_app.instance_path) / "pso-imports"
+    """Where a checked payroll file waits for confirmation (inside the upload folder, never served)."""
+    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "pso-imports"
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in folder.iterdir():  # previews nobody confirmed
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     return folder
 
 
