@@ -98,6 +98,13 @@ def _vca(app: Flask) -> dict | None:
     return bench_vca_args(app)
 
 
+def _iso(app: Flask) -> dict | None:
+    """Seed the ISO 9001 registers (500 suppliers, 5,000 complaints, 300 risks, a function matrix) once."""
+    from qms.iso9001.seed import bench_iso_args
+
+    return bench_iso_args(app)
+
+
 #: The pages measured, in order. Add a line here to measure a new page.
 PAGES = [
     Page("dashboard", "core.dashboard", Role.COORDINATOR),
@@ -143,6 +150,13 @@ PAGES = [
     Page("vca follow-up", "vca.follow_up", Role.COORDINATOR, _vca),
     Page("vca equipment, 500 items", "vca.equipment", Role.COORDINATOR, _vca),
     Page("vca status report PDF", "vca.report", Role.AUDITOR, _vca),
+    Page("iso9001 overview", "iso9001.index", Role.COORDINATOR, _iso),
+    Page("iso9001 risks, 300", "iso9001.risks", Role.COORDINATOR, _iso),
+    Page("iso9001 complaints, 5,000", "iso9001.complaints", Role.COORDINATOR, _iso),
+    Page("iso9001 supplier evaluations, 500", "iso9001.suppliers", Role.COORDINATOR, _iso),
+    Page("iso9001 competence matrix", "iso9001.competence", Role.HR, _iso),
+    Page("iso9001 status report PDF", "iso9001.report", Role.AUDITOR, _iso),
+    Page("supplier register, 500", "suppliers.index", Role.COORDINATOR, _iso, {"status": "all"}),
 ]
 
 FLOOR_TEMPLATE = "bench/floor.html"

@@ -68,11 +68,19 @@ def overview(on: dt.date | None = None) -> list[tuple[Supplier, SupplierEvaluati
 
 
 def figures(on: dt.date | None = None) -> dict:
-    rows = overview(on)
-    scores = [e.score for _, e, _ in rows if e is not None]
-    return {"suppliers": len(rows), "evaluated": len(scores), "due": sum(1 for *_, due in rows if due),
-            "average": (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1")) if scores else None,
-            "not_approved": sum(1 for _, e, _ in rows if e is not None and e.decision == Decision.REJECTED)}
+    """Counts over active suppliers and their latest evaluation, aggregated in the database."""
+    on = on or today()
+    latest = latest_query().subquery()
+    active = Supplier.active.is_(True)
+    total = db.session.scalar(select(func.count()).select_from(Supplier).where(active)) or 0
+    evaluated, average, overdue, rejected = db.session.execute(
+        select(func.count(), func.avg(latest.c.score),
+               func.count().filter(latest.c.next_evaluation <= on),
+               func.count().filter(latest.c.decision == Decision.REJECTED))
+        .select_from(latest).join(Supplier, Supplier.id == latest.c.supplier_id).where(active)).one()
+    return {"suppliers": total, "evaluated": evaluated, "due": (total - evaluated) + overdue,
+            "average": Decimal(average).quantize(Decimal("0.1")) if average is not None else None,
+            "not_approved": rejected}
 
 
 def reminders(on: dt.date):

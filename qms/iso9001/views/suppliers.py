@@ -16,7 +16,18 @@ from . import bp, load, page, refused
 @bp.route("/suppliers")
 @requires("iso9001.view")
 def suppliers():
-    return page("suppliers.html", rows=services.overview(), figures=services.figures(), today=today())
+    from flask import current_app, request
+    from sqlalchemy import func, select
+
+    from ...database import paginate
+
+    stmt = select(Supplier).where(Supplier.active.is_(True)).order_by(func.lower(Supplier.name), Supplier.id)
+    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    latest = services.latest_by_supplier([s.id for s in result.items])
+    on = today()
+    rows = [(s, latest.get(s.id), latest.get(s.id) is None or latest[s.id].next_evaluation <= on)
+            for s in result.items]
+    return page("suppliers.html", rows=rows, page_=result, figures=services.figures(on), today=on)
 
 
 @bp.route("/suppliers/<int:supplier_id>/evaluate", methods=["GET", "POST"])
