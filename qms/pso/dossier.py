@@ -60,17 +60,17 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
                                styles["Normal"]))
         doc.build(story)
         return out.getvalue()
-    yes, no = _("yes"), _("no")
+    yes, no, capped, indicative = _("yes"), _("no"), _("capped"), _("indicative")
     story += [Spacer(1, 4 * mm), Paragraph(_("Summary"), styles["Heading2"]), _table([
         [_("Figure"), _("Value")],
         [_("Total FTE (size)"), f"{r.total_fte:.2f}"],
         [_("Weighted target-group FTE"), f"{r.weighted_target_fte:.2f}"],
         [_("Direct contribution"), f"{r.direct_pct:.2f} %"],
-        [_("Indirect contribution"), f"{r.indirect_pct:.2f} %" + (f" ({_('capped')}: {r.indirect_pct_uncapped:.2f} %)"
+        [_("Indirect contribution"), f"{r.indirect_pct:.2f} %" + (f" ({capped}: {r.indirect_pct_uncapped:.2f} %)"
                                                                   if r.indirect_capped else "")],
         [_("Total contribution"), f"{r.total_pct:.2f} %"],
         [_("Norms level 1 / 2 / 3"), " / ".join(f"{r.norms[f'trede{t}']:.1f}" for t in (1, 2, 3)) +
-         (f" ({_('indicative')})" if r.norms_indicative else "") if r.norms else "—"],
+         (f" ({indicative})" if r.norms_indicative else "") if r.norms else "—"],
         [_("Level reached"), r.level or "—"],
         [_("PSO 30+"), f"{r.pso30plus_pct:.2f} % · " + (yes if r.pso30plus else no)],
         [_("Certificate"), f"{certificate.level or ''} {certificate.number} · {certificate.expires_on.isoformat()}"
@@ -99,9 +99,14 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
     share = f"{100 * (r.conversation_share or 0):.0f} %" if r.dossiers else "—"
     story.append(Paragraph(_("%(n)s dossiers; documented conversations: %(share)s.", n=r.dossiers, share=share),
                            styles["Normal"]))
+    labels = {"suitable_work": _("Suitable work"), "integration": _("Integration"), "support": _("Support"),
+              "conversations": _("Performance and development conversation")}
     for item in r.missing:
-        who = ", ".join(names.get(p, p) for p in item.get("employees", []))
-        story.append(Paragraph(f"{item['code']} {item.get('criterion', '')}: {who}", styles["Normal"]))
+        if item["code"] not in ("criterion", "conversations"):
+            continue
+        who = ", ".join(names.get(p, p) for p in item["employees"])
+        what = labels[item.get("criterion", item["code"])]
+        story.append(Paragraph(_("Missing %(what)s in:", what=what) + " " + who, styles["Normal"]))
     story.append(Paragraph(_("Purchases"), styles["Heading2"]))
     prow = [[_("Supplier"), _("Invoiced"), _("Attributable FTE")]]
     prow += [[p.supplier, f"{p.invoice_value:,.2f}", f"{p.attributable_fte:.3f}"] for p in r.purchases]
@@ -112,7 +117,9 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
                 [_("Payroll hours of the peiljaar"), _("Imported payroll files")],
                 [_("Supplier invoices and PSO/SW status"), _("Purchases, supplier register")],
                 [_("Conversation records"), _("Dossiers in the PSO register")]]
-    evidence += [[_("Measurement #%(id)s (%(state)s)", id=m.id, state=m.state.value), m.content_sha256[:16]]
+    from .services import state_label
+
+    evidence += [[_("Measurement #%(id)s (%(state)s)", id=m.id, state=state_label(m.state)), m.content_sha256[:16]]
                  for m in measurements]
     story.append(_table(evidence, [90 * mm, 80 * mm]))
     doc.build(story)

@@ -230,3 +230,20 @@ def test_the_demo_company_reaches_level_3_with_a_submitted_measurement(app, db):
     states = sorted(m.state.value for m in services.measurements())
     assert states == ["draft", "submitted"]
     assert len(services.history()) == 2
+
+
+def test_hooks_give_kpi_live_evidence_and_review_section(app, company, db):
+    from flask import current_app
+
+    from qms.norms import registry
+
+    with current_app.test_request_context():
+        from qms.pso import hooks
+
+        norm = registry().get("pso")
+        codes = {item.requirement for item in registry().live_evidence("pso", "1.9")}
+        assert {"Q.2", "Q.3", "Q.4.4", "Q.6", "K.3", "P30.2"} <= codes
+        assert all(norm.requirement("1.9", code) is not None for code in codes)
+        section = hooks.review_section(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        assert section.title and section.rows
+        assert hooks.kpi_score() == "—" or "%" in hooks.kpi_score()
