@@ -153,3 +153,52 @@ def test_attendance_per_person_misses_and_follow_up(client, db, login_as):
     assert "Nothing to follow up." in client.get("/vca/toolbox/follow-up").get_data(as_text=True)
     attendance = client.get(f"/vca/toolbox/attendance?year={day.year}").get_data(as_text=True)
     assert a.full_name in attendance and "100.0%" in attendance
+
+
+def test_incident_lessons_are_discussed_and_marked_when_the_meeting_closes(client, db, login_as):
+    models = __import__("pytest").importorskip("qms.incidents.models")
+    login_as(Role.COORDINATOR)
+    kind = list(models.IncidentType)[0]
+    incident = models.Incident(number="INC-T-1", type=kind, occurred_at=dt.datetime(2026, 1, 5, 9, 0),
+                               occurred_on=dt.date(2026, 1, 5), description="Uitgegleden", lessons="Vloer afzetten",
+                               lessons_for_toolbox=True)
+    db.session.add(incident)
+    db.session.commit()
+    meeting = _meeting(db)
+    page = client.get(f"/vca/toolbox/{meeting.id}").get_data(as_text=True)
+    assert "Vloer afzetten" in page
+    assert client.post(f"/vca/toolbox/{meeting.id}/close", data={"lessons": [incident.id]}).status_code == 302
+    db.session.refresh(incident)
+    assert incident.lessons_discussed_on == TODAY and incident.lessons_meeting_ref == f"toolbox:{meeting.id}"
+
+
+def test_review_section_reports_the_period(app, db):
+    from flask import current_app
+
+    from qms.norms import registry
+
+    _company(db)
+    a = _worker(db, "A1")
+    meeting = _meeting(db, MeetingState.CLOSED, day=TODAY - dt.timedelta(days=3))
+    db.session.add(VcaToolboxAttendance(meeting_id=meeting.id, employee_id=a.id, method=AttendanceMethod.SIGNED))
+    db.session.commit()
+    with current_app.test_request_context():
+        sections = [s(TODAY - dt.timedelta(days=30), TODAY) for norm, s in registry().review_sections() if norm.code == "vca"]
+    rows = dict(sections[0].rows)
+    assert sections[0].key == "vca" and rows["Toolbox meetings held"].startswith("1 ")
+    assert rows["Toolbox attendance"] == "100%"
+
+
+def test_meeting_materials_are_a_controlled_document(client, db, login_as):
+    models = __import__("pytest").importorskip("qms.documents.models")
+    login_as(Role.COORDINATOR)
+    document = models.Document(number="WI-007", title="Werken met ladders", type=list(models.DocumentType)[0])
+    db.session.add(document)
+    db.session.commit()
+    form = client.get("/vca/toolbox/new").get_data(as_text=True)
+    assert "WI-007 Werken met ladders" in form
+    client.post("/vca/toolbox/new", data={"planned_on": TODAY.isoformat(), "topic": "Ladders", "mode": "live",
+                                          "document_id": document.id})
+    meeting = db.session.scalar(select(VcaToolboxMeeting))
+    assert meeting.document_id == document.id
+    assert "WI-007 Werken met ladders" in client.get(f"/vca/toolbox/{meeting.id}").get_data(as_text=True)
