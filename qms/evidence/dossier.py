@@ -136,7 +136,8 @@ def _run(app: Flask, job_id: int) -> None:
 class FileEntry:
     item_id: int
     title: str
-    stored_file: object
+    #: Where the stored file is on disk.
+    source: pathlib.Path
     valid_until: dt.date | None
     review: str
     zip_path: str = ""
@@ -170,7 +171,7 @@ def build(job: DossierJob) -> None:
         live_by_code.setdefault(code, []).append((label, value, ok))
     live = {code: [services.LiveEvidence(code, label, value, ok) for label, value, ok in rows]
             for code, rows in live_by_code.items()}
-    result, views = services.assess(job.norm, job.version, job.level, services.today(), live=live)
+    result, views = services.assess(job.norm, job.version, job.level, services.today(), live=live, full=True)
     documents = [(d.document.number, d.document.title, d.version.label, d.version.effective_date)
                  for d in published_documents(job.norm, job.version)]
     profile = company()
@@ -186,17 +187,20 @@ def build(job: DossierJob) -> None:
             folder_name = _safe(f"{req.code} {req.title}")
             for item in view.files:
                 name = _safe(f"{item.id}-{item.file.original_name}", 120)
-                entry.files.append(FileEntry(item.id, item.title, item.file, item.valid_until,
+                entry.files.append(FileEntry(item.id, item.title, path_of(item.file), item.valid_until,
                                              item.review_status.value, f"{folder_name}/{name}"))
             entry.documents = [_("%(number)s %(title)s (version %(label)s)", number=d.document.number,
                                  title=d.document.title, label=d.version.label) for d in view.documents]
             entry.records = [f"{r.type_label}: {r.label}" for r in view.records]
         entries.append(entry)
-    paths = {id(f.stored_file): path_of(f.stored_file) for e in entries for f in e.files}
+    job_id = job.id
+    # Everything is plain data now: let go of the thousands of records, so the short progress commits
+    # below do not expire them one by one.
+    db.session.expunge_all()
+    job = db.session.get(DossierJob, job_id)
     _move(job, JobState.RUNNING)
     job.total = sum(len(e.files) for e in entries) + 1
     job.progress = 0
-    job_id = job.id
     db.session.commit()  # ends the reading transaction; from here on only short progress updates
 
     title = _("Certification dossier %(norm)s", norm=f"{norm.title} · {cat.title}")  # type: ignore[union-attr]
@@ -207,7 +211,7 @@ def build(job: DossierJob) -> None:
     pdf_name, zip_name = f"dossier-{job_id}-{token}.pdf", f"dossier-{job_id}-{token}.zip"
     (out / pdf_name).write_bytes(pdf)
     _progress(job_id, 1)
-    _zip(out / zip_name, pdf, entries, paths, job_id)
+    _zip(out / zip_name, pdf, entries, job_id)
     problems = verify_zip(out / zip_name)
     if problems:
         raise DossierError("; ".join(problems[:5]))
@@ -225,7 +229,7 @@ def _progress(job_id: int, done: int) -> None:
     db.session.commit()
 
 
-def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], paths: dict, job_id: int) -> None:
+def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], job_id: int) -> None:
     """Evidence files by requirement folder, the PDF, a list of files missing on disk, and the manifest."""
     lines: list[str] = []
     missing: list[str] = []
@@ -236,12 +240,15 @@ def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], paths:
         lines.append(f"{hashlib.sha256(pdf).hexdigest()}  {PDF_IN_ZIP}")
         for entry in entries:
             for f in entry.files:
-                source = paths[id(f.stored_file)]
+                source = f.source
                 if not source.is_file():
                     missing.append(f"{f.zip_path} ({f.title})")
                 else:
                     digest = hashlib.sha256()
-                    with source.open("rb") as handle, archive.open(f.zip_path, "w", force_zip64=True) as target:
+                    # Evidence files are PDFs, photos and Office files: compressed already, so stored as they are.
+                    info = zipfile.ZipInfo(f.zip_path, date_time=_zip_time())
+                    info.compress_type = zipfile.ZIP_STORED
+                    with source.open("rb") as handle, archive.open(info, "w", force_zip64=True) as target:
                         while chunk := handle.read(64 * 1024):
                             digest.update(chunk)
                             target.write(chunk)
@@ -255,6 +262,11 @@ def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], paths:
             lines.append(f"{hashlib.sha256(text).hexdigest()}  MISSING.txt")
         archive.writestr(MANIFEST, "\n".join(lines) + "\n")
     tmp.replace(path)
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    now = utcnow()
+    return (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second)
 
 
 def verify_zip(path: pathlib.Path) -> list[str]:
@@ -322,7 +334,9 @@ def _pdf(title: str, company_name: str, level_name: str, result: readiness.Readi
     else:
         story.append(_p(_("No published documents are linked to this norm."), body))
 
-    story += [PageBreak(), _p(_("Requirements and their evidence"), h2)]
+    story += [PageBreak(), _p(_("Requirements and their evidence"), h2),
+              _p(_("Evidence files are in the ZIP, in a folder per requirement."), small)]
+    no_end = _("no end date")
     for entry in entries:
         if entry.kind == "chapter":
             story.append(Paragraph(f"<b>{escape(entry.code)} {escape(entry.title)}</b>", body))
@@ -330,21 +344,32 @@ def _pdf(title: str, company_name: str, level_name: str, result: readiness.Readi
         colour = STATE_COLOURS.get(entry.state, colors.grey).hexval()[2:]
         story.append(Paragraph(f"<b>{escape(entry.code)}</b> {escape(entry.title)} — "
                                f"<font color='#{colour}'>{escape(state_label(entry.state))}</font>", body))
-        document, record, rule, file_ = _("Document"), _("Record"), _("Live"), _("File")
-        met, not_met, valid_until = _("met"), _("not met"), _("valid until")
+        document, record, rule = _("Document"), _("Record"), _("Live")
+        met, not_met = _("met"), _("not met")
         lines = [f"{document}: {d}" for d in entry.documents]
         lines += [f"{record}: {r}" for r in entry.records]
         lines += [f"{rule}: {x.label}: {x.value} ({met if x.ok else not_met})" for x in live.get(entry.code, [])]
-        for f in entry.files:
-            until = format_date(f.valid_until) if f.valid_until else _("no end date")
-            lines.append(f"{file_}: {f.title} · {valid_until} {until} · {f.zip_path}")
-        for line in lines:
-            story.append(Paragraph("&nbsp;&nbsp;• " + escape(line), small))
+        if lines:
+            story.append(Paragraph("<br/>".join("&nbsp;&nbsp;• " + escape(line) for line in lines), small))
+        if entry.files:
+            # Plain strings in a fixed grid: thousands of files lay out in seconds, not minutes.
+            rows = [[_short(f.title, 60), format_date(f.valid_until) if f.valid_until else no_end,
+                     _short(f.zip_path.rsplit("/", 1)[-1], 50)] for f in entry.files]
+            table = Table(rows, colWidths=[80 * mm, 25 * mm, 69 * mm], rowHeights=11, hAlign="LEFT")
+            table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 7), ("LEADING", (0, 0), (-1, -1), 8),
+                                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#e3e9e9"))]))
+            story += [Spacer(1, 1 * mm), table, Spacer(1, 2 * mm)]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=16 * mm)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _table(rows, widths, header: bool = False) -> Table:

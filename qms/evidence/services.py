@@ -224,8 +224,29 @@ class RequirementView:
     state: readiness.RequirementState | None = None
 
 
-def evidence_by_requirement(norm: str, version: str) -> dict[str, list[EvidenceItem]]:
-    """{code: [evidence items]} for one norm version, in one query."""
+@dataclass(frozen=True)
+class FileState:
+    """What readiness needs of an evidence file (the overview and tree do not load whole records)."""
+
+    id: int
+    valid_from: dt.date
+    valid_until: dt.date | None
+    review_status: ReviewStatus
+
+
+def evidence_by_requirement(norm: str, version: str, full: bool = True) -> dict[str, list]:
+    """{code: [evidence items]} for one norm version, in one query; ``full=False`` gives light
+    :class:`FileState` rows instead of records (enough for readiness and counts)."""
+    if not full:
+        rows = db.session.execute(
+            select(EvidenceRequirement.code, EvidenceItem.id, EvidenceItem.valid_from, EvidenceItem.valid_until,
+                   EvidenceItem.review_status)
+            .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
+            .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)).all()
+        light: dict[str, list] = {}
+        for code, *fields in rows:
+            light.setdefault(code, []).append(FileState(*fields))
+        return light
     rows = db.session.execute(
         select(EvidenceRequirement.code, EvidenceItem)
         .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
@@ -281,12 +302,14 @@ def target_level(norm: str, version: str) -> str:
 
 
 def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
-           live: dict[str, list[LiveEvidence]] | None = None) -> tuple[readiness.Readiness, dict[str, RequirementView]]:
-    """Readiness of one norm version and level with, per requirement, everything that serves it."""
+           live: dict[str, list[LiveEvidence]] | None = None,
+           full: bool = False) -> tuple[readiness.Readiness, dict[str, RequirementView]]:
+    """Readiness of one norm version and level with, per requirement, everything that serves it (evidence
+    files as whole records only with ``full``, for the dossier)."""
     on = on or today()
     norm_obj = registry().get(norm)
     cat = norm_obj.versions[version]  # type: ignore[union-attr]
-    files = evidence_by_requirement(norm, version)
+    files = evidence_by_requirement(norm, version, full=full)
     records = records_by_requirement(norm, version)
     documents = documents_by_requirement(norm, version)
     live = live_evidence(norm, version) if live is None else live

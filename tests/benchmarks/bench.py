@@ -299,6 +299,9 @@ def run(scale: int, requests: int, warmup: int) -> int:
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", meter.count)
         results = measure_pages(app, meter, requests, warmup)
+        from qms.evidence.seed import measure_bench_dossier
+
+        results += [Result(*row) for row in measure_bench_dossier(app)]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     shown = make_url(database_url).render_as_string(hide_password=True)
