@@ -208,3 +208,17 @@ def test_uploaded_file_gets_a_cover_sheet_and_follows_version_access(app, db, pe
     assert staff.get(file_url).status_code == 200
     text = pdf_text(author.get(f"/documents/{document.id}/versions/{published.id}/pdf").data)
     assert "Cover sheet" in text and "werkinstructie.pdf" in text
+
+
+def test_management_review_section(app, db, people, published):
+    from qms.signals import review_input_requested
+
+    document, version = published
+    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    with app.test_request_context():
+        sections = [value for _, value in review_input_requested.send(app, start=dt.date.today() - dt.timedelta(days=30),
+                                                                       end=dt.date.today())]
+    section = next(s for s in sections if s and s.key == "documents")
+    rows = dict(section.rows)
+    assert rows["Documents in use"] == "1" and rows["Versions published in the period"] == "1"
+    assert rows["Reading confirmed"] == "1 of 1 (100%)"

@@ -89,4 +89,5 @@ def _helpers():
     return {"can_see_version": can_see_version, "today": today(), "now": utcnow()}
 
 
+from .. import review  # noqa: E402,F401  (management review section)
 from . import reading_views, register_views, version_views  # noqa: E402,F401
