@@ -32,8 +32,8 @@ class StatusForm(FlaskForm):
                          description=_l("PDF, Word or image. Leave empty to keep the current file."))
     education_route = SelectField(_l("Apprenticeship route"), choices=[("", "—"), ("bbl", "BBL"), ("bol", "BOL")],
                                   validators=[Optional()])
-    education_level = SelectField(_l("Level"), choices=[("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")],
-                                  coerce=optional_id, validators=[Optional()])
+    education_level = SelectField(_l("Education level"), coerce=optional_id, validators=[Optional()],
+                                  choices=[("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")])
     school = StringField(_l("School"), validators=[Optional(), Length(max=160)], filters=[clean])
     agreement = FileField(_l("Practice agreement"), description=_l("Leave empty to keep the current file."))
     suitable_work = TextAreaField(_l("Suitable work: how tasks and workplace fit"),
