@@ -130,3 +130,24 @@ def register_reminders(app, collector) -> None:
 def reminder(users, subject, body, url, key):
     services = _module("qms.notifications.services")
     return services.Reminder(users, subject, body, url, key) if services else None
+
+
+# --- readiness (qms.evidence) -----------------------------------------------------------------
+
+def readiness(version: str, level: str | None, live) -> dict | None:
+    """The shared readiness of the chosen level (must-questions, supplementary questions), fed with this
+    module's live evidence; None without the evidence workflow or a level."""
+    services = _module("qms.evidence.services")
+    if services is None or not level:
+        return None
+    grouped: dict[str, list] = {}
+    for item in live:
+        grouped.setdefault(item.requirement, []).append(item)
+    result, _views = services.assess("vca", version, level, live=grouped)
+    try:
+        url = url_for("evidence.norm", norm="vca", version=version)
+    except BuildError:
+        url = None
+    return {"percent": result.percent, "must_missing": len(result.must_missing), "must_total": result.must_total,
+            "supplementary_short": result.supplementary_short, "supplementary_needed": result.supplementary_needed,
+            "url": url}

@@ -230,3 +230,16 @@ def test_reminders_warn_coordinators_of_expiring_diplomas_and_overdue_keuringen(
     assert subjects == ["Keuring of Hoogwerker is overdue", f"VCA diploma of {person.full_name} expires soon"]
     assert all(n.user_id == coordinator.id for n in db.session.scalars(select(Notification)))
     assert notifications.run_reminders(today) == 0  # once per key
+
+
+def test_overview_shows_the_shared_readiness_of_the_chosen_level(client, db, login_as):
+    __import__("pytest").importorskip("qms.evidence.services")
+    db.session.add(Company(name="X", certification_targets="vca:vca2"))
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    page = client.get("/vca/").get_data(as_text=True)
+    assert "Readiness for VCA**" in page and "must-questions not yet answered positively" in page
+    client.post("/logout")
+    login_as(Role.HR)  # reads VCA but not the evidence pages
+    page = client.get("/vca/").get_data(as_text=True)
+    assert client.get("/vca/").status_code == 200 and "Readiness for" not in page

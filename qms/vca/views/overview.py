@@ -2,11 +2,12 @@
 the status report PDF."""
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from qms.extensions import db
 from qms.norms import registry
-from qms.permissions import requires
+from qms.permissions import has_permission, requires
 from qms.uploads.services import UploadRejected
 
 from . import bp
@@ -28,8 +29,11 @@ def _level_names(version: str) -> dict[str, str]:
 def index():
     f = figures.collect()
     evidence = figures.live_evidence(f.version, f)
+    ready = None
+    if has_permission(current_user, "evidence.view"):
+        ready = integrations.readiness(f.version, f.level, evidence)
     return render_template("vca/index.html", f=f, evidence=evidence, level_name=_level_names(f.version).get(f.level),
-                           rate=rules.rate)
+                           rate=rules.rate, ready=ready)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
