@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (DateField, Form, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
                      StringField, TextAreaField, ValidationError)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..organisation.forms import clean, optional_id
@@ -50,8 +51,9 @@ class AuditForm(FlaskForm):
                         description=_l("For example: Internal audit purchasing and planning."))
     type = SelectField(_l("Type"), choices=[SelectChoice(k.value, v) for k, v in TYPE_LABELS.items()],
                        default=AuditType.INTERNAL.value)
-    norms = SelectMultipleField(_l("Norms"), validators=[DataRequired()])
-    level = SelectField(_l("Level"), default="", description=_l("Only for norms with levels, such as VCA* or VCA**."))
+    norms = SelectMultipleField(_l("Norms"), validators=[DataRequired()], widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput(), render_kw={"class": "checks"})
+    level = SelectField(_l("Certification level"), default="", description=_l("Only for norms with levels, such as VCA* or VCA**."))
     scope_codes = SelectMultipleField(_l("Chapters and requirements"), description=_l(
         "Leave empty to audit every requirement of the chosen norms. A chapter brings all its requirements."))
     processes = StringField(_l("Processes"), validators=[Optional(), Length(max=255)], filters=[clean])

@@ -79,6 +79,13 @@ def link_url(link) -> str | None:
     return url_for(endpoint, **{arg: link.target_id})
 
 
+def requirement_hint(item) -> str:
+    if item.requirement is None:
+        return ""
+    req = registry().requirement(item.norm, item.version, item.requirement)
+    return req.hint if req is not None else ""
+
+
 def requirement_title(item) -> str:
     if item.requirement is None:
         return item.question
