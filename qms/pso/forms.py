@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..organisation.forms import _sane_year, clean, optional_id
@@ -30,10 +31,10 @@ class StatusForm(FlaskForm):
                              description=_l("End of the Wsw indication, wage subsidy or training, where relevant."))
     evidence = FileField(_l("Evidence (decision letter, municipal statement)"),
                          description=_l("PDF, Word or image. Leave empty to keep the current file."))
-    education_route = SelectField(_l("Apprenticeship route"), choices=[("", "—"), ("bbl", "BBL"), ("bol", "BOL")],
-                                  validators=[Optional()])
+    education_route = SelectField(_l("Apprenticeship route"), validators=[Optional()], choices=[
+        SelectChoice("", "—"), SelectChoice("bbl", "BBL"), SelectChoice("bol", "BOL")])
     education_level = SelectField(_l("Education level"), coerce=optional_id, validators=[Optional()],
-                                  choices=[("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")])
+                                  choices=[SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 5)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=160)], filters=[clean])
     agreement = FileField(_l("Practice agreement"), description=_l("Leave empty to keep the current file."))
     suitable_work = TextAreaField(_l("Suitable work: how tasks and workplace fit"),
@@ -48,8 +49,8 @@ class StatusForm(FlaskForm):
 
 class ConversationForm(FlaskForm):
     held_on = DateField(_l("Held on"), validators=[DataRequired(), _sane_year])
-    kind = SelectField(_l("Kind"), choices=[("performance", _l("Performance conversation")),
-                                            ("development", _l("Development conversation"))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("performance", _l("Performance conversation")),
+                                            SelectChoice("development", _l("Development conversation"))])
     summary = TextAreaField(_l("Record"), validators=[DataRequired(), Length(max=4000)], filters=[clean])
     file = FileField(_l("Signed record (optional)"))
 
@@ -68,7 +69,8 @@ class ConfirmImportForm(FlaskForm):
 class PurchaseForm(FlaskForm):
     supplier_id = SelectField(_l("Supplier"), coerce=optional_id, validators=[Optional()])
     supplier_name = StringField(_l("Or supplier name"), validators=[Optional(), Length(max=200)], filters=[clean])
-    kind = SelectField(_l("Supplier is"), choices=[("pso", _l("PSO-certified")), ("sw", _l("SW company"))])
+    kind = SelectField(_l("Supplier is"), choices=[SelectChoice("pso", _l("PSO-certified")),
+                                                          SelectChoice("sw", _l("SW company"))])
     certificate_number = StringField(_l("PSO certificate number"), validators=[Optional(), Length(max=60)],
                                      filters=[clean])
     invoice_value = DecimalField(_l("Invoiced in the peiljaar (EUR)"), places=2,

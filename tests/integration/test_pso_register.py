@@ -247,3 +247,23 @@ def test_hooks_give_kpi_live_evidence_and_review_section(app, company, db):
         section = hooks.review_section(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         assert section.title and section.rows
         assert hooks.kpi_score() == "—" or "%" in hooks.kpi_score()
+
+
+def test_apprentice_status_with_evidence_only_hr_reads_the_file(client, login_as, company, db, make_user):
+    hr = login_as(Role.HR)
+    person = company[3]
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    response = client.post(f"/pso/register/{person.id}/status", content_type="multipart/form-data", data={
+        "starting_position": "bbl2", "intake_date": "2024-09-01", "status_until": "2027-08-31",
+        "education_route": "bbl", "education_level": "2", "school": "ROC Midden",
+        "evidence": (io.BytesIO(pdf), "beschikking.pdf"), "suitable_work": "ja", "integration": "ja",
+        "support": "leermeester"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    status = db.session.scalar(select(PsoTargetStatus).where(PsoTargetStatus.employee_id == person.id))
+    assert status.education_level == 2 and status.evidence_file_id is not None
+    assert client.get(f"/files/{status.evidence_file_id}").status_code == 200
+    other = make_user(Role.COORDINATOR)
+    client.post("/logout")
+    client.post("/login", data={"email": other.email, "password": "correct horse battery"})
+    assert client.get(f"/files/{status.evidence_file_id}").status_code == 404
+    assert hr.id != other.id

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from ...extensions import db
 from ...permissions import requires
@@ -17,7 +18,7 @@ from . import bp, refused, unconfirmed_label
 def reference():
     refs = services.references()
     form = ReferenceForm()
-    form.version.choices = [("", "—")] + [(code, code) for code in reversed(list(refs))]
+    form.version.choices = [SelectChoice("", "—")] + [SelectChoice(code, code) for code in reversed(list(refs))]
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(2 * 1024 * 1024) if upload and upload.filename else b""

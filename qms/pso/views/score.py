@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ...extensions import db
 from ...permissions import requires
@@ -70,9 +71,9 @@ def forecast():
     year = selected_year()
     form = HireForm()
     ref = services.reference_in_force(services.today())
-    form.contract_type.choices = [(c, contract_label(ref, c)) for c in ref.contracts]
-    form.starting_position.choices = [("", _("Not target group"))] + [
-        (p, position_label(ref, p)) for p in ref.positions]
+    form.contract_type.choices = [SelectChoice(c, contract_label(ref, c)) for c in ref.contracts]
+    form.starting_position.choices = [SelectChoice("", _("Not target group"))] + [
+        SelectChoice(p, position_label(ref, p)) for p in ref.positions]
     if request.method == "POST":
         from ...permissions import has_permission
 
