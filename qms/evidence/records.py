@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from werkzeug.routing import BuildError
 
 from ..extensions import db
@@ -68,7 +68,7 @@ def describe(links) -> dict[tuple[str, str], tuple[str, str | None]]:
             if kind is not None and record_id in labels:
                 try:
                     url = kind.url(record_id)
-                except BuildError:
+                except (BuildError, RuntimeError):  # no such page, or no request to build a URL in
                     url = None
             out[(code, record_id)] = (labels.get(record_id, ""), url)
     return out
@@ -81,8 +81,9 @@ CORE_TYPES = [
     ("document", _l("Document"), "qms.documents.models", "Document", "documents.detail", "document_id"),
     ("incident", _l("Incident"), "qms.incidents.models", "Incident", "incidents.detail", "incident_id"),
     ("audit", _l("Internal audit"), "qms.audits.models", "Audit", "audits.detail", "audit_id"),
-    ("review", _l("Management review"), "qms.reviews.models", "ManagementReview", "reviews.detail", "review_id"),
+    ("review", _l("Management review"), "qms.reviews.models", "Review", "reviews.detail", "review_id"),
     ("nonconformity", _l("Nonconformity"), "qms.actions.models", "Nonconformity", "actions.nonconformity", "nc_id"),
+    ("supplier", _l("Supplier"), "qms.suppliers.models", "Supplier", "suppliers.detail", "supplier_id"),
 ]
 
 
@@ -94,7 +95,8 @@ def _model_label(obj) -> str:
 
 
 def model_record_type(model, endpoint: str, argument: str):
-    """``url``, ``describe`` and ``find`` for a model with an integer id and optionally a ``number``."""
+    """``url``, ``describe`` and ``find`` for a model with an integer id and optionally a ``number`` or ``name``
+    (found by id, number or exact name)."""
 
     def url(record_id: str) -> str | None:
         return url_for(endpoint, **{argument: int(record_id)})
@@ -114,7 +116,9 @@ def model_record_type(model, endpoint: str, argument: str):
         if text.isdigit() and len(text) < 10:
             conditions.append(model.id == int(text))
         if hasattr(model, "number"):
-            conditions.append(cast(model.number, String) == text)
+            conditions.append(func.upper(cast(model.number, String)) == text.upper())
+        if hasattr(model, "name"):
+            conditions.append(func.lower(model.name) == text.lower())
         if not conditions:
             return None
         row = db.session.scalars(select(model).where(or_(*conditions)).limit(1)).first()

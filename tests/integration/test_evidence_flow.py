@@ -207,3 +207,51 @@ def test_certificates_calendar_and_audit_reminders(client, db, login_as):
     db.session.commit()
     subjects = [n.subject for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))]
     assert any("Surveillance audit" in s for s in subjects), subjects
+
+
+def test_core_records_link_by_number(client, db, login_as):
+    """Suppliers (core) are a record type as soon as their package is installed: found by exact name or id."""
+    from qms.evidence.records import record_types
+    from qms.suppliers.models import Supplier
+
+    login_as(Role.COORDINATOR)
+    supplier = Supplier(name="Glasgroothandel Utrecht B.V.", active=True)
+    db.session.add(supplier)
+    db.session.commit()
+    assert "supplier" in record_types()
+    response = client.post("/evidence/norms/iso9001/2015/req/8.4.1/record",
+                           data={"record_type": "supplier", "reference": "glasgroothandel utrecht b.v."})
+    assert response.status_code == 302
+    page = client.get("/evidence/norms/iso9001/2015/req/8.4.1").get_data(as_text=True)
+    assert f'href="/suppliers/{supplier.id}"' in page and "Glasgroothandel Utrecht B.V." in page
+    assert "8.4.1" in services.assess("iso9001", "2015", "")[0].codes("covered")
+
+
+def test_the_norm_page_issues_the_same_queries_for_few_or_many_evidence_files(app, client, db, login_as):
+    from sqlalchemy import event
+
+    from qms.evidence.seed import seed_evidence
+
+    login_as(Role.COORDINATOR)
+    counted = []
+
+    def count(*_args):
+        counted.append(1)
+
+    def queries(url):
+        client.get(url)  # warm
+        counted.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(counted)
+
+    seed_evidence(db.session, "iso9001", "2015", count=5)
+    db.session.commit()
+    few = {url: queries(url) for url in ("/evidence/norms/iso9001/2015", "/evidence/", "/evidence/items")}
+    seed_evidence(db.session, "iso9001", "2015", count=200)
+    db.session.commit()
+    many = {url: queries(url) for url in few}
+    assert many == few
