@@ -259,3 +259,22 @@ for _dialect, _statements in SEARCH_DROP.items():
 
 #: The FTS5 table and its shadow tables are not mapped; the schema comparison in the tests leaves them out.
 db.metadata.info.setdefault("unmapped_tables", set()).add("document_fts")
+
+
+def _name_entity_types() -> None:
+    """Readable record-type names in the audit trail."""
+    from flask_babel import lazy_gettext as _l
+
+    from ..audit.services import name_entity_type
+
+    for entity_type, label in {
+        "document": _l("Document"), "document_version": _l("Document version"),
+        "document_signature": _l("Electronic signature"), "document_reviewer": _l("Reviewer of a document version"),
+        "document_requirement": _l("Requirement served by a document"),
+        "document_target": _l("Reader group of a document"), "document_read": _l("Read confirmation"),
+        "document_review": _l("Periodic review of a document"),
+    }.items():
+        name_entity_type(entity_type, label)
+
+
+_name_entity_types()

@@ -69,3 +69,10 @@ def test_register_queries_do_not_grow_with_the_rows(app, db, people, url):
     assert db.session.scalar(select(func.count()).select_from(Document)) == 63
     many = _queries(app, client, url)
     assert many == few, f"{url}: {few} queries for 3 documents, {many} for 63"
+
+
+def test_csv_export_does_not_carry_formulas(app, db, people):
+    author = client_for(app, people["author"])
+    create(author, number="PR-077", title="=HYPERLINK(\"http://evil\")")
+    csv_text = author.get("/documents/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in csv_text

@@ -103,6 +103,12 @@ def people():
     return render_template("documents/people.html", page=page, rows=rows)
 
 
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _export_rows():
     filters = Filters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
                       status=request.args.get("status", ""), requirement=request.args.get("requirement", "")[:80],
@@ -124,11 +130,13 @@ def export_csv():
                      _("Owner"), _("Next review"), _("Requirements")])
     for document in _export_rows():
         current = services.current_version(document)
-        writer.writerow([document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
-                         current.label if current else "", current.effective_date.isoformat() if current and
-                         current.effective_date else "", document.owner.name if document.owner else "",
-                         document.next_review_on.isoformat() if document.next_review_on else "",
-                         ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)])
+        effective = current.effective_date if current else None
+        row = [document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
+               current.label if current else "", effective.isoformat() if effective else "",
+               document.owner.name if document.owner else "",
+               document.next_review_on.isoformat() if document.next_review_on else "",
+               ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)]
+        writer.writerow([_cell(value) for value in row])
     response = make_response("\ufeff" + buffer.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="document-register.csv"'
