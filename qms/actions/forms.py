@@ -82,9 +82,9 @@ class NcFilterForm(Form):
         SelectChoice(k.value, v) for k, v in STATE_LABELS.items()]
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
     state = SelectField(_l("State"), choices=STATES, default="active")
-    severity = SelectField(_l("Severity"), choices=[SelectChoice("", _l("All"))] + [
+    severity = SelectField(_l("Severity"), default="", choices=[SelectChoice("", _l("All"))] + [
         SelectChoice(k.value, v) for k, v in SEVERITY_LABELS.items()])
-    source = SelectField(_l("Found through"))
+    source = SelectField(_l("Found through"), default="")
 
     def valid_value(self, name: str):
         field = self[name]
@@ -95,7 +95,7 @@ class ActionFilterForm(Form):
     STATUSES = [SelectChoice("open", _l("To do")), SelectChoice("overdue", _l("Overdue")),
                 SelectChoice("done", _l("Done")), SelectChoice("all", _l("All"))]
     status = SelectField(_l("Status"), choices=STATUSES, default="open")
-    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All"))] + [
+    kind = SelectField(_l("Kind"), default="", choices=[SelectChoice("", _l("All"))] + [
         SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
     owner = SelectField(_l("Carried out by"), coerce=optional_id)
 

@@ -53,7 +53,8 @@ class AuditForm(FlaskForm):
                        default=AuditType.INTERNAL.value)
     norms = SelectMultipleField(_l("Norms"), validators=[DataRequired()], widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput(), render_kw={"class": "checks"})
-    level = SelectField(_l("Certification level"), default="", description=_l("Only for norms with levels, such as VCA* or VCA**."))
+    level = SelectField(_l("Certification level"), default="",
+                        description=_l("Only for norms with levels, such as VCA* or VCA**."))
     scope_codes = SelectMultipleField(_l("Chapters and requirements"), description=_l(
         "Leave empty to audit every requirement of the chosen norms. A chapter brings all its requirements."))
     processes = StringField(_l("Processes"), validators=[Optional(), Length(max=255)], filters=[clean])
@@ -100,7 +101,7 @@ class MoveForm(FlaskForm):
 
 class ProgrammeFilterForm(Form):
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
-    state = SelectField(_l("State"), choices=[SelectChoice("", _l("All"))] + [
+    state = SelectField(_l("State"), default="", choices=[SelectChoice("", _l("All"))] + [
         SelectChoice(k.value, v) for k, v in STATE_LABELS.items()])
 
     def valid_value(self, name: str):

@@ -161,3 +161,17 @@ def test_action_list_exports(client, db, login_as, make_user, nc):
     assert "'=HYPERLINK(evil)" in csv.get_data(as_text=True)
     pdf = client.get("/actions/export.pdf?scope=all&status=open")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("url", ["/actions/", "/actions/all", "/actions/nc", "/audits/"])
+def test_lists_without_filters_show_no_errors(client, db, login_as, url):
+    login_as(Role.COORDINATOR)
+    page = client.get(url).get_data(as_text=True)
+    assert 'class="error"' not in page
+
+
+@pytest.mark.parametrize("query", ["status=bogus&kind=%00x&owner=abc", "state=zzz&severity=1&source=<b>&page=-4&q=%25"])
+def test_bad_filters_never_break_a_list(client, db, login_as, query):
+    login_as(Role.COORDINATOR)
+    for url in ("/actions/all", "/actions/nc", "/actions/export.csv", "/actions/export.pdf", "/audits/"):
+        assert client.get(f"{url}?{query}").status_code in (200, 400), url
