@@ -287,3 +287,33 @@ def test_search_filter_and_exports(app, db, people):
     assert "PR-001" in csv_text and "WI-034" in csv_text
     pdf = author.get("/documents/export.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_save_racing_another_commit_is_refused_by_the_database_check(app, db, people):
+    """Both editors passed the lock_version check at the same moment: the row's version column still decides."""
+    from sqlalchemy import text
+
+    create(client_for(app, people["author"]))
+    version = the_document(db).versions[0]
+    seen = version.lock_version
+    db.session.execute(text("UPDATE document_version SET lock_version = lock_version + 1, content_markdown = 'ander' "
+                            "WHERE id = :id"), {"id": version.id})
+    with pytest.raises(services.StaleDraft):
+        services.save_draft(version, content_markdown="mijn tekst", change_summary="", lock_version=seen)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(DocumentVersion, version.id).content_markdown != "mijn tekst"
+
+
+def test_reviewers_and_approver_are_told_when_it_is_their_turn(app, db, people):
+    from qms.notifications.models import Notification
+
+    author = client_for(app, people["author"])
+    create(author)
+    document = the_document(db)
+    approve_and_publish(app, db, people, document)
+    subjects = {(n.user_id, n.subject) for n in db.session.scalars(select(Notification))}
+    assert (people["reviewer"].id, "Please review PR-012 version 1.0") in subjects
+    assert (people["approver"].id, "PR-012 version 1.0 is reviewed and waits for your approval") in subjects
+    assert (people["author"].id, "PR-012 version 1.0 is approved and can be published") in subjects
+    assert (people["staff"].id, "Please read PR-012 Schoonmaakprocedure kantoren (version 1.0)") in subjects

@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from ...auth.passwords import verify_password
@@ -98,7 +99,11 @@ def save_draft(version: DocumentVersion, *, content_markdown: str | None, change
     version.change_summary = change_summary or ""
     version.updated_at = utcnow()
     _void_signatures(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:  # another save committed between our check and our write
+        raise StaleDraft(_("Someone else saved this draft while you were editing it. Compare both texts, "
+                           "then save again."), version) from None
     reindex(version.document)
     return version
 
@@ -150,9 +155,15 @@ def sign(version: DocumentVersion, user, password: str, meaning: SignatureMeanin
     signature = Signature(version=version, signer_id=user.id, signer_name=user.name, meaning=meaning,
                           signed_at=utcnow(), sha256=version.sha256)
     db.session.add(signature)
+    number, label = version.document.number, version.label
     if meaning is SignatureMeaning.APPROVED:
         _move(version, VersionState.APPROVED)
         reindex(version.document)
+        _notify([version.author], version, lambda: _("%(number)s version %(label)s is approved and can be published",
+                                                     number=number, label=label))
+    elif reviewer_ids <= {uid for uid, m in signed if m is SignatureMeaning.REVIEWED} | {user.id}:
+        _notify([version.approver], version, lambda: _("%(number)s version %(label)s is reviewed and waits for "
+                                                       "your approval", number=number, label=label))
     db.session.flush()
     return signature
 

@@ -3,7 +3,9 @@
 Every view loads through :func:`load_document` / :func:`load_version` (object-level access, 404 otherwise),
 calls one service function, commits once, flashes and redirects.
 """
-from flask import Blueprint, abort, current_app, flash, request
+from flask import Blueprint, abort, current_app, flash, redirect, request
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -76,6 +78,14 @@ def user_choices(active_only: bool = True) -> list[tuple[int, str]]:
     if active_only:
         stmt = stmt.where(User.active)
     return [(uid, name) for uid, name in db.session.execute(stmt)]
+
+
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(error):
+    """Two people acted on the same version at the same moment: the later one tries again, nothing is half done."""
+    db.session.rollback()
+    flash(_("Someone else changed this version at the same moment. Please check it and try again."), "error")
+    return redirect(request.path.rsplit("/", 1)[0] if request.method == "POST" else request.path)
 
 
 @bp.app_template_global("document_labels")
