@@ -405,9 +405,9 @@ def build_register(year: int, norm_week: float | None = None) -> Register:
             ident = names[employee_id] if len(spans) == 1 else f"{names[employee_id]}/{index + 1}"
             out.append(person(employee_id, ident, p.contract_type, float(p.hours_per_week), p.start, p.end, share,
                               float(p.norm_week_hours) if p.norm_week_hours else None))
+    full_time = week or (reference_in_force(first).full_time_hours if employees else 40.0)
     for e in employees:
         worked = float(hours[e.id]) if e.id in hours else None
-        full_time = week or reference_in_force(first).full_time_hours
         out.append(person(e.id, names[e.id], "regular", full_time, e.hired_on, e.left_on, worked, None))
         assumed.append(names[e.id])
     lookup = {v: k for k, v in names.items()}
@@ -436,11 +436,12 @@ def score(year: int, norm_week: float | None = None, ref: Reference | None = Non
         return Score(year, ref, register, None, error)
 
 
-def forecast(year: int, norm_week: float | None = None):
-    """Next peiljaar from this one plus the planned hires: (Score, changes)."""
+def forecast(year: int, norm_week: float | None = None, current: Score | None = None):
+    """Next peiljaar from this one (``current``, computed when not given) plus the planned hires:
+    (Score, changes)."""
     from .scoring import forecast_input
 
-    current = score(year, norm_week)
+    current = current or score(year, norm_week)
     if current.result is None:
         return None, []
     nxt = year + 1

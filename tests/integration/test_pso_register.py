@@ -267,3 +267,57 @@ def test_apprentice_status_with_evidence_only_hr_reads_the_file(client, login_as
     client.post("/login", data={"email": other.email, "password": "correct horse battery"})
     assert client.get(f"/files/{status.evidence_file_id}").status_code == 404
     assert hr.id != other.id
+
+
+def _queries(client, url):
+    from sqlalchemy import event
+
+    from qms.extensions import db as _db
+
+    seen = []
+    listener = lambda *args: seen.append(1)  # noqa: E731
+    event.listen(_db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_score_and_register_pages_do_not_query_per_person(client, login_as, company, db):
+    login_as(Role.HR)
+    urls = (f"/pso/?year={YEAR}", f"/pso/register?year={YEAR}", f"/pso/forecast?year={YEAR}")
+    extra = Employee(number="M999", first_name="No", last_name="Period", function="cleaner",
+                     hired_on=dt.date(2018, 1, 1))  # counted from the employee register
+    db.session.add(extra)
+    db.session.commit()
+    _queries(client, urls[0])  # pseudonyms are created on the first calculation
+    before = [_queries(client, url) for url in urls]
+    for n in range(20):
+        e = Employee(number=f"M{n:03}", first_name="Extra", last_name=f"Person{n}", function="cleaner",
+                     hired_on=dt.date(2018, 1, 1))
+        db.session.add(e)
+        db.session.flush()
+        if n % 2:
+            services.save_status(e, StatusData(starting_position="ww", intake_date=dt.date(2018, 1, 1)))
+    db.session.commit()
+    _queries(client, urls[0])
+    after = [_queries(client, url) for url in urls]
+    assert after == before
+
+
+def test_admin_loads_a_new_version_that_applies_from_its_date(client, login_as, db):
+    from qms.pso.reference import FOLDER
+
+    text = (FOLDER / "1.9.toml").read_text(encoding="utf-8")
+    text = text.replace('code = "1.9"', 'code = "2.0"').replace("effective = 2021-04-01", "effective = 2026-04-01")
+    text = text.replace("weight = 0.75\n", "weight = 0.8\n", 1)
+    login_as(Role.ADMIN)
+    response = client.post("/pso/reference", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(text.encode()), "2.0.toml")})
+    assert response.status_code == 302
+    assert services.reference_in_force(dt.date(2026, 5, 1)).code == "2.0"
+    assert services.reference_in_force(dt.date(2025, 5, 1)).code == "1.9"
+    assert services.reference_version("2.0").positions["ww"].weight == 0.8
+    page = client.get("/pso/reference").get_data(as_text=True)
+    assert "2.0.toml" in page

@@ -56,7 +56,7 @@ def _names(current) -> dict[str, str]:
 def index():
     year = selected_year()
     current = services.score(year)
-    upcoming, changes = services.forecast(year)
+    upcoming, changes = services.forecast(year, current=current)
     names = _names(current)
     return render_template(
         "pso/index.html", year=year, current=current, result=current.result, ref=current.reference,
@@ -94,7 +94,7 @@ def forecast():
                 flash(_("The planned hire was added to the forecast."), "success")
                 return redirect(url_for("pso.forecast", year=year))
     current = services.score(year)
-    upcoming, changes = services.forecast(year)
+    upcoming, changes = services.forecast(year, current=current)
     hires = db.session.scalars(select(PsoPlannedHire).order_by(PsoPlannedHire.start)).all()
     return render_template("pso/forecast.html", year=year, current=current, upcoming=upcoming, changes=changes,
                            chart=_chart(current, upcoming), hires=hires, form=form, button=ButtonForm(),
