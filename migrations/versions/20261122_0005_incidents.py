@@ -70,6 +70,7 @@ def upgrade():
     sa.Column('lti_count', sa.Integer(), nullable=False),
     sa.Column('lost_days', sa.Integer(), nullable=False),
     sa.Column('max_lost_days', sa.Integer(), nullable=False),
+    sa.Column('on_arbowet_list', sa.Boolean(), nullable=False),
     sa.Column('method', sa.Enum('five_whys', 'ishikawa', 'tripod', name='method', native_enum=False, length=24), nullable=True),
     sa.Column('root_causes', sa.Text(), nullable=True),
     sa.Column('contributing_factors', sa.Text(), nullable=True),
@@ -87,11 +88,15 @@ def upgrade():
     sa.UniqueConstraint('submission_token', name=op.f('uq_incident_submission_token'))
     )
     with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.create_index('ix_incident_arbo_pending', ['arbo_reason', 'arbo_notified_at'], unique=False)
+        batch_op.create_index('ix_incident_arbowet', ['on_arbowet_list', 'occurred_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_department_id'), ['department_id'], unique=False)
-        batch_op.create_index('ix_incident_occurred_on', ['occurred_on'], unique=False)
+        batch_op.create_index('ix_incident_figures', ['occurred_on', 'type', 'lti_count', 'lost_days'], unique=False)
+        batch_op.create_index('ix_incident_occurred_at', ['occurred_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_reporter_id'), ['reporter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_site_id'), ['site_id'], unique=False)
         batch_op.create_index('ix_incident_state', ['state'], unique=False)
+        batch_op.create_index('ix_incident_toolbox', ['lessons_for_toolbox', 'lessons_discussed_on'], unique=False)
         batch_op.create_index('ix_incident_type_occurred', ['type', 'occurred_on'], unique=False)
 
     op.create_table('incident_site_token',
@@ -146,11 +151,15 @@ def downgrade():
     op.drop_table('incident_site_token')
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_index('ix_incident_type_occurred')
+        batch_op.drop_index('ix_incident_toolbox')
         batch_op.drop_index('ix_incident_state')
         batch_op.drop_index(batch_op.f('ix_incident_site_id'))
         batch_op.drop_index(batch_op.f('ix_incident_reporter_id'))
-        batch_op.drop_index('ix_incident_occurred_on')
+        batch_op.drop_index('ix_incident_occurred_at')
+        batch_op.drop_index('ix_incident_figures')
         batch_op.drop_index(batch_op.f('ix_incident_department_id'))
+        batch_op.drop_index('ix_incident_arbowet')
+        batch_op.drop_index('ix_incident_arbo_pending')
 
     op.drop_table('incident')
     op.drop_table('incident_settings')

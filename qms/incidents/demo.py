@@ -163,6 +163,7 @@ def add_incidents(demo) -> None:
         incident.lti_count = figures.lti_count(lost)
         incident.lost_days = sum(lost)
         incident.max_lost_days = max(lost, default=0)
+        incident.on_arbowet_list = figures.on_arbowet_list(kind.is_accident, arbo is not None, incident.max_lost_days)
         if state is IncidentState.CLOSED:
             incident.closed_at = utcnow() - dt.timedelta(days=days_ago - 50)
         demo.session.add(incident)

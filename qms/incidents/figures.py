@@ -100,3 +100,9 @@ def monthly_if(months: Sequence[tuple[int, int]], ltis: dict[tuple[int, int], in
 def more_than_three_days(lost_days: int) -> bool:
     """Arbowet art. 9: accidents with more than three working days of absence go on the employer's list."""
     return lost_days > 3
+
+
+def on_arbowet_list(is_accident: bool, reported_to_inspectorate: bool, max_lost_days: int) -> bool:
+    """The employer's list (Arbowet art. 9): accidents reported to the Arbeidsinspectie and accidents with
+    more than three working days of absence."""
+    return is_accident and (reported_to_inspectorate or more_than_three_days(max_lost_days))

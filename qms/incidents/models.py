@@ -31,9 +31,15 @@ class Incident(Audited, db.Model):
     __tablename__ = "incident"
     __audit_secret__ = frozenset({"reporter_id", "reporter_name", "reporter_contact", "persons_text"})
     __table_args__ = (
-        Index("ix_incident_occurred_on", "occurred_on"),
+        #: The log's order (newest first) without sorting the whole table.
+        Index("ix_incident_occurred_at", "occurred_at", "id"),
+        #: Covers the figures: every count and sum per period reads only this index.
+        Index("ix_incident_figures", "occurred_on", "type", "lti_count", "lost_days"),
         Index("ix_incident_state", "state"),
         Index("ix_incident_type_occurred", "type", "occurred_on"),
+        Index("ix_incident_arbowet", "on_arbowet_list", "occurred_on"),
+        Index("ix_incident_arbo_pending", "arbo_reason", "arbo_notified_at"),
+        Index("ix_incident_toolbox", "lessons_for_toolbox", "lessons_discussed_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +89,8 @@ class Incident(Audited, db.Model):
     lost_days: Mapped[int] = mapped_column(Integer, default=0)
     #: Largest absence of one person: over 3 days puts the accident on the Arbowet list.
     max_lost_days: Mapped[int] = mapped_column(Integer, default=0)
+    #: On the employer's Arbowet art. 9 list: reported to the Arbeidsinspectie or more than 3 days of absence.
+    on_arbowet_list: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Investigation
     method: Mapped[Method | None] = mapped_column(_enum(Method))

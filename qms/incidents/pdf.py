@@ -35,9 +35,11 @@ def _p(text, style) -> Paragraph:
 
 def _table(rows: Sequence[Sequence], widths=None, header: bool = False) -> Table:
     styles = _styles()
-    data = [[_p(cell, styles["Cell"]) for cell in row] for row in rows]
+    # Short cells stay plain strings: a Paragraph per cell makes long tables slow to lay out.
+    data = [[_p(cell, styles["Cell"]) if len(str(cell)) > 30 or "\n" in str(cell) else str(cell) for cell in row]
+            for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
-    commands = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#d7dfdf")),
+    commands = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#d7dfdf")), ("FONTSIZE", (0, 0), (-1, -1), 9),
                 ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecec")))

@@ -14,4 +14,4 @@ from .reporting import (RateLimited, ReportData, check_public_allowance, coordin
 from .statistics import (Period, arbo_pending, arbowet_statement, counts_by_month_and_type,  # noqa: F401
                          counts_by_type, hours_by_month, hours_table, if_over_time, ltis_and_hours,
                          mark_lessons_discussed, near_miss_and_accidents, open_count, open_toolbox_lessons,
-                         period, save_hours, three_years)
+                         period, save_hours, three_years, toolbox_lessons_count)

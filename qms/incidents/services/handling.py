@@ -71,6 +71,7 @@ def triage(incident: Incident, data: TriageData) -> Incident:
     if data.arbo_reason is None:
         incident.arbo_notified_at = None
         incident.arbo_reference = None
+    _place_on_arbowet_list(incident)
     if incident.state is IncidentState.REPORTED:
         incident.triaged_at = utcnow()
         move(incident, IncidentState.TRIAGED)
@@ -119,6 +120,12 @@ def _recount(incident: Incident) -> None:
     incident.max_lost_days = max(days, default=0)
     if incident.lti_count and incident.type.is_accident and incident.type is not IncidentType.LTI:
         incident.type = IncidentType.LTI  # lost time makes it an LTI, whatever the first report said
+    _place_on_arbowet_list(incident)
+
+
+def _place_on_arbowet_list(incident: Incident) -> None:
+    incident.on_arbowet_list = figures.on_arbowet_list(
+        incident.type.is_accident, incident.arbo_reason is not None, incident.max_lost_days or 0)
 
 
 def save_person(incident: Incident, person: IncidentPerson | None, data: PersonData) -> IncidentPerson:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import extract, func, select
 
 from ...extensions import db
 from .. import figures
@@ -144,9 +144,7 @@ def if_over_time(end: dt.date, months: int = 24) -> list[tuple[tuple[int, int], 
 
 def arbowet_statement(start: dt.date | None = None, end: dt.date | None = None):
     """Accidents reported to the Arbeidsinspectie and accidents with more than three days of absence."""
-    stmt = (select(Incident)
-            .where(Incident.type.in_(list(ACCIDENT_TYPES)),
-                   or_(Incident.arbo_reason.is_not(None), Incident.max_lost_days > 3))
+    stmt = (select(Incident).where(Incident.on_arbowet_list.is_(True))
             .order_by(Incident.occurred_on.desc(), Incident.id.desc()))
     if start is not None:
         stmt = stmt.where(Incident.occurred_on >= start)
@@ -157,9 +155,10 @@ def arbowet_statement(start: dt.date | None = None, end: dt.date | None = None):
 
 def arbo_pending() -> list[Incident]:
     """Accidents that must be reported to the Arbeidsinspectie and were not yet (oldest first)."""
-    return list(db.session.scalars(
-        select(Incident).where(Incident.arbo_reason.is_not(None), Incident.arbo_notified_at.is_(None))
-        .order_by(Incident.occurred_at)))
+    pending = db.session.scalars(
+        select(Incident).where(Incident.arbo_reason.is_not(None), Incident.arbo_notified_at.is_(None)))
+    # Sorted here: few rows, and an ORDER BY would tempt SQLite to walk the whole log in date order.
+    return sorted(pending, key=lambda i: (i.occurred_at, i.id))
 
 
 # --- toolbox lessons (VCA 4.1 contract) -------------------------------------------------------------------
@@ -188,6 +187,12 @@ def mark_lessons_discussed(incident_ids, on_date: dt.date, meeting_ref: str | No
         count += 1
     db.session.flush()
     return count
+
+
+def toolbox_lessons_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Incident).where(
+        Incident.lessons_for_toolbox.is_(True), Incident.lessons_discussed_on.is_(None),
+        Incident.lessons.is_not(None))) or 0
 
 
 def open_count() -> int:

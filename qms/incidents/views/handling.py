@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import extract, or_, select
+from sqlalchemy import or_, select
 
 from ...auth.models import User
 from ...database import paginate
@@ -39,7 +40,7 @@ def _filtered(form: LogFilterForm):
     if (site := form.valid_value("site")) is not None and site <= MAX_ID:
         stmt = stmt.where(Incident.site_id == site)
     if (year := form.valid_value("year")) is not None:
-        stmt = stmt.where(extract("year", Incident.occurred_on) == year)
+        stmt = stmt.where(Incident.occurred_on >= dt.date(year, 1, 1), Incident.occurred_on <= dt.date(year, 12, 31))
     return stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
 
 
@@ -56,7 +57,7 @@ def index():
     form = _filter_form()
     page = paginate(_filtered(form), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     return render_template("incidents/index.html", form=form, page=page, pending=services.arbo_pending(),
-                           lessons=len(services.open_toolbox_lessons()))
+                           lessons=services.toolbox_lessons_count())
 
 
 def _csv_response(rows, header, filename: str) -> Response:
