@@ -382,8 +382,8 @@ def collect_reminders(on: dt.date):
                 nc = action.nonconformity
                 if nc is None or nc.owner is None or nc.owner_id == action.owner_id:
                     continue
-                subject = lambda due=due, n=nc.number: _("%(n)s: an action is two weeks overdue (due %(date)s)",  # noqa: E731
-                                                         n=n, date=due)
+                subject = lambda due=due, n=nc.number: _(  # noqa: E731
+                    "%(n)s: an action is two weeks overdue (due %(date)s)", n=n, date=due)
                 yield notifications.Reminder(nc.owner, subject, action.description, url,
                                              f"action-{action.id}-{stage}-{due}")
                 continue

@@ -34,7 +34,8 @@ def _setup(state) -> None:
 
 @bp.app_context_processor
 def _labels():
-    return {"nc_state_label": lambda s: STATE_LABELS.get(s, s), "nc_severity_label": lambda s: SEVERITY_LABELS.get(s, s),
+    return {"nc_state_label": lambda s: STATE_LABELS.get(s, s),
+            "nc_severity_label": lambda s: SEVERITY_LABELS.get(s, s),
             "action_kind_label": lambda k: KIND_LABELS.get(k, k)}
 
 

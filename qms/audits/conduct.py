@@ -52,7 +52,8 @@ def _page(audit, failed_item=None, result_form=None, link_form=None, status=200)
         page_number=number, pages=pages,
         failed_item=failed_item, failed_result_form=result_form, failed_link_form=link_form,
         blank_link_form=LinkForm(formdata=None), result_labels=RESULT_LABELS, link_labels=LINK_LABELS,
-        link_url=link_url, requirement_title=requirement_title, requirement_hint=requirement_hint, conducting=audit.state in rules.CONDUCTING), status
+        link_url=link_url, requirement_title=requirement_title, requirement_hint=requirement_hint,
+        conducting=audit.state in rules.CONDUCTING), status
 
 
 @bp.route("/<int:audit_id>/conduct")

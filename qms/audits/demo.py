@@ -98,7 +98,8 @@ def add_audits(demo) -> None:
         nc.correction = "Verouderde instructie direct weggehaald en vervangen."
         nc.root_cause = "Bij een nieuwe versie worden de papieren exemplaren op locatie niet ingenomen."
         nc.actions.append(CorrectiveAction(kind=ActionKind.CORRECTIVE, owner_id=coordinator.id,
-                                           description="Verspreidingslijst per locatie bijhouden en oude versies innemen.",
+                                           description="Verspreidingslijst per locatie bijhouden en oude "
+                                                       "versies innemen.",
                                            due_date=today - dt.timedelta(days=10), done_at=utcnow(),
                                            done_by_id=coordinator.id, done_note="Lijst gemaakt, rondgang gedaan."))
         nc.state = NcState.AWAITING_CHECK

@@ -48,7 +48,8 @@ def _scope_codes(audit: Audit) -> str:
 def programme_csv(audits: Sequence[Audit], year: int) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Number"), _("Planned date"), _("Until"), _("Title"), _("Type"), _("Norms"), _("Certification level"),
+    writer.writerow([_("Number"), _("Planned date"), _("Until"), _("Title"), _("Type"), _("Norms"),
+                     _("Certification level"),
                      _("Chapters and requirements"), _("Processes"), _("Audited department"), _("Location"),
                      _("Audit team"), _("State")])
     for a in audits:
@@ -84,7 +85,8 @@ def report_pdf(audit: Audit, checklist: Sequence[AuditItem], counts: dict[str, i
     title = _("Audit report %(n)s", n=audit.number)
     story = [pdf.spacer(30), pdf.para(title, "title"), pdf.para(audit.title, "h2"), pdf.spacer(6),
              pdf.facts([
-                 (_("Type"), TYPE_LABELS[audit.type]), (_("Norms"), _norms(audit)), (_("Certification level"), _level(audit) or "—"),
+                 (_("Type"), TYPE_LABELS[audit.type]), (_("Norms"), _norms(audit)),
+                 (_("Certification level"), _level(audit) or "—"),
                  (_("Date"), format_date(audit.conducted_on or audit.planned_start)),
                  (_("Audited department"), audit.department.name if audit.department else "—"),
                  (_("Location"), audit.site.name if audit.site else "—"), (_("Processes"), audit.processes or "—"),

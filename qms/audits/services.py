@@ -380,7 +380,8 @@ def _open_nonconformities(audit: Audit, checklist: list[AuditItem], user: User) 
 # --- programme and coverage -------------------------------------------------------------------
 
 def programme_query(year: int):
-    return (select(Audit).where(Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31))
+    return (select(Audit)
+            .where(Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31))
             .order_by(Audit.planned_start, Audit.id))
 
 

@@ -223,7 +223,8 @@ def _detail(audit: Audit, question_form=None, move_form=None, status=200):
         "audits/detail.html", audit=audit, checklist=checklist, counts=services.result_counts(audit),
         question_form=question_form or QuestionForm(formdata=None), move_form=move_form or MoveForm(formdata=None),
         ncs=ncs, link_url=link_url, requirement_title=requirement_title, rules=rules, AuditState=AuditState,
-        link_labels=LINK_LABELS, confirm_form=ConfirmForm(formdata=None), can_conduct=services.can_conduct(current_user, audit)), status
+        link_labels=LINK_LABELS, confirm_form=ConfirmForm(formdata=None),
+        can_conduct=services.can_conduct(current_user, audit)), status
 
 
 @bp.route("/<int:audit_id>")

@@ -34,5 +34,6 @@ def minutes_pdf(review: Review, sections: list[dict], state_labels: dict) -> Res
         story.append(pdf.table([_("Decision"), _("Who"), _("By when"), _("Status")], rows, widths=[96, 34, 24, 20]))
     else:
         story.append(pdf.para(_("No decisions recorded.")))
-    story += [pdf.spacer(10), pdf.facts([(_("Chair"), review.chair.name), (_("Signature"), "\n\n\n________________________")])]
+    story += [pdf.spacer(10), pdf.facts([(_("Chair"), review.chair.name),
+                                         (_("Signature"), "\n\n\n________________________")])]
     return pdf.response(pdf.build(story, title=title), f"management-review-{review.id}.pdf")

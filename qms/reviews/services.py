@@ -119,7 +119,8 @@ def record_conclusions(review: Review, conclusions: str) -> Review:
     return review
 
 
-def add_decision(review: Review, *, text: str, owner: User | None = None, due_date: dt.date | None = None) -> ReviewDecision:
+def add_decision(review: Review, *, text: str, owner: User | None = None,
+                 due_date: dt.date | None = None) -> ReviewDecision:
     """Record a decision; with an owner and a due date it becomes a tracked improvement action."""
     _check_open(review)
     if not (text or "").strip():
