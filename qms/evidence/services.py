@@ -16,6 +16,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..norms import LiveEvidence, Requirement, registry
+from ..permissions import PERMISSIONS, has_permission
 from ..organisation.services import company
 from ..organisation.services import today as local_today
 from ..uploads import services as uploads
@@ -41,6 +42,14 @@ class EvidenceError(Exception):
 
 def today() -> dt.date:
     return local_today()
+
+
+def possible_owners() -> list[User]:
+    """Active users who may see evidence: only they can keep it up to date and follow its reminders."""
+    from ..auth.models import UserRole
+
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        User.active.is_(True), UserRole.role.in_(PERMISSIONS["evidence.view"])).order_by(User.name)).unique())
 
 
 # --- requirements ---------------------------------------------------------------------------------
@@ -80,6 +89,8 @@ class EvidenceData:
 def _check_dates(data: EvidenceData) -> None:
     if data.valid_until is not None and data.valid_until < data.valid_from:
         raise EvidenceError("valid_until", _("Valid until cannot be before valid from."))
+    if data.owner is not None and not has_permission(data.owner, "evidence.view"):
+        raise EvidenceError("owner", _("The owner must be someone who may see the evidence."))
 
 
 def add_evidence(data: EvidenceData, file, requirements: list[tuple[str, str, str]]) -> EvidenceItem:

@@ -255,3 +255,33 @@ def test_the_norm_page_issues_the_same_queries_for_few_or_many_evidence_files(ap
     db.session.commit()
     many = {url: queries(url) for url in few}
     assert many == few
+
+
+def test_management_review_gets_a_certification_section(app, db, login_as, client):
+    from qms.signals import review_input_requested
+
+    login_as(Role.COORDINATOR)
+    upload(client, req="iso9001/2015/5.2")
+    today = services.today()
+    db.session.add(Certificate(norm="iso9001", level=None, certifying_body="CertiNed", number="Q-1",
+                               issued_on=today - dt.timedelta(days=300), expires_on=today + dt.timedelta(days=795)))
+    db.session.commit()
+    with app.test_request_context("/"):
+        sections = [value for _, value in review_input_requested.send(app, start=today - dt.timedelta(days=365), end=today)
+                    if value is not None and value.key == "certification"]
+    assert len(sections) == 1
+    rows = dict(sections[0].rows)
+    assert any(label.startswith("Readiness ISO 9001") for label in rows)
+    assert rows["Surveillance audit ISO 9001"]
+
+
+def test_owner_must_be_able_to_see_evidence(client, db, login_as, make_user):
+    login_as(Role.COORDINATOR)
+    staff = make_user(Role.STAFF)
+    auditor = make_user(Role.AUDITOR)
+    page = client.get("/evidence/items/new").get_data(as_text=True)
+    assert f'value="{auditor.id}"' in page and f'value="{staff.id}"' not in page
+    response = upload(client, owner=str(staff.id))
+    assert response.status_code == 400 and "The owner must be someone who may see the evidence." in response.get_data(as_text=True)
+    assert upload(client, owner=str(auditor.id)).status_code == 302
+    assert db.session.scalars(select(EvidenceItem)).one().owner_id == auditor.id

@@ -3,7 +3,7 @@ own certificates with the audit calendar, and dossiers."""
 from flask import Blueprint
 
 from ...notifications import services as notifications
-from .. import reminders
+from .. import reminders, review  # noqa: F401  (review: the management review section)
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence", template_folder="../templates",
                static_folder="../static")

@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_babel import gettext as _
 from wtforms import SelectChoice
-from sqlalchemy import select
 
-from ...auth.models import User
 from ...extensions import db
 from ...norms import registry
+from ..services import possible_owners
 
 MAX_ID = 2**31 - 1
 
@@ -39,7 +38,8 @@ def refused(form, error) -> None:
 
 
 def owner_choices() -> list[SelectChoice]:
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
+
+    users = possible_owners()
     return [SelectChoice("", _("— nobody —"))] + [SelectChoice(str(u.id), u.name) for u in users]
 
 
