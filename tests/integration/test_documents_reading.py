@@ -37,6 +37,7 @@ def test_to_read_one_tap_and_a_new_major_version_asks_again(app, db, people, pub
     staff = client_for(app, people["staff"])
     page = staff.get("/documents/to-read").get_data(as_text=True)
     assert "PR-012" in page and "I have read this" in page
+    assert '<span class="doc-count">1</span>' in staff.get("/documents/").get_data(as_text=True)
     # the publication put a notification (and an e-mail) in the staff member's inbox
     assert db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == people["staff"].id)) == 1

@@ -4,7 +4,7 @@ import datetime as dt
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ...database import paginate
@@ -57,7 +57,8 @@ def index():
         filters.type = ""
     page = paginate(services.register_query(filters, include_unpublished=history), request.args.get("page"),
                     per_page())
-    return render_template("documents/index.html", form=form, page=page, history=history)
+    unread = db.session.scalar(select(func.count()).select_from(services.reading.to_read_query(current_user).subquery()))
+    return render_template("documents/index.html", form=form, page=page, history=history, unread=unread)
 
 
 @bp.route("/new", methods=["GET", "POST"])
