@@ -61,9 +61,9 @@ norm = Norm(
     review_sections=list(figures.REVIEW_SECTIONS),
     navigation=[
         NavItem("iso9001.index", lambda: str(_l("ISO 9001")), "iso9001.view"),
-        NavItem("iso9001.competence", lambda: str(_l("Competence")), "iso9001.competence.view"),
-        NavItem("iso9001.learning", lambda: str(_l("Learning paths")), "iso9001.learning"),
-        NavItem("iso9001.report_feedback", lambda: str(_l("Log customer feedback")), "iso9001.feedback"),
+        NavItem("iso9001.competence", lambda: str(_l("Competence")), "iso9001.menu.competence"),
+        NavItem("iso9001.learning", lambda: str(_l("Learning paths")), "iso9001.menu.staff"),
+        NavItem("iso9001.report_feedback", lambda: str(_l("Log customer feedback")), "iso9001.menu.staff"),
         NavItem("suppliers.index", lambda: str(_l("Suppliers")), "suppliers.view"),
     ],
     demo_steps=[_demo],

@@ -13,3 +13,8 @@ define("iso9001.competence.manage", {Role.ADMIN, Role.COORDINATOR, Role.HR})
 #: Learning paths: a master trainer signs off their own apprentices' steps; everyone may open the page,
 #: the loader shows only the apprentices the user may see (404 otherwise).
 define("iso9001.learning", ALL_ROLES)
+
+#: Menu entries only (no route declares these): roles that reach a page through the ISO 9001 sub-navigation do
+#: not get a second main-menu entry for it, so the main menu stays short.
+define("iso9001.menu.competence", {Role.HR})
+define("iso9001.menu.staff", {Role.STAFF})
