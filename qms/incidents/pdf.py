@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
 from .charts import TYPE_COLOURS
@@ -113,9 +113,10 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
     styles = _styles()
     story = [Paragraph(escape(title), styles["Title"]), _p(intro, styles["BodyText"]), Spacer(1, 4 * mm),
              Paragraph(escape(figures_heading), styles["Heading2"]), _table(figure_rows, header=True),
-             Paragraph(escape(chart_heading), styles["Heading2"]), _bar_chart(months, series),
+             KeepTogether([Paragraph(escape(chart_heading), styles["Heading2"]), _bar_chart(months, series)]),
              _table(legend_rows), Paragraph(escape(ratio_heading), styles["Heading2"]), _table(ratio_rows),
-             Paragraph(escape(if_heading), styles["Heading2"]), _line_chart(if_labels, if_values, if_empty),
+             KeepTogether([Paragraph(escape(if_heading), styles["Heading2"]),
+                           _line_chart(if_labels, if_values, if_empty)]),
              Paragraph(escape(types_heading), styles["Heading2"]), _table(type_rows, header=True),
              Paragraph(escape(arbo_heading), styles["Heading2"]), _table(arbo_rows, header=True)]
     return _build(story, title)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ...database import paginate
 from ...extensions import db
 from ...organisation.models import Site
+from ...notifications.services import absolute_url
 from ...permissions import requires
 from .. import charts, figures, pdf, services
 from ..forms import RetentionForm, SimpleForm, hours_field_name, make_hours_form
@@ -117,6 +118,14 @@ def _pdf_response(body: bytes, filename: str) -> Response:
         "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
 
 
+def _reporter(incident) -> str:
+    from ...auth.models import User
+
+    user = db.session.get(User, incident.reporter_id) if incident.reporter_id else None
+    name = user.name if user else incident.reporter_name
+    return " · ".join(part for part in (name, incident.reporter_contact) if part) or "—"
+
+
 @bp.route("/<int:incident_id>/report.pdf")
 @requires("incidents.view")
 def incident_pdf(incident_id: int):
@@ -139,7 +148,7 @@ def incident_pdf(incident_id: int):
             (_("Injured"), str(i.injured_count)), (_("What happened"), i.description),
             (_("Immediate action"), i.immediate_action or "—"), (_("Reported on"), when(i.reported_at)),
             (_("Reported by"), _("Anonymous") if i.anonymous else (
-                (i.reporter_name or _("Logged-in user")) if names else _("(only for coordinator and HR)")))]),
+                _reporter(i) if names else _("(only for coordinator and HR)")))]),
         (_("Triage"), [
             (_("Severity"), i.severity.label if i.severity else "—"),
             (_("Department"), i.department.name if i.department else "—"),
@@ -210,7 +219,7 @@ def poster(site_id: int):
     site = _load_site(site_id)
     token = services.site_token(site)
     db.session.commit()
-    url = url_for("incidents.public_report", token=token.token, _external=True)
+    url = absolute_url(url_for("incidents.public_report", token=token.token))
     body = pdf.qr_poster(
         url=url, heading=_("Something happened? Report it!"), site=site.name + (f" — {site.client}" if site.client else ""),
         lines=[_("Accident, near miss or unsafe situation: scan the code with your phone."),
