@@ -1,17 +1,21 @@
 """Handling incidents: triage, the Arbeidsinspectie deadline, injured persons and LTIs, the Arbowet list,
 investigation, prevention actions through qms.actions, closing, privacy per role, retention and the contracts."""
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from qms.actions import services as actions
 from qms.audit.models import AuditEntry
 from qms.auth.models import User
 from qms.extensions import db as _db
 from qms.incidents import services
-from qms.incidents.models import Incident, IncidentPerson
+from qms.incidents.models import Incident, IncidentPerson, IncidentPhoto
+from qms.uploads import services as uploads
 from qms.incidents.services import IncidentError, InvestigationData, PersonData, ReportData, TriageData
 from qms.incidents.workflow import ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity
 from qms.permissions import Role
@@ -129,7 +133,7 @@ def test_names_only_for_coordinator_and_hr(app, db, client, make_user, login_as)
     assert "Karin" not in (entry.new_values or "")
 
 
-def test_investigate_act_check_and_close(db, coordinator_client, make_user):
+def test_investigate_act_check_and_close(app, db, coordinator_client, make_user):
     owner = make_user(Role.STAFF)
     incident = triaged(make_incident(IncidentType.UNSAFE_SITUATION))
     closing = coordinator_client.post(f"/incidents/{incident.id}/state", data={"target": "closed"})
@@ -149,6 +153,8 @@ def test_investigate_act_check_and_close(db, coordinator_client, make_user):
     assert incident.state is IncidentState.ACTIONS
     nc, = actions.for_source("incident", str(incident.id))
     assert nc.root_cause.startswith("Geen vaste plek") and len(nc.actions) == 1
+    with app.test_request_context():
+        assert actions.source_link("incident", nc.source_id) == ("Incident", f"/incidents/{incident.id}")
     refused = coordinator_client.post(f"/incidents/{incident.id}/state", data={"target": "closed"}, follow_redirects=True)
     assert "checked for effectiveness" in refused.get_data(as_text=True)
     db.session.refresh(incident)
@@ -191,6 +197,7 @@ def test_hours_register_and_injury_frequency(db, coordinator_client):
     assert (ltis, hours) == (1, Decimal(100000))
     page = coordinator_client.get(f"/incidents/figures?year={year}").get_data(as_text=True)
     assert "10.0" in page  # 1 × 1,000,000 / 100,000
+    assert coordinator_client.post("/incidents/hours", data={"year": "soon"}).status_code == 400
     bad = coordinator_client.post("/incidents/hours", data={"year": str(year), "h_3_own_staff": "veel"})
     assert bad.status_code == 400 and 'value="veel"' in bad.get_data(as_text=True)
     empty = coordinator_client.get(f"/incidents/figures?year={year + 5}").get_data(as_text=True)
@@ -217,7 +224,15 @@ def test_retention_purge_removes_names_and_keeps_figures(app, db, make_user, coo
     old_when = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=2 * 365)
     old = make_incident(IncidentType.LTI, when=old_when, injured=1, persons_text="Ali B.", reporter=reporter)
     services.save_person(old, None, PersonData(PersonCategory.OWN_STAFF, lost_days=5, name="Ali B."))
-    db.session.commit()
+    with app.test_request_context():
+        buffer = io.BytesIO()
+        Image.new("RGB", (20, 20), (1, 2, 3)).save(buffer, "PNG")
+        buffer.seek(0)
+        stored = uploads.store(FileStorage(buffer, "ali.png"), allowed={"image"})
+        db.session.add(IncidentPhoto(incident_id=old.id, stored_file_id=stored.id))
+        db.session.commit()
+    photo_path = uploads.path_of(stored)
+    assert photo_path.exists()
     # backdate the report: the 3-year check of the form is for new reports only
     recent = make_incident(IncidentType.LTI, injured=1, persons_text="Recent", token="recent")
     for incident in (old, recent):
@@ -232,6 +247,7 @@ def test_retention_purge_removes_names_and_keeps_figures(app, db, make_user, coo
     old = db.session.get(Incident, old.id)
     assert old.purged_at is not None and old.reporter_id is None and old.persons_text is None
     assert old.persons[0].name is None and old.lti_count == 1 and old.lost_days == 5
+    assert old.photos == [] and not photo_path.exists()
     assert db.session.get(Incident, recent.id).persons_text == "Recent"
     bad = coordinator_client.post("/incidents/settings", data={"retention_months": "3"})
     assert bad.status_code == 200 and "12" in bad.get_data(as_text=True)

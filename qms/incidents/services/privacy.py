@@ -4,16 +4,35 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ...database import utcnow
 from ...extensions import db
 from ...permissions import has_permission
+from ...uploads import services as uploads
 from .. import figures
 from ..models import Incident, IncidentPhoto, IncidentSettings
 from .errors import IncidentError
 
 PERSONS_PERMISSION = "incidents.view_persons"
+_PURGED_FILES = "incident_purged_files"
+
+
+def _remove_after_commit(path) -> None:
+    """The photo's file goes once the purge is committed (a rolled-back purge keeps it)."""
+    db.session.info.setdefault(_PURGED_FILES, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _unlink_purged(session) -> None:
+    for path in session.info.pop(_PURGED_FILES, ()):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_purged(session) -> None:
+    session.info.pop(_PURGED_FILES, None)
 
 
 def may_see_persons(user) -> bool:
@@ -65,6 +84,7 @@ def purge(today: dt.date) -> int:
             stored = photo.stored_file
             incident.photos.remove(photo)
             db.session.flush()
+            _remove_after_commit(uploads.path_of(stored))
             db.session.delete(stored)
         incident.purged_at = utcnow()
         count += 1

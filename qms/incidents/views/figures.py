@@ -174,7 +174,10 @@ def incident_pdf(incident_id: int):
 @bp.route("/hours", methods=["GET", "POST"])
 @requires("incidents.manage")
 def hours():
-    year = _year_arg() if request.method == "GET" else int(request.form.get("year", "0") or 0)
+    try:
+        year = _year_arg() if request.method == "GET" else int(request.form.get("year", ""))
+    except ValueError:
+        abort(400)
     if not 2000 <= year <= 2100:
         abort(400)
     form = make_hours_form(year, services.hours_table(year), formdata=request.form if request.method == "POST" else None)
