@@ -32,7 +32,9 @@ def sort_sections(sections: Iterable[Any]) -> list[Any]:
 def dump_sections(sections: Iterable[Any]) -> str:
     """The input pack as JSON, so the minutes keep what the meeting saw."""
     return json.dumps([{"key": s.key, "title": str(s.title), "rows": [[str(k), str(v)] for k, v in s.rows],
-                        "text": str(s.text or ""), "order": s.order} for s in sections], ensure_ascii=False)
+                        "text": str(s.text or ""), "order": s.order, "endpoint": getattr(s, "endpoint", None),
+                        "endpoint_args": dict(getattr(s, "endpoint_args", None) or {})}
+                       for s in sections], ensure_ascii=False, default=str)
 
 
 def load_sections(data: str | None) -> list[dict]:

@@ -85,6 +85,21 @@ def new():
     return render_template("reviews/form.html", form=form)
 
 
+def section_url(section: dict) -> str | None:
+    """Where the records behind a section are, if that page exists and the user may open it."""
+    endpoint = section.get("endpoint")
+    if not endpoint or endpoint not in current_app.view_functions:
+        return None
+    from ..permissions import declared_permission, has_permission
+
+    if not has_permission(current_user, declared_permission(endpoint) or "users.manage"):
+        return None
+    try:
+        return url_for(endpoint, **(section.get("endpoint_args") or {}))
+    except Exception:  # arguments of an older snapshot that no longer fit the route
+        return None
+
+
 def _detail(review: Review, conclusions_form=None, decision_form=None, status=200):
     conclusions_form = conclusions_form or ConclusionsForm(formdata=None, obj=review)
     decision_form = decision_form or DecisionForm(formdata=None)
@@ -93,7 +108,7 @@ def _detail(review: Review, conclusions_form=None, decision_form=None, status=20
     return render_template("reviews/detail.html", review=review, sections=services.pack(review),
                            conclusions_form=conclusions_form, decision_form=decision_form,
                            move_form=MoveForm(formdata=None), state_labels=STATE_LABELS, ReviewState=ReviewState,
-                           today=today()), status
+                           today=today(), section_url=section_url), status
 
 
 @bp.route("/<int:review_id>")
