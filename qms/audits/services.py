@@ -217,6 +217,9 @@ def generate_checklist(audit: Audit) -> int:
     """(Re)build the catalogue questions of the checklist from the scope; the auditor's own questions stay."""
     if audit.state not in rules.EDITABLE:
         raise AuditError(_("The checklist can only be generated before the audit starts."))
+    if any(i.result is not None or i.files or i.links for i in _items(audit)):
+        raise AuditError(_("Results or evidence were already recorded; the checklist is not rebuilt, so nothing "
+                           "is lost. Add your own questions instead."))
     own = [i for i in _items(audit) if i.requirement is None]
     for item in _items(audit):
         if item.requirement is not None:

@@ -256,3 +256,19 @@ def test_photo_and_evidence_links_on_a_finding(app, client, db, login_as, make_u
         c = app.test_client()
         c.post("/login", data={"email": user.email, "password": "another good password"})
         assert c.get(f"/files/{file_id}").status_code == expected
+
+
+def test_recorded_results_are_never_lost_by_rebuilding_the_checklist(client, db, login_as):
+    auditor = login_as(Role.AUDITOR)
+    _plan(client, auditor)
+    audit = _audit(db)
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    client.post(f"/audits/{audit.id}/state", data={"target": "prepared"})
+    client.post(f"/audits/{audit.id}/state", data={"target": "in_progress"})
+    item = services.items(audit)[0]
+    client.post(f"/audits/{audit.id}/items/{item.id}", data={"result": "conform", "notes": "checked"})
+    client.post(f"/audits/{audit.id}/state", data={"target": "prepared"})
+    r = client.post(f"/audits/{audit.id}/checklist", data={}, follow_redirects=True)
+    assert "nothing is lost" in r.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.result is Result.CONFORM and item.notes == "checked"
