@@ -254,6 +254,14 @@ def collect_reminders(today: dt.date):
             url_for("vca.equipment_detail", equipment_id=item_.id), f"vca:keuring:{item_.id}:{due}")
         if found is not None:
             yield found
+    profile = common.current_profile()
+    due = rules.policy_evaluation_due(profile.policy_signed_on, profile.policy_evaluated_on) if profile else None
+    if due is not None and due <= today + dt.timedelta(days=60):
+        found = integrations.reminder(
+            users, lambda due=due: _("The VGM policy statement is to be evaluated by %(date)s", date=due.isoformat()),
+            "", url_for("vca.policy"), f"vca:policy:{due}")
+        if found is not None:
+            yield found
     for tra in registers.stale_tras(today):
         title = tra.title
         found = integrations.reminder(

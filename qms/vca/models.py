@@ -286,3 +286,23 @@ class VcaLmraCard(Audited, db.Model):
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+
+def _name_entity_types() -> None:
+    """Readable, translated record-type names in the audit trail."""
+    from flask_babel import lazy_gettext as _l
+
+    from qms.audit.services import name_entity_type
+
+    for entity_type, label in {
+        "vca_profile": _l("VCA settings and policy statement"), "vca_worker": _l("Risky work of an employee"),
+        "vca_toolbox_meeting": _l("Toolbox meeting"), "vca_toolbox_attendance": _l("Toolbox attendance"),
+        "vca_inspection_template": _l("Inspection checklist"), "vca_inspection": _l("Workplace inspection"),
+        "vca_inspection_finding": _l("Inspection finding"), "vca_equipment": _l("Equipment"),
+        "vca_keuring": _l("Keuring"), "vca_ppe_issue": _l("PPE issue"), "vca_risk_assessment": _l("Risk assessment"),
+        "vca_risk_measure": _l("Measure of a plan of action"), "vca_lmra_card": _l("LMRA card"),
+    }.items():
+        name_entity_type(entity_type, label)
+
+
+_name_entity_types()

@@ -243,3 +243,18 @@ def test_overview_shows_the_shared_readiness_of_the_chosen_level(client, db, log
     login_as(Role.HR)  # reads VCA but not the evidence pages
     page = client.get("/vca/").get_data(as_text=True)
     assert client.get("/vca/").status_code == 200 and "Readiness for" not in page
+
+
+def test_audit_trail_names_vca_records_and_policy_reminder(client, db, login_as, app):
+    from qms.audit.services import entity_type_name
+    from qms.notifications import services as notifications
+    from qms.notifications.models import Notification
+
+    with app.test_request_context():
+        assert entity_type_name("vca_toolbox_attendance") == "Toolbox attendance"
+    login_as(Role.COORDINATOR)
+    signed = TODAY - dt.timedelta(days=3 * 365)
+    client.post("/vca/policy/edit", data={"title": "VGM", "signed_on": signed.isoformat(), "signed_by": "D"})
+    assert notifications.run_reminders(TODAY) >= 1
+    db.session.commit()
+    assert any("VGM policy statement is to be evaluated" in n.subject for n in db.session.scalars(select(Notification)))
