@@ -141,6 +141,34 @@ APPRENTICES = {"DG015": ("BBL Glazenwasser niveau 2", 2), "DG017": ("BBL Glazenw
                "DG018": ("BBL Schoonmaak niveau 2", 0), "DG019": ("BBL Schoonmaak niveau 2", 0)}
 
 
+#: "Other" training that the function requirements look for: (number, title, days still valid).
+OTHER_TRAINING = [("DG022", "Hoogwerker (IPAF) 3a/3b", 700), ("DG010", "Hoogwerker (IPAF) 3a/3b", 45),
+                  ("DG023", "Hygiëne ziekenhuisreiniging", 500), ("DG024", "Hygiëne ziekenhuisreiniging", 300),
+                  ("DG012", "Hygiëne ziekenhuisreiniging", 900)]
+
+
+def _competence_evidence(demo, functions: dict, coordinator) -> None:
+    """On-the-job evidence for qualified staff (apprentices are still learning) and some specific training."""
+    from ..training.models import TrainingKind, TrainingRecord
+    from .models import CompetenceEvidence
+
+    s, today = demo.session, demo.today
+    for name, numbers in HOLDERS.items():
+        for competence in functions[name].competences:
+            if competence.training_kind:
+                continue
+            for number in numbers:
+                employee = demo.employees[number]
+                if employee.is_apprentice:
+                    continue
+                s.add(CompetenceEvidence(employee_id=employee.id, competence_id=competence.id,
+                                         obtained_on=employee.hired_on + dt.timedelta(days=180), valid_until=None,
+                                         note="Beoordeeld op de werkvloer", recorded_by_id=coordinator.id if coordinator else None))
+    for number, title, days_left in OTHER_TRAINING:
+        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind=TrainingKind.OTHER, title=title,
+                             completed_on=today - dt.timedelta(days=400), valid_until=today + dt.timedelta(days=days_left)))
+
+
 def _master_trainer_login(demo) -> User:
     """DG010 (Wim de Boer, leermeester glasbewassing) signs off on his phone: a staff login."""
     trainer = demo.employees[MASTER_TRAINER]
@@ -243,6 +271,7 @@ def add_iso9001(demo) -> None:
         for number in numbers:
             s.add(EmployeeFunction(employee_id=demo.employees[number].id, function_id=functions[name].id))
 
+    _competence_evidence(demo, functions, coordinator)
     trainer_user = _master_trainer_login(demo)
     demo.master_trainer_user = trainer_user
     paths = {}
