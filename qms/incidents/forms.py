@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, Form, HiddenField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
+                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..organisation.forms import clean, optional_id
@@ -15,8 +15,8 @@ from .workflow import (ARBO_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABEL
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return [(member.value, label) for member, label in labels.items()]
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 def _sane_year(form, field) -> None:
@@ -34,7 +34,7 @@ class ReportForm(FlaskForm):
 
     #: One-time token: a second submission of the same form finds the record the first one made.
     submission_id = HiddenField(validators=[Length(max=64)])
-    type = SelectField(_l("What happened?"), choices=[("", _l("Choose…"))] + _choices(TYPE_LABELS),
+    type = SelectField(_l("What happened?"), choices=[SelectChoice("", _l("Choose…"))] + _choices(TYPE_LABELS),
                        validators=[DataRequired(message=_l("Choose what happened."))])
     occurred_at = DateTimeLocalField(_l("When did it happen?"), format=DATETIME_FORMATS,
                                      validators=[DataRequired(message=_l("Enter the date and time.")), _sane_year])
@@ -76,7 +76,7 @@ class TriageForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=optional_id, validate_choice=False)
     arbo_reason = SelectField(
         _l("Must be reported to the Nederlandse Arbeidsinspectie?"),
-        choices=[("", _l("No"))] + _choices(ARBO_LABELS),
+        choices=[SelectChoice("", _l("No"))] + _choices(ARBO_LABELS),
         description=_l("Death, permanent injury or admission to hospital (not only outpatient): report at once."))
 
 
@@ -109,9 +109,9 @@ class InvestigationForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[("preventive", _l("Prevent recurrence")),
-                                            ("corrective", _l("Remove the cause")),
-                                            ("improvement", _l("Improvement"))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("preventive", _l("Prevent recurrence")),
+                                            SelectChoice("corrective", _l("Remove the cause")),
+                                            SelectChoice("improvement", _l("Improvement"))])
     description = TextAreaField(_l("Action"), validators=[DataRequired(), Length(max=2000)], filters=[clean],
                                 render_kw={"rows": 2})
     owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False,
@@ -167,8 +167,8 @@ class LogFilterForm(Form):
     """Filters of the log, read from the query string."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
-    type = SelectField(_l("Type"), choices=[("", _l("All types"))] + _choices(TYPE_LABELS))
-    state = SelectField(_l("State"), choices=[("", _l("All states"))] + _choices(STATE_LABELS))
+    type = SelectField(_l("Type"), choices=[SelectChoice("", _l("All types"))] + _choices(TYPE_LABELS))
+    state = SelectField(_l("State"), choices=[SelectChoice("", _l("All states"))] + _choices(STATE_LABELS))
     site = SelectField(_l("Site"), coerce=optional_id, validate_choice=False)
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1990, max=2200)])
 

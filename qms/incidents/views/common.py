@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ...auth.models import User
 from ...extensions import db
@@ -23,24 +24,24 @@ def load_incident(incident_id: int) -> Incident:
 
 def site_choices(include_empty=True, label=""):
     sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.client, Site.name))
-    choices = [("", label)] if include_empty else []
-    return choices + [(s.id, f"{s.name}" + (f" ({s.client})" if s.client else "")) for s in sites]
+    choices = [SelectChoice("", label)] if include_empty else []
+    return choices + [SelectChoice(s.id, s.name + (f" ({s.client})" if s.client else "")) for s in sites]
 
 
 def department_choices(label=""):
     deps = db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.name))
-    return [("", label)] + [(d.id, d.name) for d in deps]
+    return [SelectChoice("", label)] + [SelectChoice(d.id, d.name) for d in deps]
 
 
 def employee_choices(label=""):
     rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
                               .order_by(Employee.last_name, Employee.first_name))
-    return [("", label)] + [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
+    return [SelectChoice("", label)] + [SelectChoice(i, f"{f} {l} ({n})") for i, f, l, n in rows]
 
 
 def user_choices(label=""):
     rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
-    return [("", label)] + [(i, n) for i, n in rows]
+    return [SelectChoice("", label)] + [SelectChoice(i, n) for i, n in rows]
 
 
 def show_error(form, error: IncidentError) -> None:
