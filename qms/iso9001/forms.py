@@ -217,7 +217,7 @@ class AssignFunctionForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    competence_id = SelectField(_l("Competence"), coerce=optional_id, validate_choice=False,
+    competence_id = SelectField(_l("Required competence"), coerce=optional_id, validate_choice=False,
                                 validators=[DataRequired(message=_l("Choose a competence."))])
     obtained_on = DateField(_l("Shown on"), validators=[DataRequired(), _sane_year])
     valid_until = DateField(_l("Valid until"), validators=[Optional(), _sane_year])
