@@ -44,6 +44,8 @@ MANIFEST = "MANIFEST-SHA256.txt"
 PDF_IN_ZIP = "dossier.pdf"
 #: Progress is written at most this often (items) to keep transactions short and few.
 PROGRESS_STEP = 100
+#: A job not finished this long after it was requested is shown as stopped, with a button to start again.
+STALLED_AFTER = dt.timedelta(hours=1)
 
 _threads: dict[int, threading.Thread] = {}
 
@@ -386,6 +388,12 @@ def _footer(canvas, doc) -> None:
     canvas.setFont("Helvetica", 8)
     canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(doc.page))
     canvas.restoreState()
+
+
+def stalled(job: DossierJob, now: dt.datetime | None = None) -> bool:
+    """A job still queued or running long after it was requested: its worker has stopped (a restart)."""
+    now = now or utcnow()
+    return job.state in (JobState.QUEUED, JobState.RUNNING) and now - job.created_at > STALLED_AFTER
 
 
 def latest_jobs(norm: str | None = None, limit: int = 5) -> list[DossierJob]:

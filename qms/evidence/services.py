@@ -270,13 +270,22 @@ def evidence_by_requirement(norm: str, version: str, full: bool = True) -> dict[
     return out
 
 
-def evidence_by_requirement_code(norm: str, version: str, code: str) -> list[EvidenceItem]:
-    """Evidence items serving one requirement."""
-    return list(db.session.scalars(
-        select(EvidenceItem).join(EvidenceRequirement, EvidenceRequirement.evidence_id == EvidenceItem.id)
+def evidence_for_requirement(norm: str, version: str, code: str):
+    """Select of the evidence items serving one requirement, by title (to paginate)."""
+    return (select(EvidenceItem).join(EvidenceRequirement, EvidenceRequirement.evidence_id == EvidenceItem.id)
+            .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version,
+                   EvidenceRequirement.code == code)
+            .order_by(EvidenceItem.title, EvidenceItem.id))
+
+
+def file_states(norm: str, version: str, code: str) -> list[FileState]:
+    """What readiness needs of every evidence file of one requirement (light rows, one query)."""
+    rows = db.session.execute(
+        select(EvidenceItem.id, EvidenceItem.valid_from, EvidenceItem.valid_until, EvidenceItem.review_status)
+        .join(EvidenceRequirement, EvidenceRequirement.evidence_id == EvidenceItem.id)
         .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version,
-               EvidenceRequirement.code == code)
-        .order_by(EvidenceItem.title, EvidenceItem.id)).unique())
+               EvidenceRequirement.code == code)).all()
+    return [FileState(*row) for row in rows]
 
 
 def records_by_requirement(norm: str, version: str, code: str | None = None) -> dict[str, list[RecordView]]:

@@ -91,6 +91,11 @@ def test_vca_dossier_at_a_level_and_progress_page_without_script(client, db, log
     assert '<progress id="dossier-progress" max="10" value="3">' in html
     assert f'href="/evidence/dossiers/{running.id}"' in html and "evidence.js" in html
     assert client.get(f"/evidence/dossiers/{running.id}/zip").status_code == 404
+    # A job whose worker stopped (a restart) offers to build the dossier again instead of waiting forever.
+    running.created_at = running.created_at - dossier.STALLED_AFTER
+    db.session.commit()
+    html = client.get(f"/evidence/dossiers/{running.id}").get_data(as_text=True)
+    assert "Build the dossier again" in html and "data-running" not in html
 
 
 def test_unknown_norm_or_level_for_a_dossier(client, db, login_as):

@@ -285,3 +285,25 @@ def test_owner_must_be_able_to_see_evidence(client, db, login_as, make_user):
     assert response.status_code == 400 and "The owner must be someone who may see the evidence." in response.get_data(as_text=True)
     assert upload(client, owner=str(auditor.id)).status_code == 302
     assert db.session.scalars(select(EvidenceItem)).one().owner_id == auditor.id
+
+
+def test_evidence_of_one_requirement_is_paginated(app, client, db, login_as):
+    from qms.uploads.models import StoredFile
+
+    login_as(Role.AUDITOR)
+    per_page = app.config["ITEMS_PER_PAGE"]
+    for n in range(per_page + 3):
+        stored = StoredFile(stored_name=f"aa/{n}.pdf", original_name=f"{n}.pdf", content_type="application/pdf",
+                            size=1, sha256="0" * 64)
+        db.session.add(stored)
+        db.session.flush()
+        item = EvidenceItem(title=f"Registratie {n:03d}", file_id=stored.id, valid_from=dt.date(2026, 1, 1),
+                            review_status=ReviewStatus.ACCEPTED)
+        item.requirements = [EvidenceRequirement(norm="iso9001", version="2015", code="7.5.3")]
+        db.session.add(item)
+    db.session.commit()
+    first = client.get("/evidence/norms/iso9001/2015/req/7.5.3").get_data(as_text=True)
+    assert first.count("Registratie 0") == per_page and "Page 1 of 2" in first
+    second = client.get("/evidence/norms/iso9001/2015/req/7.5.3?page=2").get_data(as_text=True)
+    assert second.count("Registratie 0") == 3
+    assert "Covered" in first  # the state counts every file, not only the page shown

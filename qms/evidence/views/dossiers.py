@@ -40,8 +40,9 @@ def start_dossier(norm: str, version: str):
 @requires("evidence.view")
 def dossier_job(job_id: int):
     job = load(DossierJob, job_id)
-    found, cat = load_version(job.norm, job.version) if job.norm else abort(404)
-    return render_template("evidence/dossier.html", job=job, found=found, cat=cat, states=JobState)
+    found, cat = load_version(job.norm, job.version)
+    return render_template("evidence/dossier.html", job=job, found=found, cat=cat, states=JobState,
+                           stalled=dossier.stalled(job), form=DossierForm())
 
 
 @bp.route("/dossiers/<int:job_id>/status")

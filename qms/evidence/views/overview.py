@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
 from .. import chart, dossier, readiness, reminders, services
@@ -15,7 +16,7 @@ from ..models import EvidenceItem, EvidenceRecordLink
 from ..records import record_types
 from ..services import EvidenceError
 from . import bp
-from .common import load, load_version
+from .common import load, load_version, per_page
 
 STATES = [readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
 
@@ -64,7 +65,9 @@ def _requirement(norm: str, version: str, code: str):
 
 def _requirement_page(found, cat, req, record_form=None, status=200):
     on = services.today()
-    files = services.evidence_by_requirement_code(req.norm, req.version, req.code)
+    files = paginate(services.evidence_for_requirement(req.norm, req.version, req.code), request.args.get("page"),
+                     per_page())
+    states = services.file_states(req.norm, req.version, req.code)
     records = services.records_by_requirement(req.norm, req.version, req.code).get(req.code, [])
     documents = documents_by_requirement(req.norm, req.version, req.code).get(req.code, [])
     live = services.live_evidence(req.norm, req.version).get(req.code, [])
@@ -74,7 +77,7 @@ def _requirement_page(found, cat, req, record_form=None, status=200):
     record_form.record_type.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(code, str(kind.label)) for code, kind in sorted(record_types().items())]
     state = readiness.requirement_state(readiness.RequirementEvidence(
-        code=req.code, files=[readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in files],
+        code=req.code, files=[readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in states],
         documents=len(documents), records=len(records), live=[x.ok for x in live]), on)
     return render_template("evidence/requirement.html", found=found, cat=cat, req=req, files=files,
                            records=records, documents=documents, live=live, q=q, found_items=found_items,
