@@ -258,3 +258,20 @@ def test_audit_trail_names_vca_records_and_policy_reminder(client, db, login_as,
     assert notifications.run_reminders(TODAY) >= 1
     db.session.commit()
     assert any("VGM policy statement is to be evaluated" in n.subject for n in db.session.scalars(select(Notification)))
+
+
+def test_the_assigned_inspector_carries_out_their_own_inspection_only(client, db, login_as, make_user):
+    other = make_user(Role.AUDITOR)
+    inspector = login_as(Role.AUDITOR)
+    template = VcaInspectionTemplate(name="Werkplek", items="PBM", active=True)
+    db.session.add(template)
+    db.session.flush()
+    mine = VcaInspection(template_id=template.id, planned_on=TODAY, inspector_id=inspector.id)
+    theirs = VcaInspection(template_id=template.id, planned_on=TODAY, inspector_id=other.id)
+    db.session.add_all([mine, theirs])
+    db.session.commit()
+    assert client.get(f"/vca/inspections/{theirs.id}/carry-out").status_code == 404
+    response = client.post(f"/vca/inspections/{mine.id}/carry-out", data={"done_on": TODAY.isoformat(), "result-0": "ok"})
+    assert response.status_code == 302
+    db.session.refresh(mine)
+    assert mine.state is InspectionState.DONE and mine.findings[0].result.value == "ok"

@@ -7,7 +7,7 @@ from wtforms import SelectChoice
 
 from qms.database import paginate
 from qms.extensions import db
-from qms.permissions import requires
+from qms.permissions import has_permission, require, requires
 from qms.uploads.access import register_access_check
 from qms.uploads.services import UploadRejected
 
@@ -89,9 +89,12 @@ def inspection(inspection_id: int):
 
 
 @bp.route("/inspections/<int:inspection_id>/carry-out", methods=["GET", "POST"])
-@requires("vca.manage")
+@requires("vca.sign")
 def inspection_do(inspection_id: int):
+    """Coordinators carry out any inspection; the assigned inspector carries out their own."""
     row = load(VcaInspection, inspection_id)
+    require(has_permission(current_user, "vca.manage") or
+            (row.inspector_id is not None and row.inspector_id == current_user.id))
     if row.state is not InspectionState.PLANNED:
         flash(_("This inspection was already carried out; its findings are kept as they are."), "warning")
         return redirect(url_for("vca.inspection", inspection_id=row.id))
