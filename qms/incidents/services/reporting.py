@@ -105,26 +105,27 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         reporter_name=None if anonymous else (data.reporter_name or None),
         reporter_contact=None if anonymous else (data.reporter_contact or None),
         anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None)
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(incident)
-        db.session.flush()
-        for upload in photos:
-            if anonymous:
-                upload.filename = "photo" + _suffix(upload.filename)  # the original name may name the sender
-            stored = uploads.store(upload, allowed={"image"})
-            db.session.add(IncidentPhoto(incident_id=incident.id, stored_file_id=stored.id))
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        existing = find_by_token(token)
-        if existing is None:
-            raise
-        return existing, False
-    except Exception:
-        savepoint.rollback()
-        raise
+    for attempt in range(3):  # a number taken by a concurrent report is drawn again
+        savepoint = db.session.begin_nested()
+        try:
+            db.session.add(incident)
+            db.session.flush()
+            savepoint.commit()
+            break
+        except IntegrityError:
+            savepoint.rollback()
+            existing = find_by_token(token)
+            if existing is not None:
+                return existing, False
+            if attempt == 2:
+                raise
+            incident.number = _next_number(local_now().year)
+    for upload in photos:
+        if anonymous:
+            upload.filename = "photo" + _suffix(upload.filename)  # the original name may name the sender
+        stored = uploads.store(upload, allowed={"image"})
+        db.session.add(IncidentPhoto(incident_id=incident.id, stored_file_id=stored.id))
+    db.session.flush()
     _announce(incident)
     return incident, True
 
