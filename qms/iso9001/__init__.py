@@ -19,7 +19,7 @@ def _setup(app: Flask) -> None:
     from flask import url_for
 
     from ..suppliers.views import add_detail_panel
-    from .services import providers
+    from .services import planning, providers
     from .views.suppliers import supplier_panel
 
     add_detail_panel(app, supplier_panel)
@@ -35,6 +35,7 @@ def _setup(app: Flask) -> None:
     except ImportError:  # pragma: no cover
         return
     notifications.register_reminders(app, providers.reminders)
+    notifications.register_reminders(app, planning.reminders)
 
 
 def _demo(demo) -> None:

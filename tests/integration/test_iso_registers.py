@@ -184,3 +184,24 @@ def test_re_evaluation_reminders(app, db, make_user):
     db.session.commit()
     notes = db.session.scalars(select(Notification).where(Notification.user_id == coordinator.id)).all()
     assert any("Glastec" in n.subject and "re-evaluation" in n.subject for n in notes)
+
+
+def test_owners_are_reminded_of_due_risk_reviews_and_passed_objective_deadlines(app, db, make_user):
+    from qms.iso9001.models import Direction, RiskKind
+    from qms.notifications import services as notifications
+    from qms.notifications.models import Notification
+
+    owner = make_user(Role.COORDINATOR)
+    db.session.add(Risk(kind=RiskKind.RISK, title="Hittegolf", likelihood=3, impact=3, owner_id=owner.id,
+                        review_on=TODAY - dt.timedelta(days=1), state=RiskState.OPEN))
+    db.session.add(Risk(kind=RiskKind.RISK, title="Later", likelihood=3, impact=3, owner_id=owner.id,
+                        review_on=TODAY + dt.timedelta(days=30), state=RiskState.OPEN))
+    db.session.add(Objective(title="Verzuim", target=Decimal(5), unit="%", direction=Direction.AT_MOST,
+                             owner_id=owner.id, deadline=TODAY - dt.timedelta(days=2), evaluation="HR"))
+    db.session.commit()
+    notifications.run_reminders(TODAY)
+    db.session.commit()
+    subjects = [n.subject for n in db.session.scalars(select(Notification).where(Notification.user_id == owner.id))]
+    assert any("Hittegolf" in s for s in subjects) and not any("Later" in s for s in subjects)
+    assert any("Verzuim" in s and "deadline" in s for s in subjects)
+    assert notifications.run_reminders(TODAY) == 0  # once per key

@@ -150,3 +150,29 @@ def objective_statuses(objectives: list[Objective]) -> dict[int, str]:
     values = latest_values([o.id for o in objectives])
     return {o.id: scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
             for o in objectives}
+
+
+def reminders(on: dt.date):
+    """Reminders to owners: a risk whose effectiveness review is due, a running objective past its deadline."""
+    from flask import current_app, url_for
+    from flask_babel import gettext
+
+    from ...notifications import services as notifications
+
+    due_risks = db.session.scalars(select(Risk).where(Risk.state != RiskState.CLOSED, Risk.owner_id.is_not(None),
+                                                      Risk.review_on <= on))
+    for risk in due_risks:
+        with current_app.test_request_context():
+            url = url_for("iso9001.risk", risk_id=risk.id)
+        yield notifications.Reminder(
+            risk.owner, lambda title=risk.title: gettext("Review the actions on \"%(title)s\"", title=title), "", url,
+            f"iso-risk-review-{risk.id}-{risk.review_on}")
+    late = db.session.scalars(select(Objective).where(Objective.state == ObjectiveState.ACTIVE,
+                                                      Objective.owner_id.is_not(None), Objective.deadline < on))
+    for objective in late:
+        with current_app.test_request_context():
+            url = url_for("iso9001.objective", objective_id=objective.id)
+        yield notifications.Reminder(
+            objective.owner, lambda title=objective.title: gettext(
+                "The deadline of objective \"%(title)s\" has passed: evaluate and close it", title=title), "", url,
+            f"iso-objective-deadline-{objective.id}-{objective.deadline}")
