@@ -104,15 +104,6 @@ def upgrade():
     with op.batch_alter_table('pso_hours', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pso_hours_employee_id'), ['employee_id'], unique=False)
 
-    op.create_table('pso_person',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('employee_id', sa.Integer(), nullable=False),
-    sa.Column('pseudonym', sa.String(length=12), nullable=False),
-    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_pso_person_employee_id_employee')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pso_person')),
-    sa.UniqueConstraint('employee_id', name=op.f('uq_pso_person_employee_id')),
-    sa.UniqueConstraint('pseudonym', name=op.f('uq_pso_person_pseudonym'))
-    )
     op.create_table('pso_target_status',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('employee_id', sa.Integer(), nullable=False),
@@ -156,7 +147,6 @@ def downgrade():
 
     op.drop_table('pso_conversation')
     op.drop_table('pso_target_status')
-    op.drop_table('pso_person')
     with op.batch_alter_table('pso_hours', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pso_hours_employee_id'))
 

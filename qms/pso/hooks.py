@@ -11,12 +11,11 @@ from flask_babel import lazy_gettext as _l
 from qms.norms import LiveEvidence, ReviewSection
 
 #: Record types holding special personal data (target-group status, contract forms that reveal it).
-RESTRICTED = ("pso_target_status", "pso_conversation", "pso_employment", "pso_person")
+RESTRICTED = ("pso_target_status", "pso_conversation", "pso_employment")
 NAMES = {
     "pso_target_status": _l("PSO target-group status"),
     "pso_conversation": _l("PSO conversation"),
     "pso_employment": _l("PSO employment period"),
-    "pso_person": _l("PSO pseudonym"),
     "pso_hours": _l("PSO hours worked"),
     "pso_purchase": _l("PSO purchase"),
     "pso_measurement": _l("PSO measurement"),

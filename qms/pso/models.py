@@ -34,16 +34,6 @@ class PsoReferenceVersion(Audited, db.Model):
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class PsoPerson(Audited, db.Model):
-    """The stable pseudonym under which an employee appears outside the HR role."""
-
-    __tablename__ = "pso_person"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), unique=True)
-    pseudonym: Mapped[str] = mapped_column(String(12), unique=True)
-
-
 class PsoEmployment(Audited, db.Model):
     """An employment period as PSO counts it: contract type and contracted hours."""
 

@@ -6,13 +6,15 @@ target-group dossier is written to the trail with :func:`record_dossier_view`.
 from __future__ import annotations
 
 import datetime as dt
+import base64
 import hashlib
+import hmac
 import json
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ from ..uploads import services as uploads
 from . import payroll, reference as refdata
 from .jsonio import input_to_json
 from .models import (MEASUREMENT_TRANSITIONS, ConversationKind, MeasurementState, PsoConversation, PsoEmployment,
-                     PsoHours, PsoMeasurement, PsoPerson, PsoPlannedHire, PsoPurchase, PsoReferenceVersion,
+                     PsoHours, PsoMeasurement, PsoPlannedHire, PsoPurchase, PsoReferenceVersion,
                      PsoTargetStatus, SupplierKind)
 from .reference import Reference, ReferenceError
 from .scoring import CalculationError, CalculationInput, Criteria, EmployeeInput, PurchaseInput, Result, calculate
@@ -120,19 +122,14 @@ def load_reference_file(filename: str, data: bytes, version: str | None) -> PsoR
 # --- pseudonyms and dossier views ---------------------------------------------------------------
 
 def pseudonyms(employee_ids: list[int]) -> dict[int, str]:
-    """Stable pseudonyms ("P-7K3Q9A") for these employees, created where missing."""
-    if not employee_ids:
-        return {}
-    found = dict(db.session.execute(select(PsoPerson.employee_id, PsoPerson.pseudonym)
-                                    .where(PsoPerson.employee_id.in_(employee_ids))).all())
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    """Stable pseudonyms ("P-7K3Q9A") for these employees: a keyed hash of the id, so reading a score never
+    writes anything and nobody without the application's secret key can link a pseudonym to a person."""
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    out = {}
     for employee_id in employee_ids:
-        if employee_id not in found:
-            code = "P-" + "".join(secrets.choice(alphabet) for _ in range(6))
-            db.session.add(PsoPerson(employee_id=employee_id, pseudonym=code))
-            found[employee_id] = code
-    db.session.flush()
-    return found
+        digest = hmac.new(key, f"pso-pseudonym:{employee_id}".encode(), hashlib.sha256).digest()
+        out[employee_id] = "P-" + base64.b32encode(digest).decode("ascii")[:6]
+    return out
 
 
 def record_dossier_view(employee: Employee, what: str = "dossier") -> None:

@@ -292,7 +292,7 @@ def test_score_and_register_pages_do_not_query_per_person(client, login_as, comp
     db.session.add(extra)
     db.session.commit()
     _queries(client, urls[0])  # pseudonyms are created on the first calculation
-    before = [_queries(client, url) for url in urls]
+    before = [min(_queries(client, url), _queries(client, url)) for url in urls]  # housekeeping aside
     for n in range(20):
         e = Employee(number=f"M{n:03}", first_name="Extra", last_name=f"Person{n}", function="cleaner",
                      hired_on=dt.date(2018, 1, 1))
@@ -302,7 +302,7 @@ def test_score_and_register_pages_do_not_query_per_person(client, login_as, comp
             services.save_status(e, StatusData(starting_position="ww", intake_date=dt.date(2018, 1, 1)))
     db.session.commit()
     _queries(client, urls[0])
-    after = [_queries(client, url) for url in urls]
+    after = [min(_queries(client, url), _queries(client, url)) for url in urls]
     assert after == before
 
 

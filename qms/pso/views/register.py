@@ -100,7 +100,6 @@ def _render_person(employee, year, employment=None, hours=None, conversation=Non
     hours_rows = db.session.scalars(select(PsoHours).where(PsoHours.employee_id == employee.id)
                                     .order_by(PsoHours.year.desc())).all()
     pseudonym = services.pseudonyms([employee.id])[employee.id]
-    db.session.commit()
     return render_template("pso/person.html", employee=employee, status=status, periods=periods, hours=hours_rows,
                            pseudonym=pseudonym, year=year, ref=_ref(), employment=employment or e_form,
                            hours_form=hours or h_form, conversation=conversation or c_form, button=ButtonForm(),
