@@ -152,7 +152,7 @@ def test_attendance_per_person_misses_and_follow_up(client, db, login_as):
     assert "caught up on Ladders" in client.get("/vca/toolbox/follow-up").get_data(as_text=True)  # the flash
     assert "Nothing to follow up." in client.get("/vca/toolbox/follow-up").get_data(as_text=True)
     attendance = client.get(f"/vca/toolbox/attendance?year={day.year}").get_data(as_text=True)
-    assert a.full_name in attendance and "100.0%" in attendance
+    assert a.full_name in attendance and "100%" in attendance
 
 
 def test_incident_lessons_are_discussed_and_marked_when_the_meeting_closes(client, db, login_as):

@@ -5,3 +5,10 @@ bp = Blueprint("vca", "qms.vca", url_prefix="/vca", template_folder="templates",
                static_url_path="/static")
 
 from . import inspections, overview, people, registers, toolbox  # noqa: E402,F401
+
+
+@bp.context_processor
+def _helpers():
+    from ..figures import _pct
+
+    return {"pct": _pct}
