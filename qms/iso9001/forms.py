@@ -137,6 +137,11 @@ class ComplaintManageForm(ComplaintForm):
     owner_id = SelectField(_l("Handled by"), coerce=optional_id, validate_choice=False)
 
 
+class ComplaintAssignForm(FlaskForm):
+    owner_id = SelectField(_l("Handled by"), coerce=optional_id, validate_choice=False)
+    deadline = DateField(_l("Handle before"), validators=[DataRequired(), _sane_year])
+
+
 class ComplaintMoveForm(FlaskForm):
     state = StringField(validators=[DataRequired(), Length(max=20)])
     response = TextAreaField(_l("What was done and answered to the client"), filters=[clean],

@@ -118,3 +118,23 @@ def test_auditors_cannot_add_satisfaction_results(client, db, login_as):
     login_as(Role.AUDITOR)
     assert client.post("/iso9001/satisfaction", data={"surveyed_on": TODAY.isoformat(), "client": "X",
                                                       "score": "8"}).status_code == 403
+
+
+def test_a_complaint_is_handed_over_with_a_new_deadline(client, db, login_as, make_user):
+    from qms.notifications.models import Notification
+
+    login_as(Role.COORDINATOR)
+    colleague = make_user(Role.COORDINATOR, name="Linda Hendriks")
+    client.post("/iso9001/complaints/new", data=complaint_form())
+    complaint = db.session.scalar(select(Complaint))
+    later = TODAY + dt.timedelta(days=20)
+    bad = client.post(f"/iso9001/complaints/{complaint.id}/assign",
+                      data={"owner_id": str(colleague.id), "deadline": (TODAY - dt.timedelta(days=9)).isoformat()})
+    assert bad.status_code == 400 and "cannot lie before the date received" in bad.get_data(as_text=True)
+    response = client.post(f"/iso9001/complaints/{complaint.id}/assign",
+                           data={"owner_id": str(colleague.id), "deadline": later.isoformat()})
+    assert response.status_code == 302
+    db.session.refresh(complaint)
+    assert complaint.owner_id == colleague.id and complaint.deadline == later
+    note = db.session.scalar(select(Notification).where(Notification.user_id == colleague.id))
+    assert complaint.number in note.subject and note.url == f"/iso9001/complaints/{complaint.id}"

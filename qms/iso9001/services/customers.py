@@ -61,6 +61,23 @@ def _notify(user, subject, complaint: Complaint, key: str) -> None:
     notifications.notify(user, subject, complaint.client, url=url, key=key)
 
 
+def assign(complaint: Complaint, *, owner_id: int | None, deadline: dt.date) -> Complaint:
+    """Hand a complaint to someone and/or move its deadline; the new owner hears of it."""
+    if complaint.state == ComplaintState.CLOSED:
+        raise IsoError(None, _("A closed complaint is a record and cannot be changed."))
+    if deadline < complaint.received_on:
+        raise IsoError("deadline", _("The deadline cannot lie before the date received."))
+    owner = user_or_error(owner_id, "owner_id")
+    changed_owner = owner is not None and owner.id != complaint.owner_id
+    complaint.owner = owner
+    complaint.deadline = deadline
+    db.session.flush()
+    if changed_owner:
+        _notify(owner, lambda: _("Complaint %(n)s is yours to handle by %(date)s", n=complaint.number,
+                                 date=deadline.isoformat()), complaint, f"iso-complaint-{complaint.id}-owner-{owner.id}")
+    return complaint
+
+
 def move(complaint: Complaint, target: str, *, response: str | None = None, on: dt.date | None = None) -> Complaint:
     """Move a complaint along its workflow. Answering and closing need the response to the client."""
     target = ComplaintState(target)

@@ -10,7 +10,7 @@ from ...database import paginate
 from ...extensions import db
 from ...permissions import has_permission, requires
 from .. import scoring
-from ..forms import (ComplaintFilterForm, ComplaintForm, ComplaintManageForm, ComplaintMoveForm, NonconformityForm,
+from ..forms import (ComplaintAssignForm, ComplaintFilterForm, ComplaintForm, ComplaintManageForm, ComplaintMoveForm, NonconformityForm,
                      SatisfactionForm)
 from ..models import Complaint, ComplaintState, SatisfactionResult
 from ..models.customers import COMPLAINT_TRANSITIONS
@@ -70,8 +70,10 @@ def report_feedback():
 
 @bp.route("/complaints/<int:complaint_id>")
 @requires("iso9001.view")
-def complaint(complaint_id: int, move_form=None, nc_form=None, status=200):
+def complaint(complaint_id: int, move_form=None, nc_form=None, assign_form=None, status=200):
     found = load(Complaint, complaint_id)
+    assign_form = assign_form or ComplaintAssignForm(obj=found)
+    user_choices(assign_form.owner_id, found.owner_id)
     nc_form = nc_form or NonconformityForm(due_date=today() + dt.timedelta(days=14))
     user_choices(nc_form.owner_id, empty=_("Choose…"))
     try:
@@ -82,7 +84,7 @@ def complaint(complaint_id: int, move_form=None, nc_form=None, status=200):
 
     return page("complaint.html", status, complaint=found, nc_states=STATE_LABELS,
                 move_form=move_form or ComplaintMoveForm(),
-                nc_form=nc_form, nonconformities=nonconformities,
+                nc_form=nc_form, assign_form=assign_form, nonconformities=nonconformities,
                 moves=sorted(COMPLAINT_TRANSITIONS[found.state], key=lambda s: list(ComplaintState).index(s)),
                 days=scoring.handling_days(found.received_on, found.answered_on),
                 late=scoring.overdue(found.deadline, found.answered_on is not None or found.state == ComplaintState.CLOSED,
@@ -105,6 +107,24 @@ def move_complaint(complaint_id: int):
     else:
         flash(_("The request could not be processed; please try again."), "error")
     return redirect(url_for("iso9001.complaint", complaint_id=found.id))
+
+
+@bp.route("/complaints/<int:complaint_id>/assign", methods=["POST"])
+@requires("iso9001.manage")
+def assign_complaint(complaint_id: int):
+    found = load(Complaint, complaint_id)
+    form = ComplaintAssignForm()
+    user_choices(form.owner_id, found.owner_id)
+    if form.validate_on_submit():
+        try:
+            services.assign(found, owner_id=form.owner_id.data, deadline=form.deadline.data)
+        except IsoError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The change was saved."), "success")
+            return redirect(url_for("iso9001.complaint", complaint_id=found.id))
+    return complaint(found.id, assign_form=form, status=400)
 
 
 @bp.route("/complaints/<int:complaint_id>/nonconformity", methods=["POST"])
