@@ -275,3 +275,16 @@ def test_the_assigned_inspector_carries_out_their_own_inspection_only(client, db
     assert response.status_code == 302
     db.session.refresh(mine)
     assert mine.state is InspectionState.DONE and mine.findings[0].result.value == "ok"
+
+
+def test_every_evidence_code_is_a_question_of_its_catalogue_version(app):
+    from qms.vca.codes import REQUIREMENTS
+
+    norm = registry().get("vca")
+    for version, codes in REQUIREMENTS.items():
+        for key, code in codes.items():
+            requirement = norm.requirement(version, code)
+            assert requirement is not None and requirement.kind == "requirement", (version, key, code)
+    with app.test_request_context():
+        old = {e.requirement for e in registry().live_evidence("vca", "2008-5.1")}
+    assert {"4.1", "8.1", "10.2", "3.2"} <= old
