@@ -76,10 +76,13 @@ def migrated_app(request, tmp_path):
 
 
 def _not_a_search_index(name, type_, parent_names) -> bool:
-    """Leave out tables a package declares as unmapped search indexes (``metadata.info["unmapped_tables"]``,
-    e.g. an FTS5 virtual table and its shadow tables), which only the migrations and DDL events create."""
+    """Leave out search objects a package declares as unmapped, which only the migrations and DDL events create:
+    tables by prefix (``metadata.info["unmapped_tables"]``: an FTS5 table and its shadow tables) and indexes by
+    name (``metadata.info["unmapped_indexes"]``: a PostgreSQL full-text expression index)."""
     prefixes = tuple(db.metadata.info.get("unmapped_tables", ()))
-    return not (type_ == "table" and prefixes and name.startswith(prefixes))
+    if type_ == "table" and prefixes and name.startswith(prefixes):
+        return False
+    return not (type_ == "index" and name in db.metadata.info.get("unmapped_indexes", ()))
 
 
 def _schema_differences() -> list:
