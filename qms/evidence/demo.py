@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from werkzeug.datastructures import FileStorage
 
+from ..norms import registry
 from ..permissions import Role
 from ..uploads import services as uploads
 from .models import Certificate, EvidenceItem, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
@@ -51,8 +52,6 @@ def add_evidence(demo) -> None:
     """Evidence files, certificates and a readiness history (needs the app: files go to the upload folder)."""
     if not has_app_context():
         return
-    from ..norms import registry
-
     enabled = registry()
     owner = demo.users.get(Role.COORDINATOR)
     for title, name, keys, days, accepted in ITEMS:

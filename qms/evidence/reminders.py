@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User, UserRole
+from ..extensions import db
+from ..norms import registry
 from ..notifications.services import Reminder
 from ..permissions import PERMISSIONS
 from . import cycles, readiness, services
@@ -23,7 +25,7 @@ AUDIT_NOTICE_DAYS = (90, 30)
 
 def _managers() -> list[User]:
     roles = PERMISSIONS["evidence.manage"]
-    return list(services.db.session.scalars(
+    return list(db.session.scalars(
         select(User).join(UserRole).where(User.active.is_(True), UserRole.role.in_(roles)).order_by(User.id)).unique())
 
 
@@ -67,7 +69,5 @@ def kind_label(kind: str) -> str:
 
 
 def norm_title(code: str) -> str:
-    from ..norms import registry
-
     norm = registry().get(code)
     return norm.title if norm else code

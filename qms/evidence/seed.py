@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..database import utcnow
+from ..extensions import db
 from ..norms import registry
 from ..uploads.models import StoredFile
 from ..uploads.services import upload_folder
@@ -74,7 +75,6 @@ def bench_dossier(app: Flask, norm: str, version: str) -> tuple[float, int, int]
     """Build one dossier through a job and the worker thread: (seconds, files in the ZIP, ZIP bytes)."""
     import zipfile
 
-    from ..extensions import db
     from . import dossier
     from .models import DossierJob, JobState
 
@@ -106,8 +106,6 @@ BENCH_ITEMS = 5000
 def bench_evidence_args(app: Flask, code: str | None = None) -> dict | None:
     """``make bench``: seed BENCH_ITEMS evidence files for the bench norm once (committed); the norm page's
     URL arguments, with ``code`` a requirement's; None when the bench norm is not enabled."""
-    from ..extensions import db
-
     norm = registry().get(BENCH_NORM[0])
     if norm is None or BENCH_NORM[1] not in norm.versions:
         return None

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from ...database import paginate
 from ...extensions import db
+from ...norms import registry
 from ...permissions import requires
 from .. import chart, dossier, readiness, reminders, services
 from ..documents import documents_by_requirement
@@ -88,8 +89,6 @@ def _requirement_page(found, cat, req, record_form=None, status=200):
 
 def catalogue_title(req) -> str:
     """"ISO 9001:2015" for a requirement of another norm or version."""
-    from ...norms import registry
-
     norm = registry().get(req.norm)
     return norm.versions[req.version].title if norm and req.version in norm.versions else f"{req.norm} {req.version}"
 

@@ -1,0 +1,277 @@
+"""What serves a norm version (files, documents, records, live rules), its readiness, snapshots over time,
+expiring evidence and reuse suggestions across norms."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from ...extensions import db
+from ...norms import LiveEvidence, Requirement, registry
+from ...organisation.services import company
+from .. import readiness
+from ..documents import documents_by_requirement
+from ..models import EvidenceItem, EvidenceRecordLink, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
+from ..records import describe, record_types
+from .common import MAPPING_FILE, requirement, today
+
+# --- what serves a norm version ------------------------------------------------------------------
+
+@dataclass
+class RecordView:
+    link: EvidenceRecordLink
+    label: str
+    url: str | None
+    type_label: str
+
+
+@dataclass
+class RequirementView:
+    """Everything that serves one requirement, for the tree, the readiness and the dossier."""
+
+    requirement: Requirement
+    files: list[EvidenceItem] = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    records: list[RecordView] = field(default_factory=list)
+    live: list[LiveEvidence] = field(default_factory=list)
+    state: readiness.RequirementState | None = None
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What readiness needs of an evidence file (the overview and tree do not load whole records)."""
+
+    id: int
+    valid_from: dt.date
+    valid_until: dt.date | None
+    review_status: ReviewStatus
+
+
+def evidence_by_requirement(norm: str, version: str, full: bool = True) -> dict[str, list]:
+    """{code: [evidence items]} for one norm version, in one query; ``full=False`` gives light
+    :class:`FileState` rows instead of records (enough for readiness and counts)."""
+    if not full:
+        rows = db.session.execute(
+            select(EvidenceRequirement.code, EvidenceItem.id, EvidenceItem.valid_from, EvidenceItem.valid_until,
+                   EvidenceItem.review_status)
+            .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
+            .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)).all()
+        light: dict[str, list] = {}
+        for code, *fields in rows:
+            light.setdefault(code, []).append(FileState(*fields))
+        return light
+    rows = db.session.execute(
+        select(EvidenceRequirement.code, EvidenceItem)
+        .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
+        .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)
+        .order_by(EvidenceItem.title, EvidenceItem.id)
+    ).unique().all()
+    out: dict[str, list[EvidenceItem]] = {}
+    for code, item in rows:
+        out.setdefault(code, []).append(item)
+    return out
+
+
+def evidence_for_requirement(norm: str, version: str, code: str):
+    """Select of the evidence items serving one requirement, by title (to paginate)."""
+    return (select(EvidenceItem).join(EvidenceRequirement, EvidenceRequirement.evidence_id == EvidenceItem.id)
+            .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version,
+                   EvidenceRequirement.code == code)
+            .order_by(EvidenceItem.title, EvidenceItem.id))
+
+
+def file_states(norm: str, version: str, code: str) -> list[FileState]:
+    """What readiness needs of every evidence file of one requirement (light rows, one query)."""
+    rows = db.session.execute(
+        select(EvidenceItem.id, EvidenceItem.valid_from, EvidenceItem.valid_until, EvidenceItem.review_status)
+        .join(EvidenceRequirement, EvidenceRequirement.evidence_id == EvidenceItem.id)
+        .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version,
+               EvidenceRequirement.code == code)).all()
+    return [FileState(*row) for row in rows]
+
+
+def records_by_requirement(norm: str, version: str, code: str | None = None) -> dict[str, list[RecordView]]:
+    stmt = select(EvidenceRecordLink).where(EvidenceRecordLink.norm == norm, EvidenceRecordLink.version == version)
+    if code is not None:
+        stmt = stmt.where(EvidenceRecordLink.code == code)
+    links = db.session.scalars(stmt.order_by(EvidenceRecordLink.record_type, EvidenceRecordLink.id)).all()
+    described = describe(links)
+    types = record_types()
+    out: dict[str, list[RecordView]] = {}
+    for link in links:
+        label, url = described.get((link.record_type, link.record_id), ("", None))
+        kind = types.get(link.record_type)
+        out.setdefault(link.code, []).append(
+            RecordView(link, label or link.label, url, str(kind.label) if kind else link.record_type))
+    return out
+
+
+def live_evidence(norm: str, version: str) -> dict[str, list[LiveEvidence]]:
+    out: dict[str, list[LiveEvidence]] = {}
+    for item in registry().live_evidence(norm, version):
+        out.setdefault(item.requirement, []).append(item)
+    return out
+
+
+def target_level(norm: str, version: str) -> str:
+    """The company's certification target level for this norm, else the first level (or "" without levels)."""
+    cat = registry().get(norm).versions[version]  # type: ignore[union-attr]
+    profile = company()
+    wanted = profile.targets.get(norm) if profile else None
+    if wanted and cat.level(wanted):
+        return wanted
+    return cat.levels[0].code if cat.levels else ""
+
+
+def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
+           live: dict[str, list[LiveEvidence]] | None = None,
+           full: bool = False) -> tuple[readiness.Readiness, dict[str, RequirementView]]:
+    """Readiness of one norm version and level with, per requirement, everything that serves it (evidence
+    files as whole records only with ``full``, for the dossier)."""
+    on = on or today()
+    norm_obj = registry().get(norm)
+    cat = norm_obj.versions[version]  # type: ignore[union-attr]
+    files = evidence_by_requirement(norm, version, full=full)
+    records = records_by_requirement(norm, version)
+    documents = documents_by_requirement(norm, version)
+    live = live_evidence(norm, version) if live is None else live
+    views: dict[str, RequirementView] = {}
+    inputs = []
+    for req in cat.requirements.values():
+        if req.kind != "requirement":
+            continue
+        view = RequirementView(req, files.get(req.code, []), documents.get(req.code, []),
+                               records.get(req.code, []), live.get(req.code, []))
+        views[req.code] = view
+        inputs.append(readiness.RequirementEvidence(
+            code=req.code,
+            applicability=req.applicability.get(level) if cat.has_applicability else None,
+            files=[readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in view.files],
+            documents=len(view.documents), records=len(view.records), live=[x.ok for x in view.live]))
+    result = readiness.readiness(inputs, on, cat.min_supplementary.get(level, 0) if cat.has_applicability else 0)
+    for state in result.states:
+        views[state.code].state = state
+    return result, views
+
+
+def snapshot(norm: str, version: str, level: str, result: readiness.Readiness, on: dt.date) -> ReadinessSnapshot:
+    """Write (or refresh) today's readiness snapshot for the chart over time."""
+    row = db.session.scalar(select(ReadinessSnapshot).where(
+        ReadinessSnapshot.norm == norm, ReadinessSnapshot.version == version, ReadinessSnapshot.level == level,
+        ReadinessSnapshot.on_date == on))
+    if row is None:
+        row = ReadinessSnapshot(norm=norm, version=version, level=level, on_date=on)
+        db.session.add(row)
+    row.percent = result.percent
+    row.required = result.required
+    row.covered = result.covered
+    row.missing = len(result.codes(readiness.MISSING))
+    row.expired = len(result.codes(readiness.EXPIRED))
+    row.expiring = len(result.codes(readiness.EXPIRING))
+    db.session.flush()
+    return row
+
+
+def history(norm: str, version: str, level: str, days: int = 365) -> list[ReadinessSnapshot]:
+    since = today() - dt.timedelta(days=days)
+    return list(db.session.scalars(select(ReadinessSnapshot).where(
+        ReadinessSnapshot.norm == norm, ReadinessSnapshot.version == version, ReadinessSnapshot.level == level,
+        ReadinessSnapshot.on_date >= since).order_by(ReadinessSnapshot.on_date)))
+
+
+@dataclass
+class NormOverview:
+    norm: object
+    version: str
+    level: str
+    level_name: str
+    result: readiness.Readiness
+
+
+def overview(on: dt.date | None = None) -> list[NormOverview]:
+    """Readiness of every enabled norm (working version, target level); writes today's snapshots."""
+    on = on or today()
+    out = []
+    for norm in registry():
+        version = norm.default_version
+        level = target_level(norm.code, version)
+        result, _views = assess(norm.code, version, level, on)
+        snapshot(norm.code, version, level, result, on)
+        cat = norm.versions[version]
+        lv = cat.level(level)
+        out.append(NormOverview(norm, version, level, lv.name if lv else "", result))
+    return out
+
+
+def expiring_evidence(on: dt.date | None = None, days: int = readiness.SOON_DAYS, limit: int | None = 50):
+    """Accepted evidence that has expired in the last year or expires within ``days``, soonest first."""
+    on = on or today()
+    stmt = (select(EvidenceItem)
+            .where(EvidenceItem.review_status == ReviewStatus.ACCEPTED, EvidenceItem.valid_until.is_not(None),
+                   EvidenceItem.valid_until <= on + dt.timedelta(days=days),
+                   EvidenceItem.valid_until >= on - dt.timedelta(days=365))
+            .order_by(EvidenceItem.valid_until, EvidenceItem.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(EvidenceItem)
+                             .where(EvidenceItem.review_status == ReviewStatus.PENDING)) or 0
+
+
+# --- cross-norm suggestions ------------------------------------------------------------------------
+
+def _mapping_pairs() -> list[tuple[tuple[str, str, str], tuple[str, str, str]]]:
+    with MAPPING_FILE.open(encoding="utf-8", newline="") as handle:
+        return [((r["norm_a"], r["version_a"], r["code_a"]), (r["norm_b"], r["version_b"], r["code_b"]))
+                for r in csv.DictReader(handle)]
+
+
+def related_requirements(norm: str, version: str, code: str) -> list[Requirement]:
+    """Requirements elsewhere that ask for the same evidence: the catalogue's cross-references between
+    versions (both ways) and the mapping between norms (mapping.csv), limited to enabled norms."""
+    reg = registry()
+    keys: list[tuple[str, str, str]] = []
+    found = reg.get(norm)
+    if found is not None:
+        for cat in found.versions.values():
+            for other_version, table in cat.crossrefs.items():
+                if cat.code == version:
+                    keys += [(norm, other_version, c) for c in table.get(code, [])]
+                elif other_version == version:
+                    keys += [(norm, cat.code, src) for src, targets in table.items() if code in targets]
+    for a, b in _mapping_pairs():
+        if a == (norm, version, code):
+            keys.append(b)
+        elif b == (norm, version, code):
+            keys.append(a)
+    out = []
+    for key in dict.fromkeys(keys):
+        req = requirement(*key)
+        if req is not None:
+            out.append(req)
+    return out
+
+
+def suggestions(norm: str, version: str, code: str) -> list[tuple[Requirement, list[EvidenceItem]]]:
+    """Related requirements with the evidence they have that this requirement has not (yet)."""
+    related = related_requirements(norm, version, code)
+    if not related:
+        return []
+    here = select(EvidenceRequirement.evidence_id).where(
+        EvidenceRequirement.norm == norm, EvidenceRequirement.version == version, EvidenceRequirement.code == code)
+    conditions = [(EvidenceRequirement.norm == r.norm) & (EvidenceRequirement.version == r.version)
+                  & (EvidenceRequirement.code == r.code) for r in related]
+    rows = db.session.execute(
+        select(EvidenceRequirement.norm, EvidenceRequirement.version, EvidenceRequirement.code, EvidenceItem)
+        .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
+        .where(or_(*conditions), EvidenceItem.id.not_in(here))
+        .order_by(EvidenceItem.title).limit(100)).unique().all()
+    by_key: dict[tuple[str, str, str], list[EvidenceItem]] = {}
+    for n, v, c, item in rows:
+        by_key.setdefault((n, v, c), []).append(item)
+    return [(r, by_key.get(r.key, [])) for r in related]
