@@ -57,9 +57,21 @@ def test_coordinator_links_evidence_and_readiness_changes(client, db, login_as):
     snap = db.session.scalars(select(ReadinessSnapshot).where(ReadinessSnapshot.norm == "iso9001")).one()
     assert snap.percent == after.percent and snap.covered == after.covered
 
-    # Every change is in the audit trail.
+    # Every change is in the audit trail, the review with its old and new status.
     types = set(db.session.scalars(select(AuditEntry.entity_type)))
     assert {"evidence_item", "evidence_requirement", "evidence_readiness_snapshot"} <= types
+    review = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_type == "evidence_item", AuditEntry.action == "update")).first()
+    assert '"pending"' in review.old_values and '"accepted"' in review.new_values and review.actor_id == user.id
+
+    # An earlier day's snapshot is a measurement: computing readiness today leaves it as it was.
+    earlier = ReadinessSnapshot(norm="iso9001", version="2015", level="", on_date=snap.on_date - dt.timedelta(days=1),
+                                percent=1, required=58, covered=1, missing=57, expired=0, expiring=0)
+    db.session.add(earlier)
+    db.session.commit()
+    client.get("/evidence/norms/iso9001/2015")
+    db.session.refresh(earlier)
+    assert earlier.percent == 1
 
 
 def test_review_transitions_and_validity_change_reopens_review(client, db, login_as):
@@ -175,6 +187,9 @@ def test_expiring_evidence_is_warned_on_the_overview_and_by_reminder(app, client
     assert any("RI&E 2025" in n.subject for n in notes), [n.subject for n in notes]
     assert made >= 1
     assert run_reminders(today) == 0  # once per key
+    # The reminders run also writes the day's readiness snapshot of every norm (the chart's daily point).
+    assert {s.norm for s in db.session.scalars(select(ReadinessSnapshot).where(ReadinessSnapshot.on_date == today))} \
+        == {"iso9001", "vca", "pso"}
     outbox = app.extensions["mail_outbox"]
     assert any("RI&E 2025" in m["Subject"] for m in outbox)
     # Once expired it counts as expired, not covered.
