@@ -80,6 +80,7 @@ class ItemFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
+    norm = SelectField(_l("Norm"), validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False, choices=[
         SelectChoice("", _l("All")), SelectChoice("pending", _l("Awaiting review")),
         SelectChoice("expiring", _l("Expiring within 60 days")), SelectChoice("expired", _l("Expired")),

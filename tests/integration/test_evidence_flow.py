@@ -322,3 +322,17 @@ def test_evidence_of_one_requirement_is_paginated(app, client, db, login_as):
     second = client.get("/evidence/norms/iso9001/2015/req/7.5.3?page=2").get_data(as_text=True)
     assert second.count("Registratie 0") == 3
     assert "Covered" in first  # the state counts every file, not only the page shown
+
+
+def test_evidence_list_filters_by_norm_and_status(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    upload(client, req="vca/2017-6.0/2.1", title="RI&E")
+    upload(client, req="iso9001/2015/5.2", title="Kwaliteitsbeleid")
+    client.get("/evidence/items")  # shows (and clears) the flashed confirmations
+    vca = client.get("/evidence/items?norm=vca").get_data(as_text=True)
+    assert "RI&amp;E" in vca and "Kwaliteitsbeleid" not in vca
+    assert "Kwaliteitsbeleid" in client.get("/evidence/items?status=pending&q=beleid").get_data(as_text=True)
+    assert "No evidence matches." in client.get("/evidence/items?status=expired").get_data(as_text=True)
+    # Odd input filters nothing away and answers normally.
+    odd = client.get("/evidence/items?norm=%3Cx%3E&status=nope&page=-3&q=" + "x" * 300)
+    assert odd.status_code == 200

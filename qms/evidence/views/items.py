@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from wtforms import SelectChoice
 
 from ...auth.models import User
 from ...database import paginate
@@ -42,6 +43,7 @@ def _data(form) -> EvidenceData:
 @requires("evidence.view")
 def items():
     form = ItemFilterForm(request.args)
+    form.norm.choices = [SelectChoice("", _("All norms"))] + [SelectChoice(n.code, n.title) for n in registry()]
     form.validate()
     on = services.today()
     stmt = select(EvidenceItem).order_by(EvidenceItem.title, EvidenceItem.id)
@@ -49,6 +51,10 @@ def items():
     if q:
         like = f"%{services.escape_like(q)}%"
         stmt = stmt.where(or_(EvidenceItem.title.ilike(like, escape="\\"), EvidenceItem.description.ilike(like, escape="\\")))
+    norm = form.norm.data or ""
+    if norm in registry():
+        stmt = stmt.where(EvidenceItem.id.in_(select(EvidenceRequirement.evidence_id)
+                                              .where(EvidenceRequirement.norm == norm)))
     status = form.status.data or ""
     if status == "pending":
         stmt = stmt.where(EvidenceItem.review_status == ReviewStatus.PENDING)
