@@ -76,13 +76,17 @@ def _log_in(page, base, email):
 
 
 def test_the_master_trainer_signs_off_a_step_on_a_phone(iso_server, page):
+    from playwright.sync_api import expect
+
     app, base, ids = iso_server
     _log_in(page, base, "wim@iso.example")
     page.locator(".menu-toggle").click()
-    page.get_by_role("link", name="Leerroutes").click()
-    page.get_by_role("link", name="Tim van Leeuwen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Leerroutes").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tim van Leeuwen").click()
     assert page.url.endswith(f"/iso9001/learning/{ids['tim']}")
-    assert page.get_by_text("0 van 3 stappen afgetekend").is_visible()
+    expect(page.get_by_text("0 van 3 stappen afgetekend")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
     first = page.locator("li.step").first
@@ -93,10 +97,10 @@ def test_the_master_trainer_signs_off_a_step_on_a_phone(iso_server, page):
     with page.expect_navigation():
         button.click()
 
-    assert page.locator(".flash-success").is_visible()
-    assert page.get_by_text("1 van 3 stappen afgetekend").is_visible()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.get_by_text("1 van 3 stappen afgetekend")).to_be_visible()
     signed = page.locator("li.step").first
-    assert signed.get_by_text("Afgetekend", exact=True).is_visible()
+    expect(signed.get_by_text("Afgetekend", exact=True)).to_be_visible()
     assert "Netjes gewerkt" in signed.inner_text()
     assert signed.get_by_role("button").count() == 0  # a signed step cannot be signed again
     assert page.console_errors == []
