@@ -118,3 +118,27 @@ def test_a_report_typed_offline_is_kept_and_sent_when_back_online(live_server, p
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('incident-report:')).length") == 0
     page.goto(live_server.url + "/incidents/report")
     assert page.input_value("textarea[name=description]") == ""
+
+
+def test_a_report_sent_after_the_session_expired_is_back_after_logging_in(live_server, page, context):
+    log_in(page, live_server, "staff")
+    page.goto(live_server.url + "/incidents/report")
+    _fill(page, "Getypt terwijl de sessie verliep.")
+    context.clear_cookies()  # the session expired while typing
+    with page.expect_navigation():
+        page.locator("main form.incident-form [type=submit]").click()
+    # The form's token belonged to the lost session: the expired-form page shows what was typed.
+    assert "Getypt terwijl de sessie verliep." in page.locator("main").inner_html()
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").last.click()
+    assert "/login" in page.url
+    page.fill("input[name=email]", live_server.emails["staff"])
+    page.fill("input[name=password]", live_server.password)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    assert "/incidents/report" in page.url
+    assert page.locator("[data-restore-note]").is_visible()
+    assert page.input_value("textarea[name=description]") == "Getypt terwijl de sessie verliep."
+    with page.expect_navigation():
+        page.locator("main form.incident-form [type=submit]").click()
+    assert "/incidents/mine" in page.url and page.locator(".flash-success").count() == 1
