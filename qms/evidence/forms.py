@@ -1,7 +1,7 @@
 """Forms for evidence, links, certificates and dossiers: shape only, rules live in services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -22,7 +22,8 @@ def requirement_choices(registry) -> list[SelectChoice]:
 class EvidenceForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)], filters=[clean])
-    file = FileField(_l("File (PDF, Office document or photo)"))
+    file = FileField(_l("File (PDF, Office document or photo)"),
+                     validators=[FileRequired(message=_l("No file was sent. Please choose a file."))])
     requirement = SelectField(_l("Requirement"), validators=[DataRequired()], validate_choice=False)
     owner = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False,
                         description=_l("Gets the reminders before this evidence expires."))

@@ -336,3 +336,14 @@ def test_evidence_list_filters_by_norm_and_status(client, db, login_as):
     # Odd input filters nothing away and answers normally.
     odd = client.get("/evidence/items?norm=%3Cx%3E&status=nope&page=-3&q=" + "x" * 300)
     assert odd.status_code == 200
+
+
+def test_a_missing_file_is_refused_next_to_the_file_field(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    response = client.post("/evidence/items/new", data={"title": "Zonder bestand", "requirement": "iso9001/2015/5.2",
+                                                         "valid_from": "2026-01-01", "owner": ""},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="file-err"' in html and "Please choose a file." in html
+    assert 'value="Zonder bestand"' in html
+    assert db.session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
