@@ -54,7 +54,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_next_review_on'), ['next_review_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_site_id'), ['site_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
+        batch_op.create_index('ix_document_status_number', ['status', 'number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_title'), ['title'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_type'), ['type'], unique=False)
 
@@ -218,7 +218,7 @@ def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_type'))
         batch_op.drop_index(batch_op.f('ix_document_title'))
-        batch_op.drop_index(batch_op.f('ix_document_status'))
+        batch_op.drop_index('ix_document_status_number')
         batch_op.drop_index(batch_op.f('ix_document_site_id'))
         batch_op.drop_index(batch_op.f('ix_document_owner_id'))
         batch_op.drop_index(batch_op.f('ix_document_next_review_on'))

@@ -56,6 +56,8 @@ class Document(Audited, db.Model):
 
     __tablename__ = "document"
     __audit_ignore__ = frozenset({"search_text"})
+    #: The register lists documents of one status in number order: one index serves filter and order.
+    __table_args__ = (Index("ix_document_status_number", "status", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Register number: prefix, dash, digits (PR-012, WI-034, F-007).
@@ -70,7 +72,7 @@ class Document(Audited, db.Model):
     review_interval_months: Mapped[int] = mapped_column(default=12)
     next_review_on: Mapped[dt.date | None] = mapped_column(index=True)
     #: Denormalised state of the newest version (draft … withdrawn), for filtering the register.
-    status: Mapped[VersionState] = mapped_column(_enum(VersionState), default=VersionState.DRAFT, index=True)
+    status: Mapped[VersionState] = mapped_column(_enum(VersionState), default=VersionState.DRAFT)
     #: Number, title and authored text of the newest version: what full-text search reads.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -317,3 +317,11 @@ def test_reviewers_and_approver_are_told_when_it_is_their_turn(app, db, people):
     assert (people["approver"].id, "PR-012 version 1.0 is reviewed and waits for your approval") in subjects
     assert (people["author"].id, "PR-012 version 1.0 is approved and can be published") in subjects
     assert (people["staff"].id, "Please read PR-012 Schoonmaakprocedure kantoren (version 1.0)") in subjects
+
+
+def test_search_by_number(app, db, people):
+    author = client_for(app, people["author"])
+    create(author, number="WI-034", requirements="")
+    create(author, number="PR-012")
+    page = author.get("/documents/?q=WI-034").get_data(as_text=True)
+    assert ">WI-034</a>" in page and ">PR-012</a>" not in page

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, func, or_, select, text
+from sqlalchemy.orm import defer
 
 from ...extensions import db
 from ...norms import registry
@@ -192,28 +193,28 @@ def _fts_query(q: str) -> str:
 
 
 def _search_clause(q: str):
+    """Full-text search (prefix match per word) over number, title and text; an exact number also matches.
+    SQLite uses the FTS5 table, PostgreSQL the GIN index; other databases fall back to LIKE."""
     dialect = db.session.get_bind().dialect.name
-    like = f"%{q.lower()}%"
-    plain = or_(func.lower(Document.number).like(like), func.lower(Document.title).like(like))
-    if not re.search(r"\w", q):
-        return plain
-    if dialect == "sqlite":
-        match = text("document.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH :fts)").bindparams(
-            fts=_fts_query(q))
-        return or_(plain, match)
-    if dialect == "postgresql":
-        words = re.findall(r"\w+", q, flags=re.UNICODE)[:12]
-        tsquery = " & ".join(f"{w}:*" for w in words)
+    words = re.findall(r"\w+", q, flags=re.UNICODE)[:12]
+    exact = Document.number == q.strip().upper()
+    if dialect in ("sqlite", "postgresql") and words:
+        if dialect == "sqlite":
+            # The index holds the number too; without an OR the matching rowids drive the query.
+            return text("document.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH :fts)"
+                        ).bindparams(fts=_fts_query(q))
         # Written exactly as the GIN index expression (migration 0003), so the planner can use the index.
         match = text("to_tsvector('simple', coalesce(document.search_text, '')) @@ to_tsquery('simple', :tsq)"
-                     ).bindparams(tsq=tsquery)
-        return or_(plain, match)
-    return or_(plain, func.lower(Document.search_text).like(like))
+                     ).bindparams(tsq=" & ".join(f"{w}:*" for w in words))
+        return or_(exact, match)
+    like = f"%{q.lower()}%"
+    return or_(exact, func.lower(Document.number).like(like), func.lower(Document.title).like(like),
+               func.lower(Document.search_text).like(like))
 
 
 def register_query(filters: Filters, *, include_unpublished: bool) -> Select:
     """The register as one select, filtered in the database. Staff see documents in use only."""
-    stmt = select(Document)
+    stmt = select(Document).options(defer(Document.search_text))
     if not include_unpublished:
         stmt = stmt.where(Document.status == VersionState.PUBLISHED)
     q = (filters.q or "").strip()[:200]
