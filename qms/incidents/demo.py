@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..database import utcnow
-from ..extensions import db
 from ..permissions import Role
 from . import figures
 from .models import Incident, IncidentHours, IncidentPerson

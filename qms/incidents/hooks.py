@@ -18,7 +18,6 @@ from ..norms import ReviewSection
 from ..permissions import has_permission
 from ..signals import review_input_requested
 from ..uploads.access import register_access_check
-from . import figures
 from .models import IncidentPhoto
 from .services.reporting import detail_path
 
@@ -97,4 +96,3 @@ def init_app(app: Flask) -> None:
     if actions is not None and hasattr(actions, "register_source"):
         actions.register_source(app, "incident", _l("Incident"),
                                 lambda id: detail_path(int(id)))
-    app.jinja_env.globals.setdefault("incident_figure", figures)

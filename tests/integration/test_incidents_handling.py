@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from qms.actions import services as actions
@@ -14,7 +14,7 @@ from qms.audit.models import AuditEntry
 from qms.auth.models import User
 from qms.extensions import db as _db
 from qms.incidents import services
-from qms.incidents.models import Incident, IncidentPerson, IncidentPhoto
+from qms.incidents.models import Incident, IncidentPhoto
 from qms.uploads import services as uploads
 from qms.incidents.services import IncidentError, InvestigationData, PersonData, ReportData, TriageData
 from qms.incidents.workflow import ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity

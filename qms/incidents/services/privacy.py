@@ -12,7 +12,7 @@ from ...extensions import db
 from ...permissions import has_permission
 from ...uploads import services as uploads
 from .. import figures
-from ..models import Incident, IncidentPhoto, IncidentSettings
+from ..models import Incident, IncidentSettings
 from .errors import IncidentError
 
 PERSONS_PERMISSION = "incidents.view_persons"
