@@ -118,7 +118,6 @@ def upgrade():
     )
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_version_document_id'), ['document_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_version_state'), ['state'], unique=False)
 
     op.create_table('document_read',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -200,7 +199,6 @@ def downgrade():
 
     op.drop_table('document_read')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_document_version_state'))
         batch_op.drop_index(batch_op.f('ix_document_version_document_id'))
 
     op.drop_table('document_version')

@@ -98,7 +98,8 @@ class DocumentVersion(Audited, db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     major: Mapped[int]
     minor: Mapped[int]
-    state: Mapped[VersionState] = mapped_column(_enum(VersionState), default=VersionState.DRAFT, index=True)
+    #: No index of its own: six values, and an index on it misleads SQLite's planner away from document_id.
+    state: Mapped[VersionState] = mapped_column(_enum(VersionState), default=VersionState.DRAFT)
     #: Authored content (Markdown); None when the content is an uploaded file.
     content_markdown: Mapped[str | None] = mapped_column(Text)
     stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))

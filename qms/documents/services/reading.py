@@ -56,22 +56,24 @@ def readers(document: Document, today: dt.date | None = None) -> list[User]:
     return list(db.session.scalars(select(User).where(User.active, or_(*conditions)).order_by(User.name)))
 
 
-def _targets_user(user: User):
-    """SQL condition: a distribution target of ``Document`` that includes ``user``."""
+def _documents_for(user: User):
+    """SQL: ids of the documents distributed to ``user`` (by role, by name or through the department)."""
     department = select(Employee.department_id).where(Employee.user_id == user.id).scalar_subquery()
-    return exists().where(
-        DistributionTarget.document_id == Document.id,
+    return select(DistributionTarget.document_id).where(
         or_(and_(DistributionTarget.kind == TargetKind.ROLE, DistributionTarget.role.in_([r.value for r in user.role_set])),
             and_(DistributionTarget.kind == TargetKind.USER, DistributionTarget.user_id == user.id),
             and_(DistributionTarget.kind == TargetKind.DEPARTMENT, DistributionTarget.department_id == department)))
 
 
 def to_read_query(user: User):
-    """Published versions distributed to ``user`` without a confirmation for their major version."""
-    confirmed = exists().where(ReadConfirmation.user_id == user.id, ReadConfirmation.document_id == Document.id,
+    """Published versions distributed to ``user`` without a confirmation for their major version. Driven by the
+    (few) distribution targets, so its cost does not grow with the size of the register."""
+    confirmed = exists().where(ReadConfirmation.user_id == user.id,
+                               ReadConfirmation.document_id == DocumentVersion.document_id,
                                ReadConfirmation.major == DocumentVersion.major)
     return (select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
-            .where(DocumentVersion.state == VersionState.PUBLISHED, _targets_user(user), ~confirmed)
+            .where(DocumentVersion.document_id.in_(_documents_for(user)),
+                   DocumentVersion.state == VersionState.PUBLISHED, ~confirmed)
             .order_by(DocumentVersion.published_at.desc(), Document.number))
 
 

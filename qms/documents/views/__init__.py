@@ -90,8 +90,13 @@ def _changed_meanwhile(error):
 
 @bp.app_template_global("document_labels")
 def document_labels():
-    return {"type": TYPE_LABELS, "state": STATE_LABELS, "badge": STATE_BADGES, "meaning": MEANING_LABELS,
-            "outcome": OUTCOME_LABELS, "role": {r.value: r.label for r in Role}}
+    """Every enum label translated once per page (not once per table cell)."""
+    def translated(labels):
+        return {key: str(label) for key, label in labels.items()}
+
+    return {"type": translated(TYPE_LABELS), "state": translated(STATE_LABELS), "badge": STATE_BADGES,
+            "meaning": translated(MEANING_LABELS), "outcome": translated(OUTCOME_LABELS),
+            "role": {r.value: r.label for r in Role}}
 
 
 @bp.context_processor
