@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import pathlib
@@ -318,7 +319,12 @@ def parse_norm_csv(text: str, name: str) -> tuple[NormRow, ...]:
 
 
 def shipped() -> dict[str, Reference]:
-    """Every version shipped with the package, by code."""
+    """Every version shipped with the package, by code (read once per process)."""
+    return dict(_shipped())
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> dict[str, Reference]:
     out = {}
     for path in sorted(FOLDER.glob("*.toml")):
         ref = parse_toml(path.read_text(encoding="utf-8"), path.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .reference import NormRow, Reference
 
@@ -442,8 +442,7 @@ def forecast_input(inp: CalculationInput, ref: Reference, planned: tuple[Employe
             end = window_end(e, ref)
             if end is not None and first - dt.timedelta(days=1) <= end < last and (e.end is None or end < e.end):
                 changes.append(Change(e.id, "window_ends", end))
-        carried.append(EmployeeInput(**{**asdict(e), "hours_worked": None,
-                                        "criteria": e.criteria}))
+        carried.append(replace(e, hours_worked=None))
     carried += list(planned)
     changes.sort(key=lambda c: (c.on, c.employee))
     return CalculationInput(year, tuple(carried), inp.purchases, inp.norm_week_hours), changes

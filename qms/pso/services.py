@@ -374,7 +374,7 @@ def build_register(year: int, norm_week: float | None = None) -> Register:
     by_employee: dict[int, list[PsoEmployment]] = defaultdict(list)
     for p in periods:
         by_employee[p.employee_id].append(p)
-    employees = db.session.scalars(select(Employee).where(
+    employees = db.session.execute(select(Employee.id, Employee.hired_on, Employee.left_on).where(
         Employee.hired_on <= last, or_(Employee.left_on.is_(None), Employee.left_on >= first),
         Employee.id.not_in(list(by_employee) or [0])).order_by(Employee.id)).all()
     ids = sorted(set(by_employee) | {e.id for e in employees})
