@@ -321,3 +321,15 @@ def test_admin_loads_a_new_version_that_applies_from_its_date(client, login_as, 
     assert services.reference_version("2.0").positions["ww"].weight == 0.8
     page = client.get("/pso/reference").get_data(as_text=True)
     assert "2.0.toml" in page
+
+
+def test_measurement_names_only_for_hr(client, login_as, company, db, make_user):
+    login_as(Role.HR)
+    client.post("/pso/measurements/new", data={"year": str(YEAR)})
+    m = db.session.scalar(select(PsoMeasurement))
+    assert "Wendy Test0" in client.get(f"/pso/measurements/{m.id}").get_data(as_text=True)
+    auditor = make_user(Role.AUDITOR)
+    client.post("/logout")
+    client.post("/login", data={"email": auditor.email, "password": "correct horse battery"})
+    html = client.get(f"/pso/measurements/{m.id}").get_data(as_text=True)
+    assert "Wendy" not in html and "P-" in html

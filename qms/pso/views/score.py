@@ -148,7 +148,17 @@ def measurement(measurement_id: int):
     inputs = json.loads(m.inputs)
     corrections = db.session.scalars(select(PsoMeasurement).where(PsoMeasurement.corrects_id == m.id)).all()
     ref = services.reference_version(m.reference_code) or services.reference_in_force(services.today())
-    return render_template("pso/measurement.html", m=m, result=result, inputs=inputs, corrections=corrections,
+    names = {}
+    if sees_names():  # HR reads the frozen breakdown with names; that read is in the trail
+        from ...audit.services import record
+        from ...organisation.models import Employee
+
+        rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name)).all()
+        codes = services.pseudonyms([r.id for r in rows])
+        names = {codes[r.id]: f"{r.first_name} {r.last_name}" for r in rows}
+        record(db.session, "view", "pso_target_status", None, new={"viewed": "measurement", "measurement": m.id})
+        db.session.commit()
+    return render_template("pso/measurement.html", m=m, names=names, result=result, inputs=inputs, corrections=corrections,
                            button=ButtonForm(), correct=CorrectForm(), state_label=services.state_label,
                            States=MeasurementState, unconfirmed_label=unconfirmed_label, ref=ref,
                            position_label=position_label, contract_label=contract_label)
