@@ -56,7 +56,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_site_id'), ['site_id'], unique=False)
         batch_op.create_index('ix_document_status_number', ['status', 'number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_title'), ['title'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_type'), ['type'], unique=False)
+        batch_op.create_index('ix_document_type_status_review', ['type', 'status', 'next_review_on'], unique=False)
 
     op.create_table('document_requirement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -214,7 +214,7 @@ def downgrade():
 
     op.drop_table('document_requirement')
     with op.batch_alter_table('document', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_document_type'))
+        batch_op.drop_index('ix_document_type_status_review')
         batch_op.drop_index(batch_op.f('ix_document_title'))
         batch_op.drop_index('ix_document_status_number')
         batch_op.drop_index(batch_op.f('ix_document_site_id'))

@@ -57,13 +57,14 @@ class Document(Audited, db.Model):
     __tablename__ = "document"
     __audit_ignore__ = frozenset({"search_text"})
     #: The register lists documents of one status in number order: one index serves filter and order.
-    __table_args__ = (Index("ix_document_status_number", "status", "number"),)
+    __table_args__ = (Index("ix_document_status_number", "status", "number"),
+                      Index("ix_document_type_status_review", "type", "status", "next_review_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Register number: prefix, dash, digits (PR-012, WI-034, F-007).
     number: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200), index=True)
-    type: Mapped[DocumentType] = mapped_column(_enum(DocumentType), index=True)
+    type: Mapped[DocumentType] = mapped_column(_enum(DocumentType))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
