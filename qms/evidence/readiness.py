@@ -117,6 +117,24 @@ def requirement_state(req: RequirementEvidence, today: dt.date, soon_days: int =
     return RequirementState(req.code, applicability, MISSING)
 
 
+def representative_files(open_current: int, latest_current: dt.date | None, pending: int, expired: int,
+                         today: dt.date) -> list[FileEvidence]:
+    """Stand-ins for a requirement's evidence files, from figures the database aggregates: they give the same
+    :func:`requirement_state` as the files themselves (the state depends on nothing else), so the overview
+    reads one row per requirement instead of every file."""
+    out = []
+    if open_current:
+        out.append(FileEvidence(today, None, "accepted"))
+    if latest_current is not None:
+        out.append(FileEvidence(today, latest_current, "accepted"))
+    if pending:
+        out.append(FileEvidence(today, None, "pending"))
+    if expired:
+        yesterday = today - dt.timedelta(days=1)
+        out.append(FileEvidence(yesterday, yesterday, "accepted"))
+    return out
+
+
 def readiness(requirements: Iterable[RequirementEvidence], today: dt.date, min_supplementary: int = 0,
               soon_days: int = SOON_DAYS) -> Readiness:
     """Readiness of one norm version at one level.

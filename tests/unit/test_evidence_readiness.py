@@ -110,3 +110,22 @@ def test_chart_series_scales_dates_and_percentages():
     assert chart.series([]).empty
     single = chart.series([Snap(dt.date(2026, 1, 1), 150)])
     assert single.markers[0][3] == 100 and single.markers[0][0] == 300
+
+
+def test_stand_ins_from_aggregates_give_the_same_state_as_the_files():
+    import itertools
+
+    day = dt.timedelta(days=1)
+    kinds = [accepted(), accepted(TODAY + 10 * day), accepted(TODAY + 100 * day), accepted(TODAY - day),
+             accepted(TODAY), FileEvidence(TODAY + day, None, "accepted"), FileEvidence(TODAY, None, "pending"),
+             FileEvidence(TODAY, TODAY - day, "pending"), FileEvidence(TODAY, None, "rejected")]
+    for size in range(0, 4):
+        for files in itertools.combinations(kinds, size):
+            current = [f for f in files if readiness.file_is_current(f, TODAY)]
+            stand_ins = readiness.representative_files(
+                open_current=sum(1 for f in current if f.valid_until is None),
+                latest_current=max((f.valid_until for f in current if f.valid_until), default=None),
+                pending=sum(1 for f in files if f.review == "pending" and (f.valid_until is None or f.valid_until >= TODAY)),
+                expired=sum(1 for f in files if f.review == "accepted" and f.valid_until and f.valid_until < TODAY),
+                today=TODAY)
+            assert state(files=stand_ins) == state(files=list(files)), files

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from ...extensions import db
 from ...norms import LiveEvidence, Requirement, registry
@@ -37,6 +37,8 @@ class RequirementView:
     records: list[RecordView] = field(default_factory=list)
     live: list[LiveEvidence] = field(default_factory=list)
     state: readiness.RequirementState | None = None
+    #: How many evidence files serve it (``files`` is empty unless the records were asked for).
+    file_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,19 +51,27 @@ class FileState:
     review_status: ReviewStatus
 
 
-def evidence_by_requirement(norm: str, version: str, full: bool = True) -> dict[str, list]:
-    """{code: [evidence items]} for one norm version, in one query; ``full=False`` gives light
-    :class:`FileState` rows instead of records (enough for readiness and counts)."""
-    if not full:
-        rows = db.session.execute(
-            select(EvidenceRequirement.code, EvidenceItem.id, EvidenceItem.valid_from, EvidenceItem.valid_until,
-                   EvidenceItem.review_status)
-            .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
-            .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)).all()
-        light: dict[str, list] = {}
-        for code, *fields in rows:
-            light.setdefault(code, []).append(FileState(*fields))
-        return light
+def evidence_figures(norm: str, version: str, on: dt.date) -> dict[str, tuple[int, list[readiness.FileEvidence]]]:
+    """{code: (number of files, stand-in files for readiness)} for one norm version: one aggregate query, one
+    row per requirement however many files there are (see :func:`readiness.representative_files`)."""
+    accepted = EvidenceItem.review_status == ReviewStatus.ACCEPTED
+    current = accepted & (EvidenceItem.valid_from <= on)
+    not_ended = EvidenceItem.valid_until.is_(None) | (EvidenceItem.valid_until >= on)
+    rows = db.session.execute(
+        select(EvidenceRequirement.code, func.count(),
+               func.sum(case((current & EvidenceItem.valid_until.is_(None), 1), else_=0)),
+               func.max(case((current & (EvidenceItem.valid_until >= on), EvidenceItem.valid_until), else_=None)),
+               func.sum(case(((EvidenceItem.review_status == ReviewStatus.PENDING) & not_ended, 1), else_=0)),
+               func.sum(case((accepted & (EvidenceItem.valid_until < on), 1), else_=0)))
+        .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
+        .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)
+        .group_by(EvidenceRequirement.code)).all()
+    return {code: (count, readiness.representative_files(open_current or 0, latest, pending or 0, expired or 0, on))
+            for code, count, open_current, latest, pending, expired in rows}
+
+
+def evidence_by_requirement(norm: str, version: str) -> dict[str, list[EvidenceItem]]:
+    """{code: [evidence items]} for one norm version, in one query (the dossier needs the whole records)."""
     rows = db.session.execute(
         select(EvidenceRequirement.code, EvidenceItem)
         .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
@@ -133,7 +143,8 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
     on = on or today()
     norm_obj = registry().get(norm)
     cat = norm_obj.versions[version]  # type: ignore[union-attr]
-    files = evidence_by_requirement(norm, version, full=full)
+    files = evidence_by_requirement(norm, version) if full else {}
+    figures = {} if full else evidence_figures(norm, version, on)
     records = records_by_requirement(norm, version)
     documents = documents_by_requirement(norm, version)
     live = live_evidence(norm, version) if live is None else live
@@ -144,11 +155,16 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
             continue
         view = RequirementView(req, files.get(req.code, []), documents.get(req.code, []),
                                records.get(req.code, []), live.get(req.code, []))
+        if full:
+            view.file_count = len(view.files)
+            stand_ins = [readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in view.files]
+        else:
+            view.file_count, stand_ins = figures.get(req.code, (0, []))
         views[req.code] = view
         inputs.append(readiness.RequirementEvidence(
             code=req.code,
             applicability=req.applicability.get(level) if cat.has_applicability else None,
-            files=[readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in view.files],
+            files=stand_ins,
             documents=len(view.documents), records=len(view.records), live=[x.ok for x in view.live]))
     result = readiness.readiness(inputs, on, cat.min_supplementary.get(level, 0) if cat.has_applicability else 0)
     for state in result.states:
