@@ -24,13 +24,13 @@ from ..services.common import VcaError
 def diplomas():
     on = common.today()
     overview = people.diploma_overview(on)
-    only = request.args.get("show", "gaps")
-    rows = [p for p in overview if p.gaps] if only == "gaps" else overview
+    shown = request.args.get("show", "gaps")
+    rows = [p for p in overview if p.gaps] if shown == "gaps" else overview
     ok, total = people.coverage(overview, on)
     from .toolbox import paginate_list
 
     page = paginate_list(rows, request.args.get("page"), per_page())
-    return render_template("vca/diplomas.html", page=page, only=only, ok=ok, total=total, on=on,
+    return render_template("vca/diplomas.html", page=page, shown=shown, ok=ok, total=total, on=on,
                            gap_count=sum(1 for p in overview if p.real_gaps),
                            expiring=sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
 
