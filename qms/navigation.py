@@ -27,6 +27,7 @@ CORE_MENU = [
     MenuEntry("actions.index", _l("Actions"), "actions.own"),
     MenuEntry("reviews.index", _l("Management review"), "reviews.view"),
     MenuEntry("evidence.index", _l("Evidence"), "evidence.view"),
+    MenuEntry("suppliers.index", _l("Suppliers"), "suppliers.view"),
     MenuEntry("catalogue.index", _l("Norms"), "catalogue.view"),
     MenuEntry("organisation.employees", _l("Employees"), "employees.view"),
     MenuEntry("audit.index", _l("Audit trail"), "audit_trail.view"),

@@ -87,6 +87,14 @@ class Person:
     mentor: str | None = None
     #: The login this person gets.
     role: Role | None = None
+    #: Local part of the login's e-mail when it is not the role's name (a second login with the same role).
+    login: str | None = None
+
+    @property
+    def email(self) -> str | None:
+        if self.role is None:
+            return None
+        return f"{self.login}@{DEMO_EMAIL_DOMAIN}" if self.login else demo_email(self.role)
 
 
 K, G, Z, B = DEPARTMENTS
@@ -105,7 +113,8 @@ PEOPLE = [
     Person("DG008", "Ahmed", "Yilmaz", "Voorman glasbewassing", G, 14, supervisor=True),
     Person("DG009", "Rob", "Vermeulen", "Objectleider ziekenhuisreiniging", Z, 8, supervisor=True),
     # Master trainers (leermeesters)
-    Person("DG010", "Wim", "de Boer", "Leermeester glasbewassing", G, 16, master_trainer=True),
+    Person("DG010", "Wim", "de Boer", "Leermeester glasbewassing", G, 16, master_trainer=True, role=Role.STAFF,
+           login="leermeester"),
     Person("DG011", "Anita", "Kok", "Leermeester kantoorschoonmaak", K, 10, master_trainer=True),
     Person("DG012", "Mohamed", "Bouzid", "Leermeester ziekenhuisreiniging", Z, 6, master_trainer=True),
     Person("DG013", "Gerda", "Peters", "Leermeester kantoorschoonmaak", K, 13, master_trainer=True),
@@ -164,17 +173,19 @@ def add_employees(demo: Demo) -> None:
 
 
 def add_users(demo: Demo) -> None:
-    """One login per role, each belonging to an employee; all share the demo password."""
+    """One login per role, plus the master trainer's (staff: signs off apprentices' steps), each belonging to an
+    employee; all share the demo password."""
     for person in PEOPLE:
         if person.role is None:
             continue
-        user = User(email=demo_email(person.role), name=f"{person.first_name} {person.last_name}",
+        user = User(email=person.email, name=f"{person.first_name} {person.last_name}",
                     password_hash=hash_password(demo.password), active=True, created_at=utcnow())
         user.roles = [UserRole(role=person.role)]
         demo.session.add(user)
         demo.session.flush()
         demo.employees[person.number].user_id = user.id
-        demo.users[person.role] = user
+        if person.login is None:
+            demo.users[person.role] = user
     demo.session.flush()
 
 
@@ -209,17 +220,17 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
     from ..incidents.demo import add_incidents
 
     steps.append(add_incidents)
+    from ..documents.demo import add_documents
+
+    steps.append(add_documents)
     from ..suppliers.demo import add_suppliers
 
     steps.append(add_suppliers)
     from ..evidence.demo import add_evidence
 
     steps.append(add_evidence)
-    from ..documents.demo import add_documents
-
-    steps.append(add_documents)
-    return steps
     from ..audits.demo import add_audits
     from ..reviews.demo import add_reviews
 
     steps += [add_audits, add_reviews]
+    return steps

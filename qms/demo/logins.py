@@ -63,7 +63,10 @@ class DemoLogin:
 
 def existing_logins(session: Session) -> list[DemoLogin]:
     """The demo users present in the database, in role order."""
+    from .company import PEOPLE
+
     emails = {demo_email(role): role for role in Role}
+    emails.update({person.email: person.role for person in PEOPLE if person.login and person.role})
     found = set(session.scalars(select(User.email).where(User.email.in_(emails))).all())
     return [DemoLogin(role, email) for email, role in emails.items() if email in found]
 

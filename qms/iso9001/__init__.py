@@ -65,7 +65,6 @@ norm = Norm(
         NavItem("iso9001.competence", lambda: str(_l("Competence")), "iso9001.menu.competence"),
         NavItem("iso9001.learning", lambda: str(_l("Learning paths")), "iso9001.menu.staff"),
         NavItem("iso9001.report_feedback", lambda: str(_l("Log customer feedback")), "iso9001.menu.staff"),
-        NavItem("suppliers.index", lambda: str(_l("Suppliers")), "suppliers.view"),
     ],
     demo_steps=[_demo],
     setup=_setup,

@@ -4,9 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..auth.models import User, UserRole
-from ..auth.passwords import hash_password
-from ..database import utcnow
+from ..auth.models import User
 from ..permissions import Role
 from ..suppliers.models import Supplier
 from . import scoring
@@ -16,7 +14,6 @@ from .models import (Channel, Competence, Complaint, ComplaintState, ContextRevi
                      Risk, RiskKind, RiskState, SatisfactionResult, StepSignoff, SupplierEvaluation)
 
 MASTER_TRAINER = "DG010"
-MASTER_TRAINER_EMAIL = "leermeester@demo.example"
 
 SCOPE = ("Schoonmaakdiensten voor kantoren, zorginstellingen, scholen en winkelcentra, glasbewassing en "
          "ziekenhuisreiniging in de regio Utrecht, vanuit de vestiging Nijverheidsweg 18, Utrecht.")
@@ -169,18 +166,6 @@ def _competence_evidence(demo, functions: dict, coordinator) -> None:
                              completed_on=today - dt.timedelta(days=400), valid_until=today + dt.timedelta(days=days_left)))
 
 
-def _master_trainer_login(demo) -> User:
-    """DG010 (Wim de Boer, leermeester glasbewassing) signs off on his phone: a staff login."""
-    trainer = demo.employees[MASTER_TRAINER]
-    user = User(email=MASTER_TRAINER_EMAIL, name=trainer.full_name, password_hash=hash_password(demo.password),
-                active=True, created_at=utcnow())
-    user.roles = [UserRole(role=Role.STAFF)]
-    demo.session.add(user)
-    demo.session.flush()
-    trainer.user_id = user.id
-    return user
-
-
 def add_iso9001(demo) -> None:
     s, today = demo.session, demo.today
     users = demo.users
@@ -272,7 +257,7 @@ def add_iso9001(demo) -> None:
             s.add(EmployeeFunction(employee_id=demo.employees[number].id, function_id=functions[name].id))
 
     _competence_evidence(demo, functions, coordinator)
-    trainer_user = _master_trainer_login(demo)
+    trainer_user = demo.session.get(User, demo.employees[MASTER_TRAINER].user_id)
     demo.master_trainer_user = trainer_user
     paths = {}
     for name, steps in PATHS.items():

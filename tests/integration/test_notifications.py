@@ -101,7 +101,7 @@ def test_the_list_shows_only_my_notifications_and_opening_marks_read(app, db, cl
     db.session.commit()
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Mine to read" in page and "Someone else" not in page
-    assert 'class="badge"' in client.get("/").get_data(as_text=True)
+    assert 'class="count-badge"' in client.get("/").get_data(as_text=True)
     mine = db.session.scalar(select(Notification).where(Notification.user_id == me.id))
     theirs = db.session.scalar(select(Notification).where(Notification.user_id == other.id))
     assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
@@ -110,7 +110,7 @@ def test_the_list_shows_only_my_notifications_and_opening_marks_read(app, db, cl
     db.session.expire_all()
     assert db.session.get(Notification, mine.id).read_at is not None
     assert db.session.get(Notification, theirs.id).read_at is None
-    assert 'class="badge"' not in client.get("/").get_data(as_text=True)
+    assert 'class="count-badge"' not in client.get("/").get_data(as_text=True)
 
 
 def test_mark_all_read(app, db, client, login_as):
