@@ -443,3 +443,25 @@ def can_conduct(user, audit: Audit) -> bool:
 
     return (user.id == audit.lead_auditor_id or any(m.user_id == user.id for m in audit.members)
             or user.has_role(Role.ADMIN, Role.COORDINATOR))
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+#: Days before an audit's planned date at which the lead auditor and the team are reminded.
+REMIND_BEFORE_DAYS = 7
+
+
+def collect_reminders(on: dt.date):
+    """Audits that start within a week and are not yet under way: remind the lead auditor and the team."""
+    from ..notifications import services as notifications
+
+    stmt = (select(Audit).where(Audit.state.in_([AuditState.PLANNED, AuditState.PREPARED]),
+                                Audit.planned_start >= on,
+                                Audit.planned_start <= on + dt.timedelta(days=REMIND_BEFORE_DAYS))
+            .order_by(Audit.planned_start, Audit.id))
+    for audit in db.session.scalars(stmt):
+        start = audit.planned_start.isoformat()
+        yield notifications.Reminder(
+            [audit.lead_auditor, *audit.team],
+            lambda n=audit.number, d=start: _("Audit %(n)s starts on %(date)s", n=n, date=d),
+            audit.title, f"/audits/{audit.id}", f"audit-{audit.id}-start-{start}")

@@ -34,6 +34,9 @@ def _setup(state) -> None:
     app = state.app
     actions.register_source(app, services.SOURCE_TYPE, _l("Audit finding"),
                             lambda id: url_for("audits.finding", item_id=int(id)))
+    from ..notifications import services as notifications
+
+    notifications.register_reminders(app, services.collect_reminders)
 
 
 @register_access_check

@@ -272,3 +272,20 @@ def test_recorded_results_are_never_lost_by_rebuilding_the_checklist(client, db,
     assert "nothing is lost" in r.get_data(as_text=True)
     db.session.refresh(item)
     assert item.result is Result.CONFORM and item.notes == "checked"
+
+
+def test_lead_auditor_and_team_are_reminded_a_week_before(app, db, make_user):
+    from qms.audits.models import AuditMember
+    from qms.notifications import services as notifications
+
+    lead, member = make_user(Role.AUDITOR), make_user(Role.COORDINATOR)
+    audit = Audit(number="AU-2026-07", title="Planning", planned_start=dt.date(2026, 6, 10), lead_auditor_id=lead.id)
+    audit.members = [AuditMember(user_id=member.id)]
+    db.session.add(audit)
+    db.session.commit()
+    app.extensions.setdefault("mail_outbox", []).clear()
+    assert notifications.run_reminders(dt.date(2026, 6, 1)) == 0
+    assert notifications.run_reminders(dt.date(2026, 6, 3)) == 2
+    assert notifications.run_reminders(dt.date(2026, 6, 4)) == 0
+    db.session.commit()
+    assert {m["To"] for m in app.extensions["mail_outbox"]} == {lead.email, member.email}
