@@ -423,9 +423,29 @@ def coverage(on: dt.date | None = None) -> list[dict]:
             .group_by(AuditItem.requirement)).all())
         rows = rules.coverage(codes, last, on)
         result.append({"norm": norm, "catalogue": cat, "level": cat.level(level) if level else None, "rows": rows,
-                       "percent": rules.coverage_percent(rows),
+                       "percent": rules.coverage_percent(rows), "planned": _planned(norm.code, cat, codes, on),
                        "gaps": [r for r in rows if not r.covered]})
     return result
+
+
+def _planned(norm_code: str, cat, codes: list[str], on: dt.date) -> dict[str, dt.date]:
+    """Requirement code → date of the first audit not yet under way that will cover it."""
+    audits = db.session.scalars(
+        select(Audit).join(AuditNorm, AuditNorm.audit_id == Audit.id)
+        .where(AuditNorm.norm == norm_code, AuditNorm.version == cat.code, Audit.planned_start >= on,
+               Audit.state.in_([AuditState.PLANNED, AuditState.PREPARED]))
+        .order_by(Audit.planned_start)).all()
+    planned: dict[str, dt.date] = {}
+    for audit in audits:
+        selected = {s.code for s in audit.scope_items if s.norm == norm_code}
+        for code in codes:
+            ancestor, covered = code, not selected
+            while ancestor and not covered:
+                covered = ancestor in selected
+                ancestor = cat.requirements[ancestor].parent
+            if covered:
+                planned.setdefault(code, audit.planned_start)
+    return planned
 
 
 def result_counts(audit: Audit) -> dict[str, int]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from qms.actions.models import Nonconformity
 from qms.audit.models import AuditEntry
 from qms.audits import services
-from qms.audits.models import Audit, AuditItem
+from qms.audits.models import Audit, AuditItem, AuditNorm, AuditScope
 from qms.audits.rules import AuditState, Result
 from qms.organisation.models import Company, Department, Employee
 from qms.permissions import Role
@@ -163,8 +163,15 @@ def test_coverage_shows_requirements_not_audited_in_the_cycle(client, db, login_
     db.session.add(AuditItem(audit_id=audit.id, position=1, norm="iso9001", version="2015", requirement="8.4.1",
                              question="x", result=Result.CONFORM))
     db.session.commit()
+    planned = Audit(number="AU-2026-02", title="Next", planned_start=dt.date.today() + dt.timedelta(days=20),
+                    lead_auditor_id=auditor.id)
+    planned.norms = [AuditNorm(norm="iso9001", version="2015")]
+    planned.scope_items = [AuditScope(norm="iso9001", version="2015", code="7.5")]
+    db.session.add(planned)
+    db.session.commit()
     cov = services.coverage()
     assert [c["norm"].code for c in cov] == ["iso9001"]
+    assert "7.5.3" in cov[0]["planned"] and "8.2.1" not in cov[0]["planned"]
     gaps = {r.code for r in cov[0]["gaps"]}
     assert "8.4.1" not in gaps and "7.5.3" in gaps
     page = client.get("/audits/coverage").get_data(as_text=True)
