@@ -347,3 +347,24 @@ def test_a_missing_file_is_refused_next_to_the_file_field(client, db, login_as):
     assert response.status_code == 400 and 'id="file-err"' in html and "Please choose a file." in html
     assert 'value="Zonder bestand"' in html
     assert db.session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
+
+
+def test_a_snapshot_written_at_the_same_moment_elsewhere_does_not_fail_the_page(app, db, login_as, client,
+                                                                              monkeypatch):
+    """Two requests computing the first snapshot of the day: the loser's insert is undone, nothing breaks."""
+    login_as(Role.AUDITOR)
+    today = services.today()
+    result, _views = services.assess("iso9001", "2015", "")
+    db.session.add(ReadinessSnapshot(norm="iso9001", version="2015", level="", on_date=today, percent=1,
+                                     required=1, covered=0, missing=1, expired=0, expiring=0))
+    db.session.commit()
+    import qms.evidence.services.coverage as coverage
+
+    with monkeypatch.context() as patch:
+        # The existence check misses the row, as if the other request had not committed yet.
+        patch.setattr(db.session, "scalar", lambda *args, **kwargs: None)
+        assert coverage.snapshot("iso9001", "2015", "", result, today) is None
+    db.session.commit()
+    rows = db.session.scalars(select(ReadinessSnapshot).where(ReadinessSnapshot.on_date == today)).all()
+    assert len(rows) == 1 and rows[0].percent == 1
+    assert client.get("/evidence/").status_code == 200

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...norms import LiveEvidence, Requirement, registry
@@ -172,21 +173,26 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
     return result, views
 
 
-def snapshot(norm: str, version: str, level: str, result: readiness.Readiness, on: dt.date) -> ReadinessSnapshot:
-    """Write (or refresh) today's readiness snapshot for the chart over time."""
+def snapshot(norm: str, version: str, level: str, result: readiness.Readiness, on: dt.date) -> ReadinessSnapshot | None:
+    """Write (or refresh) today's readiness snapshot for the chart over time. Two requests writing the first
+    snapshot of the day at the same moment: the second one's insert is undone in its savepoint (None)."""
     row = db.session.scalar(select(ReadinessSnapshot).where(
         ReadinessSnapshot.norm == norm, ReadinessSnapshot.version == version, ReadinessSnapshot.level == level,
         ReadinessSnapshot.on_date == on))
-    if row is None:
-        row = ReadinessSnapshot(norm=norm, version=version, level=level, on_date=on)
-        db.session.add(row)
-    row.percent = result.percent
-    row.required = result.required
-    row.covered = result.covered
-    row.missing = len(result.codes(readiness.MISSING))
-    row.expired = len(result.codes(readiness.EXPIRED))
-    row.expiring = len(result.codes(readiness.EXPIRING))
-    db.session.flush()
+    values = {"percent": result.percent, "required": result.required, "covered": result.covered,
+              "missing": len(result.codes(readiness.MISSING)), "expired": len(result.codes(readiness.EXPIRED)),
+              "expiring": len(result.codes(readiness.EXPIRING))}
+    if row is not None:
+        for key, value in values.items():
+            setattr(row, key, value)
+        db.session.flush()
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ReadinessSnapshot(norm=norm, version=version, level=level, on_date=on, **values)
+            db.session.add(row)
+    except IntegrityError:
+        return None
     return row
 
 
