@@ -22,7 +22,7 @@ STATE_LABELS = {
     AuditState.PLANNED: _l("Planned"),
     AuditState.PREPARED: _l("Prepared"),
     AuditState.IN_PROGRESS: _l("In progress"),
-    AuditState.REPORTED: _l("Reported"),
+    AuditState.REPORTED: _l("Report issued"),
     AuditState.CLOSED: _l("Closed"),
 }
 RESULT_LABELS = {
