@@ -30,6 +30,7 @@ CORE_MENU = [
     MenuEntry("suppliers.index", _l("Suppliers"), "suppliers.view"),
     MenuEntry("catalogue.index", _l("Norms"), "catalogue.view"),
     MenuEntry("organisation.employees", _l("Employees"), "employees.view"),
+    MenuEntry("training.index", _l("Training and diplomas"), "training.view"),
     MenuEntry("audit.index", _l("Audit trail"), "audit_trail.view"),
     MenuEntry("admin.users", _l("Users"), "users.manage"),
     MenuEntry("organisation.reference", _l("Reference data"), "reference.manage"),
