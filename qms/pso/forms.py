@@ -51,7 +51,7 @@ class ConversationForm(FlaskForm):
     held_on = DateField(_l("Held on"), validators=[DataRequired(), _sane_year])
     kind = SelectField(_l("Kind"), choices=[SelectChoice("performance", _l("Performance conversation")),
                                             SelectChoice("development", _l("Development conversation"))])
-    summary = TextAreaField(_l("Record"), validators=[DataRequired(), Length(max=4000)], filters=[clean])
+    summary = TextAreaField(_l("Conversation record"), validators=[DataRequired(), Length(max=4000)], filters=[clean])
     file = FileField(_l("Signed record (optional)"))
 
 

@@ -49,7 +49,7 @@ def _ref():
 def register():
     year = selected_year()
     q = (request.args.get("q") or "").strip()[:100]
-    only = request.args.get("only", "")
+    kind = request.args.get("only", "")
     stmt = (select(Employee, PsoTargetStatus, PsoHours)
             .outerjoin(PsoTargetStatus, PsoTargetStatus.employee_id == Employee.id)
             .outerjoin(PsoHours, (PsoHours.employee_id == Employee.id) & (PsoHours.year == year)))
@@ -57,11 +57,11 @@ def register():
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
                               func.lower(Employee.number).like(pattern, escape="\\")))
-    if only == "target":
+    if kind == "target":
         stmt = stmt.where(PsoTargetStatus.id.is_not(None))
     stmt = stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
     page = _paginate_rows(stmt)
-    return render_template("pso/register.html", page=page, year=year, q=q, only=only, ref=_ref(),
+    return render_template("pso/register.html", page=page, year=year, q=q, kind=kind, ref=_ref(),
                            position_label=position_label)
 
 
