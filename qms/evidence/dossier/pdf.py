@@ -62,7 +62,7 @@ def render(title: str, company_name: str, level_name: str, result: readiness.Rea
         colour = STATE_COLOURS.get(entry.state, colors.grey).hexval()[2:]
         story.append(Paragraph(f"<b>{escape(entry.code)}</b> {escape(entry.title)} — "
                                f"<font color='#{colour}'>{escape(state_label(entry.state))}</font>", body))
-        document, record, rule = _("Document"), _("Record"), _("Live")
+        document, record, rule = _("Document"), _("Linked record"), _("Live rule")
         met, not_met = _("met"), _("not met")
         lines = [f"{document}: {d}" for d in entry.documents]
         lines += [f"{record}: {r}" for r in entry.records]
