@@ -13,7 +13,6 @@ from .incidents.models import (Incident, IncidentHours, IncidentPerson, Incident
                                IncidentReportAttempt, IncidentSettings, IncidentSiteToken)
 from .notifications.models import Notification  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
-from .training.models import TrainingRecord  # noqa: F401
 from .suppliers.models import Supplier, SupplierCertificate  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401

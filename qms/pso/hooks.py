@@ -100,27 +100,34 @@ def demo_step(demo) -> None:
     add_pso_demo(demo)
 
 
-def _file_check(user, stored) -> bool:
-    """HR/PSO officers read the evidence files of the target-group register."""
+def _is_register_file(stored) -> bool:
     from qms.extensions import db
-    from qms.permissions import has_permission
     from sqlalchemy import or_, select
 
     from .models import PsoConversation, PsoTargetStatus
 
-    if not has_permission(user, "target_group.view"):
-        return False
     found = db.session.scalar(select(PsoTargetStatus.id).where(or_(
         PsoTargetStatus.evidence_file_id == stored.id, PsoTargetStatus.agreement_file_id == stored.id)).limit(1))
     if found:
         return True
-    stmt = select(PsoConversation.id).where(PsoConversation.file_id == stored.id).limit(1)
-    return db.session.scalar(stmt) is not None
+    return db.session.scalar(select(PsoConversation.id).where(PsoConversation.file_id == stored.id).limit(1)) is not None
+
+
+def _file_restriction(stored) -> str | None:
+    """Files of the target-group register are special personal data: HR/PSO officers only, administrators too."""
+    return "target_group.view" if _is_register_file(stored) else None
+
+
+def _file_check(user, stored) -> bool:
+    """HR/PSO officers read the evidence files of the target-group register."""
+    from qms.permissions import has_permission
+
+    return has_permission(user, "target_group.view") and _is_register_file(stored)
 
 
 def setup(app: Flask) -> None:
     from qms.audit.services import name_entity_type, restrict_entity_type
-    from qms.uploads.access import register_access_check
+    from qms.uploads.access import register_access_check, register_restriction
 
     from . import cli, models  # noqa: F401  (tables known to migrations and create_all)
 
@@ -129,4 +136,5 @@ def setup(app: Flask) -> None:
     for entity_type, label in NAMES.items():
         name_entity_type(entity_type, label)
     register_access_check(_file_check)
+    register_restriction(_file_restriction)
     cli.register(app)

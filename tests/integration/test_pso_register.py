@@ -267,6 +267,11 @@ def test_apprentice_status_with_evidence_only_hr_reads_the_file(client, login_as
     client.post("/login", data={"email": other.email, "password": "correct horse battery"})
     assert client.get(f"/files/{status.evidence_file_id}").status_code == 404
     assert hr.id != other.id
+    # Special personal data: not even an administrator reads the decision letter.
+    admin = make_user(Role.ADMIN)
+    client.post("/logout")
+    client.post("/login", data={"email": admin.email, "password": "correct horse battery"})
+    assert client.get(f"/files/{status.evidence_file_id}").status_code == 404
 
 
 def _queries(client, url):

@@ -425,3 +425,23 @@ def test_file_missing_on_disk_is_404_not_500(app, db, client, login_as):
     for path in files_in(app):
         path.unlink()
     assert client.get(f"/files/{stored.id}").status_code == 404
+
+
+def test_a_restriction_keeps_a_file_from_everyone_without_its_permission(app, db, client, make_user, login_as):
+    from qms.uploads.access import register_restriction, unregister_restriction
+
+    uploader = make_user(Role.HR)
+    stored = stored_by(app, db, uploader)
+
+    def special(stored_file):
+        return "target_group.view" if stored_file.id == stored.id else None
+
+    register_restriction(special)
+    try:
+        login_as(Role.ADMIN)
+        assert client.get(f"/files/{stored.id}").status_code == 404
+        client.post("/logout")
+        client.post("/login", data={"email": uploader.email, "password": "correct horse battery"})
+        assert client.get(f"/files/{stored.id}").status_code == 200  # the uploader holds the permission
+    finally:
+        unregister_restriction(special)
