@@ -46,6 +46,21 @@ def test_every_message_in_the_code_has_a_dutch_translation():
     assert not missing, ("untranslated (run `make extract-messages` and translate):\n  " + "\n  ".join(missing))
 
 
+def test_a_message_has_one_dutch_translation_in_every_catalogue():
+    """Flask-Babel merges the catalogues into one, so the same English text in two packages gets one Dutch text:
+    a later catalogue would silently overrule an earlier one. Words with different meanings need their own
+    English wording (e.g. "Effective (worked)" against "Effective from")."""
+    seen: dict[str, dict[str, str]] = {}
+    for po in CATALOGUES:
+        for message in _read(po):
+            if message.id and message.string and not message.fuzzy:
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                value = message.string if isinstance(message.string, str) else "|".join(message.string)
+                seen.setdefault(key, {})[str(po.relative_to(ROOT).parents[2])] = value
+    clashes = sorted(f"{key!r}: {found}" for key, found in seen.items() if len(set(found.values())) > 1)
+    assert not clashes, "one English text, several Dutch translations:\n  " + "\n  ".join(clashes)
+
+
 def test_translations_keep_their_placeholders():
     wrong = []
     for message in _messages():
