@@ -45,6 +45,7 @@ test-postgres: install translations
 
 bench: install translations
 	$(BIN)/python -m tests.benchmarks.bench $(BENCH_ARGS)
+	$(BIN)/python -m tests.benchmarks.pso_functions
 
 # Core strings go to qms/translations; a package with its own translations/ folder keeps its strings there.
 extract-messages: install
