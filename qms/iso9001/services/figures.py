@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -29,12 +29,14 @@ def objectives_met() -> str:
 def complaint_handling() -> str:
     on = today()
     average, answered = customers.handling_time(on - dt.timedelta(days=365), on)
-    return _("%(days)s days", days=average) if average is not None else "—"
+    return _("%(days)s days", days=format_decimal(average, format="#,##0.0")) if average is not None else "—"
 
 
 def supplier_scores() -> str:
     figures = providers.figures()
-    return f"{figures['average']} / 100" if figures["average"] is not None else "—"
+    if figures["average"] is None:
+        return "—"
+    return f"{format_decimal(figures['average'], format='#,##0.0')} / 100"
 
 
 def open_nonconformities() -> str:
