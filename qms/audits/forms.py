@@ -57,7 +57,11 @@ class AuditForm(FlaskForm):
                         description=_l("Only for norms with levels, such as VCA* or VCA**."))
     scope_codes = SelectMultipleField(_l("Chapters and requirements"), description=_l(
         "Leave empty to audit every requirement of the chosen norms. A chapter brings all its requirements."))
-    processes = StringField(_l("Processes"), validators=[Optional(), Length(max=255)], filters=[clean])
+    process_names = SelectMultipleField(_l("Processes from the process register"),
+                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                        render_kw={"class": "checks"}, validate_choice=False)
+    processes = StringField(_l("Processes"), validators=[Optional(), Length(max=255)], filters=[clean],
+                            description=_l("Processes that are not in the list, separated by a semicolon."))
     department_id = SelectField(_l("Audited department"), coerce=optional_id)
     site_id = SelectField(_l("Location"), coerce=optional_id)
     planned_start = DateField(_l("Planned date"), validators=[DataRequired(), _sane_year])
@@ -68,7 +72,7 @@ class AuditForm(FlaskForm):
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=5000)], filters=[clean])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=5000)], filters=[clean],
                              description=_l("The norms, procedures and agreements the audit checks against."))
-    independence_note = TextAreaField(_l("Justification for auditing one's own department"),
+    independence_note = TextAreaField(_l("Justification for auditing one's own department or process"),
                                       validators=[Optional(), Length(max=2000)], filters=[clean],
                                       description=_l("Only needed when an auditor audits their own department "
                                                      "or process."))

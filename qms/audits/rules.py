@@ -102,13 +102,16 @@ class Auditor:
 
 
 def independence_conflicts(auditors: Iterable[Auditor], audited_department_id: int | None,
-                           auditee_user_ids: Iterable[int]) -> list[str]:
-    """Names of auditors who would audit their own department or themselves (ISO 9001 9.2.2 c)."""
+                           auditee_user_ids: Iterable[int],
+                           audited_process_owners: Mapping[str, Iterable[int]] | None = None) -> list[str]:
+    """Names of auditors who would audit their own department, their own process or themselves (ISO 9001
+    9.2.2 c). ``audited_process_owners`` maps each audited process to the user ids of its owners."""
     auditees = set(auditee_user_ids)
+    process_owners = {i for owners in (audited_process_owners or {}).values() for i in owners}
     names = []
     for auditor in auditors:
         own_department = audited_department_id is not None and auditor.department_id == audited_department_id
-        if own_department or auditor.user_id in auditees:
+        if own_department or auditor.user_id in auditees or auditor.user_id in process_owners:
             names.append(auditor.name)
     return names
 

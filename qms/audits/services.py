@@ -17,6 +17,7 @@ from ..norms import registry
 from ..organisation.models import Company, Employee
 from ..organisation.services import today
 from ..uploads import services as uploads
+from . import processes as audit_processes
 from . import rules
 from .models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLink, AuditMember, AuditNorm,
                      AuditScope)
@@ -52,7 +53,8 @@ class AuditData:
     level: str | None = None
     scope: str = ""
     criteria: str = ""
-    processes: str | None = None
+    processes: str | None = None                            # free text
+    process_names: list[str] = field(default_factory=list)  # chosen from the known processes
     department_id: int | None = None
     site_id: int | None = None
     independence_note: str | None = None
@@ -103,11 +105,24 @@ def auditors_of(lead_id: int, team_ids: list[int]) -> list[rules.Auditor]:
     return [rules.Auditor(r.id, r.name, r.department_id) for r in rows]
 
 
-def independence_conflicts(data: AuditData) -> list[str]:
+def audited_processes(data: AuditData) -> tuple[str | None, dict[str, set[int]]]:
+    """The processes text to store and the known processes it names, with their owners. Refuses a chosen name
+    that is not (or no longer) known and a text longer than the column."""
+    known = audit_processes.known_processes()
+    if any(name not in known for name in data.process_names):
+        raise AuditError(_("Choose the processes from the list."), "process_names")
+    text = audit_processes.join(data.process_names, data.processes)
+    if text is not None and len(text) > 255:
+        raise AuditError(_("The processes together may be at most 255 characters long."), "processes")
+    chosen, _rest = audit_processes.split(text, known)
+    return text, {name: known[name] for name in chosen}
+
+
+def independence_conflicts(data: AuditData, process_owners: dict[str, set[int]] | None = None) -> list[str]:
     auditee_users = db.session.scalars(select(Employee.user_id).where(
         Employee.id.in_(data.auditee_ids or [-1]), Employee.user_id.is_not(None))).all()
     return rules.independence_conflicts(auditors_of(data.lead_auditor_id, data.team_ids), data.department_id,
-                                        auditee_users)
+                                        auditee_users, process_owners)
 
 
 def save_audit(audit: Audit | None, data: AuditData) -> Audit:
@@ -139,11 +154,13 @@ def save_audit(audit: Audit | None, data: AuditData) -> Audit:
     auditees = [db.session.get(Employee, i) for i in data.auditee_ids if 0 < i <= MAX_ID]
     if any(e is None for e in auditees) or len(auditees) != len(data.auditee_ids):
         raise AuditError(_("Choose the auditees from the list."), "auditee_ids")
-    conflicts = independence_conflicts(data)
+    processes_text, process_owners = audited_processes(data)
+    conflicts = independence_conflicts(data, process_owners)
     note = (data.independence_note or "").strip() or None
     if conflicts and note is None:
-        raise AuditError(_("%(names)s would audit their own department or themselves. Choose another auditor, or "
-                           "record why this is acceptable.", names=", ".join(conflicts)), "independence_note")
+        raise AuditError(_("%(names)s would audit their own department, their own process or themselves. Choose "
+                           "another auditor, or record why this is acceptable.", names=", ".join(conflicts)),
+                         "independence_note")
 
     if audit is None:
         audit = Audit(number=_next_number(data.planned_start.year), state=AuditState.PLANNED)
@@ -153,7 +170,7 @@ def save_audit(audit: Audit | None, data: AuditData) -> Audit:
     audit.level = level
     audit.scope = data.scope or ""
     audit.criteria = data.criteria or ""
-    audit.processes = data.processes or None
+    audit.processes = processes_text
     audit.department_id = data.department_id
     audit.site_id = data.site_id
     audit.planned_start = data.planned_start

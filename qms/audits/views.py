@@ -19,7 +19,7 @@ from ..organisation.models import Department, Employee, Site
 from ..organisation.services import today
 from ..permissions import Role, has_permission, requires
 from ..uploads.access import register_access_check
-from . import exports, review, rules, services  # noqa: F401  (review: the input-pack section)
+from . import exports, processes, review, rules, services  # noqa: F401  (review: the input-pack section)
 from .forms import (LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS, AuditForm, ConfirmForm, MoveForm,
                     ProgrammeFilterForm, QuestionForm)
 from .models import Audit, AuditItem, AuditItemFile
@@ -159,7 +159,10 @@ def _audit_form(audit: Audit | None) -> AuditForm:
         SelectChoice(d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name))]
     form.site_id.choices = [SelectChoice("", _("No particular location"))] + [
         SelectChoice(s.id, s.name) for s in db.session.scalars(select(Site).where(Site.active).order_by(Site.name))]
+    known = processes.known_processes()
+    form.process_names.choices = [SelectChoice(name, name) for name in known]
     if audit is not None and request.method == "GET":
+        form.process_names.data, form.processes.data = processes.split(audit.processes, known)
         form.type.data = audit.type.value
         form.norms.data = [f"{n.norm}|{n.version}" for n in audit.norms]
         form.scope_codes.data = [f"{s.norm}|{s.version}|{s.code}" for s in audit.scope_items]
@@ -175,7 +178,8 @@ def _audit_data(form: AuditForm) -> AuditData:
         planned_end=form.planned_end.data, lead_auditor_id=form.lead_auditor_id.data, norms=form.norms.data or [],
         scope_codes=form.scope_codes.data or [], team_ids=form.team_ids.data or [],
         auditee_ids=form.auditee_ids.data or [], level=form.level.data or None, scope=form.scope.data or "",
-        criteria=form.criteria.data or "", processes=form.processes.data, department_id=form.department_id.data,
+        criteria=form.criteria.data or "", processes=form.processes.data,
+        process_names=form.process_names.data or [], department_id=form.department_id.data,
         site_id=form.site_id.data, independence_note=form.independence_note.data)
 
 

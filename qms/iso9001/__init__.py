@@ -23,6 +23,10 @@ def _setup(app: Flask) -> None:
     from .views.suppliers import supplier_panel
 
     add_detail_panel(app, supplier_panel)
+    from ..audits.processes import register_process_source
+    from .services.context import audit_processes
+
+    register_process_source(app, audit_processes)
     try:
         from ..actions import services as actions
     except ImportError:  # pragma: no cover - corrective actions not installed

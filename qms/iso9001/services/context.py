@@ -143,6 +143,13 @@ def save_process(process: Process | None, *, name: str, category: str, descripti
 PROCESS_CATEGORIES = ("management", "core", "support")
 
 
+def audit_processes() -> list[tuple[str, set[int]]]:
+    """The active processes with their owner, for the audit independence rule (qms.audits.processes)."""
+    rows = db.session.execute(select(Process.name, Process.owner_id).where(Process.active)
+                              .order_by(Process.name)).all()
+    return [(r.name, {r.owner_id} if r.owner_id is not None else set()) for r in rows]
+
+
 def overview() -> dict:
     """Everything the context page shows, in a handful of queries."""
     return {
