@@ -17,8 +17,24 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('document_target', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('site_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_document_target_site_id'), ['site_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_document_target_site_id_site'), 'site', ['site_id'], ['id'])
+
+    with op.batch_alter_table('employee', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('site_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_employee_site_id'), ['site_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_employee_site_id_site'), 'site', ['site_id'], ['id'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('employee', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_employee_site_id_site'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_employee_site_id'))
+        batch_op.drop_column('site_id')
+
+    with op.batch_alter_table('document_target', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_document_target_site_id_site'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_document_target_site_id'))
+        batch_op.drop_column('site_id')

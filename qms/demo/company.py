@@ -89,6 +89,8 @@ class Person:
     role: Role | None = None
     #: Local part of the login's e-mail when it is not the role's name (a second login with the same role).
     login: str | None = None
+    #: Name of the site where this person usually works (SITES).
+    site: str | None = None
 
     @property
     def email(self) -> str | None:
@@ -98,43 +100,47 @@ class Person:
 
 
 K, G, Z, B = DEPARTMENTS
+HQ, MALIE, PAPEN, RIJN, LINDE = (site[0] for site in SITES[:5])
 
 PEOPLE = [
     # Bedrijfsbureau (office)
-    Person("DG001", "Peter", "de Graaf", "Algemeen directeur", B, 18),
-    Person("DG002", "Hanneke", "Smit", "Officemanager en applicatiebeheer", B, 11, role=Role.ADMIN),
-    Person("DG003", "Jeroen", "Bakker", "KAM-coördinator", B, 7, role=Role.COORDINATOR),
-    Person("DG004", "Fatima", "El Amrani", "HR- en PSO-adviseur", B, 4.5, role=Role.HR),
-    Person("DG005", "Sanne", "Jansen", "Planner", B, 3),
+    Person("DG001", "Peter", "de Graaf", "Algemeen directeur", B, 18, site=HQ),
+    Person("DG002", "Hanneke", "Smit", "Officemanager en applicatiebeheer", B, 11, role=Role.ADMIN, site=HQ),
+    Person("DG003", "Jeroen", "Bakker", "KAM-coördinator", B, 7, role=Role.COORDINATOR, site=HQ),
+    Person("DG004", "Fatima", "El Amrani", "HR- en PSO-adviseur", B, 4.5, role=Role.HR, site=HQ),
+    Person("DG005", "Sanne", "Jansen", "Planner", B, 3, site=HQ),
     # Supervisors (voorman / leidinggevende)
     Person("DG006", "Ingrid", "Visser", "Rayonleider en interne auditor", K, 12, supervisor=True,
            role=Role.AUDITOR),
-    Person("DG007", "Linda", "Hendriks", "Leidinggevende kantoorschoonmaak", K, 9, supervisor=True),
+    Person("DG007", "Linda", "Hendriks", "Leidinggevende kantoorschoonmaak", K, 9, supervisor=True, site=MALIE),
     Person("DG008", "Ahmed", "Yilmaz", "Voorman glasbewassing", G, 14, supervisor=True),
-    Person("DG009", "Rob", "Vermeulen", "Objectleider ziekenhuisreiniging", Z, 8, supervisor=True),
+    Person("DG009", "Rob", "Vermeulen", "Objectleider ziekenhuisreiniging", Z, 8, supervisor=True, site=RIJN),
     # Master trainers (leermeesters)
     Person("DG010", "Wim", "de Boer", "Leermeester glasbewassing", G, 16, master_trainer=True, role=Role.STAFF,
-           login="leermeester"),
-    Person("DG011", "Anita", "Kok", "Leermeester kantoorschoonmaak", K, 10, master_trainer=True),
-    Person("DG012", "Mohamed", "Bouzid", "Leermeester ziekenhuisreiniging", Z, 6, master_trainer=True),
-    Person("DG013", "Gerda", "Peters", "Leermeester kantoorschoonmaak", K, 13, master_trainer=True),
+           login="leermeester", site=MALIE),
+    Person("DG011", "Anita", "Kok", "Leermeester kantoorschoonmaak", K, 10, master_trainer=True, site=MALIE),
+    Person("DG012", "Mohamed", "Bouzid", "Leermeester ziekenhuisreiniging", Z, 6, master_trainer=True, site=RIJN),
+    Person("DG013", "Gerda", "Peters", "Leermeester kantoorschoonmaak", K, 13, master_trainer=True, site=PAPEN),
     # Apprentices (BBL), each with a master trainer as mentor
-    Person("DG014", "Dewi", "Pranata", "BBL-leerling schoonmaak niveau 2", K, 1.2, apprentice=True, mentor="DG011"),
+    Person("DG014", "Dewi", "Pranata", "BBL-leerling schoonmaak niveau 2", K, 1.2, apprentice=True, mentor="DG011",
+           site=MALIE),
     Person("DG015", "Tim", "van Leeuwen", "BBL-leerling glazenwasser niveau 2", G, 0.8, apprentice=True,
            mentor="DG010"),
-    Person("DG016", "Sara", "Dekker", "BBL-leerling schoonmaak niveau 2", Z, 1.6, apprentice=True, mentor="DG012"),
+    Person("DG016", "Sara", "Dekker", "BBL-leerling schoonmaak niveau 2", Z, 1.6, apprentice=True, mentor="DG012",
+           site=RIJN),
     Person("DG017", "Yusuf", "Arslan", "BBL-leerling glazenwasser niveau 2", G, 0.4, apprentice=True,
            mentor="DG010"),
     Person("DG018", "Lotte", "Brouwer", "BBL-leerling schoonmaak niveau 1", K, 0.3, apprentice=True,
-           mentor="DG013"),
-    Person("DG019", "Daan", "Willems", "BBL-leerling schoonmaak niveau 2", Z, 1.9, apprentice=True, mentor="DG012"),
+           mentor="DG013", site=PAPEN),
+    Person("DG019", "Daan", "Willems", "BBL-leerling schoonmaak niveau 2", Z, 1.9, apprentice=True, mentor="DG012",
+           site=LINDE),
     # General staff
-    Person("DG020", "Kevin", "Mulder", "Schoonmaakmedewerker", K, 5, role=Role.STAFF),
-    Person("DG021", "Joke", "van Dam", "Schoonmaakmedewerker", K, 21),
-    Person("DG022", "Bram", "Koster", "Glazenwasser", G, 6.5),
-    Person("DG023", "Esra", "Demir", "Medewerker ziekenhuisreiniging", Z, 4),
-    Person("DG024", "Priya", "Ramdin", "Medewerker ziekenhuisreiniging", Z, 2.5),
-    Person("DG025", "Henk", "Verhoeven", "Allround schoonmaker", K, 9.5),
+    Person("DG020", "Kevin", "Mulder", "Schoonmaakmedewerker", K, 5, role=Role.STAFF, site=MALIE),
+    Person("DG021", "Joke", "van Dam", "Schoonmaakmedewerker", K, 21, site=PAPEN),
+    Person("DG022", "Bram", "Koster", "Glazenwasser", G, 6.5, site=MALIE),
+    Person("DG023", "Esra", "Demir", "Medewerker ziekenhuisreiniging", Z, 4, site=RIJN),
+    Person("DG024", "Priya", "Ramdin", "Medewerker ziekenhuisreiniging", Z, 2.5, site=LINDE),
+    Person("DG025", "Henk", "Verhoeven", "Allround schoonmaker", K, 9.5, site=PAPEN),
 ]
 
 
@@ -164,6 +170,7 @@ def add_employees(demo: Demo) -> None:
             function=person.function, department=demo.departments[person.department],
             is_master_trainer=person.master_trainer, is_apprentice=person.apprentice,
             is_supervisor=person.supervisor, hired_on=demo.years_ago(person.years),
+            site=demo.sites[person.site] if person.site else None,
         )
         if person.mentor is not None:
             employee.mentor = demo.employees[person.mentor]

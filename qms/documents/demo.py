@@ -104,6 +104,10 @@ def _signatures(version: DocumentVersion, reviewer, approver, at: dt.datetime) -
                   signed_at=at + dt.timedelta(hours=2), sha256=version.sha256)]
 
 
+#: Documents that everyone working at a site must read as well (document number → site name).
+SITE_TARGETS = {"WI-001": "Kantoorpand Maliesingel"}
+
+
 def add_documents(demo) -> None:
     author = demo.users.get(Role.COORDINATOR)
     reviewer = demo.users.get(Role.AUDITOR)
@@ -120,6 +124,9 @@ def add_documents(demo) -> None:
         if department:
             document.targets = [DistributionTarget(kind=TargetKind.DEPARTMENT,
                                                    department_id=demo.departments[department].id)]
+            if number in SITE_TARGETS and SITE_TARGETS[number] in demo.sites:
+                document.targets.append(DistributionTarget(kind=TargetKind.SITE,
+                                                           site_id=demo.sites[SITE_TARGETS[number]].id))
         else:
             document.targets = [DistributionTarget(kind=TargetKind.ROLE, role=role.value)
                                 for role in (Role.STAFF, Role.COORDINATOR, Role.HR)]

@@ -63,6 +63,7 @@ class DocumentForm(FlaskForm):
     target_roles = MultiCheckboxField(_l("Must be read by roles"))
     target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int)
     target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int)
+    target_sites = MultiCheckboxField(_l("Must be read by everyone working at"), coerce=int)
 
 
 class NewDocumentForm(DocumentForm):

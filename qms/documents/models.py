@@ -49,6 +49,7 @@ class TargetKind(str, enum.Enum):
     ROLE = "role"
     USER = "user"
     DEPARTMENT = "department"
+    SITE = "site"
 
 
 class Document(Audited, db.Model):
@@ -195,7 +196,8 @@ class DocumentRequirement(Audited, db.Model):
 
 
 class DistributionTarget(Audited, db.Model):
-    """Who must read a document: everyone with a role, one user, or everyone in a department."""
+    """Who must read a document: everyone with a role, one user, everyone in a department or everyone whose
+    usual work location is a site."""
 
     __tablename__ = "document_target"
 
@@ -205,10 +207,12 @@ class DistributionTarget(Audited, db.Model):
     role: Mapped[str | None] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
 
     document: Mapped[Document] = relationship(back_populates="targets")
     user = relationship("User", lazy="joined")
     department = relationship("Department", lazy="joined")
+    site = relationship("Site", lazy="joined")
 
 
 class ReadConfirmation(Audited, db.Model):

@@ -65,6 +65,8 @@ class EmployeeForm(FlaskForm):
     function = StringField(_l("Function"), validators=[DataRequired(), Length(max=120)], filters=[clean],
                            description=_l("For example: cleaner, team leader, window cleaner."))
     department_id = SelectField(_l("Department"), coerce=optional_id)
+    site_id = SelectField(_l("Work location"), coerce=optional_id,
+                          description=_l("The site where this person usually works."))
     is_master_trainer = BooleanField(_l("Master trainer (may supervise apprentices)"))
     is_apprentice = BooleanField(_l("Apprentice"))
     is_supervisor = BooleanField(_l("Supervisor"))

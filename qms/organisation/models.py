@@ -62,6 +62,8 @@ class Employee(Audited, db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     function: Mapped[str] = mapped_column(String(120))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    #: The person's usual work location (own location or client site).
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     #: The master trainer who supervises this person (apprentices).
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
     #: Login account of this person, if any.
@@ -73,6 +75,7 @@ class Employee(Audited, db.Model):
     left_on: Mapped[dt.date | None]
 
     department: Mapped[Department | None] = relationship(lazy="joined")
+    site: Mapped[Site | None] = relationship(lazy="joined")
     mentor: Mapped["Employee | None"] = relationship(remote_side=[id], lazy="joined", join_depth=1)
 
     @property

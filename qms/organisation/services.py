@@ -115,6 +115,7 @@ class EmployeeData:
     function: str
     hired_on: dt.date
     department_id: int | None = None
+    site_id: int | None = None
     mentor_id: int | None = None
     is_master_trainer: bool = False
     is_apprentice: bool = False
@@ -146,6 +147,14 @@ def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
         if not department.active and not unchanged:
             raise OrganisationError("department_id", _("This department is no longer in use."))
 
+    if data.site_id is not None:
+        site = db.session.get(Site, data.site_id) if data.site_id <= MAX_ID else None
+        if site is None:
+            raise OrganisationError("site_id", _("Choose a work location from the list."))
+        unchanged = employee is not None and employee.site_id == site.id
+        if not site.active and not unchanged:
+            raise OrganisationError("site_id", _("This site is no longer in use."))
+
     if data.mentor_id is not None:
         if employee is not None and data.mentor_id == employee.id:
             raise OrganisationError("mentor_id", _("A person cannot be their own mentor."))
@@ -173,6 +182,7 @@ def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
     employee.last_name = data.last_name
     employee.function = data.function
     employee.department_id = data.department_id
+    employee.site_id = data.site_id
     employee.mentor_id = data.mentor_id
     employee.is_master_trainer = data.is_master_trainer
     employee.is_apprentice = data.is_apprentice

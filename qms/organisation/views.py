@@ -167,6 +167,14 @@ def _department_choices(current_id: int | None = None) -> list[tuple]:
     return [SelectChoice("", _("No department"))] + [SelectChoice(row.id, row.name) for row in db.session.execute(stmt)]
 
 
+def _site_choices(current_id: int | None = None) -> list[tuple]:
+    stmt = select(Site.id, Site.name, Site.client).order_by(Site.name)
+    stmt = stmt.where(or_(Site.active, Site.id == current_id)) if current_id else stmt.where(Site.active)
+    return [SelectChoice("", _("No fixed location"))] + [
+        SelectChoice(row.id, f"{row.name} ({row.client})" if row.client else row.name)
+        for row in db.session.execute(stmt)]
+
+
 def _mentor_choices(employee: Employee | None) -> list[tuple]:
     today = services.today()
     stmt = select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
@@ -222,7 +230,7 @@ def _employee_data(form: EmployeeForm) -> EmployeeData:
     return EmployeeData(
         number=form.number.data, first_name=form.first_name.data, last_name=form.last_name.data,
         function=form.function.data, hired_on=form.hired_on.data, left_on=form.left_on.data,
-        department_id=form.department_id.data, mentor_id=form.mentor_id.data,
+        department_id=form.department_id.data, site_id=form.site_id.data, mentor_id=form.mentor_id.data,
         is_master_trainer=form.is_master_trainer.data, is_apprentice=form.is_apprentice.data,
         is_supervisor=form.is_supervisor.data,
     )
@@ -231,6 +239,7 @@ def _employee_data(form: EmployeeForm) -> EmployeeData:
 def _employee_form(employee: Employee | None) -> EmployeeForm:
     form = EmployeeForm(obj=employee)
     form.department_id.choices = _department_choices(employee.department_id if employee else None)
+    form.site_id.choices = _site_choices(employee.site_id if employee else None)
     form.mentor_id.choices = _mentor_choices(employee)
     return form
 

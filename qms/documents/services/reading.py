@@ -38,11 +38,13 @@ def _employed(today: dt.date):
 
 
 def readers(document: Document, today: dt.date | None = None) -> list[User]:
-    """Active users the document is distributed to (by role, by name, or through their department)."""
+    """Active users the document is distributed to (by role, by name, or through their department or work
+    location)."""
     today = today or utcnow().date()
     roles = [t.role for t in document.targets if t.kind is TargetKind.ROLE]
     user_ids = [t.user_id for t in document.targets if t.kind is TargetKind.USER]
     departments = [t.department_id for t in document.targets if t.kind is TargetKind.DEPARTMENT]
+    sites = [t.site_id for t in document.targets if t.kind is TargetKind.SITE]
     conditions = []
     if roles:
         conditions.append(exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles)))
@@ -51,18 +53,24 @@ def readers(document: Document, today: dt.date | None = None) -> list[User]:
     if departments:
         conditions.append(exists().where(Employee.user_id == User.id, Employee.department_id.in_(departments),
                                          _employed(today)))
+    if sites:
+        conditions.append(exists().where(Employee.user_id == User.id, Employee.site_id.in_(sites),
+                                         _employed(today)))
     if not conditions:
         return []
     return list(db.session.scalars(select(User).where(User.active, or_(*conditions)).order_by(User.name)))
 
 
 def _documents_for(user: User):
-    """SQL: ids of the documents distributed to ``user`` (by role, by name or through the department)."""
+    """SQL: ids of the documents distributed to ``user`` (by role, by name, through the department or the
+    work location)."""
     department = select(Employee.department_id).where(Employee.user_id == user.id).scalar_subquery()
+    site = select(Employee.site_id).where(Employee.user_id == user.id).scalar_subquery()
     return select(DistributionTarget.document_id).where(
         or_(and_(DistributionTarget.kind == TargetKind.ROLE, DistributionTarget.role.in_([r.value for r in user.role_set])),
             and_(DistributionTarget.kind == TargetKind.USER, DistributionTarget.user_id == user.id),
-            and_(DistributionTarget.kind == TargetKind.DEPARTMENT, DistributionTarget.department_id == department)))
+            and_(DistributionTarget.kind == TargetKind.DEPARTMENT, DistributionTarget.department_id == department),
+            and_(DistributionTarget.kind == TargetKind.SITE, DistributionTarget.site_id == site)))
 
 
 def to_read_query(user: User):
@@ -138,18 +146,21 @@ def coverage_by_person(users: list[User], today: dt.date | None = None) -> list[
         .where(DocumentVersion.state == VersionState.PUBLISHED)).all()
     majors = dict(live)
     targets = db.session.scalars(select(DistributionTarget).where(DistributionTarget.document_id.in_(majors))).all()
-    departments = dict(db.session.execute(select(Employee.user_id, Employee.department_id)
-                                          .where(Employee.user_id.in_(ids), _employed(today))).all())
+    placed = {uid: (department_id, site_id) for uid, department_id, site_id in db.session.execute(
+        select(Employee.user_id, Employee.department_id, Employee.site_id)
+        .where(Employee.user_id.in_(ids), _employed(today))).all()}
     done = {(uid, did) for uid, did, major in db.session.execute(
         select(ReadConfirmation.user_id, ReadConfirmation.document_id, ReadConfirmation.major)
         .where(ReadConfirmation.user_id.in_(ids))).all() if majors.get(did) == major}
     result = []
     for user in users:
         roles = {r.value for r in user.role_set}
+        department_id, site_id = placed.get(user.id, (None, None))
         docs = {t.document_id for t in targets
                 if (t.kind is TargetKind.ROLE and t.role in roles) or (t.kind is TargetKind.USER and t.user_id == user.id)
                 or (t.kind is TargetKind.DEPARTMENT and t.department_id is not None
-                    and departments.get(user.id) == t.department_id)}
+                    and department_id == t.department_id)
+                or (t.kind is TargetKind.SITE and t.site_id is not None and site_id == t.site_id)}
         result.append(PersonCoverage(user, len(docs), len({d for d in docs if (user.id, d) in done})))
     return result
 

@@ -34,6 +34,7 @@ class DocumentData:
     target_roles: list[str] = field(default_factory=list)
     target_user_ids: list[int] = field(default_factory=list)
     target_department_ids: list[int] = field(default_factory=list)
+    target_site_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -119,15 +120,17 @@ def _apply(document: Document, data: DocumentData) -> None:
     for key in data.requirements:
         if key not in have:
             document.requirements.append(DocumentRequirement(norm=key[0], norm_version=key[1], requirement=key[2]))
-    targets = ({(TargetKind.ROLE, r, None, None) for r in data.target_roles}
-               | {(TargetKind.USER, None, u, None) for u in data.target_user_ids}
-               | {(TargetKind.DEPARTMENT, None, None, d) for d in data.target_department_ids})
-    current = {(t.kind, t.role, t.user_id, t.department_id): t for t in document.targets}
+    targets = ({(TargetKind.ROLE, r, None, None, None) for r in data.target_roles}
+               | {(TargetKind.USER, None, u, None, None) for u in data.target_user_ids}
+               | {(TargetKind.DEPARTMENT, None, None, d, None) for d in data.target_department_ids}
+               | {(TargetKind.SITE, None, None, None, s) for s in data.target_site_ids})
+    current = {(t.kind, t.role, t.user_id, t.department_id, t.site_id): t for t in document.targets}
     for key, target in current.items():
         if key not in targets:
             document.targets.remove(target)
     for key in sorted(targets - current.keys(), key=str):
-        document.targets.append(DistributionTarget(kind=key[0], role=key[1], user_id=key[2], department_id=key[3]))
+        document.targets.append(DistributionTarget(kind=key[0], role=key[1], user_id=key[2], department_id=key[3],
+                                                   site_id=key[4]))
 
 
 def create_document(data: DocumentData, author, *, content_markdown: str = "", change_summary: str = "") -> Document:

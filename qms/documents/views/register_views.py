@@ -29,6 +29,7 @@ def _fill_choices(form: DocumentForm) -> None:
     form.target_roles.choices = [SelectChoice(r.value, r.label) for r in Role]
     form.target_users.choices = [SelectChoice(uid, name) for uid, name in users]
     form.target_departments.choices = [SelectChoice(i, n) for i, n in departments]
+    form.target_sites.choices = [SelectChoice(i, n) for i, n in sites]
 
 
 def _data(form: DocumentForm) -> DocumentData:
@@ -38,7 +39,8 @@ def _data(form: DocumentForm) -> DocumentData:
         retention_years=form.retention_years.data, review_interval_months=form.review_interval_months.data,
         requirements=parse_requirements(form.requirements.data),
         target_roles=list(form.target_roles.data or []), target_user_ids=list(form.target_users.data or []),
-        target_department_ids=list(form.target_departments.data or []))
+        target_department_ids=list(form.target_departments.data or []),
+        target_site_ids=list(form.target_sites.data or []))
 
 
 @bp.route("/")
@@ -95,6 +97,7 @@ def edit(document_id: int):
         form.target_roles.data = [t.role for t in document.targets if t.role]
         form.target_users.data = [t.user_id for t in document.targets if t.user_id]
         form.target_departments.data = [t.department_id for t in document.targets if t.department_id]
+        form.target_sites.data = [t.site_id for t in document.targets if t.site_id]
     if form.validate_on_submit():
         try:
             services.update_document(document, _data(form))
