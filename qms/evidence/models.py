@@ -127,6 +127,8 @@ class Certificate(Audited, db.Model):
     scope: Mapped[str | None] = mapped_column(Text)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: The certificate this one extends (a PSO Aspirant-status may be extended at most twice).
+    extends_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
