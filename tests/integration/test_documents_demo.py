@@ -51,3 +51,20 @@ def test_seed_helper_for_the_bench(app, db):
     assert db.session.scalar(select(func.count()).select_from(DocumentVersion)) == 250
     found = db.session.scalars(services.register_query(Filters(q="kenmerk170"), include_unpublished=False)).all()
     assert [d.number for d in found] == ["BN-00171"]
+
+
+def test_review_reading_totals_count_in_the_database_what_coverage_counts_per_document(app, db):
+    import datetime as dt
+
+    from qms.documents.review import reading_totals
+    from qms.documents.services.reading import coverage
+
+    _demo(db)  # the demo holds confirmations of current and of older major versions
+    in_use = db.session.scalars(select(Document).where(Document.status == VersionState.PUBLISHED)).all()
+    expected_required = expected_confirmed = 0
+    for document in in_use:
+        _version, rows = coverage(document)
+        expected_required += len(rows)
+        expected_confirmed += sum(1 for row in rows if row.confirmed_at is not None)
+    assert expected_required > 0 and expected_confirmed > 0
+    assert reading_totals(dt.date(2026, 11, 22)) == (expected_required, expected_confirmed)
