@@ -186,3 +186,18 @@ def service_refuses_unknown_and_inactive_sites(db):
     db.session.commit()
     data.function = "Voorman"
     assert save_employee(employee, data).site_id == closed.id
+
+
+def test_demo_people_have_work_locations_and_one_document_goes_to_a_site(app, db):
+    from qms.auth.models import User
+    from tests.integration.test_documents_demo import _demo
+
+    _demo(db)
+    placed = db.session.scalars(select(Employee).where(Employee.site_id.is_not(None))).all()
+    assert len(placed) >= 15
+    document = db.session.scalar(select(Document).where(Document.number == "WI-001"))
+    site_targets = [t for t in document.targets if t.kind is TargetKind.SITE]
+    assert [t.site.name for t in site_targets] == ["Kantoorpand Maliesingel"]
+    # the glass-cleaning master trainer is not in the office-cleaning department but works at that site
+    trainer = db.session.scalar(select(User).where(User.email.like("leermeester@%")))
+    assert trainer in services.readers(document)
