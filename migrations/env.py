@@ -84,6 +84,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Full-text search objects that packages create in their migrations are not models: never drop them.
+    from qms.database import include_in_autogenerate
+    conf_args.setdefault("include_name", include_in_autogenerate)
 
     connectable = get_engine()
 

@@ -73,3 +73,14 @@ def paginate(stmt: Select, page: Any, per_page: int = 25) -> Page:
     page = min(page, last)
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def include_in_autogenerate(name, type_, parent_names) -> bool:
+    """Alembic ``include_name``: leave out search objects a package declares as unmapped, which only its
+    migration and DDL events create — tables by prefix (``metadata.info["unmapped_tables"]``: an FTS5 table and
+    its shadow tables) and indexes by name (``metadata.info["unmapped_indexes"]``: a PostgreSQL full-text
+    expression index). Without this, autogenerate would propose dropping them."""
+    prefixes = tuple(db.metadata.info.get("unmapped_tables", ()))
+    if type_ == "table" and prefixes and name and name.startswith(prefixes):
+        return False
+    return not (type_ == "index" and name in db.metadata.info.get("unmapped_indexes", ()))

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from qms import MIGRATIONS_DIR, create_app
+from qms.database import include_in_autogenerate
 from qms.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -75,23 +76,13 @@ def migrated_app(request, tmp_path):
             db.engine.dispose()
 
 
-def _not_a_search_index(name, type_, parent_names) -> bool:
-    """Leave out search objects a package declares as unmapped, which only the migrations and DDL events create:
-    tables by prefix (``metadata.info["unmapped_tables"]``: an FTS5 table and its shadow tables) and indexes by
-    name (``metadata.info["unmapped_indexes"]``: a PostgreSQL full-text expression index)."""
-    prefixes = tuple(db.metadata.info.get("unmapped_tables", ()))
-    if type_ == "table" and prefixes and name.startswith(prefixes):
-        return False
-    return not (type_ == "index" and name in db.metadata.info.get("unmapped_indexes", ()))
-
-
 def _schema_differences() -> list:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"target_metadata": db.metadata, "compare_type": configure_args.get("compare_type", True),
                         "render_as_batch": configure_args.get("render_as_batch", False),
-                        "include_name": _not_a_search_index})
+                        "include_name": include_in_autogenerate})
         return compare_metadata(context, db.metadata)
 
 
@@ -125,6 +116,15 @@ def test_upgrade_from_empty_builds_the_models_schema(migrated_app):
     with db.engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     assert version == _heads()
+
+
+def test_flask_db_check_finds_nothing_to_generate_after_upgrade(migrated_app):
+    """What a developer's `flask db migrate` would see: no operations, and never a drop of the search tables."""
+    _require_history()
+    upgrade(revision="head")
+    result = migrated_app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    assert "remove_table" not in result.output
 
 
 def test_audit_trail_is_append_only_after_upgrade(migrated_app):
