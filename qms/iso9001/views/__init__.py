@@ -28,6 +28,28 @@ def refused(form, error: IsoError) -> None:
         form.form_errors.append(error.message)
 
 
+def change_state(found, states, change, back: str):
+    """A state button (StateForm): call ``change(found, state)``, commit once, flash, and return to ``back``."""
+    from flask import flash, redirect
+    from flask_babel import gettext as _
+
+    from ..forms import StateForm
+
+    form = StateForm()
+    if form.validate_on_submit() and form.state.data in {s.value for s in states}:
+        try:
+            change(found, form.state.data)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(back)
+
+
 def user_choices(field, current_id: int | None = None, empty=None) -> None:
     from flask_babel import gettext as _
 

@@ -8,11 +8,11 @@ from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
 from .. import scoring
-from ..forms import ConfirmForm, MeasurementForm, ObjectiveForm, RiskForm, RiskReviewForm, StateForm
+from ..forms import ConfirmForm, MeasurementForm, ObjectiveForm, RiskForm, RiskReviewForm
 from ..models import Objective, ObjectiveState, Risk, RiskKind, RiskState
 from ..models.planning import OBJECTIVE_TRANSITIONS, RISK_TRANSITIONS
 from ..services import IsoError, planning as services, today
-from . import bp, load, page, refused, user_choices
+from . import bp, change_state, load, page, refused, user_choices
 
 
 class RiskFilterForm(Form):
@@ -109,19 +109,7 @@ def review_risk(risk_id: int):
 @requires("iso9001.manage")
 def move_risk(risk_id: int):
     found = load(Risk, risk_id)
-    form = StateForm()
-    if form.validate_on_submit() and form.state.data in {s.value for s in RiskState}:
-        try:
-            services.move_risk(found, form.state.data)
-        except IsoError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("iso9001.risk", risk_id=found.id))
+    return change_state(found, RiskState, services.move_risk, url_for("iso9001.risk", risk_id=found.id))
 
 
 # --- objectives -------------------------------------------------------------------------------
@@ -218,16 +206,5 @@ def add_measurement(objective_id: int):
 @requires("iso9001.manage")
 def close_objective(objective_id: int):
     found = load(Objective, objective_id)
-    form = StateForm()
-    if form.validate_on_submit() and form.state.data in {s.value for s in ObjectiveState}:
-        try:
-            services.close_objective(found, form.state.data)
-        except IsoError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("iso9001.objective", objective_id=found.id))
+    return change_state(found, ObjectiveState, services.close_objective,
+                        url_for("iso9001.objective", objective_id=found.id))
