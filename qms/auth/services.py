@@ -96,10 +96,24 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user, "ok")
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device: the session (and a remember-me cookie) carries the
+    user's ``session_version``, and the user loader refuses one that is older."""
+    user.session_version += 1
+
+
+def log_out(user: User) -> None:
+    """Logout ends the session on the server too, so a copied session cookie stops working with it.
+
+    There is one version per user, so this ends the user's sessions on other devices as well."""
+    end_sessions(user)
+    audit.record(db.session, "logout", "user", user.id)
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every existing session of the user."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     user.invite_token_hash = None

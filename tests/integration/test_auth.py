@@ -320,6 +320,37 @@ def test_logout_needs_a_csrf_token(app_factory, make_user):
     assert is_logged_in(client)
 
 
+def test_logout_ends_the_session_server_side(app, make_user):
+    """A copy of the session cookie taken before logout no longer opens anything after it."""
+    user = make_user(Role.STAFF)
+    browser, thief = app.test_client(), app.test_client()
+    assert login(browser, user.email).status_code == 302
+    thief.set_cookie("session", browser.get_cookie("session").value)
+    assert is_logged_in(thief), "the copied cookie is a working session before logout"
+
+    assert browser.post("/logout").status_code == 302
+    response = thief.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert not is_logged_in(browser)
+    assert login(browser, user.email).status_code == 302, "logging in again works"
+    assert is_logged_in(browser)
+
+
+def test_logout_also_ends_a_remember_cookie(app, make_user):
+    """A remember-me cookie for the session (Flask-Login signs the user id with its session version) is
+    refused after logout as well."""
+    from flask_login.utils import encode_cookie
+
+    user = make_user(Role.STAFF)
+    browser, thief = app.test_client(), app.test_client()
+    login(browser, user.email)
+    thief.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(user.get_id()))
+    assert is_logged_in(thief), "the remember cookie opens a session before logout"
+    thief.delete_cookie("session")
+    browser.post("/logout")
+    assert not is_logged_in(thief)
+
+
 # --- audit trail -----------------------------------------------------------------------------------
 
 def test_login_logout_and_failures_are_in_the_audit_trail(client, make_user):
