@@ -110,6 +110,7 @@ def seed(scale: int, force: bool):
 def reminders(today):
     """Send the reminders that are due (in the app and by e-mail), each once; run daily from cron."""
     from .audit.services import set_actor
+    from .auth.services import prune_login_attempts
     from .extensions import db
     from .notifications.services import run_reminders
 
@@ -117,3 +118,6 @@ def reminders(today):
     made = run_reminders(today.date() if today else None)
     db.session.commit()
     click.echo(f"{made} reminders sent.")
+    pruned = prune_login_attempts()
+    db.session.commit()
+    click.echo(f"{pruned} old login attempts removed.")

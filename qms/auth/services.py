@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from ..audit import services as audit
 from ..database import utcnow
@@ -52,8 +52,27 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+#: First key of the two-key PostgreSQL advisory lock that serialises login attempts from one address (the
+#: second key is a hash of the address). Two-key locks never collide with the audit chain's one-key lock.
+_PG_LOGIN_LOCK_SPACE = 0x51A5
+
+
+def _lock_address(ip: str) -> None:
+    """Serialise the login attempts of one client address until the transaction ends, so counting the
+    earlier failures and recording this attempt are one atomic step.
+
+    On SQLite every transaction begins with BEGIN IMMEDIATE (qms/database.py) and so already holds the
+    write lock; on PostgreSQL a transaction-level advisory lock per address does it (other addresses are
+    not held up)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:ip))"),
+                           {"space": _PG_LOGIN_LOCK_SPACE, "ip": ip})
+
+
 def check_ip_allowance(ip: str) -> None:
+    """Refuse the attempt when the address has used up its failures; holds the address's lock until commit."""
     cfg = current_app.config
+    _lock_address(ip)
     since = utcnow() - dt.timedelta(seconds=cfg["LOGIN_IP_WINDOW_SECONDS"])
     count = db.session.scalar(
         select(func.count()).select_from(LoginAttempt)
@@ -166,5 +185,9 @@ def set_password_with_token(token: str, password: str) -> User:
 
 
 def prune_login_attempts(older_than_days: int = 7) -> int:
-    cutoff = utcnow() - dt.timedelta(days=older_than_days)
+    """Delete login attempts older than the given days (never ones the per-address window still counts);
+    run daily by ``qms reminders``. Returns how many went."""
+    keep = max(dt.timedelta(days=older_than_days),
+               dt.timedelta(seconds=current_app.config["LOGIN_IP_WINDOW_SECONDS"]))
+    cutoff = utcnow() - keep
     return db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount or 0

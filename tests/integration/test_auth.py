@@ -1,10 +1,11 @@
 """Login, logout, sessions and throttling, exercised through the login form."""
 import datetime as dt
 import re
+import threading
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qms.audit.models import AuditEntry
 from qms.auth import passwords
@@ -193,6 +194,31 @@ def test_per_address_limit_counts_only_failures(app_factory, make_user):
         assert login(client, user.email).status_code == 302
     _db.session.expire_all()
     assert _db.session.scalars(select(LoginAttempt.success)).all() == [True] * 4
+    settle()
+
+
+def test_per_address_limit_holds_under_parallel_requests(app_factory, make_user):
+    """Parallel failed logins from one address: exactly the allowed number get through, on either database
+    (each thread is its own request with its own connection, as in a multi-worker deployment)."""
+    app = app_factory(LOGIN_IP_MAX_ATTEMPTS=5)
+    settle()
+    threads_n = 16
+    start = threading.Barrier(threads_n)
+    codes: list[int] = []
+
+    def attempt(n: int) -> None:
+        client = app.test_client()
+        start.wait()
+        codes.append(login(client, f"nobody{n}@test.example", "wrong password").status_code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] * 5 + [429] * (threads_n - 5)
+    _db.session.expire_all()
+    assert _db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 5
     settle()
 
 
@@ -426,3 +452,18 @@ def test_malformed_login_input_never_fails(client, data):
     response = client.post("/login", data=data)
     assert response.status_code in (200, 302)
     assert not is_logged_in(client)
+
+
+def test_the_daily_run_prunes_old_login_attempts(app, make_user):
+    now = utcnow()
+    _db.session.add_all([LoginAttempt(ip="10.0.0.1", at=now - dt.timedelta(days=8)),
+                         LoginAttempt(ip="10.0.0.1", at=now - dt.timedelta(days=6)),
+                         LoginAttempt(ip="10.0.0.2", at=now, success=True)])
+    _db.session.commit()
+    settle()
+    result = app.test_cli_runner().invoke(args=["qms", "reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 old login attempts removed" in result.output
+    _db.session.expire_all()
+    assert sorted(a.at for a in _db.session.scalars(select(LoginAttempt))) == [now - dt.timedelta(days=6), now]
+    settle()
