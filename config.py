@@ -63,6 +63,17 @@ class Config:
     #: Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     ITEMS_PER_PAGE = 25
+    #: Secret that keys the audit chain (HMAC-SHA256), kept outside the database; at least 32 characters.
+    #: Required in production. Never change it: entries sealed under another key no longer verify.
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+    #: Where the key is kept when AUDIT_HMAC_KEY is not set (created on first use; development only).
+    AUDIT_HMAC_KEY_FILE = os.environ.get("AUDIT_HMAC_KEY_FILE", str(INSTANCE_DIR / "audit-hmac.key"))
+    #: Append-only log of signed checkpoints of the audit chain's head (qms/audit/checkpoints.py).
+    AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(INSTANCE_DIR / "audit-checkpoints.jsonl"))
+    #: When set, every checkpoint is also e-mailed to this address …
+    AUDIT_CHECKPOINT_EMAIL = os.environ.get("AUDIT_CHECKPOINT_EMAIL", "")
+    #: … and POSTed as JSON to this http(s) URL (5 s timeout; a failure is logged, not fatal).
+    AUDIT_CHECKPOINT_WEBHOOK = os.environ.get("AUDIT_CHECKPOINT_WEBHOOK", "")
 
 
 class DevelopmentConfig(Config):
@@ -75,6 +86,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     LOGIN_IP_MAX_ATTEMPTS = 1000
+    AUDIT_HMAC_KEY = "test-audit-chain-key-not-secret-0123456789"
 
 
 class ProductionConfig(Config):
@@ -85,6 +97,9 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 16:
             raise RuntimeError("SECRET_KEY must be set (at least 16 characters) in production.")
+        if not cls.AUDIT_HMAC_KEY or len(cls.AUDIT_HMAC_KEY) < 32:
+            raise RuntimeError("AUDIT_HMAC_KEY must be set (at least 32 characters) in production: it keys the "
+                               "audit trail and must live outside the database and its backups.")
 
 
 CONFIGS = {

@@ -6,18 +6,66 @@ qms_cli = AppGroup("qms", help="QMS administration commands.")
 
 
 @qms_cli.command("audit-verify")
-def audit_verify():
-    """Check the audit trail's hash chain; exit non-zero at the first tampered entry."""
+@click.option("--checkpoints", "extra", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Also check against the checkpoints in this file (e.g. saved from the checkpoint e-mails).")
+def audit_verify(extra):
+    """Check the audit trail's keyed hash chain against the signed checkpoints; exit non-zero on tampering."""
+    import pathlib
+
+    from .audit.checkpoints import BadCheckpointFile, checkpoint_file, read_checkpoints
     from .audit.services import verify_chain
     from .extensions import db
 
-    result = verify_chain(db.session)
-    if result.ok:
-        click.echo(f"Audit trail intact: {result.checked} entries checked.")
-        return
-    click.echo(f"Audit trail TAMPERED at entry {result.first_bad_id}: {result.problem} "
-               f"({result.checked} entries checked).", err=True)
-    raise SystemExit(1)
+    try:
+        checkpoints = read_checkpoints()
+        for path in extra:
+            checkpoints += read_checkpoints(pathlib.Path(path))
+    except BadCheckpointFile as error:
+        click.echo(f"Audit trail cannot be trusted: checkpoint file {error}.", err=True)
+        raise SystemExit(1)
+    result = verify_chain(db.session, checkpoints)
+    if not result.ok:
+        where = f" at entry {result.first_bad_id}" if result.first_bad_id else ""
+        click.echo(f"Audit trail TAMPERED{where}: {result.problem} ({result.checked} entries checked).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Audit trail intact: {result.checked} entries checked.")
+    if result.unkeyed:
+        click.echo(f"{result.unkeyed} entries from before the chain was keyed are sealed with plain SHA-256; the "
+                   "keyed entries and checkpoints after them protect them.")
+    if result.anchor is None:
+        click.echo(f"No checkpoint in {checkpoint_file()}: entries deleted from the end would go unnoticed. "
+                   "Take one with `qms audit-checkpoint`.")
+    else:
+        click.echo(f"Matches the checkpoint of {result.anchor.at} ({result.anchor.count} entries); "
+                   f"{result.after_anchor} entries since.")
+
+
+@qms_cli.command("audit-checkpoint")
+def audit_checkpoint():
+    """Sign the audit trail's head and append it to the checkpoint file (and mail/post it when configured)."""
+    from .audit.checkpoints import checkpoint_file
+    from .extensions import db
+
+    if not _checkpoint(db.session):
+        raise SystemExit(1)
+    click.echo(f"Written to {checkpoint_file()}.")
+
+
+def _checkpoint(session) -> bool:
+    """Take a checkpoint and say so; False (nothing written) when the trail does not verify."""
+    from .audit.checkpoints import ChainTampered, take_checkpoint
+
+    try:
+        checkpoint = take_checkpoint(session)
+    except ChainTampered as error:
+        session.rollback()
+        where = f" at entry {error.result.first_bad_id}" if error.result.first_bad_id else ""
+        click.echo(f"No checkpoint taken: audit trail TAMPERED{where}: {error.result.problem}. "
+                   "Run `qms audit-verify`.", err=True)
+        return False
+    session.rollback()  # it only read
+    click.echo(f"Audit checkpoint: {checkpoint.count} entries, head {checkpoint.head_id} ({checkpoint.at}).")
+    return True
 
 
 @qms_cli.command("demo")
@@ -110,6 +158,7 @@ def seed(scale: int, force: bool):
 def reminders(today):
     """Send the reminders that are due (in the app and by e-mail), each once; run daily from cron."""
     from .audit.services import set_actor
+    from .auth.services import prune_login_attempts
     from .extensions import db
     from .notifications.services import run_reminders
 
@@ -117,3 +166,8 @@ def reminders(today):
     made = run_reminders(today.date() if today else None)
     db.session.commit()
     click.echo(f"{made} reminders sent.")
+    pruned = prune_login_attempts()
+    db.session.commit()
+    click.echo(f"{pruned} old login attempts removed.")
+    if not _checkpoint(db.session):
+        raise SystemExit(1)

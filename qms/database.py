@@ -19,13 +19,15 @@ def utcnow() -> dt.datetime:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
-    """WAL, foreign keys and a busy timeout on every SQLite connection; own transaction control."""
+    """WAL, foreign keys, recursive triggers and a busy timeout on every SQLite connection; own transaction control."""
     if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
         return
     # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's deferred BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # REPLACE then fires DELETE triggers for the rows it removes, so the append-only triggers see it.
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -72,6 +72,8 @@ def app_factory(tmp_path):
     def make(**overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}")
         overrides.setdefault("UPLOAD_FOLDER", str(tmp_path / "uploads"))
+        overrides.setdefault("AUDIT_CHECKPOINT_FILE", str(tmp_path / "audit-checkpoints.jsonl"))
+        overrides.setdefault("AUDIT_HMAC_KEY_FILE", str(tmp_path / "audit-hmac.key"))
         overrides.setdefault("WTF_CSRF_ENABLED", False)
         # Assertions on page text read the English msgids; the Dutch default is proven in
         # tests/unit/test_translations.py and the browser tests, against the real configuration.

@@ -1,7 +1,8 @@
-"""The audit entry table. Rows are only ever inserted: triggers in the database refuse UPDATE and DELETE."""
+"""The audit entry table. Rows are only ever inserted: triggers in the database refuse UPDATE and DELETE,
+and on SQLite also an insert that would replace an existing row (REPLACE INTO, INSERT OR REPLACE)."""
 import datetime as dt
 
-from sqlalchemy import DDL, BigInteger, Index, Integer, String, Text, event
+from sqlalchemy import DDL, BigInteger, Index, Integer, SmallInteger, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import utcnow
@@ -44,7 +45,20 @@ class AuditEntry(db.Model):
     #: Hash of the previous entry ("" for the first): the chain that audit-verify checks.
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: How ``hash`` was made: 2 = HMAC-SHA256 with the chain key (qms/audit/keys.py); 1 = plain SHA-256, only
+    #: for entries written before the chain was keyed, and only accepted before the first keyed entry.
+    hash_version: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))
 
+
+#: REPLACE deletes the row it conflicts with without firing DELETE triggers (unless recursive_triggers is
+#: on, which qms/database.py sets for the app's own connections, but not for someone else's). So an insert
+#: must come after the newest entry and carry a new hash. SQLite gives NEW.id = -1 when the id is left to it.
+SQLITE_NO_REPLACE = (
+    "CREATE TRIGGER audit_entry_no_replace BEFORE INSERT ON audit_entry "
+    "WHEN (NEW.id <> -1 AND NEW.id <= (SELECT max(id) FROM audit_entry)) "
+    "OR EXISTS (SELECT 1 FROM audit_entry WHERE hash = NEW.hash) "
+    "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END"
+)
 
 APPEND_ONLY_DDL = {
     "sqlite": [
@@ -52,6 +66,7 @@ APPEND_ONLY_DDL = {
         "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
         "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
         "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+        SQLITE_NO_REPLACE,
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "

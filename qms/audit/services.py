@@ -10,18 +10,20 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
+import hmac
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Protocol
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from ..database import utcnow
 from ..extensions import db
+from .keys import entry_key
 from .models import AuditEntry, Audited
 
 _PG_LOCK_KEY = 0x51A5_0001  # advisory lock that serialises appends to the chain on PostgreSQL
@@ -103,15 +105,29 @@ def dump_values(values: dict | None) -> str | None:
     return json.dumps(_plain(values), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of the entry's fields."""
+def entry_hash(prev_hash: str, fields: dict[str, Any], key: bytes | None) -> str:
+    """The seal over the previous hash and a canonical JSON of the entry's fields: HMAC-SHA256 with ``key``
+    (hash version 2), or, for ``key=None``, the plain SHA-256 of entries written before the chain was keyed
+    (hash version 1, only ever verified)."""
     body = {k: _plain(fields.get(k)) for k in HASHED_FIELDS}
-    payload = prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    payload = (prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 HASHED_FIELDS = ("at", "actor_id", "actor_label", "action", "entity_type", "entity_id",
                  "old_values", "new_values", "reason", "ip", "request_id")
+#: Values of AuditEntry.hash_version.
+HASH_UNKEYED, HASH_KEYED = 1, 2
+
+
+def seal(prev_hash: str, row: dict[str, Any], key: bytes | None = None) -> str:
+    """Link a new entry (a dict of its columns) to ``prev_hash`` and seal it with the chain key; returns its hash."""
+    row["prev_hash"] = prev_hash
+    row["hash_version"] = HASH_KEYED
+    row["hash"] = entry_hash(prev_hash, row, key or entry_key())
+    return row["hash"]
 
 
 # --- appending --------------------------------------------------------------------------------
@@ -123,9 +139,9 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     prev = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or ""
+    key = entry_key()
     for row in rows:
-        row["prev_hash"] = prev
-        row["hash"] = prev = entry_hash(prev, row)
+        prev = seal(prev, row, key)
         conn.execute(insert(AuditEntry.__table__).values(**row))
 
 
@@ -260,31 +276,92 @@ for _mapper in list(db.Model.registry.mappers):  # mapped before this module was
 
 # --- verifying --------------------------------------------------------------------------------
 
+class Anchor(Protocol):
+    """A checkpoint of the chain's head as kept outside the database (see checkpoints.py)."""
+
+    at: str
+    head_id: int
+    head_hash: str
+    count: int
+
+
 @dataclass
 class VerifyResult:
     checked: int
     first_bad_id: int | None = None
     problem: str | None = None
+    #: Entries sealed with plain SHA-256 before the chain was keyed (only allowed at the start).
+    unkeyed: int = 0
+    #: The newest checkpoint the chain was found to agree with, and how many entries came after it.
+    anchor: Anchor | None = None
+    after_anchor: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_id is None
+        return self.problem is None
 
 
-def verify_chain(session: Session) -> VerifyResult:
-    """Walk the chain in insertion order; report the first entry whose hash or link does not match."""
-    prev = ""
-    checked = 0
-    stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
-    for entry in session.scalars(stmt):
-        checked += 1
+def verify_chain(session: Session, checkpoints: Iterable[Anchor] = (), since: Anchor | None = None) -> VerifyResult:
+    """Walk the chain in insertion order and report the first entry whose seal or link does not match.
+
+    Each checkpoint must find its head entry in the chain, with the same hash and the same number of
+    entries up to it: so entries deleted from the end, or a chain rewritten with recomputed hashes, are
+    found even though the chain itself would look whole. With ``since`` (a checkpoint already verified),
+    only the entries after its head are walked."""
+    key = entry_key()
+    checkpoints = list(checkpoints)
+    marks: dict[int, list[Anchor]] = {}
+    for checkpoint in checkpoints:
+        if checkpoint.head_id:
+            marks.setdefault(checkpoint.head_id, []).append(checkpoint)
+    prev, position, keyed_seen = "", 0, False
+    result = VerifyResult(0)
+    stmt = select(AuditEntry).order_by(AuditEntry.id)
+    if since is not None and since.head_id:
+        head = session.get(AuditEntry, since.head_id)
+        upto = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= since.head_id))
+        if head is None or head.hash != since.head_hash or upto != since.count:
+            return _bad(result, since.head_id, f"entry {since.head_id} no longer matches the checkpoint of {since.at}")
+        prev, position, keyed_seen = head.hash, upto, head.hash_version == HASH_KEYED
+        result.anchor = since
+        stmt = stmt.where(AuditEntry.id > since.head_id)
+    for entry in session.scalars(stmt.execution_options(yield_per=2000)):
+        result.checked += 1
+        position += 1
         fields = {k: getattr(entry, k) for k in HASHED_FIELDS}
         if entry.prev_hash != prev:
-            return VerifyResult(checked, entry.id, "link to the previous entry is broken")
-        if entry_hash(prev, fields) != entry.hash:
-            return VerifyResult(checked, entry.id, "content does not match its hash")
+            return _bad(result, entry.id, "link to the previous entry is broken")
+        if entry.hash_version == HASH_KEYED:
+            keyed_seen = True
+            expected = entry_hash(prev, fields, key)
+        elif entry.hash_version == HASH_UNKEYED and not keyed_seen:
+            result.unkeyed += 1
+            expected = entry_hash(prev, fields, None)
+        else:
+            return _bad(result, entry.id, "entry is not sealed with the chain key")
+        if expected != entry.hash:
+            return _bad(result, entry.id, "content does not match its hash")
+        met = marks.pop(entry.id, [])
+        for mark in met:
+            if mark.head_hash != entry.hash or mark.count != position:
+                return _bad(result, entry.id, f"the chain differs from the checkpoint of {mark.at}")
+        if met:  # ids ascend, so the checkpoint met last is the newest one
+            result.anchor, result.after_anchor = met[-1], 0
+        elif result.anchor is not None:
+            result.after_anchor += 1
         prev = entry.hash
-    return VerifyResult(checked)
+    if marks:
+        missing = min(marks)
+        return _bad(result, missing, f"entry {missing}, the newest at the checkpoint of {marks[missing][0].at}, "
+                                     "is missing: entries were deleted from the end")
+    if result.anchor is None and checkpoints:  # only checkpoints of an empty trail
+        result.anchor, result.after_anchor = checkpoints[-1], result.checked
+    return result
+
+
+def _bad(result: VerifyResult, entry_id: int, problem: str) -> VerifyResult:
+    result.first_bad_id, result.problem = entry_id, problem
+    return result
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..permissions import Role
 class User(Audited, db.Model):
     __tablename__ = "user"
     __audit_secret__ = frozenset({"password_hash", "invite_token_hash"})
-    __audit_ignore__ = frozenset({"last_login_at", "failed_logins"})
+    __audit_ignore__ = frozenset({"last_login_at", "failed_logins", "session_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255), unique=True)

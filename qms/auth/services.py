@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from ..audit import services as audit
 from ..database import utcnow
@@ -52,8 +52,27 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+#: First key of the two-key PostgreSQL advisory lock that serialises login attempts from one address (the
+#: second key is a hash of the address). Two-key locks never collide with the audit chain's one-key lock.
+_PG_LOGIN_LOCK_SPACE = 0x51A5
+
+
+def _lock_address(ip: str) -> None:
+    """Serialise the login attempts of one client address until the transaction ends, so counting the
+    earlier failures and recording this attempt are one atomic step.
+
+    On SQLite every transaction begins with BEGIN IMMEDIATE (qms/database.py) and so already holds the
+    write lock; on PostgreSQL a transaction-level advisory lock per address does it (other addresses are
+    not held up)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:ip))"),
+                           {"space": _PG_LOGIN_LOCK_SPACE, "ip": ip})
+
+
 def check_ip_allowance(ip: str) -> None:
+    """Refuse the attempt when the address has used up its failures; holds the address's lock until commit."""
     cfg = current_app.config
+    _lock_address(ip)
     since = utcnow() - dt.timedelta(seconds=cfg["LOGIN_IP_WINDOW_SECONDS"])
     count = db.session.scalar(
         select(func.count()).select_from(LoginAttempt)
@@ -96,10 +115,24 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user, "ok")
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device: the session (and a remember-me cookie) carries the
+    user's ``session_version``, and the user loader refuses one that is older."""
+    user.session_version += 1
+
+
+def log_out(user: User) -> None:
+    """Logout ends the session on the server too, so a copied session cookie stops working with it.
+
+    There is one version per user, so this ends the user's sessions on other devices as well."""
+    end_sessions(user)
+    audit.record(db.session, "logout", "user", user.id)
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every existing session of the user."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     user.invite_token_hash = None
@@ -152,5 +185,9 @@ def set_password_with_token(token: str, password: str) -> User:
 
 
 def prune_login_attempts(older_than_days: int = 7) -> int:
-    cutoff = utcnow() - dt.timedelta(days=older_than_days)
+    """Delete login attempts older than the given days (never ones the per-address window still counts);
+    run daily by ``qms reminders``. Returns how many went."""
+    keep = max(dt.timedelta(days=older_than_days),
+               dt.timedelta(seconds=current_app.config["LOGIN_IP_WINDOW_SECONDS"]))
+    cutoff = utcnow() - keep
     return db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount or 0

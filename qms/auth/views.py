@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..audit import services as audit
 from ..extensions import db
 from ..permissions import public, requires
 from ..urls import safe_next
@@ -46,14 +45,14 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires("authenticated")
 def logout():
-    audit.record(db.session, "logout", "user", current_user.id)
+    services.log_out(current_user._get_current_object())
     db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(_("You have been logged out."), "info")
+    flash(_("You have been logged out, here and on your other devices."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
+from ..audit.keys import entry_key
 from ..audit.models import AuditEntry
 from ..auth.models import User, UserRole
 from ..auth.passwords import hash_password
@@ -165,9 +166,9 @@ def write(session: Session, plan: Plan, bar: Progress) -> SeedResult:
 
     history.sort(key=lambda row: row["at"])
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
+    key = entry_key()
     for row in history:
-        row["prev_hash"] = prev
-        row["hash"] = prev = audit.entry_hash(prev, row)
+        prev = audit.seal(prev, row, key)
     for batch in _batches(history):
         session.execute(insert(AuditEntry), batch)
         bar.update(len(batch))

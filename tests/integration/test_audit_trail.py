@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from qms.audit import services as audit
+from qms.audit.keys import entry_key
 from qms.audit.models import AuditEntry
 from qms.organisation.models import Department
 from qms.permissions import Role, require, requires
@@ -101,7 +102,9 @@ def test_entries_link_to_their_predecessor(db):
         assert after.prev_hash == before.hash
     for entry in chain:
         fields = {k: getattr(entry, k) for k in audit.HASHED_FIELDS}
-        assert audit.entry_hash(entry.prev_hash, fields) == entry.hash
+        assert entry.hash_version == audit.HASH_KEYED
+        assert audit.entry_hash(entry.prev_hash, fields, entry_key()) == entry.hash
+        assert audit.entry_hash(entry.prev_hash, fields, None) != entry.hash, "keyed, not plain SHA-256"
 
 
 def test_verify_passes_on_an_intact_trail(app, db):
@@ -132,13 +135,13 @@ def test_verify_names_the_entry_whose_content_was_altered(app, db):
 
 
 def test_verify_detects_a_rehashed_entry_by_the_broken_link_after_it(app, db):
-    """An attacker who recomputes the altered entry's own hash still breaks the next entry's link."""
+    """Even someone holding the key who recomputes the altered entry's own hash breaks the next entry's link."""
     add_departments(db, "A", "B", "C")
     chain = entries(db)
     target = chain[1]
     fields = {k: getattr(target, k) for k in audit.HASHED_FIELDS}
     fields["actor_label"] = "someone else"
-    forged_hash = audit.entry_hash(target.prev_hash, fields)
+    forged_hash = audit.entry_hash(target.prev_hash, fields, entry_key())
     with triggers_off(db):
         db.session.execute(text("UPDATE audit_entry SET actor_label = 'someone else', hash = :h WHERE id = :id"),
                            {"h": forged_hash, "id": target.id})

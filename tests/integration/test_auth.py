@@ -1,10 +1,11 @@
 """Login, logout, sessions and throttling, exercised through the login form."""
 import datetime as dt
 import re
+import threading
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qms.audit.models import AuditEntry
 from qms.auth import passwords
@@ -196,6 +197,31 @@ def test_per_address_limit_counts_only_failures(app_factory, make_user):
     settle()
 
 
+def test_per_address_limit_holds_under_parallel_requests(app_factory, make_user):
+    """Parallel failed logins from one address: exactly the allowed number get through, on either database
+    (each thread is its own request with its own connection, as in a multi-worker deployment)."""
+    app = app_factory(LOGIN_IP_MAX_ATTEMPTS=5)
+    settle()
+    threads_n = 16
+    start = threading.Barrier(threads_n)
+    codes: list[int] = []
+
+    def attempt(n: int) -> None:
+        client = app.test_client()
+        start.wait()
+        codes.append(login(client, f"nobody{n}@test.example", "wrong password").status_code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] * 5 + [429] * (threads_n - 5)
+    _db.session.expire_all()
+    assert _db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 5
+    settle()
+
+
 # --- sessions ------------------------------------------------------------------------------------
 
 def test_password_change_ends_other_sessions(app, make_user):
@@ -320,6 +346,37 @@ def test_logout_needs_a_csrf_token(app_factory, make_user):
     assert is_logged_in(client)
 
 
+def test_logout_ends_the_session_server_side(app, make_user):
+    """A copy of the session cookie taken before logout no longer opens anything after it."""
+    user = make_user(Role.STAFF)
+    browser, thief = app.test_client(), app.test_client()
+    assert login(browser, user.email).status_code == 302
+    thief.set_cookie("session", browser.get_cookie("session").value)
+    assert is_logged_in(thief), "the copied cookie is a working session before logout"
+
+    assert browser.post("/logout").status_code == 302
+    response = thief.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert not is_logged_in(browser)
+    assert login(browser, user.email).status_code == 302, "logging in again works"
+    assert is_logged_in(browser)
+
+
+def test_logout_also_ends_a_remember_cookie(app, make_user):
+    """A remember-me cookie for the session (Flask-Login signs the user id with its session version) is
+    refused after logout as well."""
+    from flask_login.utils import encode_cookie
+
+    user = make_user(Role.STAFF)
+    browser, thief = app.test_client(), app.test_client()
+    login(browser, user.email)
+    thief.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(user.get_id()))
+    assert is_logged_in(thief), "the remember cookie opens a session before logout"
+    thief.delete_cookie("session")
+    browser.post("/logout")
+    assert not is_logged_in(thief)
+
+
 # --- audit trail -----------------------------------------------------------------------------------
 
 def test_login_logout_and_failures_are_in_the_audit_trail(client, make_user):
@@ -395,3 +452,18 @@ def test_malformed_login_input_never_fails(client, data):
     response = client.post("/login", data=data)
     assert response.status_code in (200, 302)
     assert not is_logged_in(client)
+
+
+def test_the_daily_run_prunes_old_login_attempts(app, make_user):
+    now = utcnow()
+    _db.session.add_all([LoginAttempt(ip="10.0.0.1", at=now - dt.timedelta(days=8)),
+                         LoginAttempt(ip="10.0.0.1", at=now - dt.timedelta(days=6)),
+                         LoginAttempt(ip="10.0.0.2", at=now, success=True)])
+    _db.session.commit()
+    settle()
+    result = app.test_cli_runner().invoke(args=["qms", "reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 old login attempts removed" in result.output
+    _db.session.expire_all()
+    assert sorted(a.at for a in _db.session.scalars(select(LoginAttempt))) == [now - dt.timedelta(days=6), now]
+    settle()

@@ -141,6 +141,37 @@ def test_audit_trail_is_append_only_after_upgrade(migrated_app):
     assert db.session.execute(text("SELECT action FROM audit_entry")).scalars().all() == ["migration_check"]
 
 
+def test_entries_from_before_the_keyed_chain_survive_the_upgrade(migrated_app):
+    """Rows hashed with plain SHA-256 by an older release are kept as they are (hash version 1) and still
+    verify; the upgrade rewrites nothing, and new entries are keyed."""
+    from qms.audit import services as audit
+
+    _require_history()
+    upgrade(revision="0013")
+    prev = ""
+    for n in range(2):
+        row = {"at": audit.utcnow(), "actor_label": "system", "action": "create", "entity_type": "department",
+               "entity_id": str(n), "new_values": None}
+        row.update(prev_hash=prev, hash=audit.entry_hash(prev, row, None))
+        db.session.execute(text("INSERT INTO audit_entry (at, actor_label, action, entity_type, entity_id, "
+                                "prev_hash, hash) VALUES (:at, :actor_label, :action, :entity_type, :entity_id, "
+                                ":prev_hash, :hash)"), row)
+        prev = row["hash"]
+    db.session.commit()
+    upgrade(revision="head")
+    audit.record(db.session, "migration_check", "test", 1)
+    db.session.commit()
+    versions = db.session.execute(text("SELECT hash_version FROM audit_entry ORDER BY id")).scalars().all()
+    assert versions == [audit.HASH_UNKEYED, audit.HASH_UNKEYED, audit.HASH_KEYED]
+    result = audit.verify_chain(db.session)
+    assert result.ok and result.unkeyed == 2, result.problem
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("REPLACE INTO audit_entry (id, at, actor_label, action, prev_hash, hash) "
+                                    "SELECT id, at, actor_label, 'forged', prev_hash, 'f' FROM audit_entry LIMIT 1"))
+        db.session.rollback()
+
+
 def test_downgrade_to_base_and_upgrade_again(migrated_app):
     _require_history()
     upgrade(revision="head")

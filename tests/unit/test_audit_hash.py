@@ -7,6 +7,7 @@ import pytest
 from qms.audit.models import AuditEntry
 from qms.audit.services import HASHED_FIELDS, entry_hash, field_changes
 
+KEY = b"k" * 32
 FIELDS = {
     "at": dt.datetime(2024, 5, 1, 12, 30, 15, 123456),
     "actor_id": 7,
@@ -23,13 +24,29 @@ FIELDS = {
 
 
 def test_hash_is_sha256_hex_and_deterministic():
-    first = entry_hash("", FIELDS)
+    first = entry_hash("", FIELDS, KEY)
     assert len(first) == 64 and int(first, 16) >= 0
-    assert entry_hash("", dict(FIELDS)) == first
+    assert entry_hash("", dict(FIELDS), KEY) == first
+
+
+def test_hash_depends_on_the_key():
+    """Without the key nobody can recompute a seal: another key, or none, gives another value."""
+    assert entry_hash("", FIELDS, KEY) != entry_hash("", FIELDS, b"another key")
+    assert entry_hash("", FIELDS, KEY) != entry_hash("", FIELDS, None)
+
+
+def test_unkeyed_entries_keep_their_plain_sha256():
+    """Entries written before the chain was keyed still verify: version 1 is the SHA-256 they were given."""
+    import hashlib
+    import json
+
+    body = {k: FIELDS[k].isoformat() if k == "at" else FIELDS[k] for k in HASHED_FIELDS}
+    payload = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert entry_hash("", FIELDS, None) == hashlib.sha256(payload.encode()).hexdigest()
 
 
 def test_hash_depends_on_the_previous_hash():
-    assert entry_hash("", FIELDS) != entry_hash("0" * 64, FIELDS)
+    assert entry_hash("", FIELDS, KEY) != entry_hash("0" * 64, FIELDS, KEY)
 
 
 @pytest.mark.parametrize("field", HASHED_FIELDS)
@@ -42,17 +59,17 @@ def test_changing_any_hashed_field_changes_the_hash(field):
         changed[field] = original + 1
     else:
         changed[field] = original + "x"
-    assert entry_hash("", changed) != entry_hash("", FIELDS)
+    assert entry_hash("", changed, KEY) != entry_hash("", FIELDS, KEY)
 
 
 def test_missing_field_and_none_hash_alike_but_differ_from_empty_string():
     without_reason = {k: v for k, v in FIELDS.items() if k != "reason"}
-    assert entry_hash("", without_reason) == entry_hash("", dict(FIELDS, reason=None))
-    assert entry_hash("", dict(FIELDS, reason=None)) != entry_hash("", dict(FIELDS, reason=""))
+    assert entry_hash("", without_reason, KEY) == entry_hash("", dict(FIELDS, reason=None), KEY)
+    assert entry_hash("", dict(FIELDS, reason=None), KEY) != entry_hash("", dict(FIELDS, reason=""), KEY)
 
 
 def test_fields_outside_the_hashed_set_do_not_count():
-    assert entry_hash("", dict(FIELDS, id=99, hash="x")) == entry_hash("", FIELDS)
+    assert entry_hash("", dict(FIELDS, id=99, hash="x"), KEY) == entry_hash("", FIELDS, KEY)
 
 
 def test_field_changes_pairs_old_and_new_values():
