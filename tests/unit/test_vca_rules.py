@@ -75,7 +75,7 @@ def test_risky_work_under_three_months_is_not_yet_a_gap():
 
 def test_risky_work_over_three_months_without_diploma_is_a_gap_for_apprentices_interns_and_temps():
     for person in (PersonFacts(1, "Apprentice", is_apprentice=True, risky_work_since=D(2026, 8, 1)),
-                   PersonFacts(2, "Intern", engagement="intern", risky_work_since=D(2026, 8, 22)),
+                   PersonFacts(2, "Intern", engagement="intern", risky_work_since=D(2026, 8, 21)),
                    PersonFacts(3, "Temp", engagement="temporary", risky_work_since=D(2026, 1, 5))):
         assert codes(person, []) == ["no_vca_diploma"], person.name
 
