@@ -16,13 +16,13 @@ from .. import readiness, services
 
 STATE_COLOURS = {readiness.COVERED: colors.HexColor("#1e7b34"), readiness.EXPIRING: colors.HexColor("#a35a00"),
                  readiness.PENDING: colors.HexColor("#a35a00"), readiness.EXPIRED: colors.HexColor("#b3261e"),
-                 readiness.MISSING: colors.HexColor("#b3261e")}
+                 readiness.MISSING: colors.HexColor("#b3261e"), readiness.NOT_MET: colors.HexColor("#b3261e")}
 
 
 def state_label(state: str) -> str:
     return {readiness.COVERED: _("covered"), readiness.EXPIRING: _("expiring soon"),
             readiness.PENDING: _("awaiting review"), readiness.EXPIRED: _("expired"),
-            readiness.MISSING: _("missing"), "na": _("not applicable")}.get(state, state)
+            readiness.MISSING: _("missing"), readiness.NOT_MET: _("rule not met"), "na": _("not applicable")}.get(state, state)
 
 
 def _p(text: str, style) -> Paragraph:

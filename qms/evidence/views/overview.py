@@ -19,7 +19,7 @@ from ..services import EvidenceError
 from . import bp
 from .common import load, load_version, per_page
 
-STATES = [readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
+STATES = [readiness.NOT_MET, readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
 
 
 @bp.route("/")
