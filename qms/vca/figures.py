@@ -63,9 +63,11 @@ def _count(stmt) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def collect(on: dt.date | None = None) -> Figures:
+def collect(on: dt.date | None = None, level: str | None = None) -> Figures:
+    """The registers on ``on``, judged against ``level`` (the level being viewed; the company's target when
+    not given, as on the VCA pages)."""
     on = on or common.today()
-    level = common.company_level()
+    level = level or common.company_level()
     minimum = rules.toolbox_minimum(level)
     year_start = on - dt.timedelta(days=365)
     planned = toolbox.year_meetings(on.year, held_only=False)
@@ -140,11 +142,13 @@ def kpi_overdue() -> str:
 
 # --- live evidence ----------------------------------------------------------------------------
 
-def live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
-    """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for."""
+def live_evidence(version: str, level: str, f: Figures | None = None) -> list[LiveEvidence]:
+    """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for, against
+    ``level`` (the toolbox minimum is 4 for VCA*, 10 for VCA**)."""
     if version not in ("2017-6.0", "2008-5.1"):
         return []
-    f = f or collect()
+    if f is None or (level and f.level != level):
+        f = collect(level=level or None)
     out: list[LiveEvidence] = []
 
     def add(key, label, value, ok, endpoint=None, **args):

@@ -82,7 +82,7 @@ def request_dossier(norm: str, version: str, level: str, user, locale: str) -> D
             current_app.logger.exception("KPI %s of %s failed", kpi.key, norm)
             value = None
         kpis.append([str(kpi.label()), "—" if value is None else str(value)])
-    live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version)]
+    live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version, level or "")]
     job = DossierJob(norm=norm, version=version, level=level or "", locale=locale, state=JobState.QUEUED,
                      figures=json.dumps({"kpis": kpis, "live": live}), requested_by_id=user.id)
     db.session.add(job)
