@@ -1,6 +1,6 @@
 """Handling a report: triage, the Arbeidsinspectie notification, injured persons, investigation, prevention
 actions (qms.actions) and closing. Every function flushes, never commits; a closed incident never changes, except the
-lost days of a person whose absence ran on after closing (confirmed when closing, recorded in the audit trail).
+lost days of a person whose absence ran on after closing (confirmed when closing, recorded in the audit trail)."""
 from __future__ import annotations
 
 import datetime as dt
