@@ -45,7 +45,8 @@ def if_text(p) -> str:
 
 
 def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSection:
-    """Management review input: incidents, LTIs, lost days and the injury frequency over the period."""
+    """Management review input: incidents, LTIs, lost days and hours over the period, and the injury frequency
+    over the rolling 12 months at the end of the period (the figure every other surface shows)."""
     from . import services
 
     p = services.period("", start, end)
@@ -55,7 +56,6 @@ def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSectio
     rows = [(_("Incidents reported"), str(sum(counts.values()))), (_("Accidents"), str(accidents)),
             (_("Near misses"), str(near)), (_("LTIs"), str(p.ltis)), (_("Lost days"), str(p.lost_days)),
             (_("Hours worked"), format_decimal(p.hours, "#,##0")),
-            (_("Injury frequency (IF), %(months)s", months=p.months), if_text(p)),
             (_("Injury frequency (IF, 12 months), %(months)s", months=rolling.months), if_text(rolling)),
             (_("Still open"), str(services.open_count()))]
     return ReviewSection(key="incidents", title=_("Safety incidents"), rows=rows, order=45,

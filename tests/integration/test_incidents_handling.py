@@ -263,8 +263,8 @@ def test_review_section_through_the_signal(app, db):
     mine = [s for s in sections if s.key == "incidents"]
     assert mine and dict(mine[0].rows)["Near misses"] == "1"
     rows = dict(mine[0].rows)
-    months = services.months_label(*[(d.year, d.month) for d in (dt.date.today() - dt.timedelta(days=30), dt.date.today())])
-    assert rows[f"Injury frequency (IF), {months}"] == "no hours registered"
+    months = services.rolling(dt.date.today()).months
+    assert rows[f"Injury frequency (IF, 12 months), {months}"] == "no hours registered"
 
 
 def test_log_page_costs_the_same_queries_for_5_or_25_rows(app, db, coordinator_client):
