@@ -97,12 +97,13 @@ def annual_pdf():
     year = data["year"]
     rows = [[_("Period"), _("LTIs"), _("Hours worked"), _("Lost days"), _("IF (per 1,000,000 hours)"),
              _("Rate per 200,000 hours")]]
+    notes = [f"{data['rolling'].label}: {data['rolling'].months}."]
     for p in data["three_years"] + [data["rolling"]]:
-        label = p.label if p is not data["rolling"] else f"{p.label} ({p.months})"
+        rows.append([p.label + (" *" if p.without_hours else ""), str(p.ltis), format_decimal(p.hours, "#,##0"),
+                     str(p.lost_days), fmt_rate(p.injury_frequency), fmt_rate(p.rate_200k)])
         if p.without_hours:
-            label += " — " + _("no hours registered for %(months)s", months=p.without_hours)
-        rows.append([label, str(p.ltis), format_decimal(p.hours, "#,##0"), str(p.lost_days),
-                     fmt_rate(p.injury_frequency), fmt_rate(p.rate_200k)])
+            notes.append(f"* {p.label}: " + _("no hours registered for %(months)s", months=p.without_hours) + ".")
+    notes.append(data["if_rule"])
     ratio = data["ratio"]
     arbo = [[_("Number"), _("Date"), _("Type"), _("Arbeidsinspectie"), _("Most days of absence")]]
     start, end = figures.year_window(year)
@@ -113,7 +114,7 @@ def annual_pdf():
         title=_("Annual safety report %(year)s", year=year),
         intro=_("Incidents, lost-time injuries and injury frequency (IF = LTIs × 1,000,000 / hours worked), "
                 "made on %(date)s.", date=format_date(services.local_now().date(), "long")),
-        figures_heading=_("Injury frequency over three years"), figure_rows=rows, if_rule=data["if_rule"],
+        figures_heading=_("Injury frequency over three years"), figure_rows=rows, if_rule=" ".join(notes),
         chart_heading=_("Incidents per month by type"), months=data["months"], series=data["series"],
         legend_rows=[[label, str(sum(c))] for _k, label, c in data["series"]],
         ratio_heading=_("Near misses and accidents"),
