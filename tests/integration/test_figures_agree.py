@@ -174,6 +174,17 @@ def test_every_surface_shows_the_same_figures(app, db, demo_client):
                 in surfaces["review pack"]
             assert f"Gereedheid {result.percent}% ({result.covered}/{result.required})" in surfaces["vca dossier pdf"]
 
+    # --- a requirement with a failing live rule is never shown as covered ------------------------------------
+    for norm in registry():
+        version, target = norm.default_version, evidence.target_level(norm.code, norm.default_version)
+        with app.test_request_context():
+            failing = {e.requirement for e in registry().live_evidence(norm.code, version, target) if not e.ok}
+        result, _views = evidence.assess(norm.code, version, target)
+        assert failing <= set(result.codes("not_met")) | {s.code for s in result.states if s.applicability == "na"}
+        for code in sorted(failing)[:3]:
+            text = page(client, f"/evidence/norms/{norm.code}/{version}/req/{code}?level={target}")[1]
+            assert "Regel niet voldaan" in text and "Aangetoond" not in text, (norm.code, code)
+
     # --- toolbox meetings held in the last 12 months against the level's minimum -----------------------------
     held_on = db.session.scalars(select(VcaToolboxMeeting.held_on).where(
         VcaToolboxMeeting.state.in_((MeetingState.HELD, MeetingState.CLOSED)))).all()
