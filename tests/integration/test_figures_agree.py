@@ -138,6 +138,14 @@ def test_every_surface_shows_the_same_figures(app, db, demo_client):
     assert re.search(rf"Laatste 12 maanden {rolling.ltis} {re.escape(hours_text)} \d+ {re.escape(if_text)} ", annual)
     assert f"Laatste 12 maanden: {months}." in annual
 
+    # The chart's last point is the same figure (its month, its value).
+    from qms.incidents import services as incident_services
+
+    (last_point, last_value), = incident_services.if_over_time(today, 24)[-1:]
+    assert last_point == rolling.last and last_value == pytest.approx(rolling.value)
+    point = format_date(dt.date(*rolling.last, 1), "MMM yy", locale="nl")
+    assert re.search(rf"{point}: {rolling.value:.1f}".replace(".", "[.,]"), figures_text)
+
     # --- LTI count of the window ------------------------------------------------------------------------------
     assert f"{rolling.ltis} LTI’s · {int(rolling.hours)} uur" in figures_text
 

@@ -180,7 +180,8 @@ def if_over_time(end: dt.date, months: int = 24) -> list[tuple[tuple[int, int], 
     (as :func:`rolling`: a month without hours yet is not a point)."""
     last = last_month_with_hours(end)
     if last is not None and last < (end.year, end.month):
-        end = dt.date(last[0], last[1], 1)
+        following = figures.add_months(last[0], last[1], 1)
+        end = dt.date(following[0], following[1], 1) - dt.timedelta(days=1)
     first = figures.add_months(end.year, end.month, -(months - 1))
     earliest = figures.add_months(first[0], first[1], -11)
     start = dt.date(earliest[0], earliest[1], 1)
