@@ -219,6 +219,6 @@ def test_the_toolbox_rule_follows_the_level_being_viewed_not_the_company_target(
         result, _views = evidence.assess("vca", "2017-6.0", level)
         assert ("4.1" in result.must_missing) is not met, level
     page = client.get("/evidence/norms/vca/2017-6.0/req/4.1?level=vca2").get_data(as_text=True)
-    assert "5 of 10" in page and "5 of 4" not in page
+    assert "5 of 10" in page and "5 of 4" not in page and "Judged for VCA**." in page
     page = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
     assert "5 of 4" not in page
