@@ -19,6 +19,8 @@ EXPIRING = "expiring"
 PENDING = "pending"
 EXPIRED = "expired"
 MISSING = "missing"
+#: At least one live rule on the requirement fails: not met, whatever else is attached.
+NOT_MET = "not_met"
 
 GREEN, AMBER, RED = "green", "amber", "red"
 
@@ -99,9 +101,15 @@ def file_is_current(item: FileEvidence, today: dt.date) -> bool:
 
 
 def requirement_state(req: RequirementEvidence, today: dt.date, soon_days: int = SOON_DAYS) -> RequirementState:
-    """Covered, expiring, pending review, expired or missing: the best state any of the evidence gives."""
+    """Not met, covered, expiring, pending review, expired or missing.
+
+    A requirement is met only when every live rule on it passes and it has valid evidence: a published
+    document, a linked record, a passing rule or an accepted file within its validity period. One failing
+    rule makes it "not met" even when a document exists; expired or unreviewed files never cover."""
     applicability = req.applicability or "must"
-    if req.documents or req.records or any(req.live):
+    if req.live and not all(req.live):
+        return RequirementState(req.code, applicability, NOT_MET)
+    if req.documents or req.records or req.live:
         return RequirementState(req.code, applicability, COVERED)
     current = [f for f in req.files if file_is_current(f, today)]
     if current:

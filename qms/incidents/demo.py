@@ -159,7 +159,8 @@ def add_incidents(demo) -> None:
             incident.persons.append(IncidentPerson(
                 category=PersonCategory.OWN_STAFF if n == 0 else PersonCategory.TEMPORARY, lost_days=days,
                 name=f"{demo.employees['DG02' + str(n + 1)].full_name}" if 'DG021' in demo.employees else None))
-        incident.lti_count = figures.lti_count(lost)
+        incident.lti_count = figures.lti_count([(p.category.value, p.lost_days) for p in incident.persons],
+                                               incident.injured_count, kind is IncidentType.LTI)
         incident.lost_days = sum(lost)
         incident.max_lost_days = max(lost, default=0)
         incident.on_arbowet_list = figures.on_arbowet_list(kind.is_accident, arbo is not None, incident.max_lost_days)

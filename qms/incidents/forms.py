@@ -123,6 +123,8 @@ class StateForm(FlaskForm):
     """A button that moves the incident to another state."""
 
     target = HiddenField(validators=[DataRequired()])
+    #: Close although an injured person is still absent (the lost days stay editable).
+    confirm_absence = BooleanField(_l("Close although someone is still absent (the lost days can still be updated)"))
 
     def target_state(self) -> IncidentState | None:
         return IncidentState._value2member_map_.get(self.target.data)

@@ -35,18 +35,28 @@ def incident_photos(user, stored_file) -> bool:
     return db.session.scalar(select(IncidentPhoto.id).where(IncidentPhoto.stored_file_id == stored_file.id)) is not None
 
 
+def if_text(p) -> str:
+    """An IF as the review pack shows it: the value, and the months without registered hours when any."""
+    value = p.injury_frequency
+    text = _("no hours registered") if value is None else format_decimal(value, "#,##0.0")
+    if value is not None and p.without_hours:
+        text += " (" + _("no hours registered for %(months)s", months=p.without_hours) + ")"
+    return text
+
+
 def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSection:
-    """Management review input: incidents, LTIs, lost days and the injury frequency over the period."""
+    """Management review input: incidents, LTIs, lost days and hours over the period, and the injury frequency
+    over the rolling 12 months at the end of the period (the figure every other surface shows)."""
     from . import services
 
     p = services.period("", start, end)
+    rolling = services.rolling(end)
     counts = services.counts_by_type(start, end)
     near, accidents = services.near_miss_and_accidents(start, end)
-    value = p.injury_frequency
     rows = [(_("Incidents reported"), str(sum(counts.values()))), (_("Accidents"), str(accidents)),
             (_("Near misses"), str(near)), (_("LTIs"), str(p.ltis)), (_("Lost days"), str(p.lost_days)),
             (_("Hours worked"), format_decimal(p.hours, "#,##0")),
-            (_("Injury frequency (IF)"), _("no hours registered") if value is None else format_decimal(value, "#,##0.0")),
+            (_("Injury frequency (IF, 12 months), %(months)s", months=rolling.months), if_text(rolling)),
             (_("Still open"), str(services.open_count()))]
     return ReviewSection(key="incidents", title=_("Safety incidents"), rows=rows, order=45,
                          endpoint="incidents.figures_page")

@@ -108,11 +108,13 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
                   legend_rows: Sequence[Sequence[str]], ratio_heading: str, ratio_rows: Sequence[Sequence[str]],
                   if_heading: str, if_labels: Sequence[str], if_values: Sequence[float | None], if_empty: str,
                   types_heading: str, type_rows: Sequence[Sequence[str]], arbo_heading: str,
-                  arbo_rows: Sequence[Sequence[str]]) -> bytes:
-    """The annual safety report: three-year IF table, charts, counts per type and the Arbowet list."""
+                  arbo_rows: Sequence[Sequence[str]], if_rule: str = "") -> bytes:
+    """The annual safety report: three-year IF table (and whose LTIs count), charts, counts per type and the
+    Arbowet list."""
     styles = _styles()
     story = [Paragraph(escape(title), styles["Title"]), _p(intro, styles["BodyText"]), Spacer(1, 4 * mm),
              Paragraph(escape(figures_heading), styles["Heading2"]), _table(figure_rows, header=True),
+             *([Spacer(1, 2 * mm), _p(if_rule, styles["BodyText"])] if if_rule else []),
              KeepTogether([Paragraph(escape(chart_heading), styles["Heading2"]), _bar_chart(months, series)]),
              _table(legend_rows), Paragraph(escape(ratio_heading), styles["Heading2"]), _table(ratio_rows),
              KeepTogether([Paragraph(escape(if_heading), styles["Heading2"]),

@@ -31,8 +31,10 @@ class LiveEvidence:
     """A rule a norm evaluates on the fly for one requirement, shown with its current value.
 
     Example: VCA 4.1 "at least 10 toolbox meetings in the last 12 months" → value "11", ok True.
-    Returned by a norm's ``evidence_providers``: each is called as ``provider(version_code)`` in a request and
-    returns an iterable of these for that catalogue version."""
+    Returned by a norm's ``evidence_providers``: each is called as ``provider(version_code, level_code)`` in a
+    request and returns an iterable of these for that catalogue version, judged against that level (the level
+    being assessed or viewed, never the company's default target: VCA** needs 10 toolbox meetings where VCA*
+    needs 4). ``level_code`` is "" for a norm or version without levels."""
 
     #: Requirement code in the catalogue version the provider was asked about (e.g. "4.1").
     requirement: str
@@ -151,12 +153,12 @@ class NormRegistry:
     def navigation(self) -> Iterable[tuple[Norm, NavItem]]:
         return ((n, item) for n in self for item in n.navigation)
 
-    def live_evidence(self, norm: str, version: str) -> list[LiveEvidence]:
-        """Every live-evidence rule of one norm version, evaluated now."""
+    def live_evidence(self, norm: str, version: str, level: str) -> list[LiveEvidence]:
+        """Every live-evidence rule of one norm version, evaluated now against ``level`` ("" without levels)."""
         found = self._norms.get(norm)
         if found is None:
             return []
-        return [item for provider in found.evidence_providers for item in provider(version)]
+        return [item for provider in found.evidence_providers for item in provider(version, level or "")]
 
     def review_sections(self) -> Iterable[tuple[Norm, Callable[..., Any]]]:
         return ((n, s) for n in self for s in n.review_sections)

@@ -46,8 +46,9 @@ def kpi_score() -> str:
     return f"{_pct(current.result.total_pct)} · {level_label(current.result.level)}"
 
 
-def live_evidence(version: str):
-    """Rules evaluated on the register for last year's peiljaar."""
+def live_evidence(version: str, level: str = ""):
+    """Rules evaluated on the register for last year's peiljaar. The rules report the measured score and the
+    trede it reaches; the level being assessed does not change them."""
     from .models import MeasurementState, PsoMeasurement
     from qms.extensions import db
     from sqlalchemy import select

@@ -49,23 +49,39 @@ class Figures:
     ppe_issued: int
     policy_signed_on: dt.date | None
     policy_due: dt.date | None
-    ltis_hours: tuple | None
+    #: The incident log's rolling-12-months injury frequency (None without the incident log).
+    injury: object | None
 
     @property
     def injury_frequency(self) -> float | None:
-        if self.ltis_hours is None:
-            return None
-        ltis, hours = self.ltis_hours
-        return integrations.injury_frequency(ltis, hours)
+        return None if self.injury is None else self.injury.injury_frequency
+
+    @property
+    def injury_text(self) -> str:
+        return if_text(self.injury)
+
+
+def if_text(injury) -> str:
+    """The rolling IF as VCA shows it everywhere: "69,1 · dec 2025 – nov 2026", months without hours named."""
+    if injury is None:
+        return "—"
+    value = injury.injury_frequency
+    text = _("no hours registered") if value is None else format_decimal(value, format="#,##0.0")
+    text += f" · {injury.months}"
+    if injury.without_hours:
+        text += " (" + _("no hours registered for %(months)s", months=injury.without_hours) + ")"
+    return text
 
 
 def _count(stmt) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def collect(on: dt.date | None = None) -> Figures:
+def collect(on: dt.date | None = None, level: str | None = None) -> Figures:
+    """The registers on ``on``, judged against ``level`` (the level being viewed; the company's target when
+    not given, as on the VCA pages)."""
     on = on or common.today()
-    level = common.company_level()
+    level = level or common.company_level()
     minimum = rules.toolbox_minimum(level)
     year_start = on - dt.timedelta(days=365)
     planned = toolbox.year_meetings(on.year, held_only=False)
@@ -101,18 +117,14 @@ def collect(on: dt.date | None = None) -> Figures:
         ppe_issued=_count(select(func.count()).select_from(VcaPpeIssue).where(VcaPpeIssue.issued_on >= year_start)),
         policy_signed_on=profile.policy_signed_on if profile else None,
         policy_due=rules.policy_evaluation_due(profile.policy_signed_on, profile.policy_evaluated_on) if profile else None,
-        ltis_hours=integrations.ltis_and_hours(year_start, on),
+        injury=integrations.rolling_injury_frequency(on),
     )
 
 
 # --- KPIs -------------------------------------------------------------------------------------
 
 def kpi_injury_frequency() -> str:
-    found = integrations.ltis_and_hours(common.today() - dt.timedelta(days=365), common.today())
-    if found is None:
-        return "—"
-    value = integrations.injury_frequency(*found)
-    return "—" if value is None else format_decimal(value, format="#,##0.0")
+    return if_text(integrations.rolling_injury_frequency(common.today()))
 
 
 def kpi_toolbox() -> str:
@@ -140,11 +152,13 @@ def kpi_overdue() -> str:
 
 # --- live evidence ----------------------------------------------------------------------------
 
-def live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
-    """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for."""
+def live_evidence(version: str, level: str, f: Figures | None = None) -> list[LiveEvidence]:
+    """Rules evaluated now for the questions of ``version`` the VCA registers provide evidence for, against
+    ``level`` (the toolbox minimum is 4 for VCA*, 10 for VCA**)."""
     if version not in ("2017-6.0", "2008-5.1"):
         return []
-    f = f or collect()
+    if f is None or (level and f.level != level):
+        f = collect(level=level or None)
     out: list[LiveEvidence] = []
 
     def add(key, label, value, ok, endpoint=None, **args):
@@ -180,10 +194,8 @@ def live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
         f.equipment > 0 and f.overdue_keuringen == 0, "vca.equipment")
     add("ppe", _("PPE issue recorded"), _("%(count)s issued in 12 months", count=f.ppe_issued),
         f.ppe_issued > 0, "vca.ppe")
-    if f.ltis_hours is not None:
-        value = f.injury_frequency
-        add("incidents", _("Injury frequency over the last 12 months"),
-            "—" if value is None else format_decimal(value, format="#,##0.0"), value is not None)
+    if f.injury is not None:
+        add("incidents", _("Injury frequency over the last 12 months"), f.injury_text, f.injury_frequency is not None)
     return out
 
 
@@ -203,8 +215,8 @@ def review_section(start: dt.date, end: dt.date) -> ReviewSection:
         (_("Keuringen overdue"), str(f.overdue_keuringen)),
         (_("TRAs older than 12 months"), str(f.stale_tras)),
     ]
-    if f.injury_frequency is not None:
-        figures_.insert(0, (_("Injury frequency (IF)"), format_decimal(f.injury_frequency, format="#,##0.0")))
+    if f.injury is not None:
+        figures_.insert(0, (_("Injury frequency (IF, 12 months)"), f.injury_text))
     return ReviewSection(key="vca", title=_("VCA: safety, health and environment"), rows=figures_, order=55,
                          endpoint="vca.index")
 

@@ -75,17 +75,11 @@ def mark_lessons_discussed(incident_ids: list[int], on_date: dt.date, meeting_re
     return services.mark_lessons_discussed(incident_ids, on_date, meeting_ref) if services else 0
 
 
-def ltis_and_hours(start: dt.date, end: dt.date):
-    """(LTIs, hours worked) from the incident log, or None without it."""
+def rolling_injury_frequency(on: dt.date):
+    """The incident log's injury frequency over the rolling 12 months (``injury_frequency``, ``months``,
+    ``without_hours``), the same figure the incident log shows; None without the incident log."""
     services = _module("qms.incidents.services")
-    return services.ltis_and_hours(start, end) if services else None
-
-
-def injury_frequency(ltis: int, hours) -> float | None:
-    figures = _module("qms.incidents.figures")
-    if figures is not None:
-        return figures.injury_frequency(ltis, hours)
-    return round(ltis * 1_000_000 / float(hours), 1) if hours else None
+    return services.rolling(on) if services else None
 
 
 # --- corrective actions -----------------------------------------------------------------------

@@ -92,8 +92,8 @@ def status_report(f, evidence, level_name: str | None) -> bytes:
         (_("TRAs older than 12 months"), str(f.stale_tras)),
         (_("Overdue measures in the plan of action"), str(f.overdue_measures)),
     ]
-    if f.injury_frequency is not None:
-        rows.insert(0, (_("Injury frequency (IF, 12 months)"), format_decimal(f.injury_frequency, format="#,##0.0")))
+    if f.injury is not None:
+        rows.insert(0, (_("Injury frequency (IF, 12 months)"), f.injury_text))
     story += [_p(_("Figures"), "h2"), _table([_("Figure"), _("Value")], rows, [110, 64])]
     story += [_p(_("Evidence per question"), "h2"),
               _table([_("Question"), _("Rule"), _("Now"), _("Met")],

@@ -145,6 +145,12 @@ def _valid(diplomas: Iterable[Diploma], kinds: set[str], on: dt.date) -> list[Di
     return [d for d in diplomas if d.kind in kinds and (d.valid_until is None or d.valid_until >= on)]
 
 
+def grace_ends(risky_work_since: dt.date) -> dt.date:
+    """The last day someone may do risky work without a diploma: "more than three months" starts the day after
+    (risky work since 15 March: allowed through 15 June, a gap from 16 June)."""
+    return add_months(risky_work_since, RISKY_WORK_GRACE_MONTHS)
+
+
 def diploma_gaps(person: PersonFacts, diplomas: Iterable[Diploma], today: dt.date) -> list[Gap]:
     """VCA diploma rules for one person: on risky work for more than three months (apprentices, interns and
     temporary workers included) → a valid B-VCA or VOL-VCA; an operational supervisor → a valid VOL-VCA."""
@@ -152,17 +158,17 @@ def diploma_gaps(person: PersonFacts, diplomas: Iterable[Diploma], today: dt.dat
     gaps: list[Gap] = []
     vca = {"b_vca", "vol_vca"}
     if person.risky_work_since is not None and person.risky_work_since <= today:
-        due = add_months(person.risky_work_since, RISKY_WORK_GRACE_MONTHS)
+        due = grace_ends(person.risky_work_since)
         valid = _valid(diplomas, vca, today)
         if not valid:
             held = [d for d in diplomas if d.kind in vca]
-            if today < due:
+            if today <= due:
                 gaps.append(Gap(person.employee_id, "diploma_due", due))
             elif held:
                 last = max((d.valid_until for d in held if d.valid_until), default=None)
                 gaps.append(Gap(person.employee_id, "vca_diploma_expired", last))
             else:
-                gaps.append(Gap(person.employee_id, "no_vca_diploma", due))
+                gaps.append(Gap(person.employee_id, "no_vca_diploma", due + dt.timedelta(days=1)))
     if person.is_supervisor:
         if not _valid(diplomas, {"vol_vca"}, today):
             held = [d for d in diplomas if d.kind == "vol_vca"]
@@ -184,8 +190,7 @@ def needs_diploma(person: PersonFacts, today: dt.date) -> bool:
     """Whether the person counts for diploma coverage: risky work for more than three months, or supervisor."""
     if person.is_supervisor:
         return True
-    return (person.risky_work_since is not None
-            and add_months(person.risky_work_since, RISKY_WORK_GRACE_MONTHS) <= today)
+    return person.risky_work_since is not None and grace_ends(person.risky_work_since) < today
 
 
 # --- due dates --------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_dossier_zip_verifies_against_its_manifest(client, db, login_as):
     assert set(manifest) == set(names) - {dossier.MANIFEST}
     for name, digest in manifest.items():
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
-    evidence = [n for n in names if n not in (dossier.MANIFEST, dossier.PDF_IN_ZIP)]
+    evidence = [n for n in names if n not in (dossier.MANIFEST, dossier.PDF_IN_ZIP, dossier.INDEX)]
     assert len(evidence) == 3
     assert any(n.startswith("7.5.1 ") for n in evidence) and any(n.startswith("7.5.3 ") for n in evidence)
     assert all(archive.read(n) == PDF for n in evidence)
@@ -145,3 +145,42 @@ def test_unknown_records_answer_404(client, login_as):
                 "/evidence/norms/iso9001/2015/req/4", "/evidence/norms/iso9001/2015/req/none",
                 "/evidence/dossiers/5", "/evidence/certificates/3/edit"):
         assert client.get(url).status_code == 404, url
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_expired_and_unreviewed_evidence_is_left_out_and_said_so(client, db, login_as):
+    """Only current, accepted evidence goes into the ZIP; the PDF, the ZIP's index and its manifest name what
+    was left out and why."""
+    import datetime as dt
+
+    from qms.evidence import services
+
+    login_as(Role.COORDINATOR)
+    today = services.today()
+    _accepted_upload(client, db, title="Procedure huidig", req="iso9001/2015/7.5.1")
+    _accepted_upload(client, db, title="Certificaat verlopen", req="iso9001/2015/7.5.1",
+                     valid_from=(today - dt.timedelta(days=400)).isoformat(),
+                     valid_until=(today - dt.timedelta(days=30)).isoformat())
+    upload(client, title="Nog niet beoordeeld", req="iso9001/2015/7.5.1")  # stays pending
+    job = _build(client, db)
+    assert job.state == JobState.DONE, job.error
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/evidence/dossiers/{job.id}/zip").data))
+    names = archive.namelist()
+    evidence = [n for n in names if n.startswith("7.5.1 ")]
+    assert len(evidence) == 1  # only the current, accepted file
+    index = archive.read(dossier.INDEX).decode()
+    assert "Procedure huidig" in index
+    left_out = index.split("Left out", 1)[1]
+    assert "Certificaat verlopen" in left_out and "expired" in left_out
+    assert "Nog niet beoordeeld" in left_out and "awaiting review" in left_out
+    manifest = archive.read(dossier.MANIFEST).decode()
+    assert dossier.INDEX in manifest and "verlopen" not in manifest and "beoordeeld" not in manifest
+    assert dossier.verify_zip(dossier.folder() / job.zip_name) == []
+    text = " ".join(_pdf_text(client.get(f"/evidence/dossiers/{job.id}/pdf").data).split())
+    assert "Left out of the dossier: 2" in text
+    assert "Certificaat verlopen" in text and "Nog niet beoordeeld" in text

@@ -142,14 +142,16 @@ def test_records_link_through_the_record_type_registry(app, client, db, login_as
                          describe=lambda ids: {i: f"Toolbox {i} (current name)" for i in ids},
                          find=lambda text: ("7", "Toolbox 7") if text == "TB-7" else None)
     before = readiness_of("vca", "2017-6.0", "vca2")
-    assert "4.1" in before.codes("missing")
+    # No toolbox meetings: the live rule on 4.1 fails.
+    assert "4.1" in before.codes("not_met")
     bad = client.post("/evidence/norms/vca/2017-6.0/req/4.1/record", data={"record_type": "toolbox", "reference": "TB-9"})
     assert bad.status_code == 400 and "No toolbox meeting with this number" in bad.get_data(as_text=True)
     ok = client.post("/evidence/norms/vca/2017-6.0/req/4.1/record", data={"record_type": "toolbox", "reference": "TB-7"})
     assert ok.status_code == 302
     page = client.get("/evidence/norms/vca/2017-6.0/req/4.1").get_data(as_text=True)
     assert 'href="/toolbox/7"' in page and "Toolbox 7 (current name)" in page
-    assert "4.1" not in readiness_of("vca", "2017-6.0", "vca2").codes("missing")
+    # A linked record does not outweigh the failing live rule: 4.1 stays not met.
+    assert "4.1" in readiness_of("vca", "2017-6.0", "vca2").codes("not_met")
 
 
 def test_vca_level_shows_must_questions_and_supplementary_count(client, db, login_as):
@@ -157,7 +159,7 @@ def test_vca_level_shows_must_questions_and_supplementary_count(client, db, logi
     result = readiness_of("vca", "2017-6.0", "vca2")
     assert result.supplementary_needed == 4 and result.supplementary_short == 4
     # Nothing uploaded: only the norm's live rules can cover a must-question.
-    live_ok = {code for code, rules in services.live_evidence("vca", "2017-6.0").items() if any(r.ok for r in rules)}
+    live_ok = {code for code, rules in services.live_evidence("vca", "2017-6.0", "vca2").items() if any(r.ok for r in rules)}
     assert set(result.must_missing) | live_ok >= {s.code for s in result.states if s.applicability == "must"}
     html = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
     assert "Must-questions without evidence" in html
@@ -174,11 +176,12 @@ def test_expiring_evidence_is_warned_on_the_overview_and_by_reminder(app, client
 
     user = login_as(Role.COORDINATOR)
     today = services.today()
+    # 6.1 (emergency procedures) has no live rule: the file alone decides its state.
     upload(client, title="RI&E 2025", valid_until=(today + dt.timedelta(days=20)).isoformat(),
-           valid_from=(today - dt.timedelta(days=10)).isoformat(), req="vca/2017-6.0/2.1")
+           valid_from=(today - dt.timedelta(days=10)).isoformat(), req="vca/2017-6.0/6.1")
     item = db.session.scalars(select(EvidenceItem)).one()
     client.post(f"/evidence/items/{item.id}/review", data={"status": "accepted"})
-    assert "2.1" in readiness_of("vca", "2017-6.0", "vca2").codes("expiring")
+    assert "6.1" in readiness_of("vca", "2017-6.0", "vca2").codes("expiring")
     html = client.get("/evidence/").get_data(as_text=True)
     assert "Expired and expiring evidence" in html and "RI&amp;E 2025" in html
     made = run_reminders(today)
@@ -194,7 +197,7 @@ def test_expiring_evidence_is_warned_on_the_overview_and_by_reminder(app, client
     assert any("RI&E 2025" in m["Subject"] for m in outbox)
     # Once expired it counts as expired, not covered.
     later = today + dt.timedelta(days=21)
-    assert "2.1" in services.assess("vca", "2017-6.0", "vca2", later)[0].codes("expired")
+    assert "6.1" in services.assess("vca", "2017-6.0", "vca2", later)[0].codes("expired")
 
 
 def test_certificates_calendar_and_audit_reminders(client, db, login_as):
@@ -239,7 +242,8 @@ def test_core_records_link_by_number(client, db, login_as):
     assert response.status_code == 302
     page = client.get("/evidence/norms/iso9001/2015/req/8.4.1").get_data(as_text=True)
     assert f'href="/suppliers/{supplier.id}"' in page and "Glasgroothandel Utrecht B.V." in page
-    assert "8.4.1" in services.assess("iso9001", "2015", "")[0].codes("covered")
+    # The supplier was never evaluated: the live rule on 8.4.1 fails, so the linked record does not make it met.
+    assert "8.4.1" in services.assess("iso9001", "2015", "")[0].codes("not_met")
 
 
 def test_the_norm_page_issues_the_same_queries_for_few_or_many_evidence_files(app, client, db, login_as):

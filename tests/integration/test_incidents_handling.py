@@ -262,7 +262,9 @@ def test_review_section_through_the_signal(app, db):
                                                               end=dt.date.today()) if v]
     mine = [s for s in sections if s.key == "incidents"]
     assert mine and dict(mine[0].rows)["Near misses"] == "1"
-    assert dict(mine[0].rows)["Injury frequency (IF)"] == "no hours registered"
+    rows = dict(mine[0].rows)
+    months = services.rolling(dt.date.today()).months
+    assert rows[f"Injury frequency (IF, 12 months), {months}"] == "no hours registered"
 
 
 def test_log_page_costs_the_same_queries_for_5_or_25_rows(app, db, coordinator_client):
@@ -291,3 +293,92 @@ def test_log_page_costs_the_same_queries_for_5_or_25_rows(app, db, coordinator_c
     assert many == few
     page = coordinator_client.get("/incidents/").get_data(as_text=True)
     assert "Not a valid choice" not in page
+
+
+# --- LTIs from the report, open absence and closing --------------------------------------------------------
+
+def test_an_accident_with_absence_counts_its_injured_until_persons_are_added(db):
+    """'Accident with absence, 2 injured' without person details counted 0 LTIs; it counts 2."""
+    incident = make_incident(IncidentType.LTI, injured=2)
+    assert incident.lti_count == 2
+    triaged(incident)
+    assert incident.lti_count == 2
+    services.save_person(incident, None, PersonData(PersonCategory.OWN_STAFF, lost_days=4))
+    db.session.commit()
+    assert incident.lti_count == 1  # the persons decide once they are recorded
+    medical = triaged(make_incident(IncidentType.MEDICAL, injured=2))
+    assert medical.lti_count == 0
+    triaged(medical, kind=IncidentType.LTI)
+    assert medical.lti_count == 2
+
+
+def test_visitors_ltis_are_recorded_but_not_counted(db, coordinator_client):
+    incident = triaged(make_incident(IncidentType.LTI, injured=2))
+    services.save_person(incident, None, PersonData(PersonCategory.VISITOR, lost_days=5))
+    services.save_person(incident, None, PersonData(PersonCategory.SUBCONTRACTOR, lost_days=2))
+    db.session.commit()
+    assert (incident.lti_count, incident.lost_days, incident.on_arbowet_list) == (1, 7, True)
+    page = coordinator_client.get("/incidents/figures").get_data(as_text=True)
+    assert "LTIs of own staff, temporary worker, subcontractor, apprentice count in the IF" in page
+    assert "LTIs of visitor or client stay in the log" in page
+
+
+def _closable(app, make_user, absent: bool):
+    owner = make_user(Role.STAFF)
+    incident = triaged(make_incident(IncidentType.LTI, injured=1))
+    person = services.save_person(incident, None, PersonData(PersonCategory.OWN_STAFF, lost_days=3,
+                                                             absence_ongoing=absent))
+    services.save_investigation(incident, InvestigationData(Method.TRIPOD, "Oorzaak", None, None, False))
+    services.add_prevention_action(incident, description="Borden", owner=owner,
+                                   due_date=dt.date.today() + dt.timedelta(days=7))
+    nc, = actions.for_source("incident", str(incident.id))
+    checker = db_user(owner)
+    actions.complete_action(nc.actions[0], checker, "Klaar.")
+    actions.record_effectiveness(nc, checker, effective=True, note="Werkt.")
+    _db.session.commit()
+    return incident, person
+
+
+def db_user(user):
+    return _db.session.get(User, user.id)
+
+
+def test_closing_with_open_absence_asks_for_confirmation_and_lost_days_stay_editable(app, db, coordinator_client,
+                                                                                   make_user):
+    incident, person = _closable(app, make_user, absent=True)
+    refused = coordinator_client.post(f"/incidents/{incident.id}/state", data={"target": "closed"},
+                                      follow_redirects=True)
+    assert "still absent" in refused.get_data(as_text=True)
+    db.session.refresh(incident)
+    assert incident.state is IncidentState.ACTIONS
+    page = coordinator_client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert 'name="confirm_absence"' in page
+    assert coordinator_client.post(f"/incidents/{incident.id}/state",
+                                   data={"target": "closed", "confirm_absence": "y"}).status_code == 302
+    db.session.refresh(incident)
+    assert incident.state is IncidentState.CLOSED
+    # The absence ends after closing: the lost days are updated on the closed incident, with a trail.
+    page = coordinator_client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert f'/incidents/{incident.id}/persons/{person.id}"' in page
+    assert coordinator_client.post(f"/incidents/{incident.id}/persons/{person.id}", data={
+        "category": "own_staff", "lost_days": "12"}).status_code == 302
+    db.session.refresh(incident)
+    db.session.refresh(person)
+    assert (person.lost_days, person.absence_ongoing, incident.lost_days) == (12, False, 12)
+    assert incident.on_arbowet_list  # more than three days now
+    trail = [e.new_values or "" for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_type == "incident_person", AuditEntry.entity_id == str(person.id)))]
+    assert any('"lost_days":12' in v for v in trail), trail
+    # Only the absence: the category and new persons stay as they were.
+    with pytest.raises(IncidentError):
+        services.save_person(incident, person, PersonData(PersonCategory.VISITOR, lost_days=12))
+    with pytest.raises(IncidentError):
+        services.save_person(incident, None, PersonData(PersonCategory.OWN_STAFF, lost_days=1))
+    db.session.rollback()
+
+
+def test_closing_without_open_absence_needs_no_confirmation(app, db, coordinator_client, make_user):
+    incident, _person = _closable(app, make_user, absent=False)
+    assert coordinator_client.post(f"/incidents/{incident.id}/state", data={"target": "closed"}).status_code == 302
+    db.session.refresh(incident)
+    assert incident.state is IncidentState.CLOSED

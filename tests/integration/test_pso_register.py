@@ -241,7 +241,7 @@ def test_hooks_give_kpi_live_evidence_and_review_section(app, company, db):
         from qms.pso import hooks
 
         norm = registry().get("pso")
-        codes = {item.requirement for item in registry().live_evidence("pso", "1.9")}
+        codes = {item.requirement for item in registry().live_evidence("pso", "1.9", "trede3")}
         assert {"Q.2", "Q.3", "Q.4.4", "Q.6", "K.3", "P30.2"} <= codes
         assert all(norm.requirement("1.9", code) is not None for code in codes)
         section = hooks.review_section(dt.date(2025, 1, 1), dt.date(2025, 12, 31))

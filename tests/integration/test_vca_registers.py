@@ -28,7 +28,7 @@ def _employee(db, number, **kw):
 
 def _evidence(code):
     with current_app.test_request_context():
-        return {e.requirement: e for e in registry().live_evidence("vca", "2017-6.0")}[code]
+        return {e.requirement: e for e in registry().live_evidence("vca", "2017-6.0", "vca2")}[code]
 
 
 def _kpi(name):
@@ -286,5 +286,5 @@ def test_every_evidence_code_is_a_question_of_its_catalogue_version(app):
             requirement = norm.requirement(version, code)
             assert requirement is not None and requirement.kind == "requirement", (version, key, code)
     with app.test_request_context():
-        old = {e.requirement for e in registry().live_evidence("vca", "2008-5.1")}
+        old = {e.requirement for e in registry().live_evidence("vca", "2008-5.1", "vca2")}
     assert {"4.1", "8.1", "10.2", "3.2"} <= old

@@ -202,3 +202,23 @@ def test_meeting_materials_are_a_controlled_document(client, db, login_as):
     meeting = db.session.scalar(select(VcaToolboxMeeting))
     assert meeting.document_id == document.id
     assert "WI-007 Werken met ladders" in client.get(f"/vca/toolbox/{meeting.id}").get_data(as_text=True)
+
+
+def test_the_toolbox_rule_follows_the_level_being_viewed_not_the_company_target(client, db, login_as):
+    """Target VCA*, five meetings held in the last 12 months: enough for VCA* (4), short for VCA** (10)."""
+    from qms.evidence import services as evidence
+    from qms.norms import registry
+
+    _company(db, level="vca1")
+    for months_ago in (1, 3, 5, 7, 9):
+        _meeting(db, day=TODAY - dt.timedelta(days=30 * months_ago))
+    login_as(Role.AUDITOR)
+    for level, minimum, met in (("vca1", 4, True), ("vca2", 10, False)):
+        rule = {e.requirement: e for e in registry().live_evidence("vca", "2017-6.0", level)}["4.1"]
+        assert rule.value == f"5 of {minimum}" and rule.ok is met, level
+        result, _views = evidence.assess("vca", "2017-6.0", level)
+        assert ("4.1" in result.must_missing) is not met, level
+    page = client.get("/evidence/norms/vca/2017-6.0/req/4.1?level=vca2").get_data(as_text=True)
+    assert "5 of 10" in page and "5 of 4" not in page and "Judged for VCA**." in page
+    page = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
+    assert "5 of 4" not in page

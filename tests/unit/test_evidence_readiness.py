@@ -26,8 +26,34 @@ def test_accepted_open_ended_file_covers():
 def test_documents_records_and_met_live_rules_cover():
     assert state(documents=1) == readiness.COVERED
     assert state(records=2) == readiness.COVERED
-    assert state(live=[False, True]) == readiness.COVERED
-    assert state(live=[False]) == readiness.MISSING
+    assert state(live=[True, True]) == readiness.COVERED
+    assert state(live=[False]) == readiness.NOT_MET
+
+
+def test_one_failing_live_rule_means_the_requirement_is_not_met():
+    """VCA 7.1 / ISO 9001 6.1.1: a document exists and one of two live rules passes, the other fails."""
+    assert state(live=[False, True]) == readiness.NOT_MET
+    assert state(documents=1, live=[True, False]) == readiness.NOT_MET
+    assert state(records=1, files=[accepted()], live=[False]) == readiness.NOT_MET
+    assert state(documents=1, live=[True]) == readiness.COVERED
+
+
+def test_a_failing_rule_counts_against_readiness_and_the_must_questions():
+    reqs = [RequirementEvidence("7.1", "must", documents=1, live=[True, False]),
+            RequirementEvidence("4.1", "must", live=[True])]
+    result = readiness.readiness(reqs, TODAY)
+    assert (result.covered, result.required, result.percent) == (1, 2, 50)
+    assert result.must_missing == ["7.1"]
+    assert result.codes(readiness.NOT_MET) == ["7.1"]
+
+
+def test_only_valid_evidence_covers():
+    """Expired and not-yet-reviewed files never make a requirement met, whatever else is attached."""
+    expired = accepted(until=TODAY - dt.timedelta(days=1))
+    pending = FileEvidence(dt.date(2026, 1, 1), None, "pending")
+    assert state(files=[expired]) == readiness.EXPIRED
+    assert state(files=[pending]) == readiness.PENDING
+    assert state(files=[expired, pending]) == readiness.PENDING
 
 
 def test_expiry_within_sixty_days_is_expiring_and_later_is_covered():

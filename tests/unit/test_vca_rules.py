@@ -75,15 +75,20 @@ def test_risky_work_under_three_months_is_not_yet_a_gap():
 
 def test_risky_work_over_three_months_without_diploma_is_a_gap_for_apprentices_interns_and_temps():
     for person in (PersonFacts(1, "Apprentice", is_apprentice=True, risky_work_since=D(2026, 8, 1)),
-                   PersonFacts(2, "Intern", engagement="intern", risky_work_since=D(2026, 8, 22)),
+                   PersonFacts(2, "Intern", engagement="intern", risky_work_since=D(2026, 8, 21)),
                    PersonFacts(3, "Temp", engagement="temporary", risky_work_since=D(2026, 1, 5))):
         assert codes(person, []) == ["no_vca_diploma"], person.name
 
 
-def test_exactly_three_months_is_the_deadline():
-    person = PersonFacts(1, "A", risky_work_since=D(2026, 8, 22))
-    assert codes(person, [], D(2026, 11, 21)) == ["diploma_due"]
-    assert codes(person, [], D(2026, 11, 22)) == ["no_vca_diploma"]
+def test_exactly_three_months_is_still_within_the_grace_period():
+    """'More than three months': risky work since 15 March is allowed through 15 June; the gap starts on 16 June."""
+    person = PersonFacts(1, "A", risky_work_since=D(2026, 3, 15))
+    assert codes(person, [], D(2026, 6, 14)) == ["diploma_due"]
+    assert codes(person, [], D(2026, 6, 15)) == ["diploma_due"]
+    assert not rules.needs_diploma(person, D(2026, 6, 15))
+    gaps = rules.diploma_gaps(person, [], D(2026, 6, 16))
+    assert [(g.code, g.date) for g in gaps] == [("no_vca_diploma", D(2026, 6, 16))]
+    assert rules.needs_diploma(person, D(2026, 6, 16))
 
 
 def test_b_vca_or_vol_vca_satisfies_risky_work():

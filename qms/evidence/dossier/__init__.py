@@ -1,5 +1,8 @@
 """The certification dossier of one norm: a PDF (index of requirements with their evidence, current
-documents, key figures) and a ZIP (evidence files by requirement folder, the PDF, a SHA-256 manifest).
+documents, key figures) and a ZIP (evidence files by requirement folder, the PDF, an index, a SHA-256 manifest).
+
+Only current evidence goes in: an accepted file within its validity period. Expired, not yet valid, rejected
+and not yet reviewed files are left out, and the PDF and the ZIP's INDEX.txt name each of them and why.
 
 One code path for every size: the request creates a :class:`DossierJob` and commits; :func:`start` runs
 :func:`build` in a worker thread with its own app context and session; the progress page polls the job.
@@ -36,6 +39,8 @@ from .pdf import render as render_pdf, state_label  # noqa: F401
 
 MANIFEST = "MANIFEST-SHA256.txt"
 PDF_IN_ZIP = "dossier.pdf"
+#: What is in the ZIP per requirement, and what was left out and why.
+INDEX = "INDEX.txt"
 #: Progress is written at most this often (items) to keep transactions short and few.
 PROGRESS_STEP = 100
 #: A job not finished this long after it was requested is shown as stopped, with a button to start again.
@@ -82,7 +87,7 @@ def request_dossier(norm: str, version: str, level: str, user, locale: str) -> D
             current_app.logger.exception("KPI %s of %s failed", kpi.key, norm)
             value = None
         kpis.append([str(kpi.label()), "—" if value is None else str(value)])
-    live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version)]
+    live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version, level or "")]
     job = DossierJob(norm=norm, version=version, level=level or "", locale=locale, state=JobState.QUEUED,
                      figures=json.dumps({"kpis": kpis, "live": live}), requested_by_id=user.id)
     db.session.add(job)
@@ -150,6 +155,23 @@ class RequirementEntry:
     files: list[FileEntry] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     records: list[str] = field(default_factory=list)
+    #: Evidence files not in the dossier: (title, why) — expired, not yet valid, rejected, awaiting review.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+
+
+def left_out_reason(valid_from: dt.date, valid_until: dt.date | None, review: str, today: dt.date) -> str | None:
+    """Why an evidence file stays out of the dossier, or None when it is current (accepted and valid today)."""
+    from flask_babel import format_date
+
+    if review == "pending":
+        return _("awaiting review")
+    if review != "accepted":
+        return _("rejected")
+    if valid_until is not None and valid_until < today:
+        return _("expired on %(date)s", date=format_date(valid_until))
+    if valid_from > today:
+        return _("valid from %(date)s", date=format_date(valid_from))
+    return None
 
 
 def _safe(text: str, limit: int = 60) -> str:
@@ -167,7 +189,8 @@ def build(job: DossierJob) -> None:
         live_by_code.setdefault(code, []).append((label, value, ok))
     live = {code: [services.LiveEvidence(code, label, value, ok) for label, value, ok in rows]
             for code, rows in live_by_code.items()}
-    result, views = services.assess(job.norm, job.version, job.level, services.today(), live=live, full=True)
+    on = services.today()
+    result, views = services.assess(job.norm, job.version, job.level, on, live=live, full=True)
     documents = [(d.document.number, d.document.title, d.version.label, d.version.effective_date)
                  for d in published_documents(job.norm, job.version)]
     profile = company()
@@ -182,6 +205,10 @@ def build(job: DossierJob) -> None:
             entry.applicability = view.state.applicability if view.state else "na"
             folder_name = _safe(f"{req.code} {req.title}")
             for item in view.files:
+                why = left_out_reason(item.valid_from, item.valid_until, item.review_status.value, on)
+                if why is not None:
+                    entry.left_out.append((item.title, why))
+                    continue
                 name = _safe(f"{item.id}-{item.file.original_name}", 120)
                 entry.files.append(FileEntry(item.id, item.title, path_of(item.file), item.valid_until,
                                              item.review_status.value, f"{folder_name}/{name}"))
@@ -207,7 +234,7 @@ def build(job: DossierJob) -> None:
     pdf_name, zip_name = f"dossier-{job_id}-{token}.pdf", f"dossier-{job_id}-{token}.zip"
     (out / pdf_name).write_bytes(pdf)
     _progress(job_id, 1)
-    _zip(out / zip_name, pdf, entries, job_id)
+    _zip(out / zip_name, pdf, entries, job_id, index_text(title, entries))
     problems = verify_zip(out / zip_name)
     if problems:
         raise DossierError("; ".join(problems[:5]))
@@ -225,8 +252,23 @@ def _progress(job_id: int, done: int) -> None:
     db.session.commit()
 
 
-def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], job_id: int) -> None:
-    """Evidence files by requirement folder, the PDF, a list of files missing on disk, and the manifest."""
+def index_text(title: str, entries: list[RequirementEntry]) -> str:
+    """INDEX.txt: per requirement its state and the files in its folder; then every file left out and why."""
+    lines = [title, ""]
+    for entry in entries:
+        if entry.kind == "chapter":
+            continue
+        lines.append(f"{entry.code} {entry.title} — {state_label(entry.state)}")
+        lines += [f"    {f.zip_path} ({f.title})" for f in entry.files]
+    left = [(entry.code, t, why) for entry in entries for t, why in entry.left_out]
+    lines += ["", _("Left out of the dossier (expired or not yet reviewed evidence): %(n)s", n=len(left))]
+    lines += [f"    {code} {t} — {why}" for code, t, why in left]
+    return "\n".join(lines) + "\n"
+
+
+def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], job_id: int, index: str = "") -> None:
+    """Evidence files by requirement folder, the PDF, the index, a list of files missing on disk, and the
+    manifest."""
     lines: list[str] = []
     missing: list[str] = []
     done = 1
@@ -234,6 +276,10 @@ def _zip(path: pathlib.Path, pdf: bytes, entries: list[RequirementEntry], job_id
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(PDF_IN_ZIP, pdf)
         lines.append(f"{hashlib.sha256(pdf).hexdigest()}  {PDF_IN_ZIP}")
+        if index:
+            data = index.encode()
+            archive.writestr(INDEX, data)
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  {INDEX}")
         for entry in entries:
             for f in entry.files:
                 source = f.source

@@ -16,13 +16,13 @@ from .. import readiness, services
 
 STATE_COLOURS = {readiness.COVERED: colors.HexColor("#1e7b34"), readiness.EXPIRING: colors.HexColor("#a35a00"),
                  readiness.PENDING: colors.HexColor("#a35a00"), readiness.EXPIRED: colors.HexColor("#b3261e"),
-                 readiness.MISSING: colors.HexColor("#b3261e")}
+                 readiness.MISSING: colors.HexColor("#b3261e"), readiness.NOT_MET: colors.HexColor("#b3261e")}
 
 
 def state_label(state: str) -> str:
     return {readiness.COVERED: _("covered"), readiness.EXPIRING: _("expiring soon"),
             readiness.PENDING: _("awaiting review"), readiness.EXPIRED: _("expired"),
-            readiness.MISSING: _("missing"), "na": _("not applicable")}.get(state, state)
+            readiness.MISSING: _("missing"), readiness.NOT_MET: _("rule not met"), "na": _("not applicable")}.get(state, state)
 
 
 def _p(text: str, style) -> Paragraph:
@@ -42,6 +42,10 @@ def render(title: str, company_name: str, level_name: str, result: readiness.Rea
         facts.append([_("Supplementary requirements still needed"), str(result.supplementary_short)])
     facts += [[label, value] for label, value in kpis]
     story += [Spacer(1, 4 * mm), _table([[_p(a, body), _p(b, body)] for a, b in facts], [90 * mm, 80 * mm])]
+    left_out = sum(len(e.left_out) for e in entries)
+    story += [Spacer(1, 2 * mm), _p(_("Left out of the dossier: %(n)s evidence files that are expired or not yet "
+                                      "reviewed (named under their requirement). Only current, accepted evidence "
+                                      "is in the ZIP.", n=left_out), body)]
 
     story += [_p(_("Current documents"), h2)]
     if documents:
@@ -67,6 +71,8 @@ def render(title: str, company_name: str, level_name: str, result: readiness.Rea
         lines = [f"{document}: {d}" for d in entry.documents]
         lines += [f"{record}: {r}" for r in entry.records]
         lines += [f"{rule}: {x.label}: {x.value} ({met if x.ok else not_met})" for x in live.get(entry.code, [])]
+        left = _("Left out")
+        lines += [f"{left}: {t} — {why}" for t, why in entry.left_out]
         if lines:
             story.append(Paragraph("<br/>".join("&nbsp;&nbsp;• " + escape(line) for line in lines), small))
         if entry.files:

@@ -119,9 +119,10 @@ def records_by_requirement(norm: str, version: str, code: str | None = None) -> 
     return out
 
 
-def live_evidence(norm: str, version: str) -> dict[str, list[LiveEvidence]]:
+def live_evidence(norm: str, version: str, level: str) -> dict[str, list[LiveEvidence]]:
+    """The norm's live rules for one version, judged against the level being assessed."""
     out: dict[str, list[LiveEvidence]] = {}
-    for item in registry().live_evidence(norm, version):
+    for item in registry().live_evidence(norm, version, level):
         out.setdefault(item.requirement, []).append(item)
     return out
 
@@ -148,7 +149,7 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
     figures = {} if full else evidence_figures(norm, version, on)
     records = records_by_requirement(norm, version)
     documents = documents_by_requirement(norm, version)
-    live = live_evidence(norm, version) if live is None else live
+    live = live_evidence(norm, version, level) if live is None else live
     views: dict[str, RequirementView] = {}
     inputs = []
     for req in cat.requirements.values():

@@ -19,7 +19,7 @@ from ..services import EvidenceError
 from . import bp
 from .common import load, load_version, per_page
 
-STATES = [readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
+STATES = [readiness.NOT_MET, readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
 
 
 @bp.route("/")
@@ -66,12 +66,15 @@ def _requirement(norm: str, version: str, code: str):
 
 def _requirement_page(found, cat, req, record_form=None, status=200):
     on = services.today()
+    level = request.args.get("level", "")
+    if not cat.level(level):
+        level = services.target_level(req.norm, req.version)
     files = paginate(services.evidence_for_requirement(req.norm, req.version, req.code), request.args.get("page"),
                      per_page())
     states = services.file_states(req.norm, req.version, req.code)
     records = services.records_by_requirement(req.norm, req.version, req.code).get(req.code, [])
     documents = documents_by_requirement(req.norm, req.version, req.code).get(req.code, [])
-    live = services.live_evidence(req.norm, req.version).get(req.code, [])
+    live = services.live_evidence(req.norm, req.version, level).get(req.code, [])
     q = request.args.get("q", "")[:100]
     found_items = services.search_evidence(q, exclude_for=req.key) if q else []
     record_form = record_form or RecordLinkForm()
@@ -83,7 +86,7 @@ def _requirement_page(found, cat, req, record_form=None, status=200):
     return render_template("evidence/requirement.html", found=found, cat=cat, req=req, files=files,
                            records=records, documents=documents, live=live, q=q, found_items=found_items,
                            suggestions=services.suggestions(req.norm, req.version, req.code),
-                           record_form=record_form, link_form=LinkEvidenceForm(), state=state, today=on,
+                           record_form=record_form, link_form=LinkEvidenceForm(), state=state, today=on, level=level,
                            doc_url=document_url, cat_title=catalogue_title), status
 
 

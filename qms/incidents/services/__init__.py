@@ -1,6 +1,7 @@
 """Incident services. Functions change state and flush, never commit; views commit once.
 
-Contract for other packages (VCA toolbox meetings, management review): ``ltis_and_hours(start, end)``,
+Contract for other packages (VCA toolbox meetings, management review): ``rolling(today)`` (the injury
+frequency over the rolling 12 months, the one every surface shows), ``ltis_and_hours(start, end)``,
 ``open_toolbox_lessons()``, ``mark_lessons_discussed(incident_ids, on_date, meeting_ref)``.
 """
 from .errors import IncidentError  # noqa: F401
@@ -12,6 +13,7 @@ from .reporting import (RateLimited, ReportData, check_public_allowance, coordin
                         local_now, new_submission_token, renew_site_token, report, site_for_token, site_token,
                         tokens_for)
 from .statistics import (Period, arbo_pending, arbowet_statement, counts_by_month_and_type,  # noqa: F401
-                         counts_by_type, hours_by_month, hours_table, if_over_time, ltis_and_hours,
-                         mark_lessons_discussed, near_miss_and_accidents, open_count, open_toolbox_lessons,
-                         period, save_hours, three_years, toolbox_lessons_count)
+                         counts_by_type, hours_by_month, hours_table, if_over_time, last_month_with_hours,
+                         ltis_and_hours, mark_lessons_discussed, month_label, months_label, near_miss_and_accidents,
+                         open_count, open_toolbox_lessons, period, rolling, save_hours, three_years,
+                         toolbox_lessons_count, year)

@@ -1,5 +1,6 @@
 """Handling a report: triage, the Arbeidsinspectie notification, injured persons, investigation, prevention
-actions (qms.actions) and closing. Every function flushes, never commits; a closed incident never changes."""
+actions (qms.actions) and closing. Every function flushes, never commits; a closed incident never changes, except the
+lost days of a person whose absence ran on after closing (confirmed when closing, recorded in the audit trail)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,13 +27,22 @@ def _open(incident: Incident) -> None:
         raise IncidentError("", _("This incident is closed and can no longer be changed."))
 
 
-def move(incident: Incident, target: IncidentState) -> Incident:
-    """Change the state along the allowed-transition table only."""
+class OpenAbsence(IncidentError):
+    """Closing while an injured person is still absent: allowed only when confirmed."""
+
+
+def move(incident: Incident, target: IncidentState, *, confirm_open_absence: bool = False) -> Incident:
+    """Change the state along the allowed-transition table only. Closing while someone is still absent needs
+    ``confirm_open_absence``; the lost days stay editable after closing (:func:`save_person`)."""
     if not can_move(incident.state, target):
         raise IncidentError("", _("The incident cannot go from “%(current)s” to “%(target)s”.",
                                   current=incident.state.label, target=target.label))
     if target is IncidentState.CLOSED:
         _check_closable(incident)
+        if any(p.absence_ongoing for p in incident.persons) and not confirm_open_absence:
+            raise OpenAbsence("confirm_absence", _(
+                "Someone is still absent: the lost days are not final. Confirm that you close the incident "
+                "anyway; the lost days can still be updated afterwards."))
         incident.closed_at = utcnow()
     incident.state = target
     db.session.flush()
@@ -71,7 +81,7 @@ def triage(incident: Incident, data: TriageData) -> Incident:
     if data.arbo_reason is None:
         incident.arbo_notified_at = None
         incident.arbo_reference = None
-    _place_on_arbowet_list(incident)
+    _recount(incident)
     if incident.state is IncidentState.REPORTED:
         incident.triaged_at = utcnow()
         move(incident, IncidentState.TRIAGED)
@@ -114,8 +124,10 @@ class PersonData:
 
 
 def _recount(incident: Incident) -> None:
+    """The incident's figures from its injured persons, or from the report while none are recorded."""
     days = [p.lost_days for p in incident.persons]
-    incident.lti_count = figures.lti_count(days)
+    incident.lti_count = figures.lti_count([(p.category.value, p.lost_days) for p in incident.persons],
+                                           incident.injured_count, incident.type is IncidentType.LTI)
     incident.lost_days = sum(days)
     incident.max_lost_days = max(days, default=0)
     if incident.lti_count and incident.type.is_accident and incident.type is not IncidentType.LTI:
@@ -129,8 +141,15 @@ def _place_on_arbowet_list(incident: Incident) -> None:
 
 
 def save_person(incident: Incident, person: IncidentPerson | None, data: PersonData) -> IncidentPerson:
-    """Add or change an injured person (category, lost days, name for coordinator/HR)."""
-    _open(incident)
+    """Add or change an injured person (category, lost days, name for coordinator/HR).
+
+    On a closed incident only the absence of a person already recorded may change (lost days, still absent):
+    an absence that runs on after closing must still reach the figures. The audit trail records the change."""
+    if incident.state is IncidentState.CLOSED:
+        if person is None or data.category is not person.category or (data.name or None) != person.name \
+                or data.employee_id != person.employee_id:
+            raise IncidentError("", _("This incident is closed: only the lost days of an injured person can "
+                                      "still be updated."))
     if not incident.type.is_accident:
         raise IncidentError("category", _("Injured persons belong to an accident. Change the type in the triage first."))
     if not 0 <= data.lost_days <= 1000:

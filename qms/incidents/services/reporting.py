@@ -20,6 +20,7 @@ from ...organisation.models import Site
 from ...permissions import Role
 from ...signals import incident_reported
 from ...uploads import services as uploads
+from .. import figures
 from ..models import Incident, IncidentPhoto, IncidentReportAttempt, IncidentSiteToken
 from ..workflow import IncidentType, PersonCategory
 from .errors import IncidentError
@@ -104,7 +105,8 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         reporter_id=None if anonymous or reporter is None else reporter.id,
         reporter_name=None if anonymous else (data.reporter_name or None),
         reporter_contact=None if anonymous else (data.reporter_contact or None),
-        anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None)
+        anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None,
+        lti_count=figures.lti_count([], data.injured_count, data.type is IncidentType.LTI))
     for attempt in range(3):  # a number taken by a concurrent report is drawn again
         savepoint = db.session.begin_nested()
         try:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
@@ -77,33 +78,77 @@ def ltis_and_hours(start: dt.date, end: dt.date) -> tuple[int, Decimal]:
     return int(ltis), hours
 
 
+def last_month_with_hours(today: dt.date) -> tuple[int, int] | None:
+    """The latest month, up to ``today``'s, with registered hours (one indexed query)."""
+    key = IncidentHours.year * 100 + IncidentHours.month
+    found = db.session.scalar(select(func.max(key)).where(key <= today.year * 100 + today.month,
+                                                           IncidentHours.hours > 0))
+    return (int(found) // 100, int(found) % 100) if found else None
+
+
+def month_label(month: tuple[int, int]) -> str:
+    """"dec 2025" / "Dec 2025" in the user's language."""
+    return format_date(dt.date(month[0], month[1], 1), "LLL yyyy")
+
+
+def months_label(first: tuple[int, int], last: tuple[int, int]) -> str:
+    """"dec 2025 – nov 2026": which months a figure covers, shown beside it on every surface."""
+    return f"{month_label(first)} – {month_label(last)}"
+
+
 @dataclass
 class Period:
+    """An injury-frequency figure (:class:`figures.IfFigure`) with its label and the lost days of its months."""
+
     label: str
-    start: dt.date
-    end: dt.date
-    ltis: int
-    hours: Decimal
+    figure: figures.IfFigure
     lost_days: int
 
-    @property
-    def injury_frequency(self) -> float | None:
-        return figures.injury_frequency(self.ltis, self.hours)
+    ltis = property(lambda self: self.figure.ltis)
+    hours = property(lambda self: self.figure.hours)
+    injury_frequency = property(lambda self: self.figure.value)
+    rate_200k = property(lambda self: self.figure.rate_200k)
+    start = property(lambda self: self.figure.start)
+    end = property(lambda self: self.figure.end)
 
     @property
-    def rate_200k(self) -> float | None:
-        return figures.rate_200k(self.ltis, self.hours)
+    def months(self) -> str:
+        return months_label(self.figure.first, self.figure.last)
+
+    @property
+    def without_hours(self) -> str:
+        """The months without registered hours, "" when every month has hours."""
+        return ", ".join(month_label(m) for m in self.figure.months_without_hours)
 
 
-def period(label: str, start: dt.date, end: dt.date) -> Period:
-    ltis, hours = ltis_and_hours(start, end)
+def _figure(months: list[tuple[int, int]], today: dt.date) -> tuple[figures.IfFigure, int]:
+    start = dt.date(months[0][0], months[0][1], 1)
+    last = figures.add_months(months[-1][0], months[-1][1], 1)
+    end = dt.date(last[0], last[1], 1) - dt.timedelta(days=1)
+    figure = figures.if_over_months(months, ltis_by_month(start, end), hours_by_month(start, end), today)
     lost = db.session.scalar(select(func.coalesce(func.sum(Incident.lost_days), 0))
                              .where(Incident.occurred_on >= start, Incident.occurred_on <= end)) or 0
-    return Period(label, start, end, ltis, hours, int(lost))
+    return figure, int(lost)
 
 
-def three_years(year: int) -> list[Period]:
-    return [period(str(y), *figures.year_window(y)) for y in range(year - 2, year + 1)]
+def rolling(today: dt.date) -> Period:
+    """The rolling 12 months as every surface shows them (:func:`figures.rolling_months`)."""
+    months = figures.rolling_months(today, last_month_with_hours(today))
+    return Period(_("Rolling 12 months"), *_figure(months, today))
+
+
+def year(year_: int, today: dt.date) -> Period:
+    """One calendar year (:func:`figures.year_if`)."""
+    return Period(str(year_), *_figure([(year_, m) for m in range(1, 13)], today))
+
+
+def period(label: str, start: dt.date, end: dt.date, today: dt.date | None = None) -> Period:
+    """The whole months ``start`` … ``end`` touch (a review period), months without hours marked."""
+    return Period(label, *_figure(figures.months_between(start, end), today or end))
+
+
+def three_years(year_: int, today: dt.date) -> list[Period]:
+    return [year(y, today) for y in range(year_ - 2, year_ + 1)]
 
 
 def counts_by_month_and_type(start: dt.date, end: dt.date) -> dict[tuple[int, int], dict[IncidentType, int]]:
@@ -131,7 +176,12 @@ def near_miss_and_accidents(start: dt.date, end: dt.date) -> tuple[int, int]:
 
 
 def if_over_time(end: dt.date, months: int = 24) -> list[tuple[tuple[int, int], float | None]]:
-    """Rolling 12-month IF at the end of each of the last ``months`` months."""
+    """Rolling 12-month IF at the end of each of the last ``months`` months, up to the last month with hours
+    (as :func:`rolling`: a month without hours yet is not a point)."""
+    last = last_month_with_hours(end)
+    if last is not None and last < (end.year, end.month):
+        following = figures.add_months(last[0], last[1], 1)
+        end = dt.date(following[0], following[1], 1) - dt.timedelta(days=1)
     first = figures.add_months(end.year, end.month, -(months - 1))
     earliest = figures.add_months(first[0], first[1], -11)
     start = dt.date(earliest[0], earliest[1], 1)

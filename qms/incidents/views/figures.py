@@ -17,7 +17,7 @@ from ...permissions import requires
 from .. import charts, figures, pdf, services
 from ..forms import RetentionForm, SimpleForm, hours_field_name, make_hours_form
 from ..services import IncidentError
-from ..workflow import TYPE_SHORT, HoursCategory, IncidentType
+from ..workflow import TYPE_SHORT, HoursCategory, IncidentType, PersonCategory
 from . import bp
 from .common import MAX_ID, load_incident
 
@@ -41,6 +41,16 @@ def fmt_rate(value: float | None) -> str:
     return _("no hours registered") if value is None else format_decimal(value, "#,##0.0")
 
 
+def if_rule() -> str:
+    """Whose LTIs count in the IF, from the one rule in :data:`figures.IF_COUNTED_CATEGORIES`."""
+    counted = [c.label for c in PersonCategory if figures.counts_in_if(c.value)]
+    left_out = [c.label for c in PersonCategory if not figures.counts_in_if(c.value)]
+    return _("LTIs of %(counted)s count in the IF: their hours are in the denominator (subcontractors' staff "
+             "working under your direction: register their hours under subcontractors). LTIs of %(left_out)s "
+             "stay in the log and the Arbowet list but do not count in the IF: their hours are not registered.",
+             counted=", ".join(counted).lower(), left_out=", ".join(left_out).lower())
+
+
 def year_data(year: int) -> dict:
     """Everything the figures page and the annual report show for one calendar year."""
     today = services.local_now().date()
@@ -50,14 +60,15 @@ def year_data(year: int) -> dict:
     series = [(t.value, str(TYPE_SHORT[t]), [by_month.get(m, {}).get(t, 0) for m in months]) for t in IncidentType]
     series = [s for s in series if any(s[2])] or series[:1]
     near, accidents = services.near_miss_and_accidents(start, end)
-    rolling = services.period(_("Rolling 12 months"), *figures.rolling_window(today))
+    rolling = services.rolling(today)
     trend_end = min(end, today) if year >= today.year else end
     trend = services.if_over_time(trend_end, 24)
     counts = services.counts_by_type(start, end)
     return {
         "year": year, "months": [format_date(dt.date(y, m, 1), "MMM") for y, m in months], "series": series,
         "near": near, "accidents": accidents, "ratio": figures.near_miss_ratio(near, accidents),
-        "three_years": services.three_years(year), "rolling": rolling,
+        "three_years": services.three_years(year, today), "rolling": rolling,
+        "if_rule": if_rule(),
         "trend_labels": [_month_label(*m) for m, _v in trend], "trend_values": [v for _m, v in trend],
         "counts": [(t, counts.get(t, 0)) for t in IncidentType],
     }
@@ -86,9 +97,13 @@ def annual_pdf():
     year = data["year"]
     rows = [[_("Period"), _("LTIs"), _("Hours worked"), _("Lost days"), _("IF (per 1,000,000 hours)"),
              _("Rate per 200,000 hours")]]
+    notes = [f"{data['rolling'].label}: {data['rolling'].months}."]
     for p in data["three_years"] + [data["rolling"]]:
-        rows.append([p.label, str(p.ltis), format_decimal(p.hours, "#,##0"), str(p.lost_days),
-                     fmt_rate(p.injury_frequency), fmt_rate(p.rate_200k)])
+        rows.append([p.label + (" *" if p.without_hours else ""), str(p.ltis), format_decimal(p.hours, "#,##0"),
+                     str(p.lost_days), fmt_rate(p.injury_frequency), fmt_rate(p.rate_200k)])
+        if p.without_hours:
+            notes.append(f"* {p.label}: " + _("no hours registered for %(months)s", months=p.without_hours) + ".")
+    notes.append(data["if_rule"])
     ratio = data["ratio"]
     arbo = [[_("Number"), _("Date"), _("Type"), _("Arbeidsinspectie"), _("Most days of absence")]]
     start, end = figures.year_window(year)
@@ -99,7 +114,7 @@ def annual_pdf():
         title=_("Annual safety report %(year)s", year=year),
         intro=_("Incidents, lost-time injuries and injury frequency (IF = LTIs × 1,000,000 / hours worked), "
                 "made on %(date)s.", date=format_date(services.local_now().date(), "long")),
-        figures_heading=_("Injury frequency over three years"), figure_rows=rows,
+        figures_heading=_("Injury frequency over three years"), figure_rows=rows, if_rule=" ".join(notes),
         chart_heading=_("Incidents per month by type"), months=data["months"], series=data["series"],
         legend_rows=[[label, str(sum(c))] for _k, label, c in data["series"]],
         ratio_heading=_("Near misses and accidents"),

@@ -302,7 +302,7 @@ def change_state(incident_id: int):
         flash(_("The request could not be processed; please try again."), "error")
         return redirect(url_for("incidents.detail", incident_id=incident.id))
     try:
-        services.move(incident, target)
+        services.move(incident, target, confirm_open_absence=form.confirm_absence.data)
     except IncidentError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -75,8 +75,9 @@ def _review_held(since: dt.date) -> tuple[bool, dt.date | None] | None:
     return (last is not None and last >= since), last
 
 
-def evidence(version: str) -> list[LiveEvidence]:
-    """Rules evaluated now for the 2015 catalogue (the 2008 catalogue carries over through its cross-reference)."""
+def evidence(version: str, level: str = "") -> list[LiveEvidence]:
+    """Rules evaluated now for the 2015 catalogue (the 2008 catalogue carries over through its cross-reference).
+    ISO 9001 has no levels: ``level`` does not change a rule."""
     if version != "2015":
         return []
     on = today()
