@@ -63,6 +63,13 @@ class Config:
     #: Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     ITEMS_PER_PAGE = 25
+    #: Also told at once of an accident that must be reported to the Arbeidsinspectie (the director's address).
+    INCIDENT_DIRECTOR_EMAIL = os.environ.get("INCIDENT_DIRECTOR_EMAIL", "")
+    #: Where the Arbeidsinspectie's online form for reporting an accident is found.
+    ARBEIDSINSPECTIE_FORM_URL = os.environ.get("ARBEIDSINSPECTIE_FORM_URL", "https://www.nlarbeidsinspectie.nl")
+    #: Wrong secrets in a row before a speak-up case code is locked, and for how long.
+    SPEAKUP_MAX_FAILURES = int(os.environ.get("SPEAKUP_MAX_FAILURES", 5))
+    SPEAKUP_LOCK_SECONDS = int(os.environ.get("SPEAKUP_LOCK_SECONDS", 3600))
 
 
 class DevelopmentConfig(Config):
