@@ -22,7 +22,7 @@ class ReportForm(FlaskForm):
     subject = StringField(_l("In short: what is it about?"), filters=[clean],
                           validators=[DataRequired(message=_l("Write a few words about what it is about.")),
                                       Length(max=200)])
-    description = TextAreaField(_l("What happened? Tell it in your own words."), filters=[clean],
+    description = TextAreaField(_l("Tell what happened, in your own words."), filters=[clean],
                                 validators=[DataRequired(message=_l("Tell what happened.")), Length(max=10000)],
                                 render_kw={"rows": 7},
                                 description=_l("Who, what, where and when, as far as you know. Only the confidential "
