@@ -15,7 +15,7 @@ from ..extensions import db
 from ..norms import ReviewSection
 from ..permissions import has_permission
 from ..signals import review_input_requested
-from ..uploads.access import register_access_check
+from ..uploads.access import register_access_check, register_restriction
 from .models import SpeakupCase, SpeakupPhoto
 from .workflow import CATEGORY_LABELS, Category, acknowledge_due, feedback_due
 
@@ -26,6 +26,13 @@ for _type, _label in {"speakup_case": _l("Speak-up report"), "speakup_message": 
                       "speakup_photo": _l("Speak-up photo"),
                       "speakup_settings": _l("Speak-up settings")}.items():
     name_entity_type(_type, _label)
+
+
+@register_restriction
+def speakup_photo_restriction(stored_file) -> str | None:
+    """Photos of a speak-up report are special personal data: not even an administrator reads them."""
+    found = db.session.scalar(select(SpeakupPhoto.id).where(SpeakupPhoto.stored_file_id == stored_file.id))
+    return "speakup.handle" if found is not None else None
 
 
 @register_access_check

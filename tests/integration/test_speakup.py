@@ -112,8 +112,8 @@ def test_only_the_counsellor_reads_a_report(app, db, client, login_as, role):
         assert client.get(url).status_code in (403, 404), (role, url)
     assert client.post(f"/speak-up/cases/{case.id}/message", data={"kind": "to_reporter", "body": "x"}
                        ).status_code in (403, 404)
-    photo_free = client.get("/audit/").get_data(as_text=True) if role in (Role.ADMIN, Role.COORDINATOR) else ""
-    assert "valbeveiliging" not in photo_free
+    trail = client.get("/audit/").get_data(as_text=True) if role in (Role.ADMIN, Role.COORDINATOR) else ""
+    assert "valbeveiliging" not in trail
     figures = client.get("/speak-up/figures")
     if role is Role.ADMIN:  # administrators see counts, never a report
         html = figures.get_data(as_text=True)
@@ -121,6 +121,16 @@ def test_only_the_counsellor_reads_a_report(app, db, client, login_as, role):
         assert '<dd data-total>1</dd>' in html
     else:
         assert figures.status_code == 403
+
+
+def test_photos_of_a_report_are_for_the_counsellor_alone_not_even_an_administrator(app, db, client, make_user):
+    _report(client, photos=[_photo()])
+    photo = db.session.scalar(select(SpeakupPhoto))
+    url = f"/files/{photo.stored_file_id}"
+    for role, allowed in ((Role.ADMIN, False), (Role.COORDINATOR, False), (Role.COUNSELLOR, True)):
+        user, reader = make_user(role), app.test_client()
+        reader.post("/login", data={"email": user.email, "password": "correct horse battery"})
+        assert (reader.get(url).status_code == 200) is allowed, role
 
 
 def test_the_counsellor_reads_and_answers_and_each_read_is_in_the_trail(app, db, client, login_as):
