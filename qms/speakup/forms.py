@@ -15,7 +15,7 @@ class ReportForm(FlaskForm):
     """An integrity report: what kind, what happened, a secret to come back with; a name only if you want."""
 
     submission_id = HiddenField(validators=[Length(max=64)])
-    category = SelectField(_l("What is it about?"),
+    category = SelectField(_l("What kind of concern is it?"),
                            choices=[SelectChoice("", _l("Choose…"))]
                            + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
                            validators=[DataRequired(message=_l("Choose what it is about."))])
@@ -56,11 +56,10 @@ class ReplyForm(FlaskForm):
 
 class HandlerMessageForm(FlaskForm):
     kind = SelectField(_l("Who is this for?"), default=MessageKind.TO_REPORTER.value,
-                       choices=[SelectChoice(MessageKind.TO_REPORTER.value,
-                                             _l("Message to the reporter (the reporter reads it)")),
-                                SelectChoice(MessageKind.INTERNAL_NOTE.value,
-                                             _l("Internal note (only for the counsellor)"))],
-                       validators=[DataRequired()])
+                       choices=[SelectChoice(MessageKind.TO_REPORTER.value, _l("To the reporter")),
+                                SelectChoice(MessageKind.INTERNAL_NOTE.value, _l("Internal note"))],
+                       validators=[DataRequired()],
+                       description=_l("The reporter reads your messages to the reporter, never an internal note."))
     body = TextAreaField(_l("Message"), filters=[clean], render_kw={"rows": 5},
                          validators=[DataRequired(message=_l("Write a message.")), Length(max=10000)])
     is_feedback = BooleanField(_l("This message is the feedback: what was done with the report"))
