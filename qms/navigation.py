@@ -24,7 +24,6 @@ CORE_MENU = [
     MenuEntry("incidents.index", _l("Incidents"), "incidents.view"),
     MenuEntry("incidents.report", _l("Report an incident"), "incidents.report"),
     MenuEntry("speakup.cases", _l("Speak-up reports"), "speakup.handle"),
-    MenuEntry("speakup.figures", _l("Speak-up figures"), "speakup.figures"),
     MenuEntry("audits.index", _l("Audits"), "audits.view"),
     MenuEntry("actions.index", _l("Actions"), "actions.own"),
     MenuEntry("reviews.index", _l("Management review"), "reviews.view"),

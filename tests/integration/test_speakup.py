@@ -118,7 +118,7 @@ def test_only_the_counsellor_reads_a_report(app, db, client, login_as, role):
     if role is Role.ADMIN:  # administrators see counts, never a report
         html = figures.get_data(as_text=True)
         assert figures.status_code == 200 and "valbeveiliging" not in html and case.number not in html
-        assert '<dd data-total>1</dd>' in html
+        assert '<td data-total>1</td>' in html
     else:
         assert figures.status_code == 403
 
