@@ -74,6 +74,13 @@ class Config:
     AUDIT_CHECKPOINT_EMAIL = os.environ.get("AUDIT_CHECKPOINT_EMAIL", "")
     #: … and POSTed as JSON to this http(s) URL (5 s timeout; a failure is logged, not fatal).
     AUDIT_CHECKPOINT_WEBHOOK = os.environ.get("AUDIT_CHECKPOINT_WEBHOOK", "")
+    #: Also told at once of an accident that must be reported to the Arbeidsinspectie (the director's address).
+    INCIDENT_DIRECTOR_EMAIL = os.environ.get("INCIDENT_DIRECTOR_EMAIL", "")
+    #: Where the Arbeidsinspectie's online form for reporting an accident is found.
+    ARBEIDSINSPECTIE_FORM_URL = os.environ.get("ARBEIDSINSPECTIE_FORM_URL", "https://www.nlarbeidsinspectie.nl")
+    #: Wrong secrets in a row before a speak-up case code is locked, and for how long.
+    SPEAKUP_MAX_FAILURES = int(os.environ.get("SPEAKUP_MAX_FAILURES", 5))
+    SPEAKUP_LOCK_SECONDS = int(os.environ.get("SPEAKUP_LOCK_SECONDS", 3600))
 
 
 class DevelopmentConfig(Config):

@@ -61,12 +61,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .notifications.views import bp as notifications_bp
     from .organisation.views import bp as organisation_bp
     from .uploads.views import bp as uploads_bp
+    from .speakup.views import bp as speakup_bp
     from .suppliers.views import bp as suppliers_bp
     from .training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
                       notifications_bp, actions_bp, audits_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
-                      reviews_bp, documents_bp):
+                      reviews_bp, documents_bp, speakup_bp):
         app.register_blueprint(blueprint)
 
     norms.init_app(app)

@@ -13,6 +13,8 @@ from .incidents.models import (Incident, IncidentHours, IncidentPerson, Incident
                                IncidentReportAttempt, IncidentSettings, IncidentSiteToken)
 from .notifications.models import Notification  # noqa: F401
 from .organisation.models import Company, Department, Employee, Site  # noqa: F401
+from .speakup.models import (SpeakupAttempt, SpeakupCase, SpeakupMessage, SpeakupPhoto,  # noqa: F401
+                             SpeakupSettings)
 from .suppliers.models import Supplier, SupplierCertificate  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401

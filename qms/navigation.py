@@ -23,6 +23,7 @@ CORE_MENU = [
     MenuEntry("documents.index", _l("Documents"), "documents.view"),
     MenuEntry("incidents.index", _l("Incidents"), "incidents.view"),
     MenuEntry("incidents.report", _l("Report an incident"), "incidents.report"),
+    MenuEntry("speakup.cases", _l("Speak-up reports"), "speakup.handle"),
     MenuEntry("audits.index", _l("Audits"), "audits.view"),
     MenuEntry("actions.index", _l("Actions"), "actions.own"),
     MenuEntry("reviews.index", _l("Management review"), "reviews.view"),

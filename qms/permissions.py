@@ -21,6 +21,8 @@ class Role(str, enum.Enum):
     AUDITOR = "auditor"
     STAFF = "staff"
     HR = "hr"
+    #: Vertrouwenspersoon / meldpunt: the only role that reads speak-up reports.
+    COUNSELLOR = "counsellor"
 
     @property
     def label(self) -> str:
@@ -33,6 +35,7 @@ ROLE_LABELS = {
     Role.AUDITOR: _l("Internal auditor"),
     Role.STAFF: _l("Staff"),
     Role.HR: _l("HR / PSO officer"),
+    Role.COUNSELLOR: _l("Confidential counsellor"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -83,6 +86,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "training.own": ALL_ROLES,
     "training.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     "training.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
+    # Speak-up channel (qms/speakup, Wet bescherming klokkenluiders). Anyone reports, without an account.
+    #: Read and handle integrity reports: the confidential counsellor alone (special personal data).
+    "speakup.handle": frozenset({Role.COUNSELLOR}),
+    #: Anonymous yearly figures (counts and terms kept), never a report.
+    "speakup.figures": frozenset({Role.ADMIN, Role.COUNSELLOR}),
+    #: Choose the controlled document that holds the reporting procedure.
+    "speakup.configure": frozenset({Role.ADMIN}),
 }
 
 PUBLIC = "public"

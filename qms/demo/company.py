@@ -23,8 +23,12 @@ from ..permissions import Role
 DEMO_EMAIL_DOMAIN = "demo.example"
 
 
+#: Login names that are not the role's value: the Dutch word people look for.
+DEMO_LOGIN_NAMES = {Role.COUNSELLOR: "vertrouwenspersoon"}
+
+
 def demo_email(role: Role) -> str:
-    return f"{role.value}@{DEMO_EMAIL_DOMAIN}"
+    return f"{DEMO_LOGIN_NAMES.get(role, role.value)}@{DEMO_EMAIL_DOMAIN}"
 
 
 @dataclass
@@ -108,7 +112,7 @@ PEOPLE = [
     Person("DG002", "Hanneke", "Smit", "Officemanager en applicatiebeheer", B, 11, role=Role.ADMIN, site=HQ),
     Person("DG003", "Jeroen", "Bakker", "KAM-coördinator", B, 7, role=Role.COORDINATOR, site=HQ),
     Person("DG004", "Fatima", "El Amrani", "HR- en PSO-adviseur", B, 4.5, role=Role.HR, site=HQ),
-    Person("DG005", "Sanne", "Jansen", "Planner", B, 3, site=HQ),
+    Person("DG005", "Sanne", "Jansen", "Planner en vertrouwenspersoon", B, 3, role=Role.COUNSELLOR, site=HQ),
     # Supervisors (voorman / leidinggevende)
     Person("DG006", "Ingrid", "Visser", "Rayonleider en interne auditor", K, 12, supervisor=True,
            role=Role.AUDITOR),
@@ -240,4 +244,7 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
     from ..reviews.demo import add_reviews
 
     steps += [add_audits, add_reviews]
+    from ..speakup.demo import add_speakup
+
+    steps.append(add_speakup)
     return steps

@@ -76,6 +76,7 @@ def login_lines(logins: list[DemoLogin], password: str | None = None, where: str
     if not logins:
         return ["No demo logins in this database."]
     shown = password if password is not None else (where or "unknown (set one with the admin screens)")
+    width = max(28, *(len(login.email) for login in logins))
     lines = ["Demo logins:"]
-    lines += [f"  {login.role.value:<12} {login.email:<28} password: {shown}" for login in logins]
+    lines += [f"  {login.role.value:<12} {login.email:<{width}} password: {shown}" for login in logins]
     return lines

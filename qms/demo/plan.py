@@ -226,6 +226,8 @@ def generate(scale: int, offsets: Offsets = Offsets(), now: dt.datetime | None =
     for k in range(sizes.users):
         person_index = staff_indexes[k % len(staff_indexes)] if k < len(staff_indexes) else None
         roles = [Role.ADMIN] if k == 0 else [role_cycle[k % len(role_cycle)]]
+        if k == 5:
+            roles = [Role.COUNSELLOR]  # one confidential counsellor (speak-up reports)
         if k % 7 == 3:
             roles.append(Role.AUDITOR if roles[0] != Role.AUDITOR else Role.COORDINATOR)
         n = offsets.users + k + 1

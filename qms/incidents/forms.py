@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..organisation.forms import clean, optional_id
-from .workflow import (ARBO_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABELS, TYPE_LABELS, HoursCategory,
+from .workflow import (ARBO_LABELS, ARBO_METHOD_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABELS, TYPE_LABELS, HoursCategory,
                        IncidentState, IncidentType, STATE_LABELS)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -22,6 +22,16 @@ def _choices(labels: dict) -> list[SelectChoice]:
 def _sane_year(form, field) -> None:
     if field.data is not None and not 1990 <= field.data.year <= 2200:
         raise ValidationError(_l("Enter a date between the years 1990 and 2200."))
+
+
+def _one_of_or_empty(labels: dict):
+    """A select that may be left out of the form (an older page, a form without the field) or empty."""
+    allowed = {member.value for member in labels}
+
+    def check(form, field) -> None:
+        if field.data not in (None, "") and field.data not in allowed:
+            raise ValidationError(_l("Choose from the list."))
+    return check
 
 
 class CheckboxList(SelectMultipleField):
@@ -52,6 +62,12 @@ class ReportForm(FlaskForm):
                                 description=_l("Do not write about illness or injuries: only what happened."))
     immediate_action = TextAreaField(_l("What was done straight away?"), validators=[Optional(), Length(max=2000)],
                                      filters=[clean], render_kw={"rows": 3})
+    arbo_reason = SelectField(
+        _l("Did someone die, go to hospital or get a lasting injury?"),
+        choices=[SelectChoice("", _l("No, or I do not know"))] + _choices(ARBO_LABELS),
+        validate_choice=False, validators=[_one_of_or_empty(ARBO_LABELS)],
+        description=_l("Then the Arbeidsinspectie must be told at once. The coordinator and the director get a "
+                       "message straight away."))
     persons_text = TextAreaField(_l("Names of the people involved (optional)"),
                                  validators=[Optional(), Length(max=1000)], filters=[clean], render_kw={"rows": 2},
                                  description=_l("Only the coordinator and HR can read this."))
@@ -81,6 +97,10 @@ class TriageForm(FlaskForm):
 
 
 class ArboForm(FlaskForm):
+    method = SelectField(_l("How was it reported?"), choices=_choices(ARBO_METHOD_LABELS),
+                         validators=[DataRequired(message=_l("Choose how it was reported."))])
+    reported_by = StringField(_l("Reported by"), validators=[DataRequired(message=_l("Who made the report?")),
+                                                             Length(max=160)], filters=[clean])
     notified_at = DateTimeLocalField(_l("Reported to the Arbeidsinspectie on"), format=DATETIME_FORMATS,
                                      validators=[DataRequired(message=_l("Enter the date and time.")), _sane_year])
     reference = StringField(_l("Reference of the report"), validators=[Optional(), Length(max=80)], filters=[clean])

@@ -63,20 +63,25 @@ def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSectio
 
 
 def collect_reminders(today: dt.date):
-    """Daily: accidents not yet reported to the Arbeidsinspectie (the coordinators, once per incident)."""
+    """Daily until it is recorded: accidents not yet reported to the Arbeidsinspectie. The coordinators every
+    day; from the day after the accident the director (the administrators) too."""
     from ..notifications import services as notifications
     from . import services
+    from .services.arbo import directors
 
     pending = services.arbo_pending()
     if not pending:
         return
     people = services.coordinators()
+    bosses = directors()
     for incident in pending:
         number = incident.number
+        late = today > incident.occurred_on
         yield notifications.Reminder(
-            people, lambda number=number: _("Report accident %(number)s to the Arbeidsinspectie", number=number),
+            people + (bosses if late else []),
+            lambda number=number: _("Report accident %(number)s to the Arbeidsinspectie", number=number),
             lambda: _("Death, permanent injury or hospital admission must be reported at once."),
-            detail_path(incident.id), f"incident-arbo-{incident.id}")
+            detail_path(incident.id), f"incident-arbo-{incident.id}-{today.isoformat()}")
 
 
 @qms_cli.command("incidents-purge")

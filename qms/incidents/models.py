@@ -16,7 +16,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..organisation.models import Department, Site
 from ..uploads.models import StoredFile
-from .workflow import (ArboReason, HoursCategory, IncidentState, IncidentType, Method, PersonCategory,
+from .workflow import (ArboMethod, ArboReason, HoursCategory, IncidentState, IncidentType, Method, PersonCategory,
                        Severity)
 
 
@@ -81,6 +81,9 @@ class Incident(Audited, db.Model):
     arbo_reason: Mapped[ArboReason | None] = mapped_column(_enum(ArboReason))
     arbo_notified_at: Mapped[dt.datetime | None]
     arbo_reference: Mapped[str | None] = mapped_column(String(80))
+    #: How it was reported (phone or the online form) and who made the report (a name as typed).
+    arbo_method: Mapped[ArboMethod | None] = mapped_column(_enum(ArboMethod))
+    arbo_reported_by: Mapped[str | None] = mapped_column(String(160))
 
     # Figures (kept up to date by the services from the injured-person rows)
     #: LTIs this incident counts for: one per injured person with at least one lost day.

@@ -146,6 +146,26 @@ ARBO_LABELS = {
 }
 
 
+class ArboMethod(str, enum.Enum):
+    """How the accident was reported to the Arbeidsinspectie."""
+
+    PHONE = "phone"
+    ONLINE_FORM = "online_form"
+
+    @property
+    def label(self) -> str:
+        return str(ARBO_METHOD_LABELS[self])
+
+
+ARBO_METHOD_LABELS = {
+    ArboMethod.PHONE: _l("By phone (0800-5151)"),
+    ArboMethod.ONLINE_FORM: _l("With the online form"),
+}
+
+#: The Arbeidsinspectie's number for reporting accidents, day and night (a death: always by phone).
+ARBO_PHONE = "0800-5151"
+
+
 class Method(str, enum.Enum):
     FIVE_WHYS = "five_whys"
     ISHIKAWA = "ishikawa"

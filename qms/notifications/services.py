@@ -74,6 +74,11 @@ def notify(users: Any, subject: Text, body: Text = "", url: str | None = None, k
     return len(recipients)
 
 
+def mail_after_commit(to: str, subject: str, body: str) -> None:
+    """E-mail an address that has no account (a configured one), once the transaction commits."""
+    db.session.info.setdefault(_OUTBOX, []).append((to, subject[:300], body))
+
+
 def absolute_url(path: str) -> str:
     """A link for an e-mail: PUBLIC_URL, else the current request's host, else the bare path."""
     base = current_app.config.get("PUBLIC_URL", "").rstrip("/")

@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 from qms.audit.models import AuditEntry
 from qms.audit.services import verify_chain
 from qms.auth.models import User
-from qms.demo.company import PEOPLE, load_demo
+from qms.demo.company import PEOPLE, demo_email, load_demo
 from qms.demo.seed import EMPLOYEES_PER_UNIT, Sizes
 from qms.organisation.models import Company, Department, Employee, Site
 from qms.permissions import Role
 
 DEMO_PASSWORD = "demo-password-for-tests"
-ROLE_EMAILS = {role: f"{role.value}@demo.example" for role in Role}
+ROLE_EMAILS = {role: demo_email(role) for role in Role}
+ROLE_OF_LOGIN = {email.split("@")[0]: role for role, email in ROLE_EMAILS.items()}
 
 
 @pytest.fixture
@@ -52,9 +53,10 @@ def test_demo_loads_the_company_people_and_one_user_per_role(cli, db):
 
     users = db.session.scalars(select(User)).all()
     assert sorted(u.email for u in users) == sorted([*ROLE_EMAILS.values(), "leermeester@demo.example"])
+    assert "vertrouwenspersoon@demo.example" in ROLE_EMAILS.values()
     for user in users:
         local = user.email.split("@")[0]
-        assert [r.role for r in user.roles] == [Role.STAFF if local == "leermeester" else Role(local)]
+        assert [r.role for r in user.roles] == [Role.STAFF if local == "leermeester" else ROLE_OF_LOGIN[local]]
         employee = db.session.scalar(select(Employee).where(Employee.user_id == user.id))
         assert employee is not None
         assert employee.is_master_trainer == (local == "leermeester")

@@ -63,17 +63,22 @@ def test_arbeidsinspectie_warning_until_the_notification_is_recorded(db, coordin
     assert "must be reported to the Arbeidsinspectie" in coordinator_client.get("/incidents/").get_data(as_text=True)
     assert "Report this accident" in coordinator_client.get(f"/incidents/{incident.id}").get_data(as_text=True)
     before = (incident.occurred_at - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    bad = coordinator_client.post(f"/incidents/{incident.id}/arbo", data={"notified_at": before})
+    how = {"method": "phone", "reported_by": "Jeroen Bakker"}
+    bad = coordinator_client.post(f"/incidents/{incident.id}/arbo", data={"notified_at": before, **how})
     assert bad.status_code == 400 and "before the accident" in bad.get_data(as_text=True)
     now = dt.datetime.now().strftime("%Y-%m-%dT%H:%M")
-    ok = coordinator_client.post(f"/incidents/{incident.id}/arbo", data={"notified_at": now, "reference": "AI-123"})
+    unnamed = coordinator_client.post(f"/incidents/{incident.id}/arbo", data={"notified_at": now, "method": "phone",
+                                                                           "reported_by": ""})
+    assert unnamed.status_code == 400 and "Who made the report?" in unnamed.get_data(as_text=True)
+    ok = coordinator_client.post(f"/incidents/{incident.id}/arbo",
+                                 data={"notified_at": now, "reference": "AI-123", **how})
     assert ok.status_code == 302
     db.session.refresh(incident)
     assert not incident.arbo_pending and incident.arbo_reference == "AI-123"
     assert "must be reported" not in coordinator_client.get("/incidents/").get_data(as_text=True)
 
 
-def test_arbo_reminder_goes_to_coordinators_once(app, db, make_user):
+def test_arbo_reminder_goes_to_coordinators_once_a_day(app, db, make_user):
     from qms.notifications import services as notifications
     from qms.notifications.models import Notification
 

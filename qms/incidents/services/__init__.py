@@ -4,6 +4,7 @@ Contract for other packages (VCA toolbox meetings, management review): ``rolling
 frequency over the rolling 12 months, the one every surface shows), ``ltis_and_hours(start, end)``,
 ``open_toolbox_lessons()``, ``mark_lessons_discussed(incident_ids, on_date, meeting_ref)``.
 """
+from .arbo import assistant as arbo_assistant, report_text as arbo_report_text  # noqa: F401
 from .errors import IncidentError  # noqa: F401
 from .handling import (InvestigationData, PersonData, TriageData, add_prevention_action, arbo_deadline,  # noqa: F401
                        close, move, nonconformities, record_arbo_notification, remove_person, save_investigation,

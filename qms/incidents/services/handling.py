@@ -15,7 +15,7 @@ from ...extensions import db
 from ...organisation.models import Department, Employee, Site
 from .. import figures
 from ..models import Incident, IncidentPerson
-from ..workflow import ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity, can_move
+from ..workflow import ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity, can_move
 from .errors import IncidentError
 
 MAX_ID = 2**31 - 1
@@ -72,6 +72,7 @@ def triage(incident: Incident, data: TriageData) -> Incident:
     if data.arbo_reason is not None and not data.type.is_accident:
         raise IncidentError("arbo_reason", _("Only an accident with an injured person is reported to the "
                                              "Arbeidsinspectie. Change the type first."))
+    newly_serious = data.arbo_reason is not None and data.arbo_reason is not incident.arbo_reason
     incident.type = data.type
     incident.severity = data.severity
     incident.site_id = data.site_id
@@ -81,16 +82,24 @@ def triage(incident: Incident, data: TriageData) -> Incident:
     if data.arbo_reason is None:
         incident.arbo_notified_at = None
         incident.arbo_reference = None
+        incident.arbo_method = None
+        incident.arbo_reported_by = None
     _recount(incident)
     if incident.state is IncidentState.REPORTED:
         incident.triaged_at = utcnow()
         move(incident, IncidentState.TRIAGED)
     db.session.flush()
+    if newly_serious and incident.arbo_notified_at is None:
+        from .arbo import alert
+
+        alert(incident)
     return incident
 
 
-def record_arbo_notification(incident: Incident, notified_at_local: dt.datetime, reference: str | None) -> Incident:
-    """Record when (local time) the accident was reported to the Nederlandse Arbeidsinspectie."""
+def record_arbo_notification(incident: Incident, notified_at_local: dt.datetime, reference: str | None,
+                             method: ArboMethod | None = None, reported_by: str | None = None) -> Incident:
+    """Record when (local time), how and by whom the accident was reported to the Nederlandse Arbeidsinspectie,
+    and the reference received."""
     _open(incident)
     if incident.arbo_reason is None:
         raise IncidentError("notified_at", _("This incident does not have to be reported to the Arbeidsinspectie."))
@@ -101,6 +110,8 @@ def record_arbo_notification(incident: Incident, notified_at_local: dt.datetime,
         raise IncidentError("notified_at", _("The time lies in the future."))
     incident.arbo_notified_at = notified
     incident.arbo_reference = reference or None
+    incident.arbo_method = method
+    incident.arbo_reported_by = reported_by or None
     db.session.flush()
     return incident
 

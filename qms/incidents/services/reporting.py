@@ -22,7 +22,7 @@ from ...signals import incident_reported
 from ...uploads import services as uploads
 from .. import figures
 from ..models import Incident, IncidentPhoto, IncidentReportAttempt, IncidentSiteToken
-from ..workflow import IncidentType, PersonCategory
+from ..workflow import ArboReason, IncidentType, PersonCategory
 from .errors import IncidentError
 
 MAX_PHOTOS = 5
@@ -43,6 +43,8 @@ class ReportData:
     persons_text: str | None = None
     reporter_name: str | None = None
     reporter_contact: str | None = None
+    #: The reporter says someone died, was admitted to hospital or was permanently injured (Arbowet art. 9).
+    arbo_reason: ArboReason | None = None
 
 
 def new_submission_token() -> str:
@@ -79,6 +81,9 @@ def _check(data: ReportData) -> None:
     unknown = [v for v in data.involved if v not in PersonCategory._value2member_map_]
     if unknown:
         raise IncidentError("involved", _("Choose who was involved from the list."))
+    if data.arbo_reason is not None and not data.type.is_accident:
+        raise IncidentError("arbo_reason", _("Death, hospital admission or permanent injury: choose an accident "
+                                             "under “What happened?”."))
     if data.type.is_accident and data.injured_count < 1:
         raise IncidentError("injured_count", _("Someone was hurt in an accident: how many people?"))
 
@@ -106,7 +111,9 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         reporter_name=None if anonymous else (data.reporter_name or None),
         reporter_contact=None if anonymous else (data.reporter_contact or None),
         anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None,
-        lti_count=figures.lti_count([], data.injured_count, data.type is IncidentType.LTI))
+        lti_count=figures.lti_count([], data.injured_count, data.type is IncidentType.LTI),
+        arbo_reason=data.arbo_reason,
+        on_arbowet_list=figures.on_arbowet_list(data.type.is_accident, data.arbo_reason is not None, 0))
     for attempt in range(3):  # a number taken by a concurrent report is drawn again
         savepoint = db.session.begin_nested()
         try:
@@ -160,6 +167,10 @@ def _announce(incident: Incident) -> None:
         lambda: _("Where: %(where)s. Please triage it.", where=where or "—"),
         url=detail_path(incident.id),
         key=f"incident-reported-{incident.id}")
+    if incident.arbo_reason is not None:
+        from .arbo import alert
+
+        alert(incident)
     incident_reported.send(current_app._get_current_object(), incident=incident)
 
 

@@ -111,3 +111,28 @@
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();
+
+/* The Arbeidsinspectie assistant: copy the ready text with one tap (the text stays selectable without this). */
+(function () {
+  "use strict";
+  function ready() {
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        if (!source) { return; }
+        var label = button.textContent;
+        var done = function () {
+          button.textContent = button.getAttribute("data-copied-text") || label;
+          window.setTimeout(function () { button.textContent = label; }, 2000);
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(source.value).then(done, function () { source.select(); });
+        } else {
+          source.select();
+          try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ }
+        }
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
+})();

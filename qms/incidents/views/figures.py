@@ -168,7 +168,10 @@ def incident_pdf(incident_id: int):
             (_("Severity"), i.severity.label if i.severity else "—"),
             (_("Department"), i.department.name if i.department else "—"),
             (_("Arbeidsinspectie"), i.arbo_reason.label if i.arbo_reason else _("Not required")),
-            (_("Reported to the Arbeidsinspectie on"), when(i.arbo_notified_at))]),
+            (_("Reported to the Arbeidsinspectie on"), when(i.arbo_notified_at)),
+            (_("How"), i.arbo_method.label if i.arbo_method else "—"),
+            (_("Reported by"), i.arbo_reported_by or "—"),
+            (_("Reference"), i.arbo_reference or "—")]),
         (_("Injured persons"), [
             (p.category.label + (f" — {p.name}" if names and p.name else ""),
              _("%(days)s lost days", days=p.lost_days) + (" " + _("(still absent)") if p.absence_ongoing else ""))

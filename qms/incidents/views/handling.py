@@ -19,7 +19,8 @@ from .. import services
 from ..forms import (ActionForm, ArboForm, InvestigationForm, LogFilterForm, PersonForm, StateForm, TriageForm)
 from ..models import Incident, IncidentPerson
 from ..services import IncidentError, InvestigationData, PersonData, TriageData
-from ..workflow import TRANSITIONS, ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity
+from ..workflow import (TRANSITIONS, ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory,
+                        Severity)
 from . import bp
 from .common import (MAX_ID, department_choices, employee_choices, load_incident, show_error, site_choices,
                      user_choices)
@@ -124,7 +125,10 @@ def _forms(incident: Incident, **given):
             "type": incident.type.value, "severity": incident.severity.value if incident.severity else "medium",
             "site_id": incident.site_id, "department_id": incident.department_id, "location": incident.location,
             "arbo_reason": incident.arbo_reason.value if incident.arbo_reason else ""}),
-        "arbo": given.get("arbo") or ArboForm(formdata=None),
+        "arbo": given.get("arbo") or ArboForm(formdata=None, data={
+            "method": (incident.arbo_method or ArboMethod.PHONE).value,
+            "reported_by": incident.arbo_reported_by or current_user.name,
+            "reference": incident.arbo_reference}),
         "person": given.get("person") or PersonForm(formdata=None),
         "investigation": given.get("investigation") or InvestigationForm(formdata=None, data={
             "method": incident.method.value if incident.method else "five_whys",
@@ -154,6 +158,7 @@ def _detail(incident: Incident, status: int = 200, **given):
         transitions=sorted((s for s in TRANSITIONS[incident.state] if s is not IncidentState.TRIAGED),
                            key=lambda s: list(IncidentState).index(s)),
         nonconformities=_nonconformities(incident), deadline=services.arbo_deadline(incident),
+        assistant=services.arbo_assistant(incident) if incident.arbo_pending else None,
         reporter=db.session.get(User, incident.reporter_id) if incident.reporter_id else None), status
 
 
@@ -194,7 +199,8 @@ def arbo(incident_id: int):
     form = ArboForm()
     if form.validate_on_submit():
         try:
-            services.record_arbo_notification(incident, form.notified_at.data, form.reference.data)
+            services.record_arbo_notification(incident, form.notified_at.data, form.reference.data,
+                                              ArboMethod(form.method.data), form.reported_by.data)
         except IncidentError as error:
             show_error(form, error)
         else:
@@ -324,7 +330,7 @@ def arbowet():
 def arbowet_csv():
     names = services.may_see_persons(current_user)
     header = [_("Number"), _("Date"), _("Type"), _("Site"), _("Reported to the Arbeidsinspectie because"),
-              _("Reported on"), _("Reference"), _("Injured"), _("Most days of absence"), _("Lost days")]
+              _("Reported on"), _("How"), _("Reported by"), _("Reference"), _("Injured"), _("Most days of absence"), _("Lost days")]
     header += [_("Names")] if names else []
 
     def rows():
@@ -332,6 +338,7 @@ def arbowet_csv():
             yield [i.number, i.occurred_on.isoformat(), i.type.label, _safe_cell(i.site.name if i.site else ""),
                    i.arbo_reason.label if i.arbo_reason else "",
                    format_datetime(i.arbo_notified_at, "yyyy-MM-dd HH:mm") if i.arbo_notified_at else "",
+                   i.arbo_method.label if i.arbo_method else "", _safe_cell(i.arbo_reported_by),
                    _safe_cell(i.arbo_reference), i.injured_count, i.max_lost_days, i.lost_days
                    ] + ([_safe_cell(_names(i))] if names else [])
 

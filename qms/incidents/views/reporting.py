@@ -14,7 +14,7 @@ from .. import services
 from ..forms import ReportForm
 from ..models import Incident
 from ..services import IncidentError, ReportData
-from ..workflow import IncidentType
+from ..workflow import ArboReason, IncidentType
 from . import bp
 from .common import show_error, site_choices
 
@@ -24,7 +24,8 @@ def report_data(form: ReportForm) -> ReportData:
         type=IncidentType(form.type.data), occurred_at=form.occurred_at.data, description=form.description.data,
         site_id=form.site_id.data, location=form.location.data, involved=list(form.involved.data or []),
         injured_count=form.injured_count.data or 0, immediate_action=form.immediate_action.data,
-        persons_text=form.persons_text.data)
+        persons_text=form.persons_text.data,
+        arbo_reason=ArboReason(form.arbo_reason.data) if form.arbo_reason.data else None)
 
 
 def prepare(form: ReportForm) -> None:
