@@ -487,8 +487,34 @@ def _transition(m: PsoMeasurement, to: MeasurementState) -> None:
     m.state = to
 
 
+def current_submission(year: int) -> PsoMeasurement | None:
+    """The submitted measurement that stands for the peiljaar: the end of its chain of corrections."""
+    submitted = db.session.scalars(select(PsoMeasurement).where(
+        PsoMeasurement.year == year, PsoMeasurement.state == MeasurementState.SUBMITTED)).all()
+    corrected = {m.corrects_id for m in submitted if m.corrects_id is not None}
+    heads = [m for m in submitted if m.id not in corrected]
+    return max(heads, key=lambda m: m.id) if heads else None
+
+
+def _check_submittable(m: PsoMeasurement) -> None:
+    """One submission per peiljaar: a later one must be a correction of the submission that stands now."""
+    standing = current_submission(m.year)
+    if standing is None:
+        if m.corrects_id is not None:
+            raise PsoError("state", _("This correction belongs to a measurement that is not submitted."))
+        return
+    if m.corrects_id is None:
+        raise PsoError("state", _("A measurement of %(year)s is already submitted (#%(id)s); correct that one "
+                                  "instead.", year=m.year, id=standing.id))
+    if m.corrects_id != standing.id:
+        raise PsoError("state", _("This correction is outdated: measurement #%(id)s now stands for %(year)s; "
+                                  "correct that one.", id=standing.id, year=m.year))
+
+
 def submit_measurement(m: PsoMeasurement) -> PsoMeasurement:
     """Mark as submitted for certification: from now on it never changes."""
+    if m.state is MeasurementState.DRAFT:
+        _check_submittable(m)
     _transition(m, MeasurementState.SUBMITTED)
     m.submitted_at = utcnow()
     db.session.flush()
@@ -507,6 +533,10 @@ def correct_measurement(m: PsoMeasurement, user, reason: str, norm_week: float |
         raise PsoError("reason", _("Only a submitted measurement is corrected; change a draft by measuring again."))
     if not reason.strip():
         raise PsoError("reason", _("Say why the measurement is corrected."))
+    standing = current_submission(m.year)
+    if standing is not None and standing.id != m.id:
+        raise PsoError("reason", _("This correction is outdated: measurement #%(id)s now stands for %(year)s; "
+                                   "correct that one.", id=standing.id, year=m.year))
     new = _freeze(m.year, user, norm_week)
     new.corrects_id, new.reason = m.id, reason.strip()
     db.session.add(new)

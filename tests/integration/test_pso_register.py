@@ -339,3 +339,64 @@ def test_measurement_names_only_for_hr(client, login_as, company, db, make_user)
     client.post("/login", data={"email": auditor.email, "password": "correct horse battery"})
     html = client.get(f"/pso/measurements/{m.id}").get_data(as_text=True)
     assert "Wendy" not in html and "P-" in html
+
+
+def test_only_one_submitted_measurement_per_peiljaar_later_ones_are_linked_corrections(app, company, db):
+    with app.test_request_context():
+        _one_submission_per_peiljaar(db)
+
+
+def _one_submission_per_peiljaar(db):
+    first = services.create_measurement(YEAR, None)
+    second = services.create_measurement(YEAR, None)
+    services.submit_measurement(first)
+    db.session.commit()
+    with pytest.raises(PsoError):
+        services.submit_measurement(second)
+    db.session.rollback()
+    db.session.refresh(second)
+    assert second.state is MeasurementState.DRAFT
+    # a correction is linked to the submitted one and may be submitted once
+    correction = services.correct_measurement(first, None, "payroll hours corrected")
+    rival = services.correct_measurement(first, None, "another correction of the same")
+    services.submit_measurement(correction)
+    db.session.commit()
+    with pytest.raises(PsoError):
+        services.submit_measurement(rival)
+    db.session.rollback()
+    # the next correction corrects the latest submitted one: a chain, never two heads
+    with pytest.raises(PsoError):
+        services.correct_measurement(first, None, "corrects an outdated measurement")
+    again = services.correct_measurement(correction, None, "second correction")
+    services.submit_measurement(again)
+    db.session.commit()
+    assert services.current_submission(YEAR).id == again.id
+    # another peiljaar has its own submission
+    other = services.create_measurement(YEAR - 1, None)
+    services.submit_measurement(other)
+    db.session.commit()
+
+
+def test_the_database_refuses_a_second_unlinked_submission_of_a_peiljaar(company, db):
+    from sqlalchemy.exc import IntegrityError
+
+    first = services.create_measurement(YEAR, None)
+    services.submit_measurement(first)
+    db.session.commit()
+    twin = PsoMeasurement(year=YEAR, reference_code=first.reference_code, inputs=first.inputs,
+                          results=first.results, content_sha256=first.content_sha256, total_pct=first.total_pct,
+                          level=first.level, state=MeasurementState.SUBMITTED)
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    fix = services.correct_measurement(first, None, "fix")
+    services.submit_measurement(fix)
+    db.session.commit()
+    rival = PsoMeasurement(year=YEAR, reference_code=first.reference_code, inputs=first.inputs,
+                           results=first.results, content_sha256=first.content_sha256, total_pct=first.total_pct,
+                           level=first.level, state=MeasurementState.SUBMITTED, corrects_id=first.id)
+    db.session.add(rival)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
