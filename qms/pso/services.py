@@ -267,7 +267,12 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
 
 def preview_payroll(filename: str, data: bytes, year: int | None) -> payroll.Preview:
     numbers = db.session.scalars(select(Employee.number))
-    return payroll.read(filename, data, numbers, year)
+    preview = payroll.read(filename, data, numbers, year)
+    ref = reference_in_force(today())
+    if ref is not None:
+        preview.full_time_year_hours = ref.full_time_hours * ref.weeks_per_year
+        preview.full_time_week = ref.full_time_hours
+    return preview
 
 
 # --- purchases and planned hires ----------------------------------------------------------------
