@@ -1,5 +1,5 @@
-"""Small ReportLab helpers shared by the action list, audit report and review minutes: A4, page numbers,
-a header line, tables that repeat their header row and wrap their cells."""
+"""Small ReportLab helpers shared by the PDFs of every package: A4, "Page X of Y" footers, a header line,
+tables that repeat their header row and wrap their cells."""
 from __future__ import annotations
 
 import io
@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 BRAND = colors.HexColor("#0f5e66")
@@ -64,22 +65,43 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
+def numbered_canvas(footer: str):
+    """A canvas class that draws ``footer`` and "Page X of Y" on every page once the page count is known."""
+    page_text = _("Page %(page)s of %(pages)s")
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont("Helvetica", 7.5)
+                self.setFillColor(colors.HexColor("#55666a"))
+                width = self._pagesize[0]
+                self.drawString(18 * mm, 10 * mm, footer[:120])
+                self.drawRightString(width - 18 * mm, 10 * mm, page_text % {"page": self._pageNumber,
+                                                                            "pages": total})
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def build(story: list, *, title: str, footer: str = "") -> bytes:
-    """Render ``story`` on A4 with the title and page number in the footer of every page."""
+    """Render ``story`` on A4 with the title and "Page X of Y" in the footer of every page."""
     buffer = io.BytesIO()
-    page_label = _("Page")
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.HexColor("#55666a"))
-        canvas.drawString(18 * mm, 10 * mm, (footer or title)[:120])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{page_label} {doc.page}")
-        canvas.restoreState()
-
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=18 * mm, title=title, author="QMS")
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(story, canvasmaker=numbered_canvas(footer or title))
     return buffer.getvalue()
 
 

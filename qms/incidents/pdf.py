@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
+from ..actions.pdf import numbered_canvas
 from .charts import TYPE_COLOURS
 
 BRAND = colors.HexColor("#0b5d57")
@@ -50,9 +51,41 @@ def _table(rows: Sequence[Sequence], widths=None, header: bool = False) -> Table
 def _build(story, title: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=title, author="QMS")
-    doc.build(story)
+                            bottomMargin=18 * mm, title=title, author="QMS")
+    doc.build(story, canvasmaker=numbered_canvas(title))
     return buffer.getvalue()
+
+
+#: Steps an axis may use, times a power of ten (1, 2, 2.5, 5 → 10, 20, 25, 50 …).
+_NICE_STEPS = (1, 2, 2.5, 5, 10)
+MAX_TICKS = 8
+
+
+def value_axis(highest: float) -> tuple[float, float]:
+    """(top, step) of a value axis that reaches above ``highest`` with at most MAX_TICKS even steps."""
+    import math
+
+    highest = max(float(highest or 0), 0.0)
+    if highest == 0:
+        return 1.0, 1.0
+    magnitude = 10 ** math.floor(math.log10(highest / MAX_TICKS)) if highest / MAX_TICKS > 0 else 1
+    for nice in _NICE_STEPS:
+        step = nice * magnitude
+        top = math.ceil(highest / step) * step
+        if top / step <= MAX_TICKS:
+            return float(top), float(step)
+    return float(math.ceil(highest / (10 * magnitude)) * 10 * magnitude), float(10 * magnitude)
+
+
+def count_axis(highest: int) -> tuple[int, int]:
+    """(top, step) of an axis of counts: whole steps only (no half incidents), top at or above ``highest``."""
+    import math
+
+    highest = max(int(highest or 0), 1)
+    step = 1
+    while math.ceil(highest / step) > MAX_TICKS:
+        step = next(s * 10 ** e for e in range(0, 9) for s in (1, 2, 5) if s * 10 ** e > step)
+    return math.ceil(highest / step) * step, step
 
 
 def incident_report(title: str, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> bytes:
@@ -74,7 +107,10 @@ def _bar_chart(months: Sequence[str], series: Sequence[tuple[str, str, Sequence[
     chart.categoryAxis.categoryNames = list(months)
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.style = "stacked"
-    chart.valueAxis.valueMin = 0
+    stacks = [sum(column) for column in zip(*chart.data)] if chart.data else [0]
+    top, step = count_axis(max(stacks or [0]))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labelTextFormat = "%d"
     chart.valueAxis.labels.fontSize = 7
     for i, (key, _label, _counts) in enumerate(series):
         chart.bars[i].fillColor = colors.HexColor(TYPE_COLOURS.get(key, "#0b5d57"))
@@ -83,7 +119,7 @@ def _bar_chart(months: Sequence[str], series: Sequence[tuple[str, str, Sequence[
     return drawing
 
 
-def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: str) -> Drawing:
+def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: str, value_label=None) -> Drawing:
     drawing = Drawing(170 * mm, 60 * mm)
     if not any(v is not None for v in values):
         drawing.add(String(85 * mm, 30 * mm, empty, textAnchor="middle", fontSize=11, fillColor=colors.grey))
@@ -94,7 +130,9 @@ def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: st
     chart.data = [[v for v in values]] if values else [[None]]
     chart.categoryAxis.categoryNames = [label if i % 3 == 0 else "" for i, label in enumerate(labels)]
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    top, step = value_axis(max(v for v in values if v is not None))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labelTextFormat = value_label
     chart.valueAxis.labels.fontSize = 7
     chart.lines[0].strokeColor = BRAND
     chart.lines[0].strokeWidth = 1.5
@@ -107,6 +145,7 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
                   chart_heading: str, months: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]],
                   legend_rows: Sequence[Sequence[str]], ratio_heading: str, ratio_rows: Sequence[Sequence[str]],
                   if_heading: str, if_labels: Sequence[str], if_values: Sequence[float | None], if_empty: str,
+                  value_label=None,
                   types_heading: str, type_rows: Sequence[Sequence[str]], arbo_heading: str,
                   arbo_rows: Sequence[Sequence[str]]) -> bytes:
     """The annual safety report: three-year IF table, charts, counts per type and the Arbowet list."""
@@ -116,7 +155,7 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
              KeepTogether([Paragraph(escape(chart_heading), styles["Heading2"]), _bar_chart(months, series)]),
              _table(legend_rows), Paragraph(escape(ratio_heading), styles["Heading2"]), _table(ratio_rows),
              KeepTogether([Paragraph(escape(if_heading), styles["Heading2"]),
-                           _line_chart(if_labels, if_values, if_empty)]),
+                           _line_chart(if_labels, if_values, if_empty, value_label)]),
              Paragraph(escape(types_heading), styles["Heading2"]), _table(type_rows, header=True),
              Paragraph(escape(arbo_heading), styles["Heading2"]), _table(arbo_rows, header=True)]
     return _build(story, title)

@@ -333,3 +333,20 @@ def test_a_finding_without_an_auditee_login_goes_to_the_quality_coordinator(clie
     nc = _report_with_a_finding(client, db, auditor, auditee_ids=[str(_employee(db, "A-78").id)])
     assert nc.owner_id == coordinator.id
     assert db.session.scalar(select(Notification).where(Notification.user_id == coordinator.id)) is not None
+
+
+def test_the_audit_report_starts_with_its_content_and_counts_its_pages(client, db, login_as):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    auditor = login_as(Role.AUDITOR)
+    _report_with_a_finding(client, db, auditor)
+    data = client.get(f"/audits/{_audit(db).id}/report.pdf").data
+    pages = [p for p in subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                                       check=True).stdout.decode().split("\f") if p.strip()]
+    first = pages[0]
+    assert "ISO 9001:2015" in first and "ISO 9001 2015" not in first
+    assert "Scope" in first and "Findings per requirement" in first  # no near-empty cover page
+    assert f"Page 1 of {len(pages)}" in first
