@@ -416,3 +416,26 @@ def test_the_database_refuses_a_second_unlinked_submission_of_a_peiljaar(company
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_dossier_pdf_speaks_the_readers_language(client, login_as, company, db):
+    """Labels instead of codes, Dutch numbers, euro amounts and dates, and page totals."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    login_as(Role.HR)
+    client.post("/language", data={"lang": "nl", "next": "/"})
+    client.post(f"/pso/purchases?year={YEAR}", data={
+        "supplier_name": "SW Midden", "kind": "sw", "invoice_value": "24000", "supplier_turnover": "1000000",
+        "supplier_target_fte": "100"})
+    data = client.get(f"/pso/dossier.pdf?year={YEAR}&named=1").data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+    flat = " ".join(text.split())
+    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2021-04-01"):
+        assert code not in f" {flat} ", code
+    assert "Arbeidsovereenkomst" in flat and "WAO / WIA / WAZ /" in flat and "Trede 3" in flat
+    assert "€ 24.000,00" in flat and "1 april 2021" in flat
+    assert "Pagina 1 van" in flat
