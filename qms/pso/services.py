@@ -20,6 +20,7 @@ from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from ..i18n import fmt_day
 from ..audit.services import record
 from ..database import utcnow
 from ..extensions import db
@@ -157,7 +158,7 @@ def add_employment(employee: Employee, *, start: dt.date, end: dt.date | None, c
     for other in db.session.scalars(select(PsoEmployment).where(PsoEmployment.employee_id == employee.id)):
         if start <= (other.end or dt.date.max) and other.start <= (end or dt.date.max):
             raise PsoError("start", _("This period overlaps the period starting %(date)s.",
-                                      date=other.start.isoformat()))
+                                      date=fmt_day(other.start)))
     period = PsoEmployment(employee_id=employee.id, start=start, end=end, contract_type=contract_type,
                            hours_per_week=hours_per_week, norm_week_hours=norm_week_hours)
     db.session.add(period)

@@ -13,6 +13,7 @@ from ..actions import services as actions
 from ..actions.models import CorrectiveAction
 from ..auth.models import User
 from ..extensions import db
+from ..i18n import fmt_day
 from ..norms import ReviewSection, registry
 from ..organisation.services import today
 from ..signals import review_input_requested
@@ -66,11 +67,11 @@ def earlier_actions_section(start: dt.date, end: dt.date, review: Review | None 
     rows = []
     for action in earlier:
         if action.done:
-            status = _("done on %(date)s", date=action.done_at.date().isoformat())
+            status = _("done on %(date)s", date=fmt_day(action.done_at.date()))
         elif action.due_date < on:
-            status = _("overdue since %(date)s", date=action.due_date.isoformat())
+            status = _("overdue since %(date)s", date=fmt_day(action.due_date))
         else:
-            status = _("open, due %(date)s", date=action.due_date.isoformat())
+            status = _("open, due %(date)s", date=fmt_day(action.due_date))
         rows.append((f"{action.description} ({action.owner.name})", status))
     return ReviewSection(key="earlier_actions", title=_("Status of actions from earlier reviews"), rows=rows,
                          text="" if rows else _("No actions from earlier reviews."), order=10,
