@@ -326,3 +326,14 @@ def test_chart_axes_have_whole_counts_and_room_above_the_line():
     for highest in (0.4, 7, 61, 75.2, 999):
         top, step = value_axis(highest)
         assert top >= highest and top % step == pytest.approx(0) and top / step <= 8
+
+
+def test_the_csv_has_label_columns_and_machine_readable_codes(db, coordinator_client):
+    import csv as csv_module
+
+    make_incident(IncidentType.NEAR_MISS, token="csv-codes")
+    text = coordinator_client.get("/incidents/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    header, row = list(csv_module.reader(io.StringIO(text), delimiter=";"))[:2]
+    record = dict(zip(header, row))
+    assert record["Type"] == IncidentType.NEAR_MISS.label and record["Type (code)"] == "near_miss"
+    assert record["State (code)"] == "reported" and record["Date"] == row[header.index("Date")]
