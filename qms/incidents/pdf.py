@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
-from ..actions.pdf import numbered_canvas
+from ..actions.pdf import count_axis, numbered_canvas, value_axis
 from .charts import TYPE_COLOURS
 
 BRAND = colors.HexColor("#0b5d57")
@@ -54,38 +54,6 @@ def _build(story, title: str) -> bytes:
                             bottomMargin=18 * mm, title=title, author="QMS")
     doc.build(story, canvasmaker=numbered_canvas(title))
     return buffer.getvalue()
-
-
-#: Steps an axis may use, times a power of ten (1, 2, 2.5, 5 → 10, 20, 25, 50 …).
-_NICE_STEPS = (1, 2, 2.5, 5, 10)
-MAX_TICKS = 8
-
-
-def value_axis(highest: float) -> tuple[float, float]:
-    """(top, step) of a value axis that reaches above ``highest`` with at most MAX_TICKS even steps."""
-    import math
-
-    highest = max(float(highest or 0), 0.0)
-    if highest == 0:
-        return 1.0, 1.0
-    magnitude = 10 ** math.floor(math.log10(highest / MAX_TICKS)) if highest / MAX_TICKS > 0 else 1
-    for nice in _NICE_STEPS:
-        step = nice * magnitude
-        top = math.ceil(highest / step) * step
-        if top / step <= MAX_TICKS:
-            return float(top), float(step)
-    return float(math.ceil(highest / (10 * magnitude)) * 10 * magnitude), float(10 * magnitude)
-
-
-def count_axis(highest: int) -> tuple[int, int]:
-    """(top, step) of an axis of counts: whole steps only (no half incidents), top at or above ``highest``."""
-    import math
-
-    highest = max(int(highest or 0), 1)
-    step = 1
-    while math.ceil(highest / step) > MAX_TICKS:
-        step = next(s * 10 ** e for e in range(0, 9) for s in (1, 2, 5) if s * 10 ** e > step)
-    return math.ceil(highest / step) * step, step
 
 
 def incident_report(title: str, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> bytes:

@@ -13,7 +13,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..actions.pdf import numbered_canvas
+from ..actions.pdf import numbered_canvas, value_axis
 from ..i18n import fmt_day, fmt_euro, fmt_number, fmt_percent
 
 
@@ -36,8 +36,6 @@ def _chart(history, norms):
     series = [values] + [[norms[f"trede{t}"]] * len(values) for t in (1, 2, 3)] if norms else [values]
     chart.data = series
     chart.categoryAxis.categoryNames = [str(y) for y, _ in history]
-    from ..incidents.pdf import value_axis
-
     top, step = value_axis(max(max(max(s) for s in series) * 1.1, 5))
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
     chart.valueAxis.labelTextFormat = lambda v: fmt_number(v, 1, trim=True)
