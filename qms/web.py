@@ -79,6 +79,10 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    from .i18n import template_filters
+
+    app.jinja_env.filters.update(template_filters())
+
     @app.context_processor
     def template_helpers():
         from .navigation import menu

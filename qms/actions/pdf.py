@@ -1,5 +1,5 @@
-"""Small ReportLab helpers shared by the action list, audit report and review minutes: A4, page numbers,
-a header line, tables that repeat their header row and wrap their cells."""
+"""Small ReportLab helpers shared by the PDFs of every package: A4, "Page X of Y" footers, a header line,
+tables that repeat their header row and wrap their cells."""
 from __future__ import annotations
 
 import io
@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 BRAND = colors.HexColor("#0f5e66")
@@ -64,23 +65,76 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
+def numbered_canvas(footer: str):
+    """A canvas class that draws ``footer`` and "Page X of Y" on every page once the page count is known."""
+    page_text = _("Page %(page)s of %(pages)s")
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont("Helvetica", 7.5)
+                self.setFillColor(colors.HexColor("#55666a"))
+                width = self._pagesize[0]
+                self.drawString(18 * mm, 10 * mm, footer[:120])
+                self.drawRightString(width - 18 * mm, 10 * mm, page_text % {"page": self._pageNumber,
+                                                                            "pages": total})
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def build(story: list, *, title: str, footer: str = "") -> bytes:
-    """Render ``story`` on A4 with the title and page number in the footer of every page."""
+    """Render ``story`` on A4 with the title and "Page X of Y" in the footer of every page."""
     buffer = io.BytesIO()
-    page_label = _("Page")
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.HexColor("#55666a"))
-        canvas.drawString(18 * mm, 10 * mm, (footer or title)[:120])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{page_label} {doc.page}")
-        canvas.restoreState()
-
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=18 * mm, title=title, author="QMS")
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(story, canvasmaker=numbered_canvas(footer or title))
     return buffer.getvalue()
+
+
+#: Steps an axis may use, times a power of ten (1, 2, 2.5, 5 → 10, 20, 25, 50 …).
+_NICE_STEPS = (1, 2, 2.5, 5, 10)
+MAX_TICKS = 8
+
+
+def value_axis(highest: float) -> tuple[float, float]:
+    """(top, step) of a value axis that reaches above ``highest`` with at most MAX_TICKS even steps."""
+    import math
+
+    highest = max(float(highest or 0), 0.0)
+    if highest == 0:
+        return 1.0, 1.0
+    magnitude = 10 ** math.floor(math.log10(highest / MAX_TICKS)) if highest / MAX_TICKS > 0 else 1
+    for nice in _NICE_STEPS:
+        step = nice * magnitude
+        top = math.ceil(highest / step) * step
+        if top / step <= MAX_TICKS:
+            return float(top), float(step)
+    return float(math.ceil(highest / (10 * magnitude)) * 10 * magnitude), float(10 * magnitude)
+
+
+def count_axis(highest: int) -> tuple[int, int]:
+    """(top, step) of an axis of counts: whole steps only (no half incidents), top at or above ``highest``."""
+    import math
+
+    highest = max(int(highest or 0), 1)
+    step = 1
+    while math.ceil(highest / step) > MAX_TICKS:
+        step = next(s * 10 ** e for e in range(0, 9) for s in (1, 2, 5) if s * 10 ** e > step)
+    return math.ceil(highest / step) * step, step
 
 
 def response(data: bytes, filename: str) -> Response:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from ..i18n import fmt_day
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
@@ -206,7 +207,7 @@ def add_action(nc: Nonconformity | None, *, kind: str | ActionKind, description:
     if nc is not None:
         _settle(nc)
         db.session.flush()
-    notify(owner, lambda: _("New action for you, due %(date)s", date=due_date.isoformat()), action.description,
+    notify(owner, lambda: _("New action for you, due %(date)s", date=fmt_day(due_date)), action.description,
            url=_action_url(action), key=f"action-{action.id}-assigned")
     return action
 
@@ -371,9 +372,9 @@ def collect_reminders(on: dt.date):
     for action in db.session.scalars(stmt):
         url = _action_url(action)
         for stage in workflow.reminder_stages(action.due_date, on):
-            due = action.due_date.isoformat()
+            due = action.due_date
             if stage == "soon":
-                subject = lambda due=due: _("Action due on %(date)s", date=due)  # noqa: E731
+                subject = lambda due=due: _("Action due on %(date)s", date=fmt_day(due))  # noqa: E731
             elif stage == "due":
                 subject = lambda: _("Action due today")  # noqa: E731
             elif stage == "overdue":

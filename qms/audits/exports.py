@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 from flask import Response
 from flask_babel import format_date
 from flask_babel import gettext as _
-from reportlab.platypus import KeepTogether, PageBreak
+from reportlab.platypus import KeepTogether
 
 from ..actions import pdf
 from ..actions.exports import _safe_cell
@@ -23,7 +23,8 @@ def _norms(audit: Audit) -> str:
     parts = []
     for n in audit.norms:
         norm = registry().get(n.norm)
-        parts.append(f"{norm.title if norm else n.norm} {n.version}")
+        version = norm.versions.get(n.version) if norm else None
+        parts.append(version.title if version else f"{norm.title if norm else n.norm} {n.version}")
     return ", ".join(parts)
 
 
@@ -83,7 +84,7 @@ def programme_pdf(audits: Sequence[Audit], year: int) -> Response:
 def report_pdf(audit: Audit, checklist: Sequence[AuditItem], counts: dict[str, int], ncs: dict,
                requirement_title: Callable) -> Response:
     title = _("Audit report %(n)s", n=audit.number)
-    story = [pdf.spacer(30), pdf.para(title, "title"), pdf.para(audit.title, "h2"), pdf.spacer(6),
+    story = [pdf.para(title, "title"), pdf.para(audit.title, "h2"), pdf.spacer(2),
              pdf.facts([
                  (_("Type"), TYPE_LABELS[audit.type]), (_("Norms"), _norms(audit)),
                  (_("Certification level"), _level(audit) or "—"),
@@ -97,7 +98,7 @@ def report_pdf(audit: Audit, checklist: Sequence[AuditItem], counts: dict[str, i
              ])]
     if audit.independence_note:
         story += [pdf.para(_("Independence"), "h3"), pdf.para(audit.independence_note)]
-    story += [PageBreak(), pdf.para(_("Scope"), "h2"), pdf.para(audit.scope or "—"),
+    story += [pdf.para(_("Scope"), "h2"), pdf.para(audit.scope or "—"),
               pdf.para(_("Chapters and requirements"), "h3"), pdf.para(_scope_codes(audit)),
               pdf.para(_("Criteria"), "h2"), pdf.para(audit.criteria or "—"),
               pdf.para(_("Summary"), "h2"),

@@ -380,8 +380,29 @@ def move(audit: Audit, target: str, user: User, conclusion: str | None = None) -
     return opened
 
 
+def finding_owner(audit: Audit) -> User | None:
+    """Who handles the audit's nonconformities: the owner of an audited process, else an auditee with a login,
+    else the quality coordinator (never nobody while the company has one)."""
+    from ..auth.models import UserRole
+    from ..permissions import Role
+
+    known = audit_processes.known_processes()
+    chosen, _rest = audit_processes.split(audit.processes, known)
+    candidates = [sorted(known[name]) for name in chosen]
+    candidates.append(sorted(a.employee.user_id for a in audit.auditees
+                             if a.employee is not None and a.employee.user_id is not None))
+    for ids in candidates:
+        for user_id in ids:
+            user = db.session.get(User, user_id)
+            if user is not None and user.active:
+                return user
+    return db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == Role.COORDINATOR, User.active.is_(True)).order_by(User.id)).first()
+
+
 def _open_nonconformities(audit: Audit, checklist: list[AuditItem], user: User) -> list:
     opened = []
+    owner = finding_owner(audit) if any(rules.NC_RESULTS.get(i.result) for i in checklist) else None
     for item in checklist:
         severity = rules.NC_RESULTS.get(item.result)
         if severity is None or item.nonconformity_id is not None:
@@ -391,7 +412,7 @@ def _open_nonconformities(audit: Audit, checklist: list[AuditItem], user: User) 
         nc = actions.open_nonconformity(
             title=title[:200], description=item.notes or "", source_type=SOURCE_TYPE, source_id=item.id,
             severity=severity, requirement=(item.norm, item.version, item.requirement) if item.requirement else None,
-            owner=None, opened_by=user, opened_on=audit.conducted_on or today())
+            owner=owner, opened_by=user, opened_on=audit.conducted_on or today())
         item.nonconformity_id = nc.id
         opened.append(nc)
     return opened

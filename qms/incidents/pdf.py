@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
+from ..actions.pdf import count_axis, numbered_canvas, value_axis
 from .charts import TYPE_COLOURS
 
 BRAND = colors.HexColor("#0b5d57")
@@ -50,8 +51,8 @@ def _table(rows: Sequence[Sequence], widths=None, header: bool = False) -> Table
 def _build(story, title: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=title, author="QMS")
-    doc.build(story)
+                            bottomMargin=18 * mm, title=title, author="QMS")
+    doc.build(story, canvasmaker=numbered_canvas(title))
     return buffer.getvalue()
 
 
@@ -74,7 +75,10 @@ def _bar_chart(months: Sequence[str], series: Sequence[tuple[str, str, Sequence[
     chart.categoryAxis.categoryNames = list(months)
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.style = "stacked"
-    chart.valueAxis.valueMin = 0
+    stacks = [sum(column) for column in zip(*chart.data)] if chart.data else [0]
+    top, step = count_axis(max(stacks or [0]))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labelTextFormat = "%d"
     chart.valueAxis.labels.fontSize = 7
     for i, (key, _label, _counts) in enumerate(series):
         chart.bars[i].fillColor = colors.HexColor(TYPE_COLOURS.get(key, "#0b5d57"))
@@ -83,7 +87,7 @@ def _bar_chart(months: Sequence[str], series: Sequence[tuple[str, str, Sequence[
     return drawing
 
 
-def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: str) -> Drawing:
+def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: str, value_label=None) -> Drawing:
     drawing = Drawing(170 * mm, 60 * mm)
     if not any(v is not None for v in values):
         drawing.add(String(85 * mm, 30 * mm, empty, textAnchor="middle", fontSize=11, fillColor=colors.grey))
@@ -94,7 +98,9 @@ def _line_chart(labels: Sequence[str], values: Sequence[float | None], empty: st
     chart.data = [[v for v in values]] if values else [[None]]
     chart.categoryAxis.categoryNames = [label if i % 3 == 0 else "" for i, label in enumerate(labels)]
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    top, step = value_axis(max(v for v in values if v is not None))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labelTextFormat = value_label
     chart.valueAxis.labels.fontSize = 7
     chart.lines[0].strokeColor = BRAND
     chart.lines[0].strokeWidth = 1.5
@@ -107,6 +113,7 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
                   chart_heading: str, months: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]],
                   legend_rows: Sequence[Sequence[str]], ratio_heading: str, ratio_rows: Sequence[Sequence[str]],
                   if_heading: str, if_labels: Sequence[str], if_values: Sequence[float | None], if_empty: str,
+                  value_label=None,
                   types_heading: str, type_rows: Sequence[Sequence[str]], arbo_heading: str,
                   arbo_rows: Sequence[Sequence[str]], if_rule: str = "") -> bytes:
     """The annual safety report: three-year IF table (and whose LTIs count), charts, counts per type and the
@@ -118,7 +125,7 @@ def annual_report(*, title: str, intro: str, figures_heading: str, figure_rows: 
              KeepTogether([Paragraph(escape(chart_heading), styles["Heading2"]), _bar_chart(months, series)]),
              _table(legend_rows), Paragraph(escape(ratio_heading), styles["Heading2"]), _table(ratio_rows),
              KeepTogether([Paragraph(escape(if_heading), styles["Heading2"]),
-                           _line_chart(if_labels, if_values, if_empty)]),
+                           _line_chart(if_labels, if_values, if_empty, value_label)]),
              Paragraph(escape(types_heading), styles["Heading2"]), _table(type_rows, header=True),
              Paragraph(escape(arbo_heading), styles["Heading2"]), _table(arbo_rows, header=True)]
     return _build(story, title)

@@ -53,7 +53,9 @@ class LiveEvidence:
 class ReviewSection:
     """One section of a management review's input pack (ISO 9001 9.3), contributed by the module that owns it.
 
-    ``rows`` are (label, value) pairs; ``text`` an optional paragraph; both already in the current language."""
+    ``rows`` are (label, value) pairs; ``text`` an optional paragraph; both already in the current language
+    (numbers and dates through qms.i18n). A pack frozen at the meeting is assembled once per interface language,
+    so a provider is called under each language in turn."""
 
     key: str
     title: str

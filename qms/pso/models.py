@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -172,6 +172,15 @@ class PsoMeasurement(Audited, db.Model):
     """A frozen snapshot of one peiljaar: inputs (pseudonymised), results and the reference version used."""
 
     __tablename__ = "pso_measurement"
+    #: One submitted measurement per peiljaar; every later submission is a correction linked to the one it
+    #: corrects, and each measurement is corrected by at most one submitted correction (a chain, one head).
+    __table_args__ = (
+        Index("uq_pso_measurement_submitted_year", "year", unique=True,
+              sqlite_where=text("state = 'SUBMITTED' AND corrects_id IS NULL"),
+              postgresql_where=text("state = 'SUBMITTED' AND corrects_id IS NULL")),
+        Index("uq_pso_measurement_submitted_correction", "corrects_id", unique=True,
+              sqlite_where=text("state = 'SUBMITTED'"), postgresql_where=text("state = 'SUBMITTED'")),
+    )
     __audit_ignore__ = frozenset({"inputs", "results"})  # the trail keeps their SHA-256 instead
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,9 @@
 Columns (header names in Dutch or English, any order, case-insensitive): employee number
 (``personeelsnummer`` / ``number``), year (``jaar`` / ``year``), hours worked (``uren`` / ``hours``).
 Every row is either accepted or rejected with a reason code and its line, so the user sees the whole file
-before anything is stored.
+before anything is stored. Hours may be written in Dutch ("1.597,5") or English ("1,597.5") notation: the
+notation is decided by the whole hours column (qms.i18n.detect_notation), and a value that stays ambiguous
+("1.597" in a file that never shows which notation it uses) is rejected, never guessed.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
+
+from ..i18n import AmbiguousNumber, detect_notation, parse_number
 
 HEADERS = {
     "number": {"personeelsnummer", "number", "employee number", "employee_number", "nummer", "pnr"},
@@ -34,8 +38,8 @@ class Rejection:
     line: int
     #: What the row said, shortened, for the user to recognise it.
     raw: str
-    #: unknown_employee, bad_year, bad_hours, negative_hours, too_many_hours, duplicate, missing_value,
-    #: wrong_year
+    #: unknown_employee, bad_year, bad_hours, ambiguous_hours, negative_hours, too_many_hours, duplicate,
+    #: missing_value, wrong_year
     reason: str
     value: str = ""
 
@@ -44,6 +48,36 @@ class Rejection:
 class Preview:
     rows: list[PayrollRow] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    #: The number notation of the hours column: "nl", "en" or None (nothing told, or values contradict).
+    notation: str | None = None
+    #: Hours of one full-time year (norm week × weeks per year) for the FTE total; None: not known.
+    full_time_year_hours: float | None = None
+    full_time_week: float | None = None
+
+    @property
+    def total_fte(self) -> float | None:
+        """Hours over a full-time year: a quick check that the file is the right one (CAO weeks differ)."""
+        return self.total_hours / self.full_time_year_hours if self.full_time_year_hours else None
+
+    @property
+    def persons(self) -> int:
+        return len({r.number for r in self.rows})
+
+    @property
+    def total_hours(self) -> float:
+        return round(sum(r.hours for r in self.rows), 2)
+
+
+class ExactNumber(str):
+    """A spreadsheet cell that held a number: its text for display, its value exact (no notation to read)."""
+
+    number: float
+
+    def __new__(cls, value: float):
+        whole = isinstance(value, int) or float(value).is_integer()
+        made = super().__new__(cls, str(int(value)) if whole else repr(float(value)))
+        made.number = float(value)
+        return made
 
 
 class PayrollError(ValueError):
@@ -88,7 +122,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = book.worksheets[0]
         for index, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield index, ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in values]
+            yield index, ["" if v is None else (ExactNumber(v) if isinstance(v, (int, float)) and
+                                                not isinstance(v, bool) else str(v)) for v in values]
     finally:
         book.close()
 
@@ -114,14 +149,11 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _number(text: str) -> float:
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned and "." in cleaned:  # 1.234,5 (Dutch) or 1,234.5 (English)
-        cleaned = cleaned.replace(".", "").replace(",", ".") if cleaned.rfind(",") > cleaned.rfind(".") \
-            else cleaned.replace(",", "")
+def _number(text: str, notation: str | None) -> float:
+    if isinstance(text, ExactNumber):
+        value = text.number
     else:
-        cleaned = cleaned.replace(",", ".")
-    value = float(cleaned)
+        value = parse_number(text, notation)
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(text)
     return value
@@ -140,14 +172,21 @@ def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | N
     if header is None:
         raise PayrollError("empty")
     cols = _columns(header[1])
-    preview = Preview()
+    body = [(line, cells) for line, cells in rows if any(str(c).strip() for c in cells)]
+
+    def get(cells, key):
+        if cols[key] >= len(cells):
+            return ""
+        cell = cells[cols[key]]
+        return cell if isinstance(cell, ExactNumber) else cell.strip()
+
+    notation = detect_notation(get(cells, "hours") for _line, cells in body
+                               if not isinstance(get(cells, "hours"), ExactNumber))
+    preview = Preview(notation=notation)
     seen: dict[tuple[str, int], int] = {}
-    for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in body:
         raw = ";".join(cells)[:120]
-        get = lambda key: cells[cols[key]].strip() if cols[key] < len(cells) else ""  # noqa: E731
-        number, year_text, hours_text = get("number"), get("year"), get("hours")
+        number, year_text, hours_text = get(cells, "number"), get(cells, "year"), get(cells, "hours")
         if not number or not year_text or not hours_text:
             preview.rejected.append(Rejection(line, raw, "missing_value"))
             continue
@@ -155,8 +194,8 @@ def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | N
             preview.rejected.append(Rejection(line, raw, "unknown_employee", number[:40]))
             continue
         try:
-            row_year = int(_number(year_text))
-            if not 1990 <= row_year <= 2200 or row_year != _number(year_text):
+            row_year = int(_number(year_text, None))
+            if not 1990 <= row_year <= 2200 or row_year != _number(year_text, None):
                 raise ValueError
         except ValueError:
             preview.rejected.append(Rejection(line, raw, "bad_year", year_text[:20]))
@@ -165,7 +204,10 @@ def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | N
             preview.rejected.append(Rejection(line, raw, "wrong_year", str(row_year)))
             continue
         try:
-            hours = _number(hours_text)
+            hours = _number(hours_text, notation)
+        except AmbiguousNumber:
+            preview.rejected.append(Rejection(line, raw, "ambiguous_hours", hours_text[:20]))
+            continue
         except ValueError:
             preview.rejected.append(Rejection(line, raw, "bad_hours", hours_text[:20]))
             continue

@@ -20,6 +20,7 @@ from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from ..i18n import fmt_day
 from ..audit.services import record
 from ..database import utcnow
 from ..extensions import db
@@ -157,7 +158,7 @@ def add_employment(employee: Employee, *, start: dt.date, end: dt.date | None, c
     for other in db.session.scalars(select(PsoEmployment).where(PsoEmployment.employee_id == employee.id)):
         if start <= (other.end or dt.date.max) and other.start <= (end or dt.date.max):
             raise PsoError("start", _("This period overlaps the period starting %(date)s.",
-                                      date=other.start.isoformat()))
+                                      date=fmt_day(other.start)))
     period = PsoEmployment(employee_id=employee.id, start=start, end=end, contract_type=contract_type,
                            hours_per_week=hours_per_week, norm_week_hours=norm_week_hours)
     db.session.add(period)
@@ -267,7 +268,12 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
 
 def preview_payroll(filename: str, data: bytes, year: int | None) -> payroll.Preview:
     numbers = db.session.scalars(select(Employee.number))
-    return payroll.read(filename, data, numbers, year)
+    preview = payroll.read(filename, data, numbers, year)
+    ref = reference_in_force(today())
+    if ref is not None:
+        preview.full_time_year_hours = ref.full_time_hours * ref.weeks_per_year
+        preview.full_time_week = ref.full_time_hours
+    return preview
 
 
 # --- purchases and planned hires ----------------------------------------------------------------
@@ -487,8 +493,34 @@ def _transition(m: PsoMeasurement, to: MeasurementState) -> None:
     m.state = to
 
 
+def current_submission(year: int) -> PsoMeasurement | None:
+    """The submitted measurement that stands for the peiljaar: the end of its chain of corrections."""
+    submitted = db.session.scalars(select(PsoMeasurement).where(
+        PsoMeasurement.year == year, PsoMeasurement.state == MeasurementState.SUBMITTED)).all()
+    corrected = {m.corrects_id for m in submitted if m.corrects_id is not None}
+    heads = [m for m in submitted if m.id not in corrected]
+    return max(heads, key=lambda m: m.id) if heads else None
+
+
+def _check_submittable(m: PsoMeasurement) -> None:
+    """One submission per peiljaar: a later one must be a correction of the submission that stands now."""
+    standing = current_submission(m.year)
+    if standing is None:
+        if m.corrects_id is not None:
+            raise PsoError("state", _("This correction belongs to a measurement that is not submitted."))
+        return
+    if m.corrects_id is None:
+        raise PsoError("state", _("A measurement of %(year)s is already submitted (#%(id)s); correct that one "
+                                  "instead.", year=m.year, id=standing.id))
+    if m.corrects_id != standing.id:
+        raise PsoError("state", _("This correction is outdated: measurement #%(id)s now stands for %(year)s; "
+                                  "correct that one.", id=standing.id, year=m.year))
+
+
 def submit_measurement(m: PsoMeasurement) -> PsoMeasurement:
     """Mark as submitted for certification: from now on it never changes."""
+    if m.state is MeasurementState.DRAFT:
+        _check_submittable(m)
     _transition(m, MeasurementState.SUBMITTED)
     m.submitted_at = utcnow()
     db.session.flush()
@@ -507,6 +539,10 @@ def correct_measurement(m: PsoMeasurement, user, reason: str, norm_week: float |
         raise PsoError("reason", _("Only a submitted measurement is corrected; change a draft by measuring again."))
     if not reason.strip():
         raise PsoError("reason", _("Say why the measurement is corrected."))
+    standing = current_submission(m.year)
+    if standing is not None and standing.id != m.id:
+        raise PsoError("reason", _("This correction is outdated: measurement #%(id)s now stands for %(year)s; "
+                                   "correct that one.", id=standing.id, year=m.year))
     new = _freeze(m.year, user, norm_week)
     new.corrects_id, new.reason = m.id, reason.strip()
     db.session.add(new)

@@ -13,6 +13,7 @@ from ..actions import services as actions
 from ..actions.models import CorrectiveAction
 from ..auth.models import User
 from ..extensions import db
+from ..i18n import fmt_day
 from ..norms import ReviewSection, registry
 from ..organisation.services import today
 from ..signals import review_input_requested
@@ -66,11 +67,11 @@ def earlier_actions_section(start: dt.date, end: dt.date, review: Review | None 
     rows = []
     for action in earlier:
         if action.done:
-            status = _("done on %(date)s", date=action.done_at.date().isoformat())
+            status = _("done on %(date)s", date=fmt_day(action.done_at.date()))
         elif action.due_date < on:
-            status = _("overdue since %(date)s", date=action.due_date.isoformat())
+            status = _("overdue since %(date)s", date=fmt_day(action.due_date))
         else:
-            status = _("open, due %(date)s", date=action.due_date.isoformat())
+            status = _("open, due %(date)s", date=fmt_day(action.due_date))
         rows.append((f"{action.description} ({action.owner.name})", status))
     return ReviewSection(key="earlier_actions", title=_("Status of actions from earlier reviews"), rows=rows,
                          text="" if rows else _("No actions from earlier reviews."), order=10,
@@ -80,10 +81,25 @@ def earlier_actions_section(start: dt.date, end: dt.date, review: Review | None 
 def pack(review: Review) -> list[dict]:
     """The sections to show: frozen once held, assembled live while planned."""
     if review.input_pack:
-        return rules.load_sections(review.input_pack)
+        from flask_babel import get_locale
+
+        return rules.load_sections(review.input_pack, str(get_locale() or ""))
     sections = [earlier_actions_section(review.period_start, review.period_end, review)]
     sections += assemble(review.period_start, review.period_end)
     return rules.load_sections(rules.dump_sections(rules.sort_sections(sections)))
+
+
+def _pack_in_every_language(review: Review) -> dict[str, list[dict]]:
+    """Assemble the pack once per interface language, so a frozen pack reads in each reader's language."""
+    from flask_babel import force_locale
+
+    packs = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            sections = [earlier_actions_section(review.period_start, review.period_end, review)]
+            sections += assemble(review.period_start, review.period_end)
+            packs[language] = rules.section_dicts(rules.sort_sections(sections))
+    return packs
 
 
 def _check_open(review: Review) -> None:
@@ -148,9 +164,7 @@ def move(review: Review, target: str) -> Review:
     if not rules.can_move(review.state, target):
         raise ReviewError(_("This step is not possible in the current state."))
     if target is ReviewState.HELD:
-        sections = [earlier_actions_section(review.period_start, review.period_end, review)]
-        sections += assemble(review.period_start, review.period_end)
-        review.input_pack = rules.dump_sections(rules.sort_sections(sections))
+        review.input_pack = rules.dump_pack(_pack_in_every_language(review))
     if target is ReviewState.CLOSED:
         if not (review.conclusions or "").strip():
             raise ReviewError(_("Record the conclusions before closing the minutes."))

@@ -13,7 +13,7 @@ from ..database import paginate
 from ..extensions import db
 from ..organisation.services import today
 from ..permissions import Role, requires
-from . import minutes, services
+from . import inputs, minutes, services  # noqa: F401  (inputs: the resources and improvement sections)
 from .forms import ConclusionsForm, DecisionForm, MoveForm, ReviewForm
 from .models import Review
 from .rules import ReviewState

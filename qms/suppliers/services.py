@@ -11,6 +11,7 @@ from flask_babel import to_user_timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from ..i18n import fmt_day
 from ..auth.models import User, UserRole
 from ..database import utcnow
 from ..extensions import db
@@ -185,7 +186,7 @@ def reminders(on: dt.date) -> Iterator:
 
         def subject(supplier=supplier, until=until, scheme=scheme):
             return gettext("Certificate %(scheme)s of %(supplier)s runs until %(date)s",
-                           scheme=scheme.label, supplier=supplier.name, date=until.isoformat())
+                           scheme=scheme.label, supplier=supplier.name, date=fmt_day(until))
 
         with current_app.test_request_context():  # the reminders run outside a request (cron)
             url = url_for("suppliers.detail", supplier_id=supplier.id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from qms.extensions import db
 from qms.norms import LiveEvidence, ReviewSection
 
+from ..i18n import fmt_day
 from . import integrations, rules
 from .codes import code
 from .models import (AssessmentKind, InspectionState, MeetingState, VcaEquipment, VcaInspection, VcaLmraCard,
@@ -168,7 +169,7 @@ def live_evidence(version: str, level: str, f: Figures | None = None) -> list[Li
 
     due = f.policy_due
     add("policy", _("VGM policy statement signed and evaluated within 3 years"),
-        _("evaluation due %(date)s", date=due.isoformat()) if due else _("not signed"),
+        _("evaluation due %(date)s", date=fmt_day(due)) if due else _("not signed"),
         due is not None and due >= f.today, "vca.policy")
     add("rie", _("RI&E present, no overdue measures in the plan of action"),
         _("%(count)s RI&E, %(overdue)s measures overdue", count=f.ries, overdue=f.overdue_measures),
@@ -254,7 +255,7 @@ def collect_reminders(today: dt.date):
         name, until = record.employee.full_name, record.valid_until
         item = integrations.reminder(
             users, lambda name=name: _("VCA diploma of %(name)s expires soon", name=name),
-            lambda until=until: _("Valid until %(date)s.", date=until.isoformat()),
+            lambda until=until: _("Valid until %(date)s.", date=fmt_day(until)),
             url_for("training.employee", employee_id=record.employee_id), f"vca:diploma:{record.id}:{until}")
         if item is not None:
             yield item
@@ -262,7 +263,7 @@ def collect_reminders(today: dt.date):
         name, due = item_.name, item_.next_keuring_on
         found = integrations.reminder(
             users, lambda name=name: _("Keuring of %(name)s is overdue", name=name),
-            lambda due=due: _("It was due on %(date)s.", date=due.isoformat()),
+            lambda due=due: _("It was due on %(date)s.", date=fmt_day(due)),
             url_for("vca.equipment_detail", equipment_id=item_.id), f"vca:keuring:{item_.id}:{due}")
         if found is not None:
             yield found
@@ -270,7 +271,7 @@ def collect_reminders(today: dt.date):
     due = rules.policy_evaluation_due(profile.policy_signed_on, profile.policy_evaluated_on) if profile else None
     if due is not None and due <= today + dt.timedelta(days=60):
         found = integrations.reminder(
-            users, lambda due=due: _("The VGM policy statement is to be evaluated by %(date)s", date=due.isoformat()),
+            users, lambda due=due: _("The VGM policy statement is to be evaluated by %(date)s", date=fmt_day(due)),
             "", url_for("vca.policy"), f"vca:policy:{due}")
         if found is not None:
             yield found

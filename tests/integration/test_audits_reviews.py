@@ -103,3 +103,37 @@ def test_access_per_role(client, db, login_as, role, view, manage):
     login_as(role)
     assert client.get("/reviews/").status_code == view
     assert client.get("/reviews/new").status_code == manage
+
+
+def test_a_frozen_pack_is_shown_in_the_readers_language(client, db, login_as):
+    chair = login_as(Role.COORDINATOR)
+    assert _plan(client, chair).status_code == 302
+    review = db.session.scalars(select(Review)).one()
+    client.post("/language", data={"lang": "nl", "next": "/"})
+    client.post(f"/reviews/{review.id}/state", data={"target": "held"})
+    db.session.refresh(review)
+    assert review.state is ReviewState.HELD
+    dutch = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Afwijkingen en corrigerende acties" in dutch
+    client.post("/language", data={"lang": "en", "next": "/"})
+    english = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Nonconformities and corrective actions" in english
+    assert "Afwijkingen en corrigerende acties" not in english
+
+
+def test_the_pack_covers_process_performance_resources_and_improvement(client, db, login_as, make_user):
+    """ISO 9001 9.3.2 c3 (process performance, conformity of services), e (resources) and f (improvement)."""
+    chair = login_as(Role.COORDINATOR)
+    doer = make_user(Role.STAFF, name="Doris Doer")
+    actions.add_action(None, kind="improvement", description="Better planning board", owner=doer,
+                       due_date=dt.date.today() - dt.timedelta(days=3), source_type="manual")
+    db.session.commit()
+    assert _plan(client, chair).status_code == 302
+    review = db.session.scalars(select(Review)).one()
+    with client.application.test_request_context():
+        keys = {s["key"]: s for s in services.pack(review)}
+    assert {"process_performance", "resources", "improvement"} <= set(keys)
+    resources = dict(keys["resources"]["rows"])
+    assert resources["Doris Doer: open actions, of which overdue"] == "1 / 1"
+    improvement = dict(keys["improvement"]["rows"])
+    assert improvement["Improvement actions open"] == "1"

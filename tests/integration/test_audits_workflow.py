@@ -296,3 +296,57 @@ def test_lead_auditor_and_team_are_reminded_a_week_before(app, db, make_user):
     assert notifications.run_reminders(dt.date(2026, 6, 4)) == 0
     db.session.commit()
     assert {m["To"] for m in app.extensions["mail_outbox"]} == {lead.email, member.email}
+
+
+def _report_with_a_finding(client, db, auditor, **extra) -> Nonconformity:
+    assert _plan(client, auditor, **extra).status_code == 302
+    audit = _audit(db)
+    client.post(f"/audits/{audit.id}/checklist", data={})
+    client.post(f"/audits/{audit.id}/state", data={"target": "prepared"})
+    client.post(f"/audits/{audit.id}/state", data={"target": "in_progress"})
+    first, *rest = services.items(audit)
+    client.post(f"/audits/{audit.id}/items/{first.id}", data={"result": "minor", "notes": "Two suppliers unevaluated"})
+    for item in rest:
+        client.post(f"/audits/{audit.id}/items/{item.id}", data={"result": "conform"})
+    assert client.post(f"/audits/{audit.id}/state", data={"target": "reported", "conclusion": "Mostly fine."}
+                       ).status_code == 302
+    return db.session.scalars(select(Nonconformity).where(Nonconformity.source_type == "audit_finding")
+                              .order_by(Nonconformity.id.desc())).first()
+
+
+def test_a_finding_goes_to_the_auditee_who_is_notified(client, db, login_as, make_user):
+    from qms.notifications.models import Notification
+
+    purchaser = make_user(Role.STAFF, name="Paula Purchaser")
+    auditee = _employee(db, "A-77", user=purchaser)
+    auditor = login_as(Role.AUDITOR)
+    nc = _report_with_a_finding(client, db, auditor, auditee_ids=[str(auditee.id)])
+    assert nc.owner_id == purchaser.id
+    assert db.session.scalar(select(Notification).where(Notification.user_id == purchaser.id)) is not None
+
+
+def test_a_finding_without_an_auditee_login_goes_to_the_quality_coordinator(client, db, login_as, make_user):
+    from qms.notifications.models import Notification
+
+    coordinator = make_user(Role.COORDINATOR, name="Quinn Coordinator")
+    auditor = login_as(Role.AUDITOR)
+    nc = _report_with_a_finding(client, db, auditor, auditee_ids=[str(_employee(db, "A-78").id)])
+    assert nc.owner_id == coordinator.id
+    assert db.session.scalar(select(Notification).where(Notification.user_id == coordinator.id)) is not None
+
+
+def test_the_audit_report_starts_with_its_content_and_counts_its_pages(client, db, login_as):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    auditor = login_as(Role.AUDITOR)
+    _report_with_a_finding(client, db, auditor)
+    data = client.get(f"/audits/{_audit(db).id}/report.pdf").data
+    pages = [p for p in subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                                       check=True).stdout.decode().split("\f") if p.strip()]
+    first = pages[0]
+    assert "ISO 9001:2015" in first and "ISO 9001 2015" not in first
+    assert "Scope" in first and "Findings per requirement" in first  # no near-empty cover page
+    assert f"Page 1 of {len(pages)}" in first

@@ -387,3 +387,49 @@ def test_closing_without_open_absence_needs_no_confirmation(app, db, coordinator
     assert coordinator_client.post(f"/incidents/{incident.id}/state", data={"target": "closed"}).status_code == 302
     db.session.refresh(incident)
     assert incident.state is IncidentState.CLOSED
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return text.decode().split("\f")
+
+
+def test_annual_report_counts_pages_and_says_what_its_charts_show(db, coordinator_client):
+    year = dt.date.today().year - 1
+    coordinator_client.post("/incidents/hours", data={"year": str(year), "h_1_own_staff": "40000"})
+    make_incident(IncidentType.NEAR_MISS, when=dt.datetime(year, 3, 15, 10, 0))
+    make_incident(IncidentType.NEAR_MISS, when=dt.datetime(year, 3, 16, 10, 0))
+    pages = [p for p in _pdf_pages(coordinator_client.get(f"/incidents/annual-report.pdf?year={year}").data)
+             if p.strip()]
+    text = "\n".join(pages)
+    assert f"Page 1 of {len(pages)}" in pages[0] and f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert "Count" in text.split("Incidents per type")[1].split("\n")[1]  # a count, not a "Number"
+    assert "each over the 12 months before it (last 24 months)" in " ".join(text.split())
+    assert " 0.5" not in text and " 1.5" not in text  # no half incidents on a count axis
+
+
+def test_chart_axes_have_whole_counts_and_room_above_the_line():
+    from qms.actions.pdf import count_axis, value_axis
+
+    assert count_axis(3) == (3, 1) and count_axis(0) == (1, 1)
+    top, step = count_axis(23)
+    assert top >= 23 and step == int(step) and top % step == 0 and top / step <= 8
+    for highest in (0.4, 7, 61, 75.2, 999):
+        top, step = value_axis(highest)
+        assert top >= highest and top % step == pytest.approx(0) and top / step <= 8
+
+
+def test_the_csv_has_label_columns_and_machine_readable_codes(db, coordinator_client):
+    import csv as csv_module
+
+    make_incident(IncidentType.NEAR_MISS, token="csv-codes")
+    text = coordinator_client.get("/incidents/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    header, row = list(csv_module.reader(io.StringIO(text), delimiter=";"))[:2]
+    record = dict(zip(header, row))
+    assert record["Type"] == IncidentType.NEAR_MISS.label and record["Type (code)"] == "near_miss"
+    assert record["State (code)"] == "reported" and record["Date"] == row[header.index("Date")]

@@ -121,3 +121,20 @@ def test_the_status_report_is_a_pdf_with_every_section(demo, client):
 def test_staff_cannot_fetch_the_report(client, login_as):
     login_as(Role.STAFF)
     assert client.get("/iso9001/report.pdf").status_code == 403
+
+
+def test_review_figures_are_written_in_the_readers_language(demo, app):
+    """Handling days and scores as "3,5 dagen" and "7,7" in Dutch, never "3.0 dagen"."""
+    from flask_babel import force_locale
+
+    from qms.iso9001.services import customers
+
+    start = TODAY - dt.timedelta(days=365)
+    raw = customers.figures(start, TODAY)
+    assert raw["average_days"] is not None and raw["satisfaction"]
+    with app.test_request_context(), force_locale("nl"):
+        rows = dict(figures.review_customers(start, TODAY).rows)
+    days = rows["Gemiddelde afhandeltijd"]
+    assert "." not in days and days.endswith(" dagen")
+    assert float(days.split()[0].replace(",", ".")) == pytest.approx(float(raw["average_days"]), abs=0.05)
+    assert "." not in rows["Tevredenheid (gemiddeld cijfer 1–10)"]

@@ -128,6 +128,22 @@ def test_payroll_import_previews_every_rejection_before_saving(client, login_as,
     assert hours == {"N000": Decimal("1664.00"), "N001": Decimal("1500.50")}
 
 
+def test_payroll_preview_reads_dutch_thousands_and_shows_totals(client, login_as, company, db):
+    """"1.597" in a Dutch file is 1,597 hours (not 1.6): the totals in the preview show a wrong file at once."""
+    login_as(Role.HR)
+    assert client.post("/language", data={"lang": "nl", "next": "/"}).status_code == 302
+    csv = "personeelsnummer;jaar;uren\nN000;2025;1.597\nN001;2025;1.234,5\nN002;2025;2080\n"
+    html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(csv.encode()), "loon.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Regels: 3 · personen: 3 · uren: 4.911,5 · FTE: 2,36" in html
+    assert "Nederlandse notatie" in html
+    ambiguous = "personeelsnummer;jaar;uren\nN000;2025;1.597\nN001;2025;2080\n"
+    html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(ambiguous.encode()), "loon.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "1.597 kan 1597 of 1,597 uur betekenen" in html
+    assert "Regels: 1 · personen: 1 · uren: 2.080 · FTE: 1,00" in html
+
+
 def test_xlsx_import(client, login_as, company, db):
     import openpyxl
 
@@ -339,3 +355,87 @@ def test_measurement_names_only_for_hr(client, login_as, company, db, make_user)
     client.post("/login", data={"email": auditor.email, "password": "correct horse battery"})
     html = client.get(f"/pso/measurements/{m.id}").get_data(as_text=True)
     assert "Wendy" not in html and "P-" in html
+
+
+def test_only_one_submitted_measurement_per_peiljaar_later_ones_are_linked_corrections(app, company, db):
+    with app.test_request_context():
+        _one_submission_per_peiljaar(db)
+
+
+def _one_submission_per_peiljaar(db):
+    first = services.create_measurement(YEAR, None)
+    second = services.create_measurement(YEAR, None)
+    services.submit_measurement(first)
+    db.session.commit()
+    with pytest.raises(PsoError):
+        services.submit_measurement(second)
+    db.session.rollback()
+    db.session.refresh(second)
+    assert second.state is MeasurementState.DRAFT
+    # a correction is linked to the submitted one and may be submitted once
+    correction = services.correct_measurement(first, None, "payroll hours corrected")
+    rival = services.correct_measurement(first, None, "another correction of the same")
+    services.submit_measurement(correction)
+    db.session.commit()
+    with pytest.raises(PsoError):
+        services.submit_measurement(rival)
+    db.session.rollback()
+    # the next correction corrects the latest submitted one: a chain, never two heads
+    with pytest.raises(PsoError):
+        services.correct_measurement(first, None, "corrects an outdated measurement")
+    again = services.correct_measurement(correction, None, "second correction")
+    services.submit_measurement(again)
+    db.session.commit()
+    assert services.current_submission(YEAR).id == again.id
+    # another peiljaar has its own submission
+    other = services.create_measurement(YEAR - 1, None)
+    services.submit_measurement(other)
+    db.session.commit()
+
+
+def test_the_database_refuses_a_second_unlinked_submission_of_a_peiljaar(company, db):
+    from sqlalchemy.exc import IntegrityError
+
+    first = services.create_measurement(YEAR, None)
+    services.submit_measurement(first)
+    db.session.commit()
+    twin = PsoMeasurement(year=YEAR, reference_code=first.reference_code, inputs=first.inputs,
+                          results=first.results, content_sha256=first.content_sha256, total_pct=first.total_pct,
+                          level=first.level, state=MeasurementState.SUBMITTED)
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    fix = services.correct_measurement(first, None, "fix")
+    services.submit_measurement(fix)
+    db.session.commit()
+    rival = PsoMeasurement(year=YEAR, reference_code=first.reference_code, inputs=first.inputs,
+                           results=first.results, content_sha256=first.content_sha256, total_pct=first.total_pct,
+                           level=first.level, state=MeasurementState.SUBMITTED, corrects_id=first.id)
+    db.session.add(rival)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_dossier_pdf_speaks_the_readers_language(client, login_as, company, db):
+    """Labels instead of codes, Dutch numbers, euro amounts and dates, and page totals."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    login_as(Role.HR)
+    client.post("/language", data={"lang": "nl", "next": "/"})
+    client.post(f"/pso/purchases?year={YEAR}", data={
+        "supplier_name": "SW Midden", "kind": "sw", "invoice_value": "24000", "supplier_turnover": "1000000",
+        "supplier_target_fte": "100"})
+    data = client.get(f"/pso/dossier.pdf?year={YEAR}&named=1").data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+    flat = " ".join(text.split())
+    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2021-04-01"):
+        assert code not in f" {flat} ", code
+    assert "Arbeidsovereenkomst" in flat and "WAO / WIA / WAZ /" in flat and "Trede 3" in flat
+    assert "€ 24.000,00" in flat and "1 april 2021" in flat
+    assert "Pagina 1 van" in flat

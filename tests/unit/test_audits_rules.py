@@ -67,3 +67,14 @@ def test_review_rules():
     loaded = review_rules.load_sections(review_rules.dump_sections(ordered))
     assert loaded[1]["rows"] == [["x", "1"]] and loaded[0]["text"] == "t"
     assert review_rules.load_sections("not json") == []
+
+
+def test_a_frozen_pack_keeps_every_language_and_reads_old_packs():
+    nl = [SimpleNamespace(key="a", title="Afwijkingen", rows=[("Geopend", 3)], text="", order=40)]
+    en = [SimpleNamespace(key="a", title="Nonconformities", rows=[("Opened", 3)], text="", order=40)]
+    data = review_rules.dump_pack({"nl": review_rules.section_dicts(nl), "en": review_rules.section_dicts(en)})
+    assert review_rules.load_sections(data, "en")[0]["title"] == "Nonconformities"
+    assert review_rules.load_sections(data, "nl")[0]["rows"] == [["Geopend", "3"]]
+    assert review_rules.load_sections(data, "de")[0]["title"] == "Afwijkingen"  # the first language stored
+    old = review_rules.dump_sections(nl)
+    assert review_rules.load_sections(old, "en")[0]["title"] == "Afwijkingen"

@@ -95,3 +95,33 @@ def test_chart_places_years_and_trede_lines():
     assert drawn.lines[2].y < drawn.lines[0].y
     assert drawn.polyline.count(",") == 2 and drawn.forecast_line.count(",") == 2
     assert chart.build([], None) is None
+
+
+def test_payroll_dutch_thousands_are_read_by_the_file_notation():
+    """"1.597" is 1,597 hours when the same column shows Dutch notation elsewhere, not 1.6 hours."""
+    data = "Personeelsnummer;Jaar;Uren\nA1;2025;1.597\nA2;2025;1.234,5\nA3;2025;800\n".encode()
+    preview = payroll.read("loon.csv", data, ["A1", "A2", "A3"], 2025)
+    assert preview.notation == "nl"
+    assert [(r.number, r.hours) for r in preview.rows] == [("A1", 1597), ("A2", 1234.5), ("A3", 800)]
+    assert preview.persons == 3 and preview.total_hours == pytest.approx(3631.5)
+
+
+def test_payroll_ambiguous_values_are_refused_with_a_reason():
+    data = "Personeelsnummer;Jaar;Uren\nA1;2025;1.597\nA2;2025;800\n".encode()
+    preview = payroll.read("loon.csv", data, ["A1", "A2"], 2025)
+    assert preview.notation is None
+    assert [(r.line, r.reason, r.value) for r in preview.rejected] == [(2, "ambiguous_hours", "1.597")]
+    assert [r.number for r in preview.rows] == ["A2"]
+
+
+def test_payroll_xlsx_numbers_are_exact():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["jaar", "personeelsnummer", "uren"])
+    book.active.append([2025, "C7", 1.597])
+    book.active.append([2025, "C8", 1597])
+    out = io.BytesIO()
+    book.save(out)
+    preview = payroll.read("uren.xlsx", out.getvalue(), ["C7", "C8"], 2025)
+    assert [(r.number, r.hours) for r in preview.rows] == [("C7", 1.6), ("C8", 1597)]

@@ -75,6 +75,45 @@ def test_translations_keep_their_placeholders():
     assert not wrong, "\n".join(wrong)
 
 
+#: Addressing the reader as "u"/"uw" (formal); the interface says "je"/"jouw". Word boundaries keep "uur",
+#: "uit", "nu" and placeholders such as %(u)s out; "8 u" (hours) after a digit is not an address either.
+FORMAL_ADDRESS = re.compile(r"(?<![\w%(])(?<!\d )(u|uw|uzelf)(?![\w)])", re.IGNORECASE)
+
+
+def _dutch_strings():
+    for po in CATALOGUES:
+        for message in _read(po):
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            yield po, msgid, [s for s in strings if s]
+
+
+def test_dutch_texts_address_the_reader_as_je():
+    formal = [(po.parent.parent.parent.parent.name, msgid, text) for po, msgid, texts in _dutch_strings()
+              for text in texts if FORMAL_ADDRESS.search(text)]
+    assert not formal, "use je/jouw, never u/uw: " + "; ".join(f"{pkg}: {text}" for pkg, _m, text in formal[:10])
+
+
+@pytest.mark.parametrize("text, formal", [("Wilt u het beoordelen?", True), ("Uw melding", True),
+                                          ("Dank u wel", True), ("8 u per dag", False), ("Gewerkte uren", False),
+                                          ("Nu uit", False), ("Wil je het beoordelen?", False)])
+def test_the_formal_address_check(text, formal):
+    assert bool(FORMAL_ADDRESS.search(text)) is formal
+
+
+def test_injury_frequency_has_one_dutch_word():
+    """IF is "ongevallenfrequentie" everywhere, never "ongevalsfrequentie" or another variant."""
+    other = re.compile(r"\b(?!ongevallenfrequentie\b)\w*frequentie\b", re.IGNORECASE)
+    wrong = [(msgid, text) for _po, msgid, texts in _dutch_strings() for text in texts
+             if "injury frequency" in msgid.lower() and "ongevallenfrequentie" not in text.lower()
+             or other.search(text) and "frequency" in msgid.lower() and "injury" in msgid.lower()]
+    wrong += [(msgid, text) for _po, msgid, texts in _dutch_strings() for text in texts
+              if re.search(r"ongevalsfrequentie|letselfrequentie|ongevallen frequentie", text, re.IGNORECASE)]
+    assert not wrong, wrong
+
+
 @pytest.fixture
 def compiled_catalogue():
     """Compile the .po files when `make` has not (a direct pytest run); the .mo is what Flask-Babel reads."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...i18n import fmt_day
 from ...extensions import db
 from ...norms import registry
 from .. import aspirant, cycles
@@ -102,7 +103,7 @@ def _check_extension(data: CertificateData, cert: Certificate | None) -> None:
         raise EvidenceError("extends_id", _EXTENSION_MESSAGES[problem]())
     if data.issued_on < base.issued_on:
         raise EvidenceError("issued_on", _("An extension cannot be issued before the certificate it extends "
-                                           "(%(date)s).", date=base.issued_on.isoformat()))
+                                           "(%(date)s).", date=fmt_day(base.issued_on)))
 
 
 def add_certificate(data: CertificateData) -> Certificate:

@@ -37,6 +37,14 @@ def _month_label(year: int, month: int) -> str:
     return format_date(dt.date(year, month, 1), "MMM yy")
 
 
+#: The trend shows TREND_MONTHS points, each the injury frequency over the 12 months up to that month.
+TREND_MONTHS = 24
+
+
+def TREND_TITLE() -> str:  # noqa: N802 - a title, translated when called
+    return _("Injury frequency per month, each over the 12 months before it (last %(n)s months)", n=TREND_MONTHS)
+
+
 def fmt_rate(value: float | None) -> str:
     return _("no hours registered") if value is None else format_decimal(value, "#,##0.0")
 
@@ -62,7 +70,7 @@ def year_data(year: int) -> dict:
     near, accidents = services.near_miss_and_accidents(start, end)
     rolling = services.rolling(today)
     trend_end = min(end, today) if year >= today.year else end
-    trend = services.if_over_time(trend_end, 24)
+    trend = services.if_over_time(trend_end, TREND_MONTHS)
     counts = services.counts_by_type(start, end)
     return {
         "year": year, "months": [format_date(dt.date(y, m, 1), "MMM") for y, m in months], "series": series,
@@ -84,10 +92,10 @@ def figures_page():
         "ratio": charts.ratio_bars(_("Near misses and accidents"), [
             (_("Near misses"), data["near"], charts.TYPE_COLOURS["near_miss"]),
             (_("Accidents"), data["accidents"], charts.TYPE_COLOURS["lti"])]),
-        "trend": charts.line(_("Injury frequency, rolling 12 months"), data["trend_labels"], data["trend_values"],
+        "trend": charts.line(TREND_TITLE(), data["trend_labels"], data["trend_values"],
                              empty_text=_("no hours registered")),
     }
-    return render_template("incidents/figures.html", data=data, svg=svg, fmt_rate=fmt_rate)
+    return render_template("incidents/figures.html", data=data, svg=svg, fmt_rate=fmt_rate, trend_title=TREND_TITLE())
 
 
 @bp.route("/annual-report.pdf")
@@ -120,9 +128,10 @@ def annual_pdf():
         ratio_heading=_("Near misses and accidents"),
         ratio_rows=[[_("Near misses"), str(data["near"])], [_("Accidents"), str(data["accidents"])],
                     [_("Near misses per accident"), "—" if ratio is None else format_decimal(ratio, "#,##0.0")]],
-        if_heading=_("Injury frequency, rolling 12 months"), if_labels=data["trend_labels"],
+        if_heading=TREND_TITLE(), if_labels=data["trend_labels"],
         if_values=data["trend_values"], if_empty=_("no hours registered"),
-        types_heading=_("Incidents per type"), type_rows=[[_("Type"), _("Number")]] + [
+        value_label=lambda v: format_decimal(v, "#,##0.#"),
+        types_heading=_("Incidents per type"), type_rows=[[_("Type"), _("Count")]] + [
             [t.label, str(n)] for t, n in data["counts"]],
         arbo_heading=_("Arbowet list"), arbo_rows=arbo)
     return _pdf_response(body, f"safety-report-{year}.pdf")

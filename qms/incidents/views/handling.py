@@ -96,7 +96,8 @@ def export_csv():
     stmt = _filtered(form).execution_options(yield_per=1000)
     header = [_("Number"), _("Date"), _("Type"), _("State"), _("Severity"), _("Site"), _("Where exactly"),
               _("Department"), _("Involved"), _("Injured"), _("LTIs"), _("Lost days"), _("Arbeidsinspectie"),
-              _("What happened"), _("Immediate action")] + ([_("Names")] if names else [])
+              _("What happened"), _("Immediate action")] + ([_("Names")] if names else []) + [
+              _("Type (code)"), _("State (code)"), _("Severity (code)")]
 
     def rows():
         for i in db.session.scalars(stmt):
@@ -105,7 +106,8 @@ def export_csv():
                    _safe_cell(i.location), _safe_cell(i.department.name if i.department else ""),
                    ", ".join(c.label for c in i.involved_categories), i.injured_count, i.lti_count, i.lost_days,
                    i.arbo_reason.label if i.arbo_reason else "", _safe_cell(i.description),
-                   _safe_cell(i.immediate_action)] + ([_safe_cell(_names(i))] if names else [])
+                   _safe_cell(i.immediate_action)] + ([_safe_cell(_names(i))] if names else []) + [
+                   i.type.value, i.state.value, i.severity.value if i.severity else ""]
 
     return _csv_response(rows(), header, "incidents.csv")
 

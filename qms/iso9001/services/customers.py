@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from ...i18n import fmt_day
 from ...extensions import db
 from ...organisation.models import Site
 from .. import scoring
@@ -44,7 +45,7 @@ def log_complaint(*, kind: str, channel: str, received_on: dt.date, client: str,
     db.session.flush()
     if owner is not None:
         _notify(owner, lambda: _("Complaint %(n)s is yours to handle by %(date)s", n=complaint.number,
-                                 date=deadline.isoformat()), complaint, f"iso-complaint-{complaint.id}-owner-{owner.id}")
+                                 date=fmt_day(deadline)), complaint, f"iso-complaint-{complaint.id}-owner-{owner.id}")
     return complaint
 
 
@@ -74,7 +75,7 @@ def assign(complaint: Complaint, *, owner_id: int | None, deadline: dt.date) -> 
     db.session.flush()
     if changed_owner:
         _notify(owner, lambda: _("Complaint %(n)s is yours to handle by %(date)s", n=complaint.number,
-                                 date=deadline.isoformat()), complaint, f"iso-complaint-{complaint.id}-owner-{owner.id}")
+                                 date=fmt_day(deadline)), complaint, f"iso-complaint-{complaint.id}-owner-{owner.id}")
     return complaint
 
 

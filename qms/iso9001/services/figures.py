@@ -7,6 +7,7 @@ from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ...i18n import fmt_day, fmt_number
 from ...norms import LiveEvidence, ReviewSection
 from .. import scoring
 from ..models import (ContextReview, Issue, Measurement, Objective, ObjectiveState, Risk, RiskKind, RiskState)
@@ -85,7 +86,7 @@ def evidence(version: str, level: str = "") -> list[LiveEvidence]:
     found: list[LiveEvidence] = []
     review = context.latest_review()
     found.append(LiveEvidence(
-        "4.1", _("Context reviewed this year"), review.reviewed_on.isoformat() if review else _("never"),
+        "4.1", _("Context reviewed this year"), fmt_day(review.reviewed_on) if review else _("never"),
         review is not None and review.reviewed_on.year == year, "iso9001.context"))
     statement = context.statement()
     determined = statement is not None and statement.climate_relevant is not None and bool(statement.climate_reasoning)
@@ -114,7 +115,8 @@ def evidence(version: str, level: str = "") -> list[LiveEvidence]:
                               supplier["suppliers"] > 0 and supplier["due"] == 0, "iso9001.suppliers"))
     numbers = customers.figures(on - dt.timedelta(days=365), on)
     found.append(LiveEvidence("9.1.2", _("Customer satisfaction measured in the last 12 months"),
-                              _("%(n)s results, average %(avg)s", n=numbers["surveys"], avg=numbers["satisfaction"] or "—"),
+                              _("%(n)s results, average %(avg)s", n=numbers["surveys"],
+                                avg=fmt_number(numbers["satisfaction"], 1) if numbers["satisfaction"] else "—"),
                               numbers["surveys"] > 0, "iso9001.complaints"))
     matrix = competence.summary(on)
     found.append(LiveEvidence("7.2", _("Competence matrix without missing competences"),
@@ -129,7 +131,7 @@ def evidence(version: str, level: str = "") -> list[LiveEvidence]:
     if held is not None:
         ok, last = held
         found.append(LiveEvidence("9.3.1", _("Management review held in the last 12 months"),
-                                  last.isoformat() if last else _("never"), ok, "reviews.index"))
+                                  fmt_day(last) if last else _("never"), ok, "reviews.index"))
     return found
 
 
@@ -153,10 +155,10 @@ def review_customers(start: dt.date, end: dt.date) -> ReviewSection:
     return ReviewSection("iso9001.customers", _("Customer satisfaction and feedback"), rows=[
         (_("Complaints received"), str(f["complaints"])), (_("Other feedback and compliments"),
                                                              str(f["feedback"] + f["compliments"])),
-        (_("Average handling time"), _("%(days)s days", days=f["average_days"]) if f["average_days"] is not None
-         else "—"),
+        (_("Average handling time"), _("%(days)s days", days=fmt_number(f["average_days"], 1, trim=True))
+         if f["average_days"] is not None else "—"),
         (_("Open now, of which overdue"), f"{f['open']} / {f['overdue']}"),
-        (_("Satisfaction (average score 1–10)"), str(f["satisfaction"] or "—")),
+        (_("Satisfaction (average score 1–10)"), fmt_number(f["satisfaction"], 1) if f["satisfaction"] else "—"),
         (_("Satisfaction results"), str(f["surveys"]))], order=30, endpoint="iso9001.complaints")
 
 
@@ -174,7 +176,7 @@ def review_suppliers(start: dt.date, end: dt.date) -> ReviewSection:
     f = providers.figures(end)
     return ReviewSection("iso9001.suppliers", _("Performance of external providers"), rows=[
         (_("Active suppliers"), str(f["suppliers"])), (_("Evaluated"), str(f["evaluated"])),
-        (_("Average score"), f"{f['average']} / 100" if f["average"] is not None else "—"),
+        (_("Average score"), f"{fmt_number(f['average'], 1, trim=True)} / 100" if f["average"] is not None else "—"),
         (_("Not approved"), str(f["not_approved"])), (_("Re-evaluation due"), str(f["due"]))],
         order=70, endpoint="iso9001.suppliers")
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ...i18n import fmt_day
 from ...extensions import db
 from ...suppliers.models import Supplier
 from .. import scoring
@@ -102,6 +103,6 @@ def reminders(on: dt.date):
         name, day = supplier.name, evaluation.next_evaluation
 
         def subject(name=name, day=day):
-            return gettext("Supplier %(name)s is due for re-evaluation (%(date)s)", name=name, date=day.isoformat())
+            return gettext("Supplier %(name)s is due for re-evaluation (%(date)s)", name=name, date=fmt_day(day))
 
         yield notifications.Reminder(users, subject, "", url, f"iso-supplier-evaluation-{supplier.id}-{day}")

@@ -65,16 +65,16 @@ def contract_label(ref, code: str) -> str:
     return contract.label_nl if str(get_locale()) == "nl" else contract.label_en
 
 
-def unconfirmed_label(note: str) -> str:
+def unconfirmed_label(note: str, ref=None) -> str:
     kind, _sep, code = note.partition(":")
     labels = {"norm_table": _("the norm table (published selection, version date not stated)"),
               "indirect_cap": _("the cap on indirect contribution"),
               "weights_multiply": _("multiplying the two weights"),
               "pso30plus": _("the PSO 30+ counting rules")}
     if kind == "position":
-        return _("the weight of starting position %(code)s", code=code)
+        return _("the weight of starting position %(code)s", code=position_label(ref, code) if ref else code)
     if kind == "contract":
-        return _("the weight of contract type %(code)s", code=code)
+        return _("the weight of contract type %(code)s", code=contract_label(ref, code) if ref else code)
     return labels.get(kind, note)
 
 

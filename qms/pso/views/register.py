@@ -28,10 +28,27 @@ REJECTION_LABELS = {
     "bad_year": lambda v: _("%(v)s is not a year", v=v),
     "wrong_year": lambda v: _("the year %(v)s is not the peiljaar chosen", v=v),
     "bad_hours": lambda v: _("%(v)s is not a number of hours", v=v),
+    "ambiguous_hours": lambda v: _("%(v)s can mean %(a)s or %(b)s hours; the file does not show which number "
+                                   "notation it uses", v=v, **_readings(v)),
     "negative_hours": lambda v: _("hours cannot be negative (%(v)s)", v=v),
     "too_many_hours": lambda v: _("%(v)s hours do not fit in one year", v=v),
     "duplicate": lambda v: _("the same employee and year already appear on line %(v)s", v=v),
 }
+NOTATIONS = {"nl": lambda: _("Numbers read in Dutch notation (1.234,5)."),
+             "en": lambda: _("Numbers read in English notation (1,234.5)."),
+             None: lambda: _("The file does not show its number notation; values such as 1.597 are rejected.")}
+
+
+def _readings(value: str) -> dict:
+    """The two readings of an ambiguous value, written without grouping so they cannot be misread again."""
+    from flask_babel import format_decimal
+
+    from ...i18n import parse_number
+
+    readings = sorted({parse_number(value, "nl"), parse_number(value, "en")}, reverse=True)
+    return {"a": format_decimal(readings[0], "0.###"), "b": format_decimal(readings[-1], "0.###")}
+
+
 FILE_ERRORS = {
     "encoding": lambda v: _("The file is not readable text (use UTF-8 or Windows encoding)."),
     "not_a_table": lambda v: _("The file is not a CSV or XLSX table."),
@@ -245,7 +262,8 @@ def import_hours():
                 (_import_folder() / f"{token}{suffix}").write_bytes(data)
     return render_template("pso/import.html", form=form, preview=preview, token=token,
                            confirm=ConfirmImportForm(token=token, year=form.year.data),
-                           reason=lambda r: REJECTION_LABELS[r.reason](r.value))
+                           reason=lambda r: REJECTION_LABELS[r.reason](r.value),
+                           notation=lambda p: NOTATIONS.get(p.notation, NOTATIONS[None])())
 
 
 @bp.route("/import/confirm", methods=["POST"])
