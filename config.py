@@ -63,6 +63,12 @@ class Config:
     #: Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     ITEMS_PER_PAGE = 25
+    #: Background jobs (qms/jobs.py): Huey keeps its queue in Redis when REDIS_URL is set, else in this file.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_DATABASE = os.environ.get("JOBS_DATABASE", str(INSTANCE_DIR / "jobs.sqlite3"))
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "qms")
+    #: Run every job inside the request that queues it (no worker needed): tests, debugging.
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
 
 
 class DevelopmentConfig(Config):
@@ -75,6 +81,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     LOGIN_IP_MAX_ATTEMPTS = 1000
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", True)
 
 
 class ProductionConfig(Config):
