@@ -117,3 +117,25 @@ def reminders(today):
     made = run_reminders(today.date() if today else None)
     db.session.commit()
     click.echo(f"{made} reminders sent.")
+
+
+@qms_cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Jobs run at the same time (threads).")
+def worker(workers: int):
+    """Run the job worker: builds dossiers, reads payroll files and every other queued job until stopped."""
+    import logging
+
+    from flask import current_app
+
+    from . import jobs
+
+    app = current_app._get_current_object()
+    try:
+        consumer = jobs.consumer(app, workers)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where = app.config["REDIS_URL"] and "Redis" or app.config["JOBS_DATABASE"]
+    click.echo(f"Job worker started ({workers} thread(s), queue {jobs.huey_of(app).name} in {where}).")
+    consumer.run()
