@@ -66,7 +66,8 @@ class Job(Audited, db.Model):
     """One piece of background work, its progress and its outcome."""
 
     __tablename__ = "job"
-    __audit_ignore__ = frozenset({"progress", "total", "heartbeat_at"})
+    #: The result can be large (a preview of a payroll file) and is derived from the work: not audited.
+    __audit_ignore__ = frozenset({"progress", "total", "heartbeat_at", "result"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Which model the row is (the polymorphic identity of a subclass, "job" for a plain job).
@@ -196,6 +197,14 @@ def progress(job: Job, done: int, total: int | None = None) -> None:
     db.session.commit()
 
 
+_AFTER_DONE = "qms_job_after_done"
+
+
+def after_done(fn: Callable[[], Any]) -> None:
+    """Run ``fn`` once the worker has committed the job's work (e.g. remove a file it no longer needs)."""
+    db.session().info.setdefault(_AFTER_DONE, []).append(fn)
+
+
 # --- in the worker ----------------------------------------------------------------------------
 
 def run(app: Flask, job_id: int) -> None:
@@ -227,7 +236,13 @@ def run(app: Flask, job_id: int) -> None:
             except Exception as error:  # recorded on the job and shown on its progress page
                 app.logger.exception("job %s (%s) failed", job_id, getattr(job, "task", "?"))
                 db.session.rollback()
+                db.session().info.pop(_AFTER_DONE, None)
                 _record_failure(job_id, error)
+            for fn in db.session().info.pop(_AFTER_DONE, ()):
+                try:
+                    fn()
+                except Exception:  # the work is committed; a clean-up that fails is only logged
+                    app.logger.exception("job %s: clean-up after the commit failed", job_id)
         finally:
             db.session.remove()
 

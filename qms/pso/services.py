@@ -265,9 +265,9 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
     return len(rows)
 
 
-def preview_payroll(filename: str, data: bytes, year: int | None) -> payroll.Preview:
-    numbers = db.session.scalars(select(Employee.number))
-    return payroll.read(filename, data, numbers, year)
+def preview_payroll(filename: str, data: bytes, year: int | None, progress=None) -> payroll.Preview:
+    numbers = list(db.session.scalars(select(Employee.number)))
+    return payroll.read(filename, data, numbers, year, progress)
 
 
 # --- purchases and planned hires ----------------------------------------------------------------
