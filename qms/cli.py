@@ -108,7 +108,8 @@ def seed(scale: int, force: bool):
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Run as if it were this date (YYYY-MM-DD); default today.")
 def reminders(today):
-    """Send the reminders that are due (in the app and by e-mail), each once; run daily from cron."""
+    """Send the reminders that are due (in the app and by e-mail), each once, and sweep orphan upload files;
+    run daily from cron."""
     from .audit.services import set_actor
     from .extensions import db
     from .notifications.services import run_reminders
@@ -117,6 +118,23 @@ def reminders(today):
     made = run_reminders(today.date() if today else None)
     db.session.commit()
     click.echo(f"{made} reminders sent.")
+    _sweep_uploads()
+
+
+@qms_cli.command("uploads-sweep")
+def uploads_sweep():
+    """Remove upload files that no record owns and that are older than an hour (interrupted uploads)."""
+    _sweep_uploads()
+
+
+def _sweep_uploads() -> None:
+    from .extensions import db
+    from .uploads.services import sweep
+
+    result = sweep()
+    db.session.rollback()
+    click.echo(f"Upload folder swept: {result.removed} orphan files removed, {result.renamed} renamed, "
+               f"{result.kept} kept.")
 
 
 @qms_cli.command("worker")
