@@ -227,6 +227,10 @@ def run(app: Flask, job_id: int) -> None:
                 with force_locale(job.locale or "nl"):
                     outcome = work(job)
                 job = db.session.get(Job, job_id)
+                db.session.refresh(job, ["state"])
+                if job.state != JobState.RUNNING:  # queued again meanwhile (the worker is being stopped)
+                    db.session.rollback()
+                    return
                 move(job, JobState.DONE)
                 if outcome is not None:
                     job.result = json.dumps(outcome)
@@ -249,8 +253,8 @@ def run(app: Flask, job_id: int) -> None:
 
 def _record_failure(job_id: int, error: Exception) -> None:
     job = db.session.get(Job, job_id)
-    if job is None or job.finished:
-        return
+    if job is None or job.finished or (job.state == JobState.QUEUED and job.started_at is not None):
+        return  # done, or queued again for the next worker (this one is being stopped)
     if job.state == JobState.QUEUED:
         move(job, JobState.RUNNING)
     move(job, JobState.FAILED)

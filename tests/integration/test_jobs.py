@@ -169,3 +169,26 @@ def test_a_job_is_queued_only_when_the_transaction_commits(app_factory, tmp_path
         _db.session.rollback()
         assert _db.session.get(Job, job.id).state == JobState.DONE
         _db.session.remove()
+
+
+def test_a_job_interrupted_by_stopping_the_worker_is_queued_again(app_factory, tmp_path):
+    app = app_factory(JOBS_IMMEDIATE=False, JOBS_DATABASE=str(tmp_path / "q.sqlite3"), REDIS_URL="")
+    with app.app_context():
+        from qms.extensions import db as _db
+
+        huey = jobs.huey_of(app)
+        job = jobs.submit(DossierJob(task=dossier.TASK, norm="iso9001", version="2015", level=""))
+        job_id = job.id
+        _db.session.commit()
+        task = huey.dequeue()
+        job = _db.session.get(Job, job_id)
+        jobs.move(job, JobState.RUNNING)  # as a worker that started it, and is now being stopped
+        _db.session.commit()
+        huey._emit("interrupted", task)  # what the consumer announces for a task still running at SIGTERM
+        _db.session.rollback()
+        assert _db.session.get(Job, job_id).state == JobState.QUEUED and huey.pending_count() == 1
+        _db.session.rollback()
+        huey.execute(huey.dequeue())  # the next worker
+        _db.session.rollback()
+        assert _db.session.get(Job, job_id).state == JobState.DONE
+        _db.session.remove()
