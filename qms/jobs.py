@@ -173,8 +173,13 @@ def _enqueue_committed(session: Session) -> None:
     for app, job_id in pending or ():
         try:
             enqueue(app, job_id)
-        except Exception:  # the queue is down: the job stays queued and its page shows it as stopped
+        except Exception as error:  # the queue cannot be reached: say so on the job's page
             app.logger.exception("job %s could not be queued", job_id)
+            with app.app_context():
+                try:
+                    _record_failure(job_id, JobError(f"The job could not be queued ({type(error).__name__}: {error})."))
+                finally:
+                    db.session.remove()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -192,3 +192,17 @@ def test_a_job_interrupted_by_stopping_the_worker_is_queued_again(app_factory, t
         _db.session.rollback()
         assert _db.session.get(Job, job_id).state == JobState.DONE
         _db.session.remove()
+
+
+def test_a_job_that_cannot_be_queued_is_shown_as_failed(app_factory, tmp_path):
+    app = app_factory(JOBS_IMMEDIATE=False, REDIS_URL="redis://127.0.0.1:1/0", JOBS_QUEUE_NAME="nowhere")
+    with app.app_context():
+        from qms.extensions import db as _db
+
+        job = jobs.submit(DossierJob(task=dossier.TASK, norm="iso9001", version="2015", level=""))
+        job_id = job.id
+        _db.session.commit()  # the request's work is committed even though the queue is down
+        _db.session.rollback()
+        job = _db.session.get(Job, job_id)
+        assert job.state == JobState.FAILED and "could not be queued" in job.error and "Connection" in job.error
+        _db.session.remove()
