@@ -90,6 +90,11 @@ def downgrade():
                                     ['requested_by_id'], ['id'])
         batch_op.create_index(batch_op.f('ix_evidence_dossier_job_requested_by_id'), ['requested_by_id'],
                               unique=False)
+    if op.get_bind().dialect.name == 'postgresql':  # the dossier job numbers itself again
+        op.execute("CREATE SEQUENCE evidence_dossier_job_id_seq OWNED BY evidence_dossier_job.id")
+        op.execute("SELECT setval('evidence_dossier_job_id_seq', "
+                   "COALESCE((SELECT MAX(id) FROM evidence_dossier_job), 0) + 1, false)")
+        op.execute("ALTER TABLE evidence_dossier_job ALTER COLUMN id SET DEFAULT nextval('evidence_dossier_job_id_seq')")
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_requested_by_id'))
     op.drop_table('job')
