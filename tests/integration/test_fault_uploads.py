@@ -15,7 +15,6 @@ import sys
 import time
 import uuid
 
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
