@@ -2,7 +2,7 @@
 
 ``seed_evidence`` writes small files into the upload folder and bulk-inserts their records (bypassing the
 Audited hooks, like the core seed); ``bench_dossier`` builds one dossier the way the web request does (a job,
-the worker thread) and reports how long it took. Used by ``make bench`` (tests/benchmarks/bench.py).
+run as the job worker runs it) and reports how long it took. Used by ``make bench`` (tests/benchmarks/bench.py).
 """
 from __future__ import annotations
 
@@ -129,4 +129,4 @@ def measure_bench_dossier(app: Flask) -> list[tuple]:
         return [("evidence dossier build", "skipped", 0, 0.0, [], [], "bench norm not enabled")]
     seconds, entries, size = bench_dossier(app, *BENCH_NORM)
     return [(f"evidence dossier build ({BENCH_NORM[0]} {BENCH_NORM[1]})", 200, size, 0.0, [seconds * 1000],
-             [], f"{entries} files in the ZIP ({size // 1024} kB), one build in a worker thread")]
+             [], f"{entries} files in the ZIP ({size // 1024} kB), one build as a job")]
