@@ -163,6 +163,7 @@ def test_killed_workers_leave_no_orphan_files_and_no_report_without_its_photos(a
                                             "csrf_token": _hidden(html, "csrf_token")}) == 302
         photos = [_photo(n) for n in range(PHOTOS)]
         rng = random.Random(13)
+        processing = 1.0  # seconds from the last byte sent to the answer; measured on the rounds not killed
         for round_ in range(ROUNDS):
             if time.monotonic() - started > BUDGET:
                 break
@@ -179,8 +180,10 @@ def test_killed_workers_leave_no_orphan_files_and_no_report_without_its_photos(a
                 for start in range(0, len(body), 32 * 1024):  # a phone on a slow connection
                     conn.send(body[start:start + 32 * 1024])
                     time.sleep(0.004)
-                # The server now reads the photos, re-encodes and stores them one by one, then commits.
-                conn.sock.settimeout(rng.uniform(0.05, 0.9) if kill else 20)
+                # The server now reads the photos, re-encodes and stores them one by one, then commits: kill
+                # it somewhere in that time (as long as the last answered report took).
+                conn.sock.settimeout(rng.uniform(0.1, 0.9) * processing if kill else 20)
+                sent = time.monotonic()
                 try:
                     response = conn.getresponse()
                 except (TimeoutError, socket.timeout):
@@ -189,6 +192,7 @@ def test_killed_workers_leave_no_orphan_files_and_no_report_without_its_photos(a
                     pid = _wait_ready(browser, server.pid, pid, time.monotonic() + 20)
                     continue
                 response.read()
+                processing = time.monotonic() - sent
                 if response.status == 302 and "/incidents/mine" in (response.getheader("Location") or ""):
                     answered_ok.append(token)
             except OSError:
