@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
+QMS_PORT ?= 5000
 PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po qms/*/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
 .PHONY: run test test-postgres bench install translations extract-messages clean-db help
 
 help:
-	@echo "make run    — set up, migrate, load the demo company when empty, serve on http://127.0.0.1:5000"
+	@echo "make run    — set up, migrate, load the demo company when empty, start the job worker, serve on http://127.0.0.1:5000"
 	@echo "make test   — set up and run the whole test suite"
 	@echo "make test-postgres — the whole test suite on a scratch PostgreSQL database (127.0.0.1, user postgres)"
 	@echo "make bench  — seed a large dataset and print per-page server times"
@@ -28,10 +29,15 @@ install: $(STAMP)
 
 translations: $(MO)
 
+# The job worker (dossiers, payroll imports) runs in the background next to the web server and is stopped
+# with it: Ctrl-C ends `flask run`, and the trap then stops the worker (SIGTERM; a job it was running is
+# queued again for the next start).
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) qms demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) qms worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(QMS_PORT)
 
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

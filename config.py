@@ -81,6 +81,12 @@ class Config:
     #: Wrong secrets in a row before a speak-up case code is locked, and for how long.
     SPEAKUP_MAX_FAILURES = int(os.environ.get("SPEAKUP_MAX_FAILURES", 5))
     SPEAKUP_LOCK_SECONDS = int(os.environ.get("SPEAKUP_LOCK_SECONDS", 3600))
+    #: Background jobs (qms/jobs.py): Huey keeps its queue in Redis when REDIS_URL is set, else in this file.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_DATABASE = os.environ.get("JOBS_DATABASE", str(INSTANCE_DIR / "jobs.sqlite3"))
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "qms")
+    #: Run every job inside the request that queues it (no worker needed): tests, debugging.
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +100,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     LOGIN_IP_MAX_ATTEMPTS = 1000
     AUDIT_HMAC_KEY = "test-audit-chain-key-not-secret-0123456789"
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", True)
 
 
 class ProductionConfig(Config):

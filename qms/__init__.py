@@ -44,6 +44,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
+    from . import jobs
+    jobs.init_app(app)
+
     from . import web
     web.init_app(app)
 

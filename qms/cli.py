@@ -156,7 +156,8 @@ def seed(scale: int, force: bool):
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Run as if it were this date (YYYY-MM-DD); default today.")
 def reminders(today):
-    """Send the reminders that are due (in the app and by e-mail), each once; run daily from cron."""
+    """Send the reminders that are due (in the app and by e-mail), each once, and sweep orphan upload files;
+    run daily from cron."""
     from .audit.services import set_actor
     from .auth.services import prune_login_attempts
     from .extensions import db
@@ -169,5 +170,44 @@ def reminders(today):
     pruned = prune_login_attempts()
     db.session.commit()
     click.echo(f"{pruned} old login attempts removed.")
+    _sweep_uploads()
     if not _checkpoint(db.session):
         raise SystemExit(1)
+
+
+@qms_cli.command("uploads-sweep")
+def uploads_sweep():
+    """Remove upload files that no record owns and that are older than an hour (interrupted uploads)."""
+    _sweep_uploads()
+
+
+def _sweep_uploads() -> None:
+    from .extensions import db
+    from .uploads.services import sweep
+
+    result = sweep()
+    db.session.rollback()
+    click.echo(f"Upload folder swept: {result.removed} orphan files removed, {result.renamed} renamed, "
+               f"{result.kept} kept.")
+
+
+@qms_cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Jobs run at the same time (threads).")
+def worker(workers: int):
+    """Run the job worker: builds dossiers, reads payroll files and every other queued job until stopped."""
+    import logging
+
+    from flask import current_app
+
+    from . import jobs
+
+    app = current_app._get_current_object()
+    try:
+        consumer = jobs.consumer(app, workers)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where = app.config["REDIS_URL"] and "Redis" or app.config["JOBS_DATABASE"]
+    click.echo(f"Job worker started ({workers} thread(s), queue {jobs.huey_of(app).name} in {where}).")
+    consumer.run()

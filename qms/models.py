@@ -9,6 +9,7 @@ from .documents.models import (DistributionTarget, Document, DocumentRequirement
                                ReadConfirmation, ReviewRecord, Signature, VersionReviewer)
 from .evidence.models import (Certificate, DossierJob, EvidenceItem, EvidenceRecordLink,  # noqa: F401
                               EvidenceRequirement, ReadinessSnapshot)
+from .jobs import Job  # noqa: F401
 from .incidents.models import (Incident, IncidentHours, IncidentPerson, IncidentPhoto,  # noqa: F401
                                IncidentReportAttempt, IncidentSettings, IncidentSiteToken)
 from .notifications.models import Notification  # noqa: F401
@@ -26,6 +27,6 @@ from .audit.services import name_entity_type  # noqa: E402
 for _type, _label in {
     "user": _l("User"), "user_role": _l("Role of a user"), "company": _l("Company"),
     "department": _l("Department"), "site": _l("Site"), "employee": _l("Employee"),
-    "stored_file": _l("File"), "route": _l("Page"),
+    "stored_file": _l("File"), "job": _l("Background job"), "route": _l("Page"),
 }.items():
     name_entity_type(_type, _label)

@@ -5,5 +5,5 @@
   (``records.register_record_type``); published documents come from document control.
 - ``readiness.py`` (pure) turns that into coverage per norm, version and level; ``cycles.py`` (pure) derives
   the external audit calendar from the own certificates; ``reminders.py`` warns before expiry and audits.
-- ``dossier.py`` builds the PDF + ZIP dossier of one norm in a worker thread.
+- ``dossier/`` builds the PDF + ZIP dossier of one norm as a background job (qms/jobs.py).
 """

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..audit.models import Audited
 from ..database import utcnow
 from ..extensions import db
+from ..jobs import JOB_TRANSITIONS, Job, JobState  # noqa: F401  (the dossier's states are the jobs' states)
 
 
 class ReviewStatus(str, enum.Enum):
@@ -28,21 +29,6 @@ REVIEW_TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
     ReviewStatus.PENDING: frozenset({ReviewStatus.ACCEPTED, ReviewStatus.REJECTED}),
     ReviewStatus.ACCEPTED: frozenset({ReviewStatus.PENDING}),
     ReviewStatus.REJECTED: frozenset({ReviewStatus.PENDING}),
-}
-
-
-class JobState(str, enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-JOB_TRANSITIONS: dict[JobState, frozenset[JobState]] = {
-    JobState.QUEUED: frozenset({JobState.RUNNING, JobState.FAILED}),
-    JobState.RUNNING: frozenset({JobState.DONE, JobState.FAILED}),
-    JobState.DONE: frozenset(),
-    JobState.FAILED: frozenset(),
 }
 
 
@@ -153,32 +139,23 @@ class ReadinessSnapshot(Audited, db.Model):
     expiring: Mapped[int] = mapped_column(Integer)
 
 
-class DossierJob(Audited, db.Model):
-    """A certification dossier (PDF + ZIP) for one norm, built in the background with visible progress."""
+class DossierJob(Job):
+    """A certification dossier (PDF + ZIP) for one norm, built by the job worker with visible progress."""
 
     __tablename__ = "evidence_dossier_job"
-    __audit_ignore__ = frozenset({"progress", "total"})
+    __audit_ignore__ = Job.__audit_ignore__
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ForeignKey("job.id"), primary_key=True)
     norm: Mapped[str] = mapped_column(String(40))
     version: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(40), default="")
-    #: Language the dossier is written in ("nl" or "en").
-    locale: Mapped[str] = mapped_column(String(8), default="nl")
-    state: Mapped[JobState] = mapped_column(
-        Enum(JobState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
-        default=JobState.QUEUED)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
     #: Key figures and live evidence as seen when the dossier was requested (JSON).
     figures: Mapped[str | None] = mapped_column(Text)
     #: File names inside the dossier folder, set when done.
     pdf_name: Mapped[str | None] = mapped_column(String(120))
     zip_name: Mapped[str | None] = mapped_column(String(120))
-    error: Mapped[str | None] = mapped_column(Text)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[dt.datetime | None]
+
+    __mapper_args__ = {"polymorphic_identity": "evidence.dossier"}
 
 
 from flask_babel import lazy_gettext as _l  # noqa: E402

@@ -61,11 +61,6 @@ class ImportForm(FlaskForm):
                      description=_l("Columns: personeelsnummer, jaar, uren (or number, year, hours)."))
 
 
-class ConfirmImportForm(FlaskForm):
-    token = StringField(validators=[DataRequired(), Length(min=32, max=32)])
-    year = IntegerField(validators=[InputRequired(), NumberRange(1990, 2200)])
-
-
 class PurchaseForm(FlaskForm):
     supplier_id = SelectField(_l("Supplier"), coerce=optional_id, validators=[Optional()])
     supplier_name = StringField(_l("Or supplier name"), validators=[Optional(), Length(max=200)], filters=[clean])

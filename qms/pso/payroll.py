@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..i18n import AmbiguousNumber, detect_notation, parse_number
 
@@ -159,9 +160,36 @@ def _number(text: str, notation: str | None) -> float:
     return value
 
 
-def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | None = None) -> Preview:
+#: ``read`` reports its progress every this many lines.
+PROGRESS_EVERY = 2000
+
+
+def estimate_lines(filename: str, data: bytes) -> int:
+    """About how many lines the file has, for a progress bar: the line breaks of a CSV, the rows of the
+    first sheet of an XLSX (counted in its XML; a sheet's declared dimension is often missing)."""
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+                if not sheets:
+                    return 0
+                count, tail = 0, b""
+                with archive.open(sheets[0]) as sheet:
+                    while chunk := sheet.read(1024 * 1024):
+                        block = tail + chunk
+                        count += block.count(b"<row ") + block.count(b"<row>")
+                        tail = block[-5:]
+                        count -= tail.count(b"<row ") + tail.count(b"<row>")
+                return count + tail.count(b"<row ") + tail.count(b"<row>")
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return 0  # read() reports what is wrong with the file
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | None = None,
+         progress: Callable[[int], None] | None = None) -> Preview:
     """Check every row; ``known_numbers`` are the employee numbers in the register, ``year`` the only
-    peiljaar accepted (None: any plausible year)."""
+    peiljaar accepted (None: any plausible year); ``progress`` gets the line reached now and then."""
     known = set(known_numbers)
     rows = rows_of(filename, data)
     header = None
@@ -185,6 +213,8 @@ def read(filename: str, data: bytes, known_numbers: Iterable[str], year: int | N
     preview = Preview(notation=notation)
     seen: dict[tuple[str, int], int] = {}
     for line, cells in body:
+        if progress is not None and line % PROGRESS_EVERY == 0:
+            progress(line)
         raw = ";".join(cells)[:120]
         number, year_text, hours_text = get(cells, "number"), get(cells, "year"), get(cells, "hours")
         if not number or not year_text or not hours_text:

@@ -266,9 +266,9 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
     return len(rows)
 
 
-def preview_payroll(filename: str, data: bytes, year: int | None) -> payroll.Preview:
-    numbers = db.session.scalars(select(Employee.number))
-    preview = payroll.read(filename, data, numbers, year)
+def preview_payroll(filename: str, data: bytes, year: int | None, progress=None) -> payroll.Preview:
+    numbers = list(db.session.scalars(select(Employee.number)))
+    preview = payroll.read(filename, data, numbers, year, progress)
     ref = reference_in_force(today())
     if ref is not None:
         preview.full_time_year_hours = ref.full_time_hours * ref.weeks_per_year

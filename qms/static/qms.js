@@ -38,4 +38,25 @@
     var el = event.target;
     if (el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.requestSubmit(); }
   });
+
+  // A background job's progress page: poll its status, move the bar, reload when it is finished (the page
+  // has a refresh link for use without JavaScript).
+  function pollJob(box) {
+    fetch(box.getAttribute("data-job-status-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        var bar = box.querySelector("[data-job-progress]");
+        var count = box.querySelector("[data-job-count]");
+        if (bar) { bar.max = data.total || 1; bar.value = data.progress; }
+        if (count) { count.textContent = data.progress + (data.total ? " / " + data.total : ""); }
+        if (data.done) { window.location.reload(); } else { window.setTimeout(function () { pollJob(box); }, 1000); }
+      })
+      .catch(function () { window.setTimeout(function () { pollJob(box); }, 3000); });
+  }
+  ready(function () {
+    document.querySelectorAll("[data-job-status-url][data-running]").forEach(function (box) {
+      window.setTimeout(function () { pollJob(box); }, 700);
+    });
+  });
 })();

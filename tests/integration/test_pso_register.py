@@ -113,16 +113,20 @@ def test_payroll_import_previews_every_rejection_before_saving(client, login_as,
            "N005;2025;veel\n")
     response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(csv.encode()), "loon.csv")},
                            content_type="multipart/form-data")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    # The file is checked by a job (run in the request here: jobs are immediate in tests); its page is the preview.
+    assert response.status_code == 302 and "/pso/import/jobs/" in response.headers["Location"]
+    check_url = response.headers["Location"]
+    html = client.get(check_url).get_data(as_text=True)
     assert "2 rows can be imported; 6 rows are rejected" in html
     for reason in ("employee number X999 is not in the register", "hours cannot be negative",
                    "twintig is not a year", "already appear on line 2", "not the peiljaar chosen",
                    "veel is not a number of hours"):
         assert reason in html
     assert db.session.scalar(select(func.count()).select_from(PsoHours)) == 0
-    token = html.split('name="token" value="')[1].split('"')[0]
-    client.post("/pso/import/confirm", data={"token": token, "year": "2025"})
+    response = client.post(f"{check_url}/confirm")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 rows were imported; 6 rows were skipped." in page
     hours = dict(db.session.execute(select(Employee.number, PsoHours.hours_worked).join(
         PsoHours, PsoHours.employee_id == Employee.id)).all())
     assert hours == {"N000": Decimal("1664.00"), "N001": Decimal("1500.50")}
@@ -156,7 +160,7 @@ def test_xlsx_import(client, login_as, company, db):
     book.save(data)
     login_as(Role.HR)
     html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(data.getvalue()), "loon.xlsx")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "1 rows can be imported; 1 rows are rejected" in html and "is missing" in html
 
 

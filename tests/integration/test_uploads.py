@@ -95,7 +95,8 @@ def files_in(app) -> list[pathlib.Path]:
 
 
 def stored_bytes(app, stored: StoredFile) -> bytes:
-    return (pathlib.Path(app.config["UPLOAD_FOLDER"]) / stored.stored_name).read_bytes()
+    """The file's bytes where the service keeps it (still its temporary name before the commit)."""
+    return services.path_of(stored).read_bytes()
 
 
 def count_records(db) -> int:
@@ -320,15 +321,82 @@ def test_outer_rollback_removes_files_of_committed_savepoint(app, db, ctx):
 
 
 def test_failing_write_leaves_no_record_and_no_temp_file(app, db, ctx, monkeypatch):
-    def broken_replace(src, dst):
+    def broken_fsync(fd):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services.os, "replace", broken_replace)
+    monkeypatch.setattr(services.os, "fsync", broken_fsync)
     with pytest.raises(OSError):
         upload(TINY_PDF, "a.pdf")
     assert count_records(db) == 0
     assert not any(obj for obj in db.session.new if isinstance(obj, StoredFile))
     assert files_in(app) == []
+
+
+def test_until_the_commit_the_file_has_only_a_temporary_name(app, db, ctx):
+    """A process killed between writing the file and committing leaves no file under a final name."""
+    stored = upload(TINY_PDF, "a.pdf")
+    root = pathlib.Path(app.config["UPLOAD_FOLDER"])
+    final = root / stored.stored_name
+    assert files_in(app) == [services.temporary_path(final)] and not final.exists()
+    assert services.path_of(stored) == services.temporary_path(final)  # readable within the transaction
+    db.session.commit()
+    assert files_in(app) == [final] and final.read_bytes() == TINY_PDF
+
+
+def test_a_failed_rename_after_the_commit_is_finished_by_the_sweep(app, db, ctx, monkeypatch):
+    real_replace = services.os.replace
+    monkeypatch.setattr(services.os, "replace", lambda src, dst: (_ for _ in ()).throw(OSError("gone")))
+    stored = upload(TINY_PDF, "a.pdf")
+    db.session.commit()
+    final = pathlib.Path(app.config["UPLOAD_FOLDER"]) / stored.stored_name
+    assert not final.exists() and services.path_of(stored).read_bytes() == TINY_PDF  # still served
+    monkeypatch.setattr(services.os, "replace", real_replace)
+    result = services.sweep()
+    assert (result.renamed, result.removed) == (1, 0) and files_in(app) == [final]
+
+
+def test_the_sweep_removes_old_orphans_and_keeps_young_ones_and_every_owned_file(app, db, ctx):
+    import os
+    import time
+
+    owned = [upload(TINY_PDF, "a.pdf"), upload(make_image(), "b.png")]
+    db.session.commit()
+    root = pathlib.Path(app.config["UPLOAD_FOLDER"])
+    hour_ago = time.time() - 3601
+    for stored in owned:  # owned files are kept however old
+        os.utime(root / stored.stored_name, (hour_ago, hour_ago))
+    old_orphan = root / "ab" / ("ab" + "1" * 30 + ".jpg")
+    old_temp = services.temporary_path(root / "cd" / ("cd" + "2" * 30 + ".png"))
+    young_orphan = root / "ef" / ("ef" + "3" * 30 + ".pdf")
+    young_temp = services.temporary_path(root / "ef" / ("ef" + "4" * 30 + ".pdf"))
+    elsewhere = root / "pso-imports" / ("5" * 32 + ".csv")  # not a stored file's folder: not the sweep's
+    for path in (old_orphan, old_temp, young_orphan, young_temp, elsewhere):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    for path in (old_orphan, old_temp, elsewhere):
+        os.utime(path, (hour_ago, hour_ago))
+    result = services.sweep()
+    assert (result.removed, result.renamed, result.kept) == (2, 0, 4)
+    assert not old_orphan.exists() and not old_temp.exists()
+    assert young_orphan.exists() and young_temp.exists() and elsewhere.exists()
+    assert all((root / s.stored_name).read_bytes() for s in owned)
+    assert services.sweep(now=time.time() + 3600).removed == 2  # the young ones, an hour later
+
+
+def test_the_daily_run_and_its_own_command_sweep_the_upload_folder(app, db, ctx):
+    import os
+    import time
+
+    root = pathlib.Path(app.config["UPLOAD_FOLDER"])
+    orphans = [services.temporary_path(root / "ab" / ("ab" + str(n) * 30 + ".jpg")) for n in (1, 2)]
+    runner = app.test_cli_runner()
+    for orphan, command in zip(orphans, (["qms", "reminders"], ["qms", "uploads-sweep"])):
+        orphan.parent.mkdir(parents=True, exist_ok=True)
+        orphan.write_bytes(b"x")
+        os.utime(orphan, (time.time() - 7200, time.time() - 7200))
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+        assert "1 orphan files removed" in result.output and not orphan.exists()
 
 
 def test_a_store_is_audited(app, db, ctx):

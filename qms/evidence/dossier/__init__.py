@@ -4,10 +4,10 @@ documents, key figures) and a ZIP (evidence files by requirement folder, the PDF
 Only current evidence goes in: an accepted file within its validity period. Expired, not yet valid, rejected
 and not yet reviewed files are left out, and the PDF and the ZIP's INDEX.txt name each of them and why.
 
-One code path for every size: the request creates a :class:`DossierJob` and commits; :func:`start` runs
-:func:`build` in a worker thread with its own app context and session; the progress page polls the job.
-The worker reads everything first in one short transaction, then writes files and reports progress in
-short transactions of its own (SQLite keeps one writer at a time).
+One code path for every size: the request submits a :class:`DossierJob` (qms/jobs.py) and commits; the job
+worker runs :func:`build`; the progress page polls the job. The worker reads everything first in one short
+transaction, then writes files and reports progress in short transactions of its own (SQLite keeps one
+writer at a time); the worker's final commit marks the job done.
 """
 from __future__ import annotations
 
@@ -17,16 +17,14 @@ import json
 import pathlib
 import re
 import secrets
-import threading
 import zipfile
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...audit.services import set_actor
+from ... import jobs
 from ...database import utcnow
 from ...extensions import db
 from ...norms import registry
@@ -34,7 +32,7 @@ from ...organisation.services import company
 from ...uploads.services import path_of
 from .. import readiness, services
 from ..documents import published_documents
-from ..models import JOB_TRANSITIONS, DossierJob, JobState
+from ..models import DossierJob
 from .pdf import render as render_pdf, state_label  # noqa: F401
 
 MANIFEST = "MANIFEST-SHA256.txt"
@@ -43,16 +41,13 @@ PDF_IN_ZIP = "dossier.pdf"
 INDEX = "INDEX.txt"
 #: Progress is written at most this often (items) to keep transactions short and few.
 PROGRESS_STEP = 100
-#: A job not finished this long after it was requested is shown as stopped, with a button to start again.
-STALLED_AFTER = dt.timedelta(hours=1)
+#: A job with no sign of life this long is shown as stopped, with a button to start again.
+STALLED_AFTER = jobs.STALLED_AFTER
+TASK = "evidence.dossier"
 
-_threads: dict[int, threading.Thread] = {}
 
-
-class DossierError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class DossierError(jobs.JobError):
+    """The dossier cannot be requested or built; the message is for the user."""
 
 
 def folder() -> pathlib.Path:
@@ -61,12 +56,6 @@ def folder() -> pathlib.Path:
     path = pathlib.Path(configured) if configured else pathlib.Path(current_app.config["UPLOAD_FOLDER"]).resolve().parent / "dossiers"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _move(job: DossierJob, state: JobState) -> None:
-    if state not in JOB_TRANSITIONS[job.state]:
-        raise DossierError(f"dossier job {job.id}: {job.state.value} → {state.value} is not allowed")
-    job.state = state
 
 
 # --- in the request ---------------------------------------------------------------------------
@@ -88,47 +77,9 @@ def request_dossier(norm: str, version: str, level: str, user, locale: str) -> D
             value = None
         kpis.append([str(kpi.label()), "—" if value is None else str(value)])
     live = [[x.requirement, x.label, x.value, bool(x.ok)] for x in registry().live_evidence(norm, version, level or "")]
-    job = DossierJob(norm=norm, version=version, level=level or "", locale=locale, state=JobState.QUEUED,
-                     figures=json.dumps({"kpis": kpis, "live": live}), requested_by_id=user.id)
-    db.session.add(job)
-    db.session.flush()
-    return job
-
-
-def start(app: Flask, job_id: int) -> threading.Thread:
-    """Build the (committed) job in a worker thread."""
-    thread = threading.Thread(target=_run, args=(app, job_id), name=f"dossier-{job_id}", daemon=True)
-    _threads[job_id] = thread
-    thread.start()
-    return thread
-
-
-def wait(job_id: int, timeout: float = 120) -> None:
-    """Wait for a job's worker (tests, the benchmark)."""
-    thread = _threads.pop(job_id, None)
-    if thread is not None:
-        thread.join(timeout)
-
-
-def _run(app: Flask, job_id: int) -> None:
-    with app.test_request_context("/"):
-        job = db.session.get(DossierJob, job_id)
-        if job is None:
-            return
-        set_actor(job.requested_by_id, "dossier")
-        with force_locale(job.locale or "nl"):
-            try:
-                build(job)
-            except Exception as error:  # recorded on the job, shown on the progress page
-                app.logger.exception("dossier job %s failed", job_id)
-                db.session.rollback()
-                job = db.session.get(DossierJob, job_id)
-                if job is not None and job.state in (JobState.QUEUED, JobState.RUNNING):
-                    _move(job, JobState.FAILED)
-                    job.error = str(error)[:2000]
-                    job.finished_at = utcnow()
-                    db.session.commit()
-        db.session.remove()
+    job = DossierJob(task=TASK, norm=norm, version=version, level=level or "",
+                     figures=json.dumps({"kpis": kpis, "live": live}))
+    return jobs.submit(job, user=user, locale=locale)
 
 
 # --- in the worker ----------------------------------------------------------------------------
@@ -179,8 +130,10 @@ def _safe(text: str, limit: int = 60) -> str:
     return cleaned[:limit].rstrip(" ._")
 
 
+@jobs.handler(TASK)
 def build(job: DossierJob) -> None:
-    """Read, then write the PDF and the ZIP, verify the ZIP against its manifest and mark the job done."""
+    """Read, then write the PDF and the ZIP and verify the ZIP against its manifest (the worker marks the
+    job done)."""
     norm = registry().get(job.norm)
     cat = norm.versions[job.version]  # type: ignore[union-attr]
     figures = json.loads(job.figures or "{}")
@@ -221,10 +174,8 @@ def build(job: DossierJob) -> None:
     # below do not expire them one by one.
     db.session.expunge_all()
     job = db.session.get(DossierJob, job_id)
-    _move(job, JobState.RUNNING)
-    job.total = sum(len(e.files) for e in entries) + 1
-    job.progress = 0
-    db.session.commit()  # ends the reading transaction; from here on only short progress updates
+    # Ends the reading transaction; from here on only short progress updates.
+    jobs.progress(job, 0, sum(len(e.files) for e in entries) + 1)
 
     title = _("Certification dossier %(norm)s", norm=f"{norm.title} · {cat.title}")  # type: ignore[union-attr]
     pdf = render_pdf(title, company_name, level.name if level else "", result, figures.get("kpis", []), documents,
@@ -239,17 +190,11 @@ def build(job: DossierJob) -> None:
     if problems:
         raise DossierError("; ".join(problems[:5]))
     job = db.session.get(DossierJob, job_id)
-    _move(job, JobState.DONE)
-    job.progress = job.total
     job.pdf_name, job.zip_name = pdf_name, zip_name
-    job.finished_at = utcnow()
-    db.session.commit()
 
 
 def _progress(job_id: int, done: int) -> None:
-    job = db.session.get(DossierJob, job_id)
-    job.progress = done
-    db.session.commit()
+    jobs.progress(db.session.get(DossierJob, job_id), done)
 
 
 def index_text(title: str, entries: list[RequirementEntry]) -> str:
@@ -337,9 +282,8 @@ def verify_zip(path: pathlib.Path) -> list[str]:
 
 
 def stalled(job: DossierJob, now: dt.datetime | None = None) -> bool:
-    """A job still queued or running long after it was requested: its worker has stopped (a restart)."""
-    now = now or utcnow()
-    return job.state in (JobState.QUEUED, JobState.RUNNING) and now - job.created_at > STALLED_AFTER
+    """A job still queued or running with no sign of life for long: its worker has stopped."""
+    return jobs.stalled(job, now)
 
 
 def latest_jobs(norm: str | None = None, limit: int = 5) -> list[DossierJob]:

@@ -1,7 +1,7 @@
 """Dossiers: start one for a norm, follow its progress, download the PDF and the ZIP."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,8 +30,7 @@ def start_dossier(norm: str, version: str):
         flash(error.message, "error")
         return redirect(url_for("evidence.norm", norm=norm, version=version))
     job_id = job.id
-    db.session.commit()
-    dossier.start(current_app._get_current_object(), job_id)
+    db.session.commit()  # queues the job
     flash(_("The dossier is being built."), "success")
     return redirect(url_for("evidence.dossier_job", job_id=job_id))
 
@@ -49,8 +48,7 @@ def dossier_job(job_id: int):
 @requires("evidence.view")
 def dossier_status(job_id: int):
     job = load(DossierJob, job_id)
-    return jsonify(state=job.state.value, progress=job.progress, total=job.total,
-                   done=job.state in (JobState.DONE, JobState.FAILED))
+    return jsonify(job.status())
 
 
 @bp.route("/dossiers/<int:job_id>/<any(pdf, zip):kind>")

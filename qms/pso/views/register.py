@@ -2,21 +2,23 @@
 purchases."""
 from __future__ import annotations
 
-import pathlib
-import secrets
-import time
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
+from ... import jobs
 from ...database import paginate
 from ...extensions import db
+from ...i18n import select_locale
+from ...jobs import Job, JobState
 from ...organisation.models import Employee
+from ...organisation.services import MAX_ID
 from ...permissions import requires
-from .. import payroll, services
-from ..forms import (ButtonForm, ConfirmImportForm, ConversationForm, EmploymentForm, HoursForm, ImportForm,
+
+from .. import imports, payroll, services
+from ..forms import (ButtonForm, ConversationForm, EmploymentForm, HoursForm, ImportForm,
                      PurchaseForm, StatusForm)
 from ..models import PsoEmployment, PsoHours, PsoPurchase, PsoTargetStatus
 from ..services import PsoError, StatusData
@@ -227,23 +229,17 @@ def add_conversation(employee_id: int):
 
 # --- payroll import ---------------------------------------------------------------------------
 
-def _import_folder() -> pathlib.Path:
-    """Where a checked payroll file waits for confirmation (inside the upload folder, never served)."""
-    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "pso-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in folder.iterdir():  # previews nobody confirmed
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return folder
+def _load_import(job_id: int) -> Job:
+    job = db.session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    if job is None or job.task not in imports.TASKS:
+        abort(404)
+    return job
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires("pso.manage")
 def import_hours():
     form = ImportForm(year=selected_year())
-    preview = None
-    token = None
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(services.PAYROLL_MAX_BYTES + 1) if upload and upload.filename else b""
@@ -252,39 +248,50 @@ def import_hours():
         elif len(data) > services.PAYROLL_MAX_BYTES:
             form.file.errors = [_("The file is larger than 20 MB.")]
         else:
-            try:
-                preview = services.preview_payroll(upload.filename, data, form.year.data)
-            except payroll.PayrollError as error:
-                form.file.errors = [FILE_ERRORS.get(error.reason, FILE_ERRORS["not_a_table"])(error.value)]
-            else:
-                token = secrets.token_hex(16)
-                suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
-                (_import_folder() / f"{token}{suffix}").write_bytes(data)
-    return render_template("pso/import.html", form=form, preview=preview, token=token,
-                           confirm=ConfirmImportForm(token=token, year=form.year.data),
-                           reason=lambda r: REJECTION_LABELS[r.reason](r.value),
-                           notation=lambda p: NOTATIONS.get(p.notation, NOTATIONS[None])())
+            job = imports.submit_check(upload.filename, data, form.year.data, current_user, select_locale())
+            job_id = job.id
+            db.session.commit()  # queues the check
+            return redirect(url_for("pso.import_job", job_id=job_id))
+    return render_template("pso/import.html", form=form, job=None)
 
 
-@bp.route("/import/confirm", methods=["POST"])
+@bp.route("/import/jobs/<int:job_id>")
 @requires("pso.manage")
-def confirm_import():
-    form = ConfirmImportForm()
-    if not form.validate_on_submit() or not all(c in "0123456789abcdef" for c in form.token.data):
+def import_job(job_id: int):
+    job = _load_import(job_id)
+    outcome = job.outcome
+    file_error = None
+    if outcome.get("file_error"):
+        file_error = FILE_ERRORS.get(outcome["file_error"], FILE_ERRORS["not_a_table"])(outcome.get("value", ""))
+    rejections = [payroll.Rejection(*r) for r in outcome.get("rejections", [])]
+    sample = [payroll.PayrollRow(*r) for r in outcome.get("sample", [])]
+    return render_template("pso/import_job.html", job=job, outcome=outcome, file_error=file_error,
+                           rejections=rejections, sample=sample, states=JobState, stalled=jobs.stalled(job),
+                           confirm=ButtonForm(), form=ImportForm(year=job.data.get("year")),
+                           max_rejections=imports.MAX_REJECTIONS,
+                           reason=lambda r: REJECTION_LABELS.get(r.reason, REJECTION_LABELS["missing_value"])(r.value),
+                           notation=lambda code: NOTATIONS.get(code, NOTATIONS[None])())
+
+
+@bp.route("/import/jobs/<int:job_id>/status")
+@requires("pso.manage")
+def import_status(job_id: int):
+    return jsonify(_load_import(job_id).status())
+
+
+@bp.route("/import/jobs/<int:job_id>/confirm", methods=["POST"])
+@requires("pso.manage")
+def confirm_import(job_id: int):
+    check = _load_import(job_id)
+    outcome = check.outcome
+    if not ButtonForm().validate_on_submit() or check.task != imports.CHECK or check.state != JobState.DONE \
+            or outcome.get("file_error") or not outcome.get("rows"):
         flash(_("The import could not be found; upload the file again."), "error")
         return redirect(url_for("pso.import_hours"))
-    matches = [p for p in _import_folder().glob(f"{form.token.data}.*")]
-    if not matches:
-        flash(_("The import could not be found; upload the file again."), "error")
-        return redirect(url_for("pso.import_hours"))
-    path = matches[0]
-    preview = services.preview_payroll(path.name, path.read_bytes(), form.year.data)
-    count = services.import_hours(preview.rows)
-    db.session.commit()
-    path.unlink(missing_ok=True)
-    flash(_("%(count)s rows were imported; %(rejected)s rows were skipped.", count=count,
-            rejected=len(preview.rejected)), "success")
-    return redirect(url_for("pso.index", year=form.year.data))
+    job = imports.submit_import(check, current_user, select_locale())
+    job_id = job.id
+    db.session.commit()  # queues the import
+    return redirect(url_for("pso.import_job", job_id=job_id))
 
 
 # --- purchases --------------------------------------------------------------------------------

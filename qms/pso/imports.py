@@ -1,0 +1,104 @@
+"""Payroll imports as background jobs: checking a file and saving its rows both run in the job worker, for
+every file size, so a large XLSX never holds a web worker.
+
+The request keeps the uploaded file in ``pso-imports/`` inside the upload folder (never served) and queues
+a check job; the check's result is the preview (every rejection with its reason). Confirming queues an
+import job that reads the file again, saves the accepted rows in the worker's one commit and removes the
+file.
+"""
+from __future__ import annotations
+
+import pathlib
+import secrets
+import time
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import jobs
+from ..jobs import Job, JobError
+from . import payroll, services
+
+CHECK = "pso.payroll.check"
+IMPORT = "pso.payroll.import"
+TASKS = (CHECK, IMPORT)
+#: Rejections kept on a check job for the preview (the count is always complete).
+MAX_REJECTIONS = 1000
+#: Accepted rows kept on a check job for the preview.
+MAX_SAMPLE = 500
+#: An uploaded file nobody confirmed is removed after this long.
+KEEP_SECONDS = 24 * 3600
+
+
+def folder() -> pathlib.Path:
+    """Where an uploaded payroll file waits (inside the upload folder, never served); old ones are removed."""
+    path = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "pso-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - KEEP_SECONDS
+    for old in path.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def _file(job: Job) -> pathlib.Path:
+    data = job.data
+    token, suffix = data.get("token", ""), data.get("suffix", "")
+    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)) or suffix not in (".csv", ".xlsx"):
+        raise JobError(_("The import could not be found; upload the file again."))
+    return folder() / f"{token}{suffix}"
+
+
+def submit_check(filename: str, data: bytes, year: int, user, locale: str) -> Job:
+    """Keep the file and queue its check (flushed, not committed)."""
+    token = secrets.token_hex(16)
+    suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
+    path = folder() / f"{token}{suffix}"
+    path.write_bytes(data)
+    return jobs.submit(Job(task=CHECK), user=user, locale=locale, token=token, suffix=suffix,
+                       filename=filename[:200], year=year)
+
+
+def submit_import(check: Job, user, locale: str) -> Job:
+    """Queue the import of a checked file (flushed, not committed)."""
+    data = check.data
+    return jobs.submit(Job(task=IMPORT), user=user, locale=locale, check_id=check.id, token=data["token"],
+                       suffix=data["suffix"], filename=data["filename"], year=data["year"])
+
+
+def _read(job: Job) -> payroll.Preview:
+    path = _file(job)
+    if not path.is_file():
+        raise JobError(_("The import could not be found; upload the file again."))
+    data = path.read_bytes()
+    params = job.data
+    jobs.progress(job, 0, payroll.estimate_lines(params["filename"], data))
+    return services.preview_payroll(params["filename"], data, params["year"],
+                                    progress=lambda line: jobs.progress(job, line))
+
+
+@jobs.handler(CHECK)
+def check(job: Job) -> dict:
+    """The preview: how many rows can be imported, and every rejected row with its reason."""
+    try:
+        preview = _read(job)
+    except payroll.PayrollError as error:
+        _file(job).unlink(missing_ok=True)
+        return {"file_error": error.reason, "value": error.value}
+    return {"rows": len(preview.rows), "rejected": len(preview.rejected), "persons": preview.persons,
+            "total_hours": preview.total_hours, "total_fte": preview.total_fte, "notation": preview.notation,
+            "full_time_week": preview.full_time_week,
+            "rejections": [[r.line, r.raw, r.reason, r.value] for r in preview.rejected[:MAX_REJECTIONS]],
+            "sample": [[r.line, r.number, r.year, r.hours] for r in preview.rows[:MAX_SAMPLE]]}
+
+
+@jobs.handler(IMPORT)
+def import_rows(job: Job) -> dict:
+    """Save the accepted rows (one commit, by the worker) and remove the file once that commit is made."""
+    try:
+        preview = _read(job)
+    except payroll.PayrollError as error:
+        raise JobError(_("The file can no longer be read; upload it again.")) from error
+    count = services.import_hours(preview.rows)
+    jobs.after_done(lambda path=_file(job): path.unlink(missing_ok=True))
+    return {"imported": count, "rejected": len(preview.rejected)}

@@ -1,0 +1,140 @@
+"""Payroll imports run as jobs: the upload request only keeps the file and queues the check, whatever the
+size; the worker reads it (with progress), the preview and the import are the job's result, and a file that
+cannot be read, or a failure, is shown as such with nothing saved."""
+import datetime as dt
+import io
+
+import openpyxl
+from sqlalchemy import func, select
+
+from qms import jobs
+from qms.organisation.models import Employee
+from qms.permissions import Role
+from qms.pso import imports, payroll
+from qms.pso.models import PsoHours
+from qms.jobs import Job, JobState
+from tests.conftest import PASSWORD
+
+
+def _people(db, n: int):
+    db.session.add_all(Employee(number=f"E{i:05}", first_name="Anna", last_name=f"Test{i}", function="cleaner",
+                                hired_on=dt.date(2015, 1, 1)) for i in range(n))
+    db.session.commit()
+
+
+def _xlsx(rows: int) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["personeelsnummer", "jaar", "uren"])
+    for i in range(rows):
+        sheet.append([f"E{i:05}", 2025, 1000 + i % 700])
+    sheet.append(["X0001", 2025, 12])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _login_hr(client, make_user):
+    user = make_user(Role.HR)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return user
+
+
+def test_a_large_payroll_file_is_not_read_in_the_request(app_factory, tmp_path, make_user, db):
+    """The request keeps the file and queues the check; nothing is parsed until the worker runs the job."""
+    app = app_factory(JOBS_IMMEDIATE=False, JOBS_DATABASE=str(tmp_path / "q.sqlite3"), REDIS_URL="")
+    with app.app_context():
+        from qms.extensions import db as _db
+
+        client = app.test_client()
+        _people(_db, 5000)
+        _login_hr(client, make_user)
+        data = _xlsx(5000)
+        read = []
+        original = payroll.read
+        payroll.read = lambda *a, **k: read.append(1) or original(*a, **k)
+        try:
+            response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(data), "loon.xlsx")},
+                                   content_type="multipart/form-data")
+            assert response.status_code == 302 and not read  # nothing parsed in the request
+            job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+            _db.session.rollback()
+            page = client.get(f"/pso/import/jobs/{job_id}").get_data(as_text=True)
+            assert "Waiting to start" in page and "data-running" in page
+            assert client.get(f"/pso/import/jobs/{job_id}/status").get_json()["done"] is False
+            # The worker takes it from the queue.
+            huey = jobs.huey_of(app)
+            assert huey.pending_count() == 1
+            _db.session.rollback()  # the test shares the requests' session: no transaction while the job runs
+            huey.execute(huey.dequeue())
+            assert read == [1]
+        finally:
+            payroll.read = original
+        _db.session.rollback()
+        job = _db.session.get(Job, job_id)
+        assert job.state == JobState.DONE and job.total >= 5000 and job.progress == job.total
+        page = client.get(f"/pso/import/jobs/{job_id}").get_data(as_text=True)
+        assert "5000 rows can be imported; 1 rows are rejected" in page
+        assert "employee number X0001 is not in the register" in page
+        assert "The first 500 rows are shown." in page
+        assert _db.session.scalar(select(func.count()).select_from(PsoHours)) == 0
+        # Confirming queues the import; the worker saves all rows in one commit and removes the file.
+        response = client.post(f"/pso/import/jobs/{job_id}/confirm")
+        assert response.status_code == 302
+        import_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        _db.session.rollback()
+        huey.execute(huey.dequeue())
+        _db.session.rollback()
+        assert _db.session.scalar(select(func.count()).select_from(PsoHours)) == 5000
+        page = client.get(f"/pso/import/jobs/{import_id}").get_data(as_text=True)
+        assert "5000 rows were imported; 1 rows were skipped." in page
+        assert list(imports.folder().iterdir()) == []
+        _db.session.remove()
+
+
+def test_an_unreadable_file_is_shown_on_the_job_page(client, login_as, db):
+    login_as(Role.HR)
+    response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(b"uren;jaar\n1;2\n"), "x.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Columns are missing: number." in html
+    assert 'enctype="multipart/form-data"' in html  # the form to try another file
+    job = db.session.scalars(select(Job)).one()
+    # There is nothing to confirm.
+    response = client.post(f"/pso/import/jobs/{job.id}/confirm", follow_redirects=True)
+    assert "The import could not be found" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1
+
+
+def test_an_import_whose_file_is_gone_fails_truthfully(client, login_as, db):
+    login_as(Role.HR)
+    db.session.add(Employee(number="E1", first_name="A", last_name="B", function="x", hired_on=dt.date(2020, 1, 1)))
+    db.session.commit()
+    response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(b"nummer;jaar;uren\nE1;2025;10\n"),
+                                                                         "x.csv")},
+                           content_type="multipart/form-data")
+    check_url = response.headers["Location"]
+    for left in imports.folder().iterdir():
+        left.unlink()
+    response = client.post(f"{check_url}/confirm", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Failed" in html and "nothing was saved" in html and "upload the file again" in html
+    assert db.session.scalar(select(func.count()).select_from(PsoHours)) == 0
+
+
+def test_other_roles_cannot_see_an_import_or_a_job_of_another_kind(client, login_as, make_user, db):
+    job = jobs.submit(Job(task=imports.CHECK), token="0" * 32, suffix=".csv", filename="x.csv", year=2025)
+    db.session.commit()
+    for role in (Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.STAFF):
+        client.post("/logout")
+        login_as(role)
+        assert client.get(f"/pso/import/jobs/{job.id}").status_code == 403
+    client.post("/logout")
+    login_as(Role.HR)
+    from qms.evidence import dossier
+    from qms.evidence.models import DossierJob
+
+    other = jobs.submit(DossierJob(task=dossier.TASK, norm="iso9001", version="2015", level=""))
+    db.session.commit()
+    assert client.get(f"/pso/import/jobs/{other.id}").status_code == 404
+    assert client.get("/pso/import/jobs/99999999999").status_code == 404
