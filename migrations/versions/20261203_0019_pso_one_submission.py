@@ -1,7 +1,7 @@
 """PSO: one submitted measurement per peiljaar; later submissions are corrections linked to the one before.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
