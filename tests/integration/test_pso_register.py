@@ -138,12 +138,12 @@ def test_payroll_preview_reads_dutch_thousands_and_shows_totals(client, login_as
     assert client.post("/language", data={"lang": "nl", "next": "/"}).status_code == 302
     csv = "personeelsnummer;jaar;uren\nN000;2025;1.597\nN001;2025;1.234,5\nN002;2025;2080\n"
     html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(csv.encode()), "loon.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "Regels: 3 · personen: 3 · uren: 4.911,5 · FTE: 2,36" in html
     assert "Nederlandse notatie" in html
     ambiguous = "personeelsnummer;jaar;uren\nN000;2025;1.597\nN001;2025;2080\n"
     html = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(ambiguous.encode()), "loon.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "1.597 kan 1597 of 1,597 uur betekenen" in html
     assert "Regels: 1 · personen: 1 · uren: 2.080 · FTE: 1,00" in html
 
