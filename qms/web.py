@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
+from .database import SAFE_METHODS, expect_writes
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
 from .uploads.services import UploadRejected
@@ -25,8 +26,11 @@ ERROR_TEXT = {
     405: (_l("Not allowed"), _l("This action is not possible here.")),
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Please wait a while before you try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing you saved was lost; please try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred, so what you just sent may not have been "
+                                         "saved. Check it before you send it again.")),
 }
+#: A failed page that only reads (GET) changed nothing: a GET never writes.
+READ_ERROR_TEXT = _l("An unexpected error occurred. Nothing was changed; please try again.")
 
 SKIP_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
 #: Field names that are never echoed back on the expired-form page, whatever the form calls them.
@@ -137,6 +141,7 @@ def _has_nul_byte() -> bool:
 
 def _record_refusal(code: int) -> None:
     try:
+        expect_writes()  # the refusal is written even on a GET: the next transaction takes the write lock
         db.session.rollback()
         audit.record(db.session, "access_refused", "route", request.endpoint,
                      new={"path": request.path, "method": request.method, "status": code})
@@ -150,6 +155,8 @@ def _record_refusal(code: int) -> None:
 
 def _error_page(code: int):
     title, text = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+    if code >= 500 and request.method in SAFE_METHODS:
+        text = READ_ERROR_TEXT
     return render_template("errors/error.html", code=code, title=title, text=text,
                            request_id=g.get("request_id")), code
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 
-from ..database import utcnow
+from ..database import PG_WRITERS_LOCK_KEY, lock_writers, utcnow
 from ..extensions import db
 from .models import AuditEntry, Audited
 
-_PG_LOCK_KEY = 0x51A5_0001  # advisory lock that serialises appends to the chain on PostgreSQL
+_PG_LOCK_KEY = PG_WRITERS_LOCK_KEY  # advisory lock that serialises appends to the chain on PostgreSQL
 _SECRET = "***"
 
 
@@ -120,8 +120,7 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert entries at the end of the chain, in order, holding the chain lock on PostgreSQL."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    lock_writers(conn)
     prev = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or ""
     for row in rows:
         row["prev_hash"] = prev

@@ -11,10 +11,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
-from ...database import utcnow
+from ...core import numbering
+from ...database import lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Site
 from ...permissions import Role
@@ -53,11 +53,9 @@ def local_now() -> dt.datetime:
     return to_user_timezone(utcnow()).replace(tzinfo=None)
 
 
-def _next_number(year: int) -> str:
-    prefix = f"INC-{year}-"
-    last = db.session.scalar(select(func.max(Incident.number)).where(Incident.number.like(prefix + "%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+def next_number(year: int) -> str:
+    """``INC-2026-0042``: drawn from the core counter, never twice (also under concurrent reports)."""
+    return numbering.next_number("INC", year, Incident.number)
 
 
 def find_by_token(token: str | None) -> Incident | None:
@@ -87,6 +85,7 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
     """Record a report with its photos; returns (incident, created). A form sent twice gives the first record.
 
     ``reporter`` None with ``anonymous`` True keeps no trace of the sender in the record."""
+    lock_writers(db.session.connection())  # the same form sent twice at once: the second finds the first
     existing = find_by_token(token)
     if existing is not None:
         return existing, False
@@ -96,7 +95,7 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         raise IncidentError("photos", _("Add at most %(n)s photos.", n=MAX_PHOTOS))
     occurred_utc = to_utc(data.occurred_at).replace(tzinfo=None)
     incident = Incident(
-        number=_next_number(local_now().year), type=data.type, occurred_at=occurred_utc,
+        number=next_number(local_now().year), type=data.type, occurred_at=occurred_utc,
         occurred_on=data.occurred_at.date(), site_id=data.site_id, location=data.location or None,
         involved=",".join(sorted(set(data.involved))), injured_count=data.injured_count,
         description=data.description, immediate_action=data.immediate_action or None,
@@ -105,21 +104,8 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         reporter_name=None if anonymous else (data.reporter_name or None),
         reporter_contact=None if anonymous else (data.reporter_contact or None),
         anonymous=anonymous, via_qr=via_qr, reported_at=utcnow(), submission_token=token or None)
-    for attempt in range(3):  # a number taken by a concurrent report is drawn again
-        savepoint = db.session.begin_nested()
-        try:
-            db.session.add(incident)
-            db.session.flush()
-            savepoint.commit()
-            break
-        except IntegrityError:
-            savepoint.rollback()
-            existing = find_by_token(token)
-            if existing is not None:
-                return existing, False
-            if attempt == 2:
-                raise
-            incident.number = _next_number(local_now().year)
+    db.session.add(incident)
+    db.session.flush()
     for upload in photos:
         if anonymous:
             upload.filename = "photo" + _suffix(upload.filename)  # the original name may name the sender

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
-from ...database import paginate
+from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...organisation.models import Employee
 from ...permissions import requires
@@ -109,6 +109,7 @@ def _render_person(employee, year, employment=None, hours=None, conversation=Non
 
 @bp.route("/register/<int:employee_id>")
 @requires("pso.manage")
+@writes_on_read  # the trail of who viewed target-group data
 def person(employee_id: int):
     return _render_person(load(Employee, employee_id), selected_year())
 
@@ -163,6 +164,7 @@ def set_hours(employee_id: int):
 
 @bp.route("/register/<int:employee_id>/status", methods=["GET", "POST"])
 @requires("pso.manage")
+@writes_on_read  # the trail of who viewed target-group data
 def status(employee_id: int):
     employee = load(Employee, employee_id)
     current = db.session.scalar(select(PsoTargetStatus).where(PsoTargetStatus.employee_id == employee.id))
