@@ -7,6 +7,8 @@ from typing import Any, Generic, Sequence, TypeVar
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from .extensions import db
@@ -77,6 +79,36 @@ def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
         reads_only = has_request_context() and request.environ.get(_READS_ONLY, False)
         conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+
+
+# --- what a failed request saved ----------------------------------------------------------------
+
+_COMMIT = "qms.db.commit"
+#: Commit states of a request, for a failure page that tells the truth about what was saved.
+NOTHING_SAVED, SAVE_UNKNOWN, SAVED = "none", "started", "done"
+
+
+@event.listens_for(Session, "before_commit")
+def _commit_starts(session) -> None:
+    if has_request_context():
+        request.environ[_COMMIT] = SAVE_UNKNOWN
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_done(session) -> None:
+    if has_request_context():
+        request.environ[_COMMIT] = SAVED
+
+
+def commit_state() -> str:
+    """Whether this request committed: ``NOTHING_SAVED``, ``SAVE_UNKNOWN`` (a commit that did not answer) or
+    ``SAVED``. Every write of a request is in a transaction, so without a commit nothing was stored."""
+    return request.environ.get(_COMMIT, NOTHING_SAVED) if has_request_context() else NOTHING_SAVED
+
+
+def lost_connection(error: BaseException) -> bool:
+    """The database connection broke (server restarted, connection terminated): worth one more try."""
+    return isinstance(error, DBAPIError) and (bool(error.connection_invalidated) or isinstance(error, OperationalError))
 
 
 #: Advisory lock that serialises appends to shared sequences on PostgreSQL (the audit chain, record counters).

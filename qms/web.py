@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
-from .database import SAFE_METHODS, expect_writes
+from .database import SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, expect_writes, lost_connection
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
 from .uploads.services import UploadRejected
@@ -26,11 +26,20 @@ ERROR_TEXT = {
     405: (_l("Not allowed"), _l("This action is not possible here.")),
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Please wait a while before you try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred, so what you just sent may not have been "
-                                         "saved. Check it before you send it again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved; please try again.")),
+    503: (_l("Something went wrong"), _l("The connection to the database was lost. Nothing was saved; please try "
+                                         "again.")),
 }
 #: A failed page that only reads (GET) changed nothing: a GET never writes.
 READ_ERROR_TEXT = _l("An unexpected error occurred. Nothing was changed; please try again.")
+#: What a failure page says when the request had committed, or had started to: never "nothing was lost"
+#: when that is not known (see qms.database.commit_state).
+SAVE_TEXT = {
+    SAVE_UNKNOWN: _l("An error occurred while saving, so we cannot tell whether it was saved. Check it before you "
+                     "send it again."),
+    SAVED: _l("What you sent was saved, but the page could not be shown. Check the result before you send it "
+              "again."),
+}
 
 SKIP_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
 #: Field names that are never echoed back on the expired-form page, whatever the form calls them.
@@ -123,7 +132,7 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("request %s failed", g.get("request_id"))
-        return _error_page(500)
+        return _error_page(503 if lost_connection(error) else 500)
 
 
 def _same_site_path() -> str:
@@ -157,6 +166,8 @@ def _error_page(code: int):
     title, text = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
     if code >= 500 and request.method in SAFE_METHODS:
         text = READ_ERROR_TEXT
+    elif code >= 500:
+        text = SAVE_TEXT.get(commit_state(), text)
     return render_template("errors/error.html", code=code, title=title, text=text,
                            request_id=g.get("request_id")), code
 

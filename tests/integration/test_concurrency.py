@@ -89,10 +89,15 @@ class Client:
             time.sleep(0.05)
         raise AssertionError(f"GET {path} kept failing: {answer.status}")
 
-    def log_in(self, email: str) -> None:
-        fields = self.form("/login")
-        answer = self.post("/login", {"csrf_token": fields["csrf_token"], "email": email, "password": PASSWORD})
-        assert answer.status == 302, answer.body[:300]
+    def log_in(self, email: str, attempts: int = 5) -> None:
+        """Log in through the form; a failed answer (a lost database connection) is tried again."""
+        for _ in range(attempts):
+            fields = self.form("/login")
+            answer = self.post("/login", {"csrf_token": fields["csrf_token"], "email": email, "password": PASSWORD})
+            if answer.status == 302:
+                return
+            assert answer.status >= 500, answer.body[:300]
+        raise AssertionError(f"logging in kept failing: {answer.status}")
 
 
 @dataclass
@@ -249,7 +254,7 @@ def _published_documents(app, n: int) -> list[tuple[int, int]]:
 
 def test_reading_confirmations_tapped_twice_at_once_are_kept_once(live):
     app, base = live
-    readers = _users(app, Role.STAFF, 20, "reader")
+    readers = _users(app, Role.STAFF, 15, "reader")
     documents = _published_documents(app, 3)
     tally = Tally()
 
@@ -278,7 +283,7 @@ def test_nonconformities_opened_at_once_get_distinct_numbers(live):
     app, base = live
     managers = _users(app, Role.COORDINATOR, CLIENTS, "coordinator")
     tally = Tally()
-    per_client = 3
+    per_client = 2
 
     def opener(email: str) -> None:
         client = Client(base)
@@ -297,6 +302,14 @@ def test_nonconformities_opened_at_once_get_distinct_numbers(live):
     figures = _figures("nonconformities", tally, len(numbers))
     assert tally.server_errors == 0 and not tally.failed, (figures, [(f[1], f[2][:300]) for f in tally.failed][:3])
     assert len(numbers) == len(set(numbers)) == CLIENTS * per_client == len(tally.success), figures
+
+
+def _said(body: str) -> str:
+    for phrase in ("was not stored", "Nothing was saved", "could not check", "cannot tell",
+                   "was saved, but the page could not be shown"):
+        if phrase in body:
+            return phrase
+    return body[:80]
 
 
 @pytest.mark.skipif(not PG_URL, reason="terminating the app's server connections is a PostgreSQL test "
@@ -328,6 +341,7 @@ def test_reports_survive_terminated_database_connections(live):
         admin.dispose()
     stored = _stored_tokens(app)
     figures = _figures("reports with killed connections", tally, len(stored)) + f", connections killed {killed}"
+    print(f"connections killed {killed}; failure answers: {Counter(_said(body) for _t, _s, body in tally.failed)}")
     assert sum(killed) > 0, "no connection was terminated: the test proves nothing"
     counts = Counter(stored)
     assert all(n == 1 for n in counts.values()), "a report was stored twice"
@@ -335,6 +349,10 @@ def test_reports_survive_terminated_database_connections(live):
     assert not missing, f"{len(missing)} reports answered as received are not stored; {figures}"
     for token, status, body in tally.failed:
         if "was not stored" in body or "Nothing was saved" in body:
+            # True when it was said: the same form may have been stored by a later press of the button.
             assert token not in counts or token in tally.success, f"a failure page said 'not stored' but it is ({status})"
+        elif "was saved, but the page could not be shown" in body:
+            assert token in counts, f"a failure page said 'saved' but it is not ({status})"
         else:
-            assert "could not check" in body or "cannot tell" in body, f"a failure ({status}) did not say what happened"
+            assert "could not check" in body or "cannot tell" in body, \
+                f"a failure ({status}) did not say what happened: {body[:400]}"

@@ -7,9 +7,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from ...database import paginate
+from ...database import lost_connection, paginate
 from ...extensions import db
 from ...permissions import requires
 from ...uploads.services import UploadRejected
@@ -71,10 +71,6 @@ class NotStored(Exception):
         self.message = message
 
 
-def _lost_connection(error: DBAPIError) -> bool:
-    return bool(error.connection_invalidated) or isinstance(error, OperationalError)
-
-
 def store(form: ReportForm, attempt: Callable[[], Incident | None]) -> str | None:
     """Run ``attempt`` (which hands the form to the service) and commit; returns the report's number, or None
     when the form shows errors. The number is read before the commit, so no read after it can fail a stored
@@ -91,7 +87,7 @@ def store(form: ReportForm, attempt: Callable[[], Incident | None]) -> str | Non
             return number
         except DBAPIError as error:
             db.session.rollback()
-            if not _lost_connection(error):
+            if not lost_connection(error):
                 raise
             current_app.logger.warning("database connection lost while storing a report; trying again")
     try:
