@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
         g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
         if current_user.is_authenticated:
             audit.set_actor(current_user.id, current_user.email)
+            get_locale()  # settled now: a message after the view's commit needs no further database read
         refused = enforce_route_permission()
         if refused is None and _has_nul_byte():
             abort(400)  # no database stores a NUL in text; refuse it for every form at once
