@@ -58,6 +58,10 @@ class Answer:
     body: str = ""
 
 
+#: Seconds per request by method, printed as figures (never asserted: speeds are for `make bench`).
+TIMINGS: dict[str, list[float]] = {"GET": [], "POST": []}
+
+
 class Client:
     """One person's browser: a cookie jar, no redirects followed, answers as (status, location, body)."""
 
@@ -68,11 +72,14 @@ class Client:
 
     def _open(self, path: str, data: dict | None = None) -> Answer:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        started = time.perf_counter()
         try:
             with self.opener.open(self.base + path, data=body, timeout=60) as response:
                 return Answer(response.status, response.headers.get("Location", ""), response.read().decode())
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.headers.get("Location", ""), error.read().decode(errors="replace"))
+        finally:
+            TIMINGS["POST" if data is not None else "GET"].append(time.perf_counter() - started)
 
     def get(self, path: str) -> Answer:
         return self._open(path)
@@ -207,11 +214,19 @@ def _stored_tokens(app) -> list[str]:
         return tokens
 
 
+def _p95(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{ordered[int(0.95 * (len(ordered) - 1))]:.2f}s" if ordered else "-"
+
+
 def _figures(name: str, tally: Tally, stored: int) -> str:
     line = (f"{name} [{'postgresql' if PG_URL else 'sqlite'}]: sent {tally.sent}, answered as stored "
-            f"{len(tally.success)}, stored {stored}, lost {len(set(tally.success)) - stored if stored < len(set(tally.success)) else 0}, "
+            f"{len(tally.success)}, stored {stored}, lost {max(0, len(set(tally.success)) - stored)}, "
             f"5xx {tally.server_errors}, statuses {dict(tally.statuses)}")
-    print("\n" + line)
+    print("\n" + line + f"; p95 GET {_p95(TIMINGS['GET'])}, POST {_p95(TIMINGS['POST'])}, "
+          f"max GET {max(TIMINGS['GET'], default=0):.2f}s")
+    for values in TIMINGS.values():
+        values.clear()
     return line
 
 

@@ -200,6 +200,7 @@ def check_public_allowance(ip: str | None) -> None:
     hour = now.replace(minute=0, second=0, microsecond=0)
     key = _attempt_key(ip)
     limit = current_app.config.get("INCIDENT_PUBLIC_MAX_PER_HOUR", 10)
+    lock_writers(db.session.connection())  # counted and added as one step: two at once cannot both pass
     db.session.execute(delete(IncidentReportAttempt).where(IncidentReportAttempt.hour < hour - dt.timedelta(days=1)))
     used = db.session.scalar(select(func.count()).select_from(IncidentReportAttempt)
                              .where(IncidentReportAttempt.key == key, IncidentReportAttempt.hour >= hour)) or 0
