@@ -7,7 +7,7 @@ from typing import Any, Generic, Sequence, TypeVar
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -112,6 +112,11 @@ def lost_connection(error: BaseException) -> bool:
     """The database connection broke (server restarted, connection terminated): worth one more try on a new
     connection (the pool checks it first). A locked SQLite database is not a lost connection."""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def database_busy(error: BaseException) -> bool:
+    """SQLite's write lock stayed taken for the whole busy timeout (a burst of writers)."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
 #: Advisory lock that serialises appends to shared sequences on PostgreSQL (the audit chain, record counters).

@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
-from .database import SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, expect_writes, lost_connection
+from .database import (SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, database_busy, expect_writes,
+                       lost_connection)
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
 from .uploads.services import UploadRejected
@@ -30,6 +31,7 @@ ERROR_TEXT = {
     503: (_l("Something went wrong"), _l("The connection to the database was lost. Nothing was saved; please try "
                                          "again.")),
 }
+BUSY_TEXT = _l("The database is busy right now. Nothing was saved; please try again in a moment.")
 #: A failed page that only reads (GET) changed nothing: a GET never writes.
 READ_ERROR_TEXT = _l("An unexpected error occurred. Nothing was changed; please try again.")
 #: What a failure page says when the request had committed, or had started to: never "nothing was lost"
@@ -133,6 +135,8 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("request %s failed", g.get("request_id"))
+        if database_busy(error):
+            return _error_page(503, BUSY_TEXT)
         return _error_page(503 if lost_connection(error) else 500)
 
 
@@ -163,8 +167,9 @@ def _record_refusal(code: int) -> None:
         current_app.logger.exception("could not record refused access")
 
 
-def _error_page(code: int):
-    title, text = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+def _error_page(code: int, text: str | None = None):
+    title, default = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+    text = text or default
     if code >= 500 and request.method in SAFE_METHODS:
         text = READ_ERROR_TEXT
     elif code >= 500:

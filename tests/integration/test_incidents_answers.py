@@ -121,3 +121,19 @@ def test_a_failure_before_anything_was_saved_says_so(app, db, client, login_as, 
     answer = client.post("/incidents/report", data=_form())
     assert answer.status_code == 500
     assert "Nothing was saved" in answer.get_data(as_text=True) and _count(db) == 0
+
+
+def test_a_write_lock_that_stays_taken_is_answered_as_busy_and_nothing_saved(app, db, client, login_as, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    login_as(Role.STAFF)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(services, "report", locked)
+    answer = client.post("/incidents/report", data=_form())
+    assert answer.status_code == 503
+    assert "The database is busy right now. Nothing was saved" in answer.get_data(as_text=True) and _count(db) == 0
