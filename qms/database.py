@@ -1,10 +1,14 @@
-"""Database conventions shared by every package: time helpers, SQLite tuning, pagination."""
+"""Database conventions shared by every package: time helpers, SQLite tuning, the writers' lock, pagination."""
 import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any, Generic, Sequence, TypeVar
 
-from sqlalchemy import Engine, event, func, select
+from flask import Flask, has_request_context, request
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from .extensions import db
@@ -28,18 +32,107 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     # REPLACE then fires DELETE triggers for the rows it removes, so the append-only triggers see it.
     cursor.execute("PRAGMA recursive_triggers=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    # Writers queue for the one write lock: under a burst (a whole team reporting through the QR poster at
+    # once, on a busy machine) the queue can pass 15 seconds; waiting is better than refusing the write.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+#: Methods that only read: their requests begin SQLite transactions deferred (readers never wait for writers).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_ONLY = "qms.db.reads_only"
+
+
+def _mark_reading_request() -> None:
+    """Before every request: a GET/HEAD/OPTIONS reads only, unless its view says it writes (an access log)."""
+    view = None
+    if request.url_rule is not None:
+        from flask import current_app
+
+        view = current_app.view_functions.get(request.url_rule.endpoint)
+    request.environ[_READS_ONLY] = request.method in SAFE_METHODS and not getattr(view, "_qms_writes_on_read", False)
+
+
+def writes_on_read(view):
+    """Mark a view that writes during a GET on purpose (the trail of who viewed special personal data): its
+    transactions take the write lock from the start, like a POST's."""
+    view._qms_writes_on_read = True
+    return view
+
+
+def expect_writes() -> None:
+    """From the next transaction on, this request writes (e.g. recording a refused access on a GET)."""
+    if has_request_context():
+        request.environ[_READS_ONLY] = False
+
+
+def init_app(app: Flask) -> None:
+    """Mark reading requests first of all, before any other hook opens a transaction."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _mark_reading_request)
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(conn):
-    """Begin every SQLite transaction as a write transaction, so concurrent writers queue on the
-    busy timeout instead of failing when a read transaction tries to upgrade."""
+def _sqlite_begin(conn):
+    """A write transaction (BEGIN IMMEDIATE) everywhere except in requests that only read.
+
+    Writers queue on the busy timeout for the one write lock instead of failing when a read transaction tries
+    to upgrade; POST requests, CLI commands and jobs all begin immediate. A GET reads only (a GET never
+    writes), so it begins deferred and, under WAL, never waits for a writer."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = has_request_context() and request.environ.get(_READS_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+
+
+# --- what a failed request saved ----------------------------------------------------------------
+
+_COMMIT = "qms.db.commit"
+#: Commit states of a request, for a failure page that tells the truth about what was saved.
+NOTHING_SAVED, SAVE_UNKNOWN, SAVED = "none", "started", "done"
+
+
+@event.listens_for(Session, "before_commit")
+def _commit_starts(session) -> None:
+    if has_request_context():
+        request.environ[_COMMIT] = SAVE_UNKNOWN
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_done(session) -> None:
+    if has_request_context():
+        request.environ[_COMMIT] = SAVED
+
+
+def commit_state() -> str:
+    """Whether this request committed: ``NOTHING_SAVED``, ``SAVE_UNKNOWN`` (a commit that did not answer) or
+    ``SAVED``. Every write of a request is in a transaction, so without a commit nothing was stored."""
+    return request.environ.get(_COMMIT, NOTHING_SAVED) if has_request_context() else NOTHING_SAVED
+
+
+def lost_connection(error: BaseException) -> bool:
+    """The database connection broke (server restarted, connection terminated): worth one more try on a new
+    connection (the pool checks it first). A locked SQLite database is not a lost connection."""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def database_busy(error: BaseException) -> bool:
+    """SQLite's write lock stayed taken for the whole busy timeout (a burst of writers)."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+#: Advisory lock that serialises appends to shared sequences on PostgreSQL (the audit chain, record counters).
+PG_WRITERS_LOCK_KEY = 0x51A5_0001
+
+
+def lock_writers(conn: Connection) -> None:
+    """On PostgreSQL, take the writers' lock for this transaction (re-entrant, released at commit or rollback).
+
+    Everything that extends a shared sequence takes this one lock before anything else of its kind, so two
+    transactions never hold one piece each and wait for the other's. SQLite needs nothing: its write
+    transaction is already the one lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITERS_LOCK_KEY})
 
 
 @dataclass

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
+from .database import (SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, database_busy, expect_writes,
+                       lost_connection)
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
 from .uploads.services import UploadRejected
@@ -25,7 +27,20 @@ ERROR_TEXT = {
     405: (_l("Not allowed"), _l("This action is not possible here.")),
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Please wait a while before you try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing you saved was lost; please try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved; please try again.")),
+    503: (_l("Something went wrong"), _l("The connection to the database was lost. Nothing was saved; please try "
+                                         "again.")),
+}
+BUSY_TEXT = _l("The database is busy right now. Nothing was saved; please try again in a moment.")
+#: A failed page that only reads (GET) changed nothing: a GET never writes.
+READ_ERROR_TEXT = _l("An unexpected error occurred. Nothing was changed; please try again.")
+#: What a failure page says when the request had committed, or had started to: never "nothing was lost"
+#: when that is not known (see qms.database.commit_state).
+SAVE_TEXT = {
+    SAVE_UNKNOWN: _l("An error occurred while saving, so we cannot tell whether it was saved. Check it before you "
+                     "send it again."),
+    SAVED: _l("What you sent was saved, but the page could not be shown. Check the result before you send it "
+              "again."),
 }
 
 SKIP_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
@@ -60,6 +75,7 @@ def init_app(app: Flask) -> None:
         g.request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
         if current_user.is_authenticated:
             audit.set_actor(current_user.id, current_user.email)
+            get_locale()  # settled now: a message after the view's commit needs no further database read
         refused = enforce_route_permission()
         if refused is None and _has_nul_byte():
             abort(400)  # no database stores a NUL in text; refuse it for every form at once
@@ -123,7 +139,9 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("request %s failed", g.get("request_id"))
-        return _error_page(500)
+        if database_busy(error):
+            return _error_page(503, BUSY_TEXT)
+        return _error_page(503 if lost_connection(error) else 500)
 
 
 def _same_site_path() -> str:
@@ -141,6 +159,7 @@ def _has_nul_byte() -> bool:
 
 def _record_refusal(code: int) -> None:
     try:
+        expect_writes()  # the refusal is written even on a GET: the next transaction takes the write lock
         db.session.rollback()
         audit.record(db.session, "access_refused", "route", request.endpoint,
                      new={"path": request.path, "method": request.method, "status": code})
@@ -152,8 +171,13 @@ def _record_refusal(code: int) -> None:
         current_app.logger.exception("could not record refused access")
 
 
-def _error_page(code: int):
-    title, text = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+def _error_page(code: int, text: str | None = None):
+    title, default = ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500])
+    text = text or default
+    if code >= 500 and request.method in SAFE_METHODS:
+        text = READ_ERROR_TEXT
+    elif code >= 500:
+        text = SAVE_TEXT.get(commit_state(), text)
     return render_template("errors/error.html", code=code, title=title, text=text,
                            request_id=g.get("request_id")), code
 

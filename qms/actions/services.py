@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 
 from ..i18n import fmt_day
 from ..auth.models import User
+from ..core import numbering
 from ..database import utcnow
 from ..extensions import db
 from ..organisation.services import today
@@ -101,9 +102,9 @@ def notify(users, subject, body="", url=None, key=None) -> int:
 
 # --- nonconformities --------------------------------------------------------------------------
 
-def _next_number(year: int) -> str:
-    numbers = db.session.scalars(select(Nonconformity.number).where(Nonconformity.number.like(f"NC-{year}-%"))).all()
-    return workflow.format_number(year, max((workflow.parse_sequence(n) for n in numbers), default=0) + 1)
+def next_number(year: int) -> str:
+    """``NC-2026-0007``: drawn from the core counter, never twice."""
+    return workflow.format_number(year, numbering.next_value("NC", year, Nonconformity.number))
 
 
 def open_nonconformity(*, title: str, description: str, source_type: str, source_id=None,
@@ -118,7 +119,7 @@ def open_nonconformity(*, title: str, description: str, source_type: str, source
     if not (title or "").strip():
         raise ActionError(_("Give the nonconformity a title."), "title")
     opened_on = opened_on or today()
-    nc = Nonconformity(number=_next_number(opened_on.year), title=title.strip()[:200], description=description or "",
+    nc = Nonconformity(number=next_number(opened_on.year), title=title.strip()[:200], description=description or "",
                        source_type=source_type, source_id=str(source_id) if source_id is not None else None,
                        severity=severity, state=NcState.OPEN, owner=owner, opened_on=opened_on,
                        opened_by_id=opened_by.id if opened_by is not None else None)

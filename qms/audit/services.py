@@ -21,12 +21,12 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 
-from ..database import utcnow
+from ..database import PG_WRITERS_LOCK_KEY, lock_writers, utcnow
 from ..extensions import db
 from .keys import entry_key
 from .models import AuditEntry, Audited
 
-_PG_LOCK_KEY = 0x51A5_0001  # advisory lock that serialises appends to the chain on PostgreSQL
+_PG_LOCK_KEY = PG_WRITERS_LOCK_KEY  # advisory lock that serialises appends to the chain on PostgreSQL
 _SECRET = "***"
 
 
@@ -136,8 +136,7 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert entries at the end of the chain, in order, holding the chain lock on PostgreSQL."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    lock_writers(conn)
     prev = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or ""
     key = entry_key()
     for row in rows:

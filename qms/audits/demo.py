@@ -8,7 +8,7 @@ import datetime as dt
 from flask import has_app_context
 
 from ..actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity
-from ..actions.services import _next_number as next_nc_number
+from ..actions.services import next_number as next_nc_number
 from ..actions.workflow import ActionKind, NcState, Severity
 from ..database import utcnow
 from ..permissions import Role

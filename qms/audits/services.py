@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..actions import services as actions
 from ..auth.models import User
+from ..core import numbering
 from ..database import utcnow
 from ..extensions import db
 from ..norms import registry
@@ -67,10 +68,9 @@ def _user(user_id: int | None) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _next_number(year: int) -> str:
-    numbers = db.session.scalars(select(Audit.number).where(Audit.number.like(f"AU-{year}-%"))).all()
-    last = max((int(n.rsplit("-", 1)[1]) for n in numbers if n.rsplit("-", 1)[1].isdigit()), default=0)
-    return rules.format_number(year, last + 1)
+def next_number(year: int) -> str:
+    """``AU-2026-03``: drawn from the core counter, never twice."""
+    return rules.format_number(year, numbering.next_value("AU", year, Audit.number))
 
 
 def _parse_norms(values: list[str]) -> list[tuple[str, str]]:
@@ -163,7 +163,7 @@ def save_audit(audit: Audit | None, data: AuditData) -> Audit:
                          "independence_note")
 
     if audit is None:
-        audit = Audit(number=_next_number(data.planned_start.year), state=AuditState.PLANNED)
+        audit = Audit(number=next_number(data.planned_start.year), state=AuditState.PLANNED)
         db.session.add(audit)
     audit.title = data.title
     audit.type = audit_type

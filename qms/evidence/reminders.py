@@ -34,7 +34,7 @@ def collect(today: dt.date):
     context = nullcontext() if has_request_context() else current_app.test_request_context("/")
     with context:
         managers = _managers()
-        services.overview(today)  # writes the day's readiness snapshots
+        services.record_snapshots(today)  # the chart's daily point (pages that show readiness never write)
         for item in services.expiring_evidence(today, readiness.SOON_DAYS, limit=None):
             expired = item.valid_until < today
             users = list({u.id: u for u in [item.owner, *managers] if u is not None}.values())

@@ -7,12 +7,12 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from sqlalchemy import select
 
 from ..database import utcnow
 from ..permissions import Role
 from . import figures
 from .models import Incident, IncidentHours, IncidentPerson
+from .services.reporting import next_number as next_incident_number
 from .workflow import (ArboReason, HoursCategory, IncidentState, IncidentType, Method, PersonCategory,
                        Severity)
 
@@ -101,11 +101,9 @@ def _nonconformity(demo, incident: Incident, coordinator, owner, closed: bool) -
     from ..actions.workflow import ActionKind, NcState, Severity as NcSeverity
 
     opened = incident.occurred_on + dt.timedelta(days=7)
-    prefix = f"NC-{opened.year}-"
-    last = demo.session.scalar(select(Nonconformity.number).where(Nonconformity.number.like(prefix + "%"))
-                               .order_by(Nonconformity.number.desc()).limit(1))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    nc = Nonconformity(number=f"{prefix}{seq:04d}", title=f"Incident {incident.number}: herhaling voorkomen",
+    from ..actions.services import next_number as next_nc_number
+
+    nc = Nonconformity(number=next_nc_number(opened.year), title=f"Incident {incident.number}: herhaling voorkomen",
                        description=incident.description, source_type="incident", source_id=str(incident.id),
                        severity=NcSeverity.MINOR, state=NcState.CLOSED if closed else NcState.ACTIONS_PLANNED,
                        root_cause=incident.root_causes, correction=incident.immediate_action, owner=coordinator,
@@ -129,14 +127,12 @@ def add_incidents(demo) -> None:
     sites = list(demo.sites.values())
     coordinator = demo.users.get(Role.COORDINATOR)
     staff = demo.users.get(Role.STAFF)
-    year_seq: dict[int, int] = {}
     for days_ago, kind, site_index, where, what, done, lost, arbo in INCIDENTS:
         occurred = dt.datetime.combine(demo.today - dt.timedelta(days=days_ago), dt.time(9 + days_ago % 8, 15))
         year = occurred.year
-        year_seq[year] = year_seq.get(year, 0) + 1
         state = _state(days_ago)
         incident = Incident(
-            number=f"INC-{year}-{year_seq[year]:04d}", type=kind, state=state, occurred_at=occurred - dt.timedelta(hours=1),
+            number=next_incident_number(year), type=kind, state=state, occurred_at=occurred - dt.timedelta(hours=1),
             occurred_on=occurred.date(), site=sites[site_index % len(sites)], location=where,
             involved="own_staff" if days_ago % 3 else "own_staff,temporary", injured_count=len(lost),
             description=what, immediate_action=done or None, reporter_id=staff.id if staff and days_ago % 4 else None,

@@ -12,6 +12,7 @@ from .models import (Channel, Competence, Complaint, ComplaintState, ContextRevi
                      Direction, EmployeeFunction, Exclusion, FeedbackKind, InterestedParty, Issue, IssueKind,
                      JobFunction, LearningAssignment, LearningPath, LearningStep, Measurement, Objective, Process,
                      Risk, RiskKind, RiskState, SatisfactionResult, StepSignoff, SupplierEvaluation)
+from .services.customers import next_number as next_complaint_number
 
 MASTER_TRAINER = "DG010"
 
@@ -207,12 +208,10 @@ def add_iso9001(demo) -> None:
     s.flush()
 
     sites = {site.name: site for site in demo.sites.values()}
-    year_numbers: dict[int, int] = {}
     complaints = []
     for kind, channel, ago, client, site, description, state, response, answered in COMPLAINTS:
         received = days(ago)
-        year_numbers[received.year] = year_numbers.get(received.year, 0) + 1
-        complaint = Complaint(number=f"KL-{received.year}-{year_numbers[received.year]:04d}", kind=kind, channel=channel,
+        complaint = Complaint(number=next_complaint_number(received.year), kind=kind, channel=channel,
                               received_on=received, client=client, site=sites.get(site), description=description,
                               deadline=scoring.default_deadline(kind.value, received), state=state, owner=coordinator,
                               response=response,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
-from ..database import utcnow
+from ..database import lock_writers, utcnow
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
@@ -130,6 +130,7 @@ def has_left(employee: Employee, on: dt.date | None = None) -> bool:
 def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
     """Add an employee (``employee`` is None) or change one, enforcing the register's rules."""
     number = data.number.strip()
+    lock_writers(db.session.connection())  # the same number typed twice at once: the second is told
     same_number = select(Employee.id).where(func.lower(Employee.number) == number.lower())
     if employee is not None:
         same_number = same_number.where(Employee.id != employee.id)

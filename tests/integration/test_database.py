@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from qms.organisation.models import Department
+from qms.permissions import Role
 from tests.conftest import PG_URL
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite-specific connection settings")
@@ -64,3 +65,50 @@ def test_concurrent_writers_queue_instead_of_failing(app, db):
     assert errors == []
     names = set(db.session.scalars(db.select(Department.name)))
     assert {"Start", "First", "Second"} <= names
+
+
+@sqlite_only
+def test_reading_requests_begin_deferred_and_writing_ones_immediate(app, db, client, login_as):
+    """A GET only reads, so it begins deferred; a POST, and work outside a request, takes the write lock."""
+    from sqlalchemy import event
+
+    login_as(Role.ADMIN)
+    begins: list[tuple[str, str]] = []
+
+    def hook(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN"):
+            from flask import has_request_context, request
+
+            begins.append((request.method if has_request_context() else "-", statement))
+
+    event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        db.session.remove()
+        assert client.get("/organisation/departments").status_code == 200
+        assert client.post("/organisation/departments", data={"name": "Glas"}).status_code in (200, 302)
+        db.session.remove()
+        db.session.scalar(text("SELECT count(*) FROM department"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hook)
+    assert ("GET", "BEGIN") in begins and ("GET", "BEGIN IMMEDIATE") not in begins
+    assert ("POST", "BEGIN IMMEDIATE") in begins and ("POST", "BEGIN") not in begins
+    assert begins[-1] == ("-", "BEGIN IMMEDIATE")
+
+
+@sqlite_only
+def test_a_page_opens_while_another_connection_holds_the_write_lock(app, db, client, login_as):
+    """WAL lets readers read beside the one writer: a GET does not queue behind a long write."""
+    import sqlite3
+
+    login_as(Role.ADMIN)
+    db.session.remove()
+    writer = sqlite3.connect(db.engine.url.database, isolation_level=None, timeout=1)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO department (name, active) VALUES ('Bezig', 1)")
+        response = client.get("/organisation/departments")
+        assert response.status_code == 200
+        assert "Bezig" not in response.get_data(as_text=True)  # the reader sees the last committed state
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -51,9 +51,12 @@ def test_coordinator_links_evidence_and_readiness_changes(client, db, login_as):
     assert client.post(f"/evidence/items/{item.id}/requirements",
                        data={"requirement": "vca/2017-6.0/1.2"}).status_code == 302
     assert "1.2" not in readiness_of("vca", "2017-6.0", "vca2").must_missing
-    # The overview shows the norm and writes today's snapshot.
+    # The overview shows the norm and writes nothing (a GET never writes); the daily run writes the snapshot.
     overview = client.get("/evidence/")
     assert overview.status_code == 200 and "ISO 9001" in overview.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ReadinessSnapshot)) == 0
+    services.record_snapshots()
+    db.session.commit()
     snap = db.session.scalars(select(ReadinessSnapshot).where(ReadinessSnapshot.norm == "iso9001")).one()
     assert snap.percent == after.percent and snap.covered == after.covered
 

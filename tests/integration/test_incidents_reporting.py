@@ -186,9 +186,19 @@ def test_unknown_renewed_or_inactive_site_tokens_are_not_found(db, client, site,
     assert client.get(f"/incidents/qr/{new}").status_code == 404
 
 
-def test_the_poster_pdf_carries_the_qr_code(db, client, login_as, site):
+def test_the_poster_pdf_carries_the_qr_code_made_by_a_post(db, client, login_as, site):
     login_as(Role.COORDINATOR)
+    # Without a code the poster (a GET) makes none: it sends the coordinator to the button that does.
+    response = client.get(f"/incidents/sites/{site.id}/poster.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/incidents/sites")
+    assert services.site_token(site, create=False) is None
+    page = client.get("/incidents/sites").get_data(as_text=True)
+    assert site.name in page and "Make a QR code" in page and "has no QR code yet" in page
+    response = client.post(f"/incidents/sites/{site.id}/renew")
+    assert response.status_code == 302
+    assert "has a QR code; print the poster" in client.get("/incidents/sites").get_data(as_text=True)
+    token = services.site_token(site, create=False)
+    assert token is not None
     response = client.get(f"/incidents/sites/{site.id}/poster.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    assert services.site_token(site, create=False) is not None
-    assert site.name in client.get("/incidents/sites").get_data(as_text=True)
+    assert services.site_token(site, create=False).token == token.token

@@ -181,3 +181,29 @@ def test_downgrade_to_base_and_upgrade_again(migrated_app):
     # A second upgrade proves the downgrade also removed what is not a table (types, functions, triggers).
     upgrade(revision="head")
     assert not _schema_differences()
+
+
+def test_record_counters_continue_from_the_numbers_in_use(migrated_app):
+    """The counter migration seeds each series and year from the highest number already stored."""
+    from qms.actions.services import next_number as next_nc_number
+    from qms.incidents.services.reporting import next_number as next_incident_number
+
+    _require_history()
+    upgrade(revision="0013")
+    incident = ("INSERT INTO incident (number, type, state, occurred_at, occurred_on, involved, injured_count, "
+                "description, anonymous, via_qr, reported_at, lti_count, lost_days, max_lost_days, on_arbowet_list, "
+                "lessons_for_toolbox) VALUES (:number, 'near_miss', 'reported', '2026-03-01 10:00:00', '2026-03-01', "
+                "'own_staff', 0, 'x', false, false, '2026-03-01 10:00:00', 0, 0, 0, false, false)")
+    for number in ("INC-2025-0007", "INC-2026-0002", "INC-2026-0011", "BI-2026-000900"):
+        db.session.execute(text(incident), {"number": number})
+    db.session.execute(text("INSERT INTO nonconformity (number, title, description, source_type, severity, state, "
+                            "opened_on, created_at) VALUES ('NC-2026-0005', 't', '', 'manual', 'minor', 'open', "
+                            "'2026-03-01', '2026-03-01 10:00:00')"))
+    db.session.commit()
+    upgrade(revision="head")
+    rows = db.session.execute(text("SELECT series, year, value FROM record_counter ORDER BY series, year")).all()
+    assert [tuple(r) for r in rows] == [("INC", 2025, 7), ("INC", 2026, 11), ("NC", 2026, 5)]
+    assert next_incident_number(2026) == "INC-2026-0012" and next_incident_number(2025) == "INC-2025-0008"
+    assert next_nc_number(2026) == "NC-2026-0006"
+    assert next_incident_number(2027) == "INC-2027-0001"
+    db.session.rollback()

@@ -138,3 +138,25 @@ def test_interface_is_dutch_by_default_and_switches_to_english(compiled_catalogu
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Log in" in page and "Inloggen" not in page
+
+
+def _msgids(po: pathlib.Path) -> list[str]:
+    """The msgids of a catalogue as written, continuation lines joined (read_po keeps only the last of two)."""
+    ids, current = [], None
+    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("msgid "):
+            current = [line[6:].strip()[1:-1]]
+        elif current is not None and line.startswith('"'):
+            current.append(line.strip()[1:-1])
+        elif current is not None:
+            ids.append("".join(current))
+            current = None
+    return [i for i in ids if i]
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT).parents[2]))
+def test_a_catalogue_defines_each_message_once(po):
+    """A message written twice (a merge keeps both sides) silently loses one of its translations."""
+    ids = _msgids(po)
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    assert not twice, f"defined twice in {po.relative_to(ROOT)}: {twice[:5]}"

@@ -9,9 +9,10 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
-from ...database import utcnow
+from ...database import lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Employee
 from ..models import (DistributionTarget, Document, DocumentVersion, ReadConfirmation, ReviewOutcome,
@@ -90,18 +91,31 @@ def to_read(user: User) -> list[DocumentVersion]:
 
 
 def confirm_read(version: DocumentVersion, user: User) -> ReadConfirmation:
-    """One tap: the user read this published version. Confirming twice keeps the first confirmation."""
+    """One tap: the user read this published version. Confirming twice keeps the first confirmation, also when
+    both taps arrive at the same moment (the second waits for the writers' lock and finds the first; should it
+    still meet the first in the unique index, its insert is undone in a savepoint and the first is returned)."""
     if version.state is not VersionState.PUBLISHED:
         raise DocumentError(_("Only the version in use can be confirmed as read."))
-    existing = db.session.scalar(select(ReadConfirmation).where(ReadConfirmation.user_id == user.id,
-                                                                ReadConfirmation.version_id == version.id))
+    lock_writers(db.session.connection())
+    existing = _confirmation(version, user)
     if existing is not None:
         return existing
     confirmation = ReadConfirmation(user_id=user.id, version_id=version.id, document_id=version.document_id,
                                     major=version.major, confirmed_at=utcnow())
-    db.session.add(confirmation)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(confirmation)
+    except IntegrityError:
+        existing = _confirmation(version, user)
+        if existing is None:
+            raise
+        return existing
     return confirmation
+
+
+def _confirmation(version: DocumentVersion, user: User) -> ReadConfirmation | None:
+    return db.session.scalar(select(ReadConfirmation).where(ReadConfirmation.user_id == user.id,
+                                                            ReadConfirmation.version_id == version.id))
 
 
 @dataclass

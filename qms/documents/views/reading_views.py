@@ -56,13 +56,14 @@ def confirm(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = ButtonForm()
     if form.validate_on_submit():
+        number = version.document.number  # read before the commit: nothing after it can fail the answer
         try:
             services.confirm_read(version, current_user)
         except services.DocumentError as error:
             refused(None, error)
             return redirect(url_for("documents.to_read"))
         db.session.commit()
-        flash(_("Thank you: you confirmed reading %(number)s.", number=version.document.number), "success")
+        flash(_("Thank you: you confirmed reading %(number)s.", number=number), "success")
     else:
         flash(_("The request could not be processed; please try again."), "error")
     return redirect(url_for("documents.to_read"))

@@ -11,7 +11,7 @@ from .common import (ALLOWED_KINDS, EvidenceError, parse_requirement_key, possib
                      requirement, today)
 from .coverage import (FileState, NormOverview, RecordView, RequirementView, assess,  # noqa: F401
                        evidence_by_requirement, evidence_for_requirement, expiring_evidence, file_states, history,
-                       live_evidence, overview, pending_count, records_by_requirement, related_requirements,
-                       snapshot, suggestions, target_level)
+                       history_with_today, live_evidence, overview, pending_count, record_snapshots,
+                       records_by_requirement, related_requirements, snapshot, suggestions, target_level)
 from .files import (EvidenceData, add_evidence, escape_like, link_evidence, link_record,  # noqa: F401
                     review_evidence, review_label, search_evidence, unlink_evidence, unlink_record, update_evidence)

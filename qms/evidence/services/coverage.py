@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -214,18 +215,35 @@ class NormOverview:
 
 
 def overview(on: dt.date | None = None) -> list[NormOverview]:
-    """Readiness of every enabled norm (working version, target level); writes today's snapshots."""
+    """Readiness of every enabled norm (working version, target level). Reads only: the daily run writes the
+    snapshots (:func:`record_snapshots`)."""
     on = on or today()
     out = []
     for norm in registry():
         version = norm.default_version
         level = target_level(norm.code, version)
         result, _views = assess(norm.code, version, level, on)
-        snapshot(norm.code, version, level, result, on)
         cat = norm.versions[version]
         lv = cat.level(level)
         out.append(NormOverview(norm, version, level, lv.name if lv else "", result))
     return out
+
+
+def record_snapshots(on: dt.date | None = None) -> list[NormOverview]:
+    """Write the day's readiness snapshot of every enabled norm (the daily run: a page that shows readiness
+    never writes)."""
+    on = on or today()
+    overviews = overview(on)
+    for item in overviews:
+        snapshot(item.norm.code, item.version, item.level, item.result, on)
+    return overviews
+
+
+def history_with_today(norm: str, version: str, level: str, result: readiness.Readiness,
+                       on: dt.date) -> list:
+    """The stored snapshots with today's point computed live (the page shows today's value, stored or not)."""
+    points = [s for s in history(norm, version, level) if s.on_date != on]
+    return points + [SimpleNamespace(on_date=on, percent=result.percent)]
 
 
 def expiring_evidence(on: dt.date | None = None, days: int = readiness.SOON_DAYS, limit: int | None = 50):

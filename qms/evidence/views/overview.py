@@ -27,7 +27,6 @@ STATES = [readiness.NOT_MET, readiness.MISSING, readiness.EXPIRED, readiness.PEN
 def index():
     on = services.today()
     overviews = services.overview(on)
-    db.session.commit()  # today's readiness snapshots
     return render_template("evidence/index.html", overviews=overviews,
                            expiring=services.expiring_evidence(on, limit=10), today=on,
                            calendar=services.audit_calendar(on, limit=6), pending=services.pending_count(),
@@ -47,10 +46,7 @@ def norm(norm: str, version: str):
         state = ""
     on = services.today()
     result, views = services.assess(norm, version, level, on)
-    if version == found.default_version:
-        services.snapshot(norm, version, level, result, on)
-        db.session.commit()
-    points = chart.series(services.history(norm, version, level))
+    points = chart.series(services.history_with_today(norm, version, level, result, on))
     return render_template("evidence/norm.html", found=found, cat=cat, level=level, state=state, states=STATES,
                            result=result, views=views, chart=points, today=on,
                            jobs=dossier.latest_jobs(norm, limit=3), dossier_form=ConfirmForm())

@@ -41,18 +41,17 @@ def may_see_persons(user) -> bool:
 
 
 def settings() -> IncidentSettings:
+    """The settings row, or the defaults (not stored: reading the settings never writes)."""
     found = db.session.scalar(select(IncidentSettings).order_by(IncidentSettings.id).limit(1))
-    if found is None:
-        found = IncidentSettings(retention_months=60)
-        db.session.add(found)
-        db.session.flush()
-    return found
+    return found if found is not None else IncidentSettings(retention_months=60)
 
 
 def set_retention(months: int) -> IncidentSettings:
     if not 12 <= months <= 600:
         raise IncidentError("retention_months", _("Choose between 12 and 600 months."))
     current = settings()
+    if current.id is None:
+        db.session.add(current)
     current.retention_months = months
     db.session.flush()
     return current

@@ -11,10 +11,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
-from ...database import utcnow
+from ...core import numbering
+from ...database import lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Site
 from ...permissions import Role
@@ -56,11 +56,9 @@ def local_now() -> dt.datetime:
     return to_user_timezone(utcnow()).replace(tzinfo=None)
 
 
-def _next_number(year: int) -> str:
-    prefix = f"INC-{year}-"
-    last = db.session.scalar(select(func.max(Incident.number)).where(Incident.number.like(prefix + "%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+def next_number(year: int) -> str:
+    """``INC-2026-0042``: drawn from the core counter, never twice (also under concurrent reports)."""
+    return numbering.next_number("INC", year, Incident.number)
 
 
 def find_by_token(token: str | None) -> Incident | None:
@@ -93,6 +91,7 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
     """Record a report with its photos; returns (incident, created). A form sent twice gives the first record.
 
     ``reporter`` None with ``anonymous`` True keeps no trace of the sender in the record."""
+    lock_writers(db.session.connection())  # the same form sent twice at once: the second finds the first
     existing = find_by_token(token)
     if existing is not None:
         return existing, False
@@ -102,7 +101,7 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         raise IncidentError("photos", _("Add at most %(n)s photos.", n=MAX_PHOTOS))
     occurred_utc = to_utc(data.occurred_at).replace(tzinfo=None)
     incident = Incident(
-        number=_next_number(local_now().year), type=data.type, occurred_at=occurred_utc,
+        number=next_number(local_now().year), type=data.type, occurred_at=occurred_utc,
         occurred_on=data.occurred_at.date(), site_id=data.site_id, location=data.location or None,
         involved=",".join(sorted(set(data.involved))), injured_count=data.injured_count,
         description=data.description, immediate_action=data.immediate_action or None,
@@ -114,21 +113,8 @@ def report(data: ReportData, *, reporter: User | None, token: str | None, photos
         lti_count=figures.lti_count([], data.injured_count, data.type is IncidentType.LTI),
         arbo_reason=data.arbo_reason,
         on_arbowet_list=figures.on_arbowet_list(data.type.is_accident, data.arbo_reason is not None, 0))
-    for attempt in range(3):  # a number taken by a concurrent report is drawn again
-        savepoint = db.session.begin_nested()
-        try:
-            db.session.add(incident)
-            db.session.flush()
-            savepoint.commit()
-            break
-        except IntegrityError:
-            savepoint.rollback()
-            existing = find_by_token(token)
-            if existing is not None:
-                return existing, False
-            if attempt == 2:
-                raise
-            incident.number = _next_number(local_now().year)
+    db.session.add(incident)
+    db.session.flush()
     for upload in photos:
         if anonymous:
             upload.filename = "photo" + _suffix(upload.filename)  # the original name may name the sender
@@ -227,6 +213,7 @@ def check_public_allowance(ip: str | None) -> None:
     hour = now.replace(minute=0, second=0, microsecond=0)
     key = _attempt_key(ip)
     limit = current_app.config.get("INCIDENT_PUBLIC_MAX_PER_HOUR", 10)
+    lock_writers(db.session.connection())  # counted and added as one step: two at once cannot both pass
     db.session.execute(delete(IncidentReportAttempt).where(IncidentReportAttempt.hour < hour - dt.timedelta(days=1)))
     used = db.session.scalar(select(func.count()).select_from(IncidentReportAttempt)
                              .where(IncidentReportAttempt.key == key, IncidentReportAttempt.hour >= hour)) or 0

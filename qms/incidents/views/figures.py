@@ -247,8 +247,10 @@ def sites():
 @requires("incidents.manage")
 def poster(site_id: int):
     site = _load_site(site_id)
-    token = services.site_token(site)
-    db.session.commit()
+    token = services.site_token(site, create=False)  # a GET never writes: the code is made by a POST
+    if token is None:
+        flash(_("Site %(name)s has no QR code yet: make one first.", name=site.name), "info")
+        return redirect(url_for("incidents.sites"))
     url = absolute_url(url_for("incidents.public_report", token=token.token))
     body = pdf.qr_poster(
         url=url, heading=_("Something happened? Report it!"), site=site.name + (f" — {site.client}" if site.client else ""),
@@ -263,10 +265,15 @@ def poster(site_id: int):
 def renew(site_id: int):
     site = _load_site(site_id)
     if SimpleForm().validate_on_submit():
+        had_code = services.site_token(site, create=False) is not None
+        name = site.name
         services.renew_site_token(site)
         db.session.commit()
-        flash(_("Site %(name)s has a new QR code; print the new poster. The old code no longer works.",
-                name=site.name), "success")
+        if had_code:
+            flash(_("Site %(name)s has a new QR code; print the new poster. The old code no longer works.",
+                    name=name), "success")
+        else:
+            flash(_("Site %(name)s has a QR code; print the poster and hang it at the site.", name=name), "success")
     return redirect(url_for("incidents.sites"))
 
 

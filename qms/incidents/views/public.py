@@ -16,7 +16,7 @@ from .. import services
 from ..forms import PublicReportForm
 from ..services import RateLimited
 from . import bp
-from .reporting import prepare, submit
+from .reporting import NotStored, prepare, store, submit
 
 
 def _as_anonymous_visitor() -> None:
@@ -41,19 +41,30 @@ def public_report(token: str):
     if request.method == "GET":
         form.site_id.data = site.id
     if form.validate_on_submit():
+        address = request.remote_addr
+        _forget_address()
+        anonymous = bool(form.anonymous.data)
+
+        def attempt():
+            sent_before = services.find_by_token(form.submission_id.data)
+            if sent_before is not None:  # the same form again: the first answer, not counted twice
+                return sent_before
+            services.check_public_allowance(address)
+            return submit(form, reporter=None, via_qr=True, anonymous=anonymous,
+                          **({} if anonymous else {"named": (form.reporter_name.data, form.reporter_contact.data)}))
+
         try:
-            services.check_public_allowance(request.remote_addr)
+            number = store(form, attempt)
         except RateLimited:
             db.session.rollback()
             return render_template("incidents/report.html", form=form, site=site, public=True,
                                    action=url_for("incidents.public_report", token=token), limited=True), 429
-        _forget_address()
-        anonymous = bool(form.anonymous.data)
-        incident = submit(form, reporter=None, via_qr=True, anonymous=anonymous,
-                          **({} if anonymous else {"named": (form.reporter_name.data, form.reporter_contact.data)}))
-        if incident is not None:
-            db.session.commit()
-            return redirect(url_for("incidents.public_thanks", token=token, number=incident.number))
+        except NotStored as failure:
+            form.form_errors.append(failure.message)
+            return render_template("incidents/report.html", form=form, site=site, public=True,
+                                   action=url_for("incidents.public_report", token=token)), 503
+        if number is not None:
+            return redirect(url_for("incidents.public_thanks", token=token, number=number))
     return render_template("incidents/report.html", form=form, site=site, public=True,
                            action=url_for("incidents.public_report", token=token))
 

@@ -1,12 +1,15 @@
 """Reporting as a logged-in person, and the list of one's own reports."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from ...database import paginate
+from ...database import lost_connection, paginate
 from ...extensions import db
 from ...permissions import requires
 from ...uploads.services import UploadRejected
@@ -41,9 +44,11 @@ def submit(form: ReportForm, *, named: tuple[str, str] | None = None, **kwargs):
     data = report_data(form)
     if named:
         data.reporter_name, data.reporter_contact = named
+    photos = request.files.getlist(form.photos.name)
+    for photo in photos:  # a second attempt reads the photos again from the start
+        photo.stream.seek(0)
     try:
-        incident, _created = services.report(data, token=form.submission_id.data,
-                                             photos=request.files.getlist(form.photos.name), **kwargs)
+        incident, _created = services.report(data, token=form.submission_id.data, photos=photos, **kwargs)
     except UploadRejected as error:
         db.session.rollback()
         form.photos.errors = list(form.photos.errors) + [error.message]
@@ -54,17 +59,65 @@ def submit(form: ReportForm, *, named: tuple[str, str] | None = None, **kwargs):
     return None
 
 
+#: Attempts at storing one report when the database connection is lost on the way.
+ATTEMPTS = 3
+
+
+class NotStored(Exception):
+    """The report could not be stored (the database connection was lost each time); ``message`` says whether
+    it is certainly not stored or could not be checked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def store(form: ReportForm, attempt: Callable[[], Incident | None]) -> str | None:
+    """Run ``attempt`` (which hands the form to the service) and commit; returns the report's number, or None
+    when the form shows errors. The number is read before the commit, so no read after it can fail a stored
+    report. A lost database connection is tried again: the form's one-time token finds a report that was in
+    fact stored, so it is never stored twice. When every attempt failed, :class:`NotStored` says truthfully
+    whether the report is stored."""
+    for _attempt in range(ATTEMPTS):
+        try:
+            incident = attempt()
+            if incident is None:
+                return None
+            number = incident.number
+            db.session.commit()
+            return number
+        except DBAPIError as error:
+            db.session.rollback()
+            if not lost_connection(error):
+                raise
+            current_app.logger.warning("database connection lost while storing a report; trying again")
+    try:
+        stored = services.find_by_token(form.submission_id.data)
+    except DBAPIError:
+        db.session.rollback()
+        raise NotStored(_("We could not check whether your report was stored: the connection to the database "
+                          "was lost. Please send it again; a report sent twice is kept once.")) from None
+    if stored is not None:
+        return stored.number
+    raise NotStored(_("Your report was not stored: the connection to the database was lost. "
+                      "Please send it again."))
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @requires("incidents.report")
 def report():
     form = ReportForm()
     prepare(form)
     if form.validate_on_submit():
-        incident = submit(form, reporter=current_user)
-        if incident is not None:
-            db.session.commit()
+        try:
+            number = store(form, lambda: submit(form, reporter=current_user))
+        except NotStored as failure:
+            form.form_errors.append(failure.message)
+            return render_template("incidents/report.html", form=form, action=url_for("incidents.report"),
+                                   public=False), 503
+        if number is not None:
             flash(_("Thank you. Your report %(number)s was received; the coordinator has been told.",
-                    number=incident.number), "success")
+                    number=number), "success")
             return redirect(url_for("incidents.mine", sent=1))
     return render_template("incidents/report.html", form=form, action=url_for("incidents.report"), public=False)
 

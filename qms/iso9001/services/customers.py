@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from ...core import numbering
 from ...i18n import fmt_day
 from ...extensions import db
 from ...organisation.models import Site
@@ -18,10 +19,9 @@ from . import IsoError, get, today, user_or_error
 SOURCE_TYPE = "complaint"
 
 
-def _next_number(year: int) -> str:
-    numbers = db.session.scalars(select(Complaint.number).where(Complaint.number.like(f"KL-{year}-%"))).all()
-    last = max((int(n.rsplit("-", 1)[1]) for n in numbers if n.rsplit("-", 1)[1].isdigit()), default=0)
-    return f"KL-{year}-{last + 1:04d}"
+def next_number(year: int) -> str:
+    """``KL-2026-0004``: drawn from the core counter, never twice."""
+    return numbering.next_number("KL", year, Complaint.number)
 
 
 def log_complaint(*, kind: str, channel: str, received_on: dt.date, client: str, description: str,
@@ -37,7 +37,7 @@ def log_complaint(*, kind: str, channel: str, received_on: dt.date, client: str,
     if deadline < received_on:
         raise IsoError("deadline", _("The deadline cannot lie before the date received."))
     owner = user_or_error(owner_id, "owner_id")
-    complaint = Complaint(number=_next_number(received_on.year), kind=kind, channel=Channel(channel),
+    complaint = Complaint(number=next_number(received_on.year), kind=kind, channel=Channel(channel),
                           received_on=received_on, client=client, description=description, site_id=site_id,
                           contact=contact or None, deadline=deadline, state=ComplaintState.RECEIVED,
                           owner=owner, reported_by_id=reported_by.id if reported_by else None)

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from ... import jobs
-from ...database import paginate
+from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...i18n import select_locale
 from ...jobs import Job, JobState
@@ -128,6 +128,7 @@ def _render_person(employee, year, employment=None, hours=None, conversation=Non
 
 @bp.route("/register/<int:employee_id>")
 @requires("pso.manage")
+@writes_on_read  # the trail of who viewed target-group data
 def person(employee_id: int):
     return _render_person(load(Employee, employee_id), selected_year())
 
@@ -182,6 +183,7 @@ def set_hours(employee_id: int):
 
 @bp.route("/register/<int:employee_id>/status", methods=["GET", "POST"])
 @requires("pso.manage")
+@writes_on_read  # the trail of who viewed target-group data
 def status(employee_id: int):
     employee = load(Employee, employee_id)
     current = db.session.scalar(select(PsoTargetStatus).where(PsoTargetStatus.employee_id == employee.id))

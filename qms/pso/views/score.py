@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ...database import writes_on_read
 from ...extensions import db
 from ...permissions import requires
 from .. import chart, services
@@ -142,6 +143,7 @@ def new_measurement():
 
 @bp.route("/measurements/<int:measurement_id>")
 @requires("pso.view")
+@writes_on_read  # the trail of who viewed target-group data
 def measurement(measurement_id: int):
     m = load(PsoMeasurement, measurement_id)
     result = services.measurement_result(m)
@@ -212,6 +214,7 @@ def correct_measurement(measurement_id: int):
 
 @bp.route("/dossier.pdf")
 @requires("pso.view")
+@writes_on_read  # the trail of who viewed target-group data
 def dossier_pdf():
     from flask import make_response
 
