@@ -5,7 +5,7 @@ Rows already in the trail keep their plain SHA-256 hashes and get hash_version 1
 keyed entry, which seals them in. New entries are written with hash_version 2 (HMAC-SHA256).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
