@@ -20,6 +20,7 @@ from . import substances  # noqa: E402  (the hazardous substances register, its 
 from .substances import evidence as substance_evidence  # noqa: E402
 from . import figures  # noqa: E402
 from .demo import add_vca_year  # noqa: E402
+from .substances.demo import add_substances  # noqa: E402
 from .views import bp  # noqa: E402
 
 
@@ -51,6 +52,6 @@ norm = Norm(
         NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"),
         NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"),
     ],
-    demo_steps=[add_vca_year],
+    demo_steps=[add_vca_year, add_substances],
     setup=_setup,
 )

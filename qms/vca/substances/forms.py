@@ -31,13 +31,13 @@ class ProductForm(FlaskForm):
     functions = SelectMultipleField(_l("Used by (functions)"), validate_choice=False)
     quantity_band = SelectField(_l("Quantity used"), choices=QUANTITIES, validators=[DataRequired()])
     signal_word = SelectField(_l("Signal word"), choices=SIGNAL_WORDS, validators=[DataRequired()])
-    pictograms = SelectMultipleField(_l("Hazard pictograms"), choices=[(p, p) for p in rules.PICTOGRAMS],
+    pictograms = SelectMultipleField(_l("Hazard pictograms"), choices=[SelectChoice(p, p) for p in rules.PICTOGRAMS],
                                      validate_choice=False)
     hazard_statements = StringField(_l("H statements"), validators=[Optional(), Length(max=500)], filters=[clean],
                                     description=_l("Codes from the sheet, separated by commas, e.g. H314, H290."))
     precaution_statements = StringField(_l("P statements"), validators=[Optional(), Length(max=500)], filters=[clean],
                                         description=_l("For example: P280, P305+P351+P338."))
-    ppe = SelectMultipleField(_l("PPE needed"), choices=[(k, v) for k, v in rules.PPE.items()], validate_choice=False)
+    ppe = SelectMultipleField(_l("PPE needed"), choices=[SelectChoice(k, v) for k, v in rules.PPE.items()], validate_choice=False)
     do_text = TextAreaField(_l("What to do (one point per line)"), validators=[Optional(), Length(max=2000)],
                             filters=[clean])
     dont_text = TextAreaField(_l("What not to do (one point per line)"), validators=[Optional(), Length(max=2000)],

@@ -119,8 +119,8 @@ def _product_form(product=None) -> ProductForm:
     from ..models import AssessmentKind, VcaRiskAssessment
 
     form.supplier_id.choices = [SelectChoice("", _("No supplier"))] + [SelectChoice(r.id, r.name) for r in _suppliers()]
-    form.site_ids.choices = [(r.id, r.name) for r in _sites()]
-    form.functions.choices = [(name, name) for name in services.function_names()]
+    form.site_ids.choices = [SelectChoice(r.id, r.name) for r in _sites()]
+    form.functions.choices = [SelectChoice(name, name) for name in services.function_names()]
     form.assessment_id.choices = [SelectChoice("", _("No RI&E"))] + [
         SelectChoice(r.id, r.title) for r in db.session.execute(
             select(VcaRiskAssessment.id, VcaRiskAssessment.title).where(
