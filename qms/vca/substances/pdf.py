@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..pdf import BRAND, STYLES
 
@@ -118,8 +118,8 @@ def pictogram(code: str, size: float = 26 * mm) -> Drawing:
     c, r = size / 2, size / 2 - 1.5
     d.add(Polygon([c, c + r, c + r, c, c, c - r, c - r, c], fillColor=colors.white, strokeColor=RED,
                   strokeWidth=size * 0.06, strokeLineJoin=1))
-    _symbol(d, code, c, c + size * 0.06, size * 0.4)
-    d.add(String(c, c - r * 0.62, code, fontName="Helvetica-Bold", fontSize=size * 0.09, textAnchor="middle",
+    _symbol(d, code, c, c + size * 0.1, size * 0.46)
+    d.add(String(c, c - r * 0.66, code, fontName="Helvetica-Bold", fontSize=size * 0.09, textAnchor="middle",
                  fillColor=INK))
     return d
 
@@ -148,41 +148,69 @@ def _block(heading: str, lines: list[str], width: float, colour) -> Table:
     return table
 
 
+#: Room kept free at the bottom of the page for the QR code and the footer.
+QR_BAND = 44 * mm
+
+
+def _qr_band(card: Card):
+    """Draw the QR code and the footer at the foot of the page (fixed place, whatever the content)."""
+    def draw(canvas, doc):
+        canvas.saveState()
+        left, bottom = doc.leftMargin, 12 * mm
+        canvas.setStrokeColor(BRAND)
+        canvas.setLineWidth(0.8)
+        canvas.line(left, bottom + QR_BAND - 8 * mm, A4[0] - doc.rightMargin, bottom + QR_BAND - 8 * mm)
+        size = 30 * mm
+        from reportlab.graphics import renderPDF
+
+        renderPDF.draw(_qr(card.url, size), canvas, left, bottom)
+        frame_width = A4[0] - doc.rightMargin - left - size - 6 * mm
+        y = bottom + size
+        for text, style in ((card.qr_caption, "text"), (card.url, "small"), (card.footer, "small")):
+            para = _para(text, style)
+            _w, h = para.wrap(frame_width, 20 * mm)
+            y -= h
+            para.drawOn(canvas, left + size + 6 * mm, y)
+            y -= 2 * mm
+        canvas.restoreState()
+    return draw
+
+
 def instruction_card(card: Card) -> bytes:
+    """One A4 page: whatever the amount of text, the content is shrunk to fit above the QR band."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
-                            bottomMargin=12 * mm, title=card.title, author="QMS")
+    top_margin, bottom_margin = 12 * mm, 12 * mm + QR_BAND
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=top_margin,
+                            bottomMargin=bottom_margin, title=card.title, author="QMS")
     width = A4[0] - 28 * mm
+    height = A4[1] - top_margin - bottom_margin - 2 * mm
     head = [_para(card.name, "name"), _para(card.subtitle, "sub")]
     signal = _para(card.signal_word, "signal") if card.signal_word else _para("")
     top = Table([[head, signal]], colWidths=[width - 45 * mm, 45 * mm])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                              ("LINEBELOW", (0, 0), (-1, 0), 2, BRAND), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-    story = [top, Spacer(1, 4 * mm)]
+    content = [top, Spacer(1, 4 * mm)]
     if card.pictograms:
         cells = [[pictogram(code) for code, _text in card.pictograms],
                  [_para(text, "label") for _code, text in card.pictograms]]
         pics = Table(cells, colWidths=[30 * mm] * len(card.pictograms), hAlign="LEFT")
         pics.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story += [pics, Spacer(1, 3 * mm)]
+        content += [pics, Spacer(1, 3 * mm)]
     half = (width - 4 * mm) / 2
-    blocks = card.blocks
-    colours = [colors.HexColor("#1b7a3e"), RED] + [BRAND] * (len(blocks) - 2)
-    pairs = []
-    for i in range(0, len(blocks), 2):
-        left = _block(blocks[i][0], blocks[i][1], half, colours[i])
-        right = _block(blocks[i + 1][0], blocks[i + 1][1], half, colours[i + 1]) if i + 1 < len(blocks) else ""
-        pairs.append([left, right])
-    grid = Table(pairs, colWidths=[half + 2 * mm, half + 2 * mm])
+    colours = [colors.HexColor("#1b7a3e"), RED] + [BRAND] * max(0, len(card.blocks) - 2)
+    # Two columns, filled in turn: do | do not, then the rest balanced by length.
+    columns: list[list] = [[], []]
+    weight = [0, 0]
+    for index, (heading, lines) in enumerate(card.blocks):
+        side = index if index < 2 else (0 if weight[0] <= weight[1] else 1)
+        columns[side] += [_block(heading, lines, half, colours[index]), Spacer(1, 3 * mm)]
+        weight[side] += 2 + sum(1 + len(line) // 45 for line in lines)
+    grid = Table([columns], colWidths=[half + 4 * mm, half])
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-    story += [grid, Spacer(1, 3 * mm)]
-    qr = Table([[_qr(card.url, 30 * mm), [_para(card.qr_caption), Spacer(1, 2 * mm), _para(card.url, "small"),
-                                          Spacer(1, 3 * mm), _para(card.footer, "small")]]],
-               colWidths=[34 * mm, width - 34 * mm])
-    qr.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEABOVE", (0, 0), (-1, 0), 0.5, BRAND)]))
-    story.append(qr)
-    doc.build(story)
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    content.append(grid)
+    draw = _qr_band(card)
+    doc.build([KeepInFrame(width, height, content, mode="shrink")], onFirstPage=draw, onLaterPages=draw)
     return buffer.getvalue()
 
 
