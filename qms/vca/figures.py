@@ -187,6 +187,14 @@ def live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
     return out
 
 
+def all_live_evidence(version: str, f: Figures | None = None) -> list[LiveEvidence]:
+    """The registers' rules and the hazardous substances register's: what the registry gives the evidence pages."""
+    from .substances import evidence as substances
+
+    return sorted(live_evidence(version, f) + substances.live_evidence(version),
+                  key=lambda e: [int(p) if p.isdigit() else p for p in e.requirement.split(".")])
+
+
 # --- management review ------------------------------------------------------------------------
 
 def review_section(start: dt.date, end: dt.date) -> ReviewSection:
