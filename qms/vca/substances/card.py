@@ -22,9 +22,13 @@ def content(product: VcaProduct) -> Card:
     codes = product.pictogram_list + product.hazard_list + product.precaution_list
     texts = reference.hazard_texts(codes)
     subtitle = " · ".join(x for x in (product.purpose, product.supplier.name if product.supplier else None) if x)
-    sheet = (_("Safety data sheet of %(date)s", date=format_date(product.sds_issued_on))
-             + (f" ({_('revision')} {product.sds_revision})" if product.sds_revision else "")
-             if product.sds_issued_on else _("No safety data sheet on file yet."))
+    if product.sds_issued_on is None:
+        sheet = _("No safety data sheet on file yet.")
+    elif product.sds_revision:
+        sheet = _("Safety data sheet of %(date)s, revision %(revision)s", date=format_date(product.sds_issued_on),
+                  revision=product.sds_revision)
+    else:
+        sheet = _("Safety data sheet of %(date)s", date=format_date(product.sds_issued_on))
     blocks = [
         (_("What to do"), _lines(product.do_text)),
         (_("What not to do"), _lines(product.dont_text)),
