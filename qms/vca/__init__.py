@@ -51,6 +51,7 @@ norm = Norm(
     navigation=[
         NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"),
         NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"),
+        NavItem("substances.cards", lambda: str(_l("Work instruction cards")), "vca.substances.card_menu"),
     ],
     demo_steps=[add_vca_year, add_substances],
     setup=_setup,

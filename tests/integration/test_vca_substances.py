@@ -245,6 +245,7 @@ def test_staff_open_the_card_and_confirm_once(client, db, login_as, make_user):
     assert db.session.scalar(select(func.count()).select_from(VcaProductInstruction)) == 1
     assert "You confirmed on" in client.get(f"/vca/substances/{product.id}/card").get_data(as_text=True)
     assert "instructed" in client.get("/vca/substances/cards").get_data(as_text=True)
+    assert "/vca/substances/cards" in client.get("/").get_data(as_text=True)  # in the staff menu
     assert client.post(f"/vca/substances/{product.id}/edit", data={"name": "x"}).status_code == 403
     assert client.post(f"/vca/substances/{product.id}/substances", data={"lines": ""}).status_code == 403
     from qms.vca.substances import services

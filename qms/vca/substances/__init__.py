@@ -13,6 +13,8 @@ define("vca.substances.manage", {Role.ADMIN, Role.COORDINATOR})
 define("vca.substances.reference", {Role.ADMIN})
 #: Open a product's work instruction card and confirm being instructed (everyone on the work floor).
 define("vca.substances.card", ALL_ROLES)
+#: Who gets the cards in the menu (the others reach them from the register).
+define("vca.substances.card_menu", {Role.STAFF})
 
 from . import models  # noqa: E402,F401
 
