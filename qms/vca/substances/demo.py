@@ -70,6 +70,13 @@ TEXTS = {
             "Op de huid: kleding uit, lang spoelen met water.\nIn de ogen: 15 minuten spoelen, dan naar een arts.\n"
             "Ingeademd: naar frisse lucht, bel bij klachten de huisarts.",
             "Resten en vuil stripwater als gevaarlijk afval afvoeren (vat in het magazijn)."),
+    "cmr_disinfect": ("Alleen gebruiken na instructie door je leidinggevende.\nDraag handschoenen, veiligheidsbril en schort.\n"
+                      "Gebruik een doek; niet sprayen.",
+                      "Niet gebruiken als je zwanger bent of borstvoeding geeft: meld het je leidinggevende.\n"
+                      "Niet mengen met andere middelen.\nNiet gebruiken in kleine ruimtes zonder ventilatie.",
+                      "Op de huid: kleding uit, lang spoelen met water.\nIn de ogen: 15 minuten spoelen, dan naar een arts.\n"
+                      "Ingeademd: naar frisse lucht, bel bij klachten de huisarts.",
+                      "Restvoorraad niet meer bijbestellen; lege en halfvolle flessen als gevaarlijk afval afvoeren."),
 }
 
 B = ConcentrationBand
@@ -122,7 +129,7 @@ PRODUCTS = [
     ("Desinfectiemiddel Alcohol 70%", "Oppervlaktedesinfectie (alcohol)", "alcohol", "danger", "GHS02,GHS07",
      "H225,H319", "P210,P280,P305+P351+P338,P403+P233", "gloves",
      [("64-17-5", "Ethanol", B.ABOVE_50)], "care", "care", "large", 0.7, False),
-    ("Oppervlaktedesinfectie F (restvoorraad)", "Desinfectiemiddel met formaldehyde", "cmr", "danger",
+    ("Oppervlaktedesinfectie F (restvoorraad)", "Desinfectiemiddel met formaldehyde", "cmr_disinfect", "danger",
      "GHS05,GHS07,GHS08", "H314,H317,H351", "P201,P260,P280,P303+P361+P353,P305+P351+P338,P308+P313,P405",
      "gloves,goggles,apron", [("50-00-0", "Formaldehyde", B.FROM_1), ("111-30-8", "Glutaaraldehyde", B.FROM_1)],
      "care", "care", "small", 4.3, False),
@@ -213,7 +220,7 @@ def add_substances(demo) -> None:
                              precaution_statements=precautions or None, ppe=ppe or None,
                              functions=",".join(FUNCTIONS[functions]), quantity_band=QuantityBand(quantity),
                              do_text=do, dont_text=dont, first_aid=aid, disposal=disposal,
-                             assessment_id=rie.id if rie is not None and kind in ("acid", "alkaline", "chlorine", "cmr")
+                             assessment_id=rie.id if rie is not None and kind in ("acid", "alkaline", "chlorine", "cmr", "cmr_disinfect")
                              else None)
         if age is not None:
             issued = demo.years_ago(age)
