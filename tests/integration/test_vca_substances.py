@@ -177,7 +177,7 @@ def test_a_new_cmr_list_replaces_the_old_and_a_bad_file_changes_nothing(client, 
     login_as(Role.ADMIN)
     _page, _html, token = _load_cmr(client)
     client.post("/vca/substances/reference/cmr/confirm", data={"token": token, "source": "SZW", "version_date": ""})
-    page, html, token = _load_cmr(client, "Naam;CAS\nFormaldehyde;50-00-0\n")
+    page, html, token = _load_cmr(client, "Naam;CAS;Categorie\nFormaldehyde;50-00-0;Kankerverwekkend\n")
     assert token is not None
     client.post("/vca/substances/reference/cmr/confirm", data={"token": token, "source": "SZW 2027"})
     assert [(s.cas, s.category, s.source) for s in db.session.scalars(select(VcaCmrSubstance))] == [

@@ -79,6 +79,8 @@ TEXTS = {
                       "Restvoorraad niet meer bijbestellen; lege en halfvolle flessen als gevaarlijk afval afvoeren."),
 }
 
+#: Kinds assessed as a risk in the company RI&E (with measures in its plan of action).
+CORROSIVE_OR_CMR = ("acid", "alkaline", "chlorine", "cmr", "cmr_disinfect")
 B = ConcentrationBand
 #: (name, purpose, kind, signal word, pictograms, H, P, PPE, substances, sites, functions, quantity,
 #:  sheet age in years or None, newer revision announced)
@@ -220,8 +222,7 @@ def add_substances(demo) -> None:
                              precaution_statements=precautions or None, ppe=ppe or None,
                              functions=",".join(FUNCTIONS[functions]), quantity_band=QuantityBand(quantity),
                              do_text=do, dont_text=dont, first_aid=aid, disposal=disposal,
-                             assessment_id=rie.id if rie is not None and kind in ("acid", "alkaline", "chlorine", "cmr", "cmr_disinfect")
-                             else None)
+                             assessment_id=rie.id if rie is not None and kind in CORROSIVE_OR_CMR else None)
         if age is not None:
             issued = demo.years_ago(age)
             product.sds_file_id = _sheet(demo, name, issued)

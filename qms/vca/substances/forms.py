@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from qms.organisation.forms import _sane_year, clean, optional_id
@@ -37,7 +38,8 @@ class ProductForm(FlaskForm):
                                     description=_l("Codes from the sheet, separated by commas, e.g. H314, H290."))
     precaution_statements = StringField(_l("P statements"), validators=[Optional(), Length(max=500)], filters=[clean],
                                         description=_l("For example: P280, P305+P351+P338."))
-    ppe = SelectMultipleField(_l("PPE needed"), choices=[SelectChoice(k, v) for k, v in rules.PPE.items()], validate_choice=False)
+    ppe = SelectMultipleField(_l("PPE needed"), choices=[SelectChoice(k, v) for k, v in rules.PPE.items()],
+                              validate_choice=False)
     do_text = TextAreaField(_l("What to do (one point per line)"), validators=[Optional(), Length(max=2000)],
                             filters=[clean])
     dont_text = TextAreaField(_l("What not to do (one point per line)"), validators=[Optional(), Length(max=2000)],

@@ -22,7 +22,8 @@ RED = colors.HexColor("#d7141a")
 INK = colors.black
 _S = {
     "name": ParagraphStyle("card-name", parent=STYLES["title"], fontSize=22, leading=26, spaceAfter=2),
-    "sub": ParagraphStyle("card-sub", parent=STYLES["body"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")),
+    "sub": ParagraphStyle("card-sub", parent=STYLES["body"], fontSize=10, leading=13,
+                          textColor=colors.HexColor("#333333")),
     "signal": ParagraphStyle("card-signal", parent=STYLES["body"], fontSize=18, leading=22, textColor=RED,
                              fontName="Helvetica-Bold"),
     "head": ParagraphStyle("card-head", parent=STYLES["body"], fontSize=11, leading=14, textColor=colors.white,

@@ -119,7 +119,8 @@ def preview_cmr(filename: str, data: bytes) -> rules.CmrPreview:
     if len(data) > CMR_MAX_BYTES:
         raise ReferenceRefused(_("The file is larger than 5 MB."))
     messages = {
-        "no_header": _("No header row found: the file needs a column \"CAS\" and a column \"Naam\" (or \"Name\")."),
+        "no_header": _("No header row found: the file needs the columns \"CAS\", \"Naam\" and \"Categorie\" "
+                       "(or \"Name\" and \"Category\")."),
         "cas": _("%(value)s is not a valid CAS number."),
         "name": _("The name is missing or too long (%(value)s)."),
         "category": _("Category %(value)s is not C, M or R."),

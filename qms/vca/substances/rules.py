@@ -179,7 +179,7 @@ def category_of(text: str) -> str | None:
 
 
 def parse_cmr_rows(rows, messages) -> CmrPreview:
-    """Read the CMR list from (line, cells) rows: the first row with a CAS and a name column is the header.
+    """Read the CMR list from (line, cells) rows: the first row with a CAS, a name and a category column is the header.
     ``messages`` maps "no_header", "cas", "name", "category", "twice" to translated texts (with %(value)s)."""
     preview = CmrPreview()
     columns: dict[str, int] | None = None
@@ -188,8 +188,9 @@ def parse_cmr_rows(rows, messages) -> CmrPreview:
         cells = [str(c or "").strip() for c in cells]
         if columns is None:
             names = [c.lower() for c in cells]
-            found = {key: next((i for i, n in enumerate(names) if n in aliases), None) for key, aliases in HEADERS.items()}
-            if found["cas"] is not None and found["name"] is not None:
+            found = {key: next((i for i, n in enumerate(names) if n in aliases), None)
+                     for key, aliases in HEADERS.items()}
+            if None not in found.values():
                 columns = found
             continue
         if not any(cells):
@@ -199,7 +200,7 @@ def parse_cmr_rows(rows, messages) -> CmrPreview:
             index = columns.get(key)
             return cells[index] if index is not None and index < len(cells) else ""
 
-        cas, name, category = cell("cas"), cell("name"), category_of(cell("category")) if columns["category"] is not None else "C"
+        cas, name, category = cell("cas"), cell("name"), category_of(cell("category"))
         if not valid_cas(cas):
             preview.errors.append((line, messages["cas"] % {"value": cas or "—"}))
         elif not name or len(name) > 200:

@@ -262,7 +262,8 @@ def cmr_product_ids(product_ids=None) -> set[int]:
 
 def cmr_matches(product: VcaProduct) -> list[tuple[VcaProductSubstance, VcaCmrSubstance]]:
     return list(db.session.execute(
-        select(VcaProductSubstance, VcaCmrSubstance).join(VcaCmrSubstance, VcaCmrSubstance.cas == VcaProductSubstance.cas)
+        select(VcaProductSubstance, VcaCmrSubstance)
+        .join(VcaCmrSubstance, VcaCmrSubstance.cas == VcaProductSubstance.cas)
         .where(VcaProductSubstance.product_id == product.id)).all())
 
 

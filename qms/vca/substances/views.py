@@ -170,8 +170,8 @@ def _incident_choices():
 
     rows = db.session.execute(select(Incident.id, Incident.number, Incident.occurred_on)
                               .order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(200))
-    return [SelectChoice("", _("Choose an incident"))] + [SelectChoice(r.id, f"{r.number} ({r.occurred_on.isoformat()})")
-                                                          for r in rows]
+    return [SelectChoice("", _("Choose an incident"))] + [
+        SelectChoice(r.id, f"{r.number} ({r.occurred_on.isoformat()})") for r in rows]
 
 
 def _meeting_choices():
