@@ -277,3 +277,14 @@ def collect_reminders(today: dt.date):
             url_for("vca.assessment", assessment_id=tra.id), f"vca:tra:{tra.id}:{tra.assessed_on}")
         if found is not None:
             yield found
+    from .substances import services as substances
+
+    for product, status in substances.sheets_needing_attention(today):
+        name = product.name
+        message = (lambda name=name: _("The safety data sheet of %(name)s is missing", name=name)) \
+            if status.code == "missing" else (lambda name=name: _("The safety data sheet of %(name)s is to be "
+                                                                   "replaced or checked", name=name))
+        found = integrations.reminder(users, message, "", url_for("substances.product", product_id=product.id),
+                                      f"vca:sds:{product.id}:{status.code}:{status.due}")
+        if found is not None:
+            yield found

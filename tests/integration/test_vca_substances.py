@@ -362,3 +362,26 @@ def test_the_demo_has_products_with_sheets_and_cards(app, db, client, login_as):
         assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
     page = client.get("/vca/substances/?sheet=attention").get_data(as_text=True)
     assert "Chloorbleek 4%" in page and "Tapijtreiniger Sprayextractie" in page
+
+
+def test_coordinators_are_reminded_of_sheets_to_replace_once(client, db, login_as):
+    from qms.notifications import services as notifications
+    from qms.notifications.models import Notification
+
+    coordinator = login_as(Role.COORDINATOR)
+    _product(client, name="Zonder blad")
+    _product(client, name="Oud blad")
+    _product(client, name="Goed blad")
+    ids = {p.name: p.id for p in db.session.scalars(select(VcaProduct))}
+    _upload(client, ids["Oud blad"], TODAY - dt.timedelta(days=4 * 365))
+    _upload(client, ids["Goed blad"], TODAY - dt.timedelta(days=20))
+    old = db.session.get(VcaProduct, ids["Oud blad"])
+    old.sds_reviewed_on = old.sds_issued_on
+    db.session.commit()
+    assert notifications.run_reminders(TODAY) >= 2
+    db.session.commit()
+    subjects = sorted(n.subject for n in db.session.scalars(select(Notification).where(
+        Notification.user_id == coordinator.id)) if "safety data sheet" in n.subject)
+    assert subjects == ["The safety data sheet of Oud blad is to be replaced or checked",
+                        "The safety data sheet of Zonder blad is missing"]
+    assert notifications.run_reminders(TODAY) == 0  # once per key

@@ -418,6 +418,14 @@ def filtered(f: Filters, on: dt.date | None = None):
     return stmt.order_by(VcaProduct.name, VcaProduct.id)
 
 
+def sheets_needing_attention(on: dt.date | None = None):
+    """(product, sheet status) of every product in use whose sheet is missing, outdated or superseded."""
+    on = on or today()
+    max_age = max_age_years()
+    for product in db.session.scalars(filtered(Filters(sheet="attention"), on)):
+        yield product, sheet_status(product, max_age, on)
+
+
 # --- figures ----------------------------------------------------------------------------------
 
 def figures(on: dt.date | None = None) -> rules.RegisterFigures:
