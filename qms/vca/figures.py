@@ -211,6 +211,16 @@ def review_section(start: dt.date, end: dt.date) -> ReviewSection:
         (_("Keuringen overdue"), str(f.overdue_keuringen)),
         (_("TRAs older than 12 months"), str(f.stale_tras)),
     ]
+    from .substances import services as substances
+
+    sheets = substances.figures(end)
+    figures_ += [
+        (_("Safety data sheets current"), _("%(current)s of %(products)s sheets current",
+                                            current=sheets.sheets_current, products=sheets.products)),
+        (_("CMR products registered"), _("%(done)s of %(total)s CMR products",
+                                         done=min(sheets.cmr_registered, sheets.cmr_substitution_decided),
+                                         total=sheets.cmr_products)),
+    ]
     if f.injury_frequency is not None:
         figures_.insert(0, (_("Injury frequency (IF)"), format_decimal(f.injury_frequency, format="#,##0.0")))
     return ReviewSection(key="vca", title=_("VCA: safety, health and environment"), rows=figures_, order=55,

@@ -231,6 +231,7 @@ def test_staff_open_the_card_and_confirm_once(client, db, login_as, make_user):
     login_as(Role.COORDINATOR)
     _product(client)
     product = db.session.scalar(select(VcaProduct))
+    _upload(client, product.id, TODAY - dt.timedelta(days=10))
     client.post("/logout")
     staff = login_as(Role.STAFF)
     assert client.get(f"/vca/substances/{product.id}").status_code == 403
@@ -246,6 +247,7 @@ def test_staff_open_the_card_and_confirm_once(client, db, login_as, make_user):
     assert "You confirmed on" in client.get(f"/vca/substances/{product.id}/card").get_data(as_text=True)
     assert "instructed" in client.get("/vca/substances/cards").get_data(as_text=True)
     assert "/vca/substances/cards" in client.get("/").get_data(as_text=True)  # in the staff menu
+    assert client.get(f"/files/{product.sds_file_id}").status_code == 200  # the sheet is at hand for the worker
     assert client.post(f"/vca/substances/{product.id}/edit", data={"name": "x"}).status_code == 403
     assert client.post(f"/vca/substances/{product.id}/substances", data={"lines": ""}).status_code == 403
     from qms.vca.substances import services
@@ -331,6 +333,11 @@ def test_readiness_shows_the_substance_rules(client, db, login_as):
     assert "Register of hazardous substances" in client.get("/vca/").get_data(as_text=True)
     old = {e.requirement for e in _evidence("vca", "2008-5.1") if "CMR" in e.label or "hazardous" in e.label}
     assert old == {"9.2", "9.3"}
+    from qms.vca.figures import review_section
+
+    with current_app.test_request_context():
+        rows = dict(review_section(TODAY - dt.timedelta(days=365), TODAY).rows)
+    assert rows["Safety data sheets current"] == "0 of 1 sheets current"
     iso = [e for e in _evidence("iso9001", "2015") if e.requirement == "7.5.3"]
     assert any("Safety data sheets of the cleaning products" in e.label for e in iso)
     assert "Safety data sheets of the cleaning products" in client.get(
