@@ -16,8 +16,11 @@ define("vca.sign", ALL_ROLES)
 define("vca.sign_menu", {Role.STAFF})
 
 from . import models  # noqa: E402,F401  (tables known to metadata before migrations and create_all)
+from . import substances  # noqa: E402  (the hazardous substances register, its own tables and blueprint)
+from .substances import evidence as substance_evidence  # noqa: E402
 from . import figures  # noqa: E402
 from .demo import add_vca_year  # noqa: E402
+from .substances.demo import add_substances  # noqa: E402
 from .views import bp  # noqa: E402
 
 
@@ -25,6 +28,7 @@ def _setup(app) -> None:
     from . import integrations
 
     integrations.register_inspection_source(app)
+    substances.init_app(app)
     integrations.register_reminders(app, figures.collect_reminders)
 
 
@@ -42,12 +46,13 @@ norm = Norm(
         Kpi("vca.diplomas", lambda: str(_l("VCA diploma coverage")), figures.kpi_diplomas),
         Kpi("vca.overdue", lambda: str(_l("Overdue inspections and keuringen")), figures.kpi_overdue),
     ],
-    evidence_providers=[figures.live_evidence],
+    evidence_providers=[figures.live_evidence, substance_evidence.live_evidence],
     review_sections=[figures.review_section],
     navigation=[
         NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"),
         NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"),
+        NavItem("substances.cards", lambda: str(_l("Work instruction cards")), "vca.substances.card_menu"),
     ],
-    demo_steps=[add_vca_year],
+    demo_steps=[add_vca_year, add_substances],
     setup=_setup,
 )

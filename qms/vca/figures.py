@@ -200,6 +200,14 @@ def live_evidence(version: str, level: str, f: Figures | None = None) -> list[Li
     return out
 
 
+def all_live_evidence(version: str, level: str, f: Figures | None = None) -> list[LiveEvidence]:
+    """The registers' rules and the hazardous substances register's: what the registry gives the evidence pages."""
+    from .substances import evidence as substances
+
+    return sorted(live_evidence(version, level, f) + substances.live_evidence(version, level),
+                  key=lambda e: [int(p) if p.isdigit() else p for p in e.requirement.split(".")])
+
+
 # --- management review ------------------------------------------------------------------------
 
 def review_section(start: dt.date, end: dt.date) -> ReviewSection:
@@ -215,6 +223,16 @@ def review_section(start: dt.date, end: dt.date) -> ReviewSection:
         (_("Workplace inspections overdue"), str(f.overdue_inspections)),
         (_("Keuringen overdue"), str(f.overdue_keuringen)),
         (_("TRAs older than 12 months"), str(f.stale_tras)),
+    ]
+    from .substances import services as substances
+
+    sheets = substances.figures(end)
+    figures_ += [
+        (_("Safety data sheets current"), _("%(current)s of %(products)s sheets current",
+                                            current=sheets.sheets_current, products=sheets.products)),
+        (_("CMR products registered"), _("%(done)s of %(total)s CMR products",
+                                         done=min(sheets.cmr_registered, sheets.cmr_substitution_decided),
+                                         total=sheets.cmr_products)),
     ]
     if f.injury is not None:
         figures_.insert(0, (_("Injury frequency (IF, 12 months)"), f.injury_text))
@@ -280,5 +298,16 @@ def collect_reminders(today: dt.date):
         found = integrations.reminder(
             users, lambda title=title: _("TRA %(title)s is older than 12 months", title=title), "",
             url_for("vca.assessment", assessment_id=tra.id), f"vca:tra:{tra.id}:{tra.assessed_on}")
+        if found is not None:
+            yield found
+    from .substances import services as substances
+
+    for product, status in substances.sheets_needing_attention(today):
+        name = product.name
+        message = (lambda name=name: _("The safety data sheet of %(name)s is missing", name=name)) \
+            if status.code == "missing" else (lambda name=name: _("The safety data sheet of %(name)s is to be "
+                                                                   "replaced or checked", name=name))
+        found = integrations.reminder(users, message, "", url_for("substances.product", product_id=product.id),
+                                      f"vca:sds:{product.id}:{status.code}:{status.due}")
         if found is not None:
             yield found

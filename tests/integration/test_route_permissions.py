@@ -91,6 +91,19 @@ def test_speakup_reports_are_declared_for_the_counsellor_alone(app):
         assert declared[endpoint] == PUBLIC  # a reporter needs no account
 
 
+def test_the_walk_finds_the_hazardous_substances_routes(app):
+    """The register of hazardous substances (qms/vca/substances) has its own blueprint: it is in the walk, and its
+    card routes are open to every role while the register itself is not."""
+    found = {rule.endpoint: perm for rule, _, perm, _ in _rules(app) if rule.endpoint.startswith("substances.")}
+    assert {"substances.index", "substances.product", "substances.product_new", "substances.sheet_upload",
+            "substances.cmr_save", "substances.card", "substances.card_pdf", "substances.card_confirm",
+            "substances.cards", "substances.cmr_import", "substances.cmr_confirm", "substances.export_csv",
+            "substances.export_xlsx", "substances.reference_page"} <= found.keys()
+    assert found["substances.card_confirm"] == "vca.substances.card" and Role.STAFF in PERMISSIONS[found["substances.card"]]
+    assert Role.STAFF not in PERMISSIONS[found["substances.index"]]
+    assert PERMISSIONS[found["substances.cmr_import"]] == {Role.ADMIN}
+
+
 def test_every_route_declares_a_permission(app):
     undeclared = sorted(f"{rule.endpoint} ({rule.rule})" for rule, _, perm, _ in _rules(app) if perm is None)
     assert not undeclared, "routes without @requires/@public:\n  " + "\n  ".join(undeclared)

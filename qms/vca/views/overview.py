@@ -28,7 +28,7 @@ def _level_names(version: str) -> dict[str, str]:
 @requires("vca.view")
 def index():
     f = figures.collect()
-    evidence = figures.live_evidence(f.version, f.level, f)
+    evidence = figures.all_live_evidence(f.version, f.level, f)
     ready = None
     if has_permission(current_user, "evidence.view"):
         ready = integrations.readiness(f.version, f.level, evidence)
@@ -99,7 +99,7 @@ def report():
     from ..pdf import status_report
 
     f = figures.collect()
-    data = status_report(f, figures.live_evidence(f.version, f.level, f), _level_names(f.version).get(f.level))
+    data = status_report(f, figures.all_live_evidence(f.version, f.level, f), _level_names(f.version).get(f.level))
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="vca-status-{f.today.isoformat()}.pdf"'

@@ -1,0 +1,550 @@
+"""The register's pages: product list (filtered, paginated, exported), product page with sheet, substances,
+CMR registration and links, the work instruction card (PDF and phone page with confirmation), reference data."""
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import secrets
+import time
+
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from qms.database import paginate
+from qms.extensions import db
+from qms.organisation.models import Site
+from qms.permissions import has_permission, requires
+from qms.suppliers.models import Supplier
+from qms.uploads.access import register_access_check
+from qms.uploads.services import UploadRejected
+
+from . import card as card_content
+from . import exports, reference, rules, services
+from .forms import (AnnounceForm, ButtonForm, CmrForm, CmrImportForm, ConfirmCmrForm, HazardFileForm, LinkForm,
+                    MeetingLinkForm, ProductForm, SettingsForm, SheetForm, SubstancesForm)
+from .models import (VcaCmrSubstance, VcaHazardCode, VcaProduct, VcaProductIncident, VcaProductInstruction,
+                     VcaProductToolbox)
+from .pdf import instruction_card
+from .services import Filters, SubstanceError
+
+bp = Blueprint("substances", __name__, url_prefix="/vca/substances", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+
+
+@register_access_check
+def sheet_files(user, stored_file) -> bool:
+    """Safety data sheets are for everyone who works with the products (the law wants them at hand)."""
+    if not has_permission(user, "vca.substances.card"):
+        return False
+    return db.session.scalar(select(VcaProduct.id).where(VcaProduct.sds_file_id == stored_file.id).limit(1)) is not None
+
+
+def _load(product_id: int) -> VcaProduct:
+    found = services.get(VcaProduct, product_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _refused(form, error: SubstanceError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if (form is not None and error.field) else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def _filters() -> Filters:
+    sheet = request.args.get("sheet", "")
+    return Filters(q=request.args.get("q", "").strip()[:100], supplier_id=_int_arg("supplier"),
+                   site_id=_int_arg("site"), pictogram=request.args.get("pictogram", ""),
+                   sheet=sheet if sheet in ("missing", "outdated", "newer", "attention") else "",
+                   cmr=request.args.get("cmr") == "1", inactive=request.args.get("inactive") == "1")
+
+
+def _suppliers():
+    return db.session.execute(select(Supplier.id, Supplier.name).where(Supplier.active.is_(True))
+                              .order_by(Supplier.name)).all()
+
+
+def _sites():
+    return db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()
+
+
+@bp.route("/")
+@requires("vca.substances.view")
+def index():
+    f = _filters()
+    page = paginate(services.filtered(f), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    ids = [p.id for p in page.items]
+    max_age, on = services.max_age_years(), services.today()
+    return render_template("substances/index.html", page=page, f=f, suppliers=_suppliers(), sites=_sites(),
+                           pictograms=rules.PICTOGRAMS, cmr=services.cmr_product_ids(ids),
+                           status=lambda p: services.sheet_status(p, max_age, on), figures=services.figures(on))
+
+
+@bp.route("/export.csv")
+@requires("vca.substances.view")
+def export_csv():
+    return exports.products_csv(services.filtered(_filters()))
+
+
+@bp.route("/export.xlsx")
+@requires("vca.substances.view")
+def export_xlsx():
+    return exports.products_xlsx(services.filtered(_filters()))
+
+
+def _product_form(product=None) -> ProductForm:
+    form = ProductForm(obj=product)
+    if product is not None and not form.is_submitted():
+        form.quantity_band.data = product.quantity_band.value
+        form.signal_word.data = product.signal_word.value
+        form.pictograms.data = product.pictogram_list
+        form.ppe.data = product.ppe_list
+        form.functions.data = product.function_list
+        form.site_ids.data = [s.id for s in product.sites]
+        form.hazard_statements.data = ", ".join(product.hazard_list)
+        form.precaution_statements.data = ", ".join(product.precaution_list)
+    from ..models import AssessmentKind, VcaRiskAssessment
+
+    form.supplier_id.choices = [SelectChoice("", _("No supplier"))] + [SelectChoice(r.id, r.name) for r in _suppliers()]
+    form.site_ids.choices = [SelectChoice(r.id, r.name) for r in _sites()]
+    form.functions.choices = [SelectChoice(name, name) for name in services.function_names()]
+    form.assessment_id.choices = [SelectChoice("", _("No RI&E"))] + [
+        SelectChoice(r.id, r.title) for r in db.session.execute(
+            select(VcaRiskAssessment.id, VcaRiskAssessment.title).where(
+                VcaRiskAssessment.active.is_(True), VcaRiskAssessment.kind != AssessmentKind.TRA)
+            .order_by(VcaRiskAssessment.title))]
+    return form
+
+
+def _save(product):
+    form = _product_form(product)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_product(
+                product, name=form.name.data, purpose=form.purpose.data, supplier_id=form.supplier_id.data,
+                site_ids=form.site_ids.data or [], functions=form.functions.data or [],
+                quantity_band=form.quantity_band.data, signal_word=form.signal_word.data,
+                pictograms=form.pictograms.data or [], hazard_statements=form.hazard_statements.data,
+                precaution_statements=form.precaution_statements.data, ppe=form.ppe.data or [],
+                do_text=form.do_text.data, dont_text=form.dont_text.data, first_aid=form.first_aid.data,
+                disposal=form.disposal.data, assessment_id=form.assessment_id.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("substances.product", product_id=saved.id))
+    cancel = url_for("substances.product", product_id=product.id) if product else url_for("substances.index")
+    return render_template("substances/form.html", form=form, cancel=cancel,
+                           title=_("Edit product") if product else _("Add product"),
+                           codes=db.session.scalars(select(VcaHazardCode).order_by(VcaHazardCode.code)).all())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("vca.substances.manage")
+def product_new():
+    return _save(None)
+
+
+@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
+@requires("vca.substances.manage")
+def product_edit(product_id: int):
+    return _save(_load(product_id))
+
+
+def _incident_choices():
+    from qms.incidents.models import Incident
+
+    rows = db.session.execute(select(Incident.id, Incident.number, Incident.occurred_on)
+                              .order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(200))
+    return [SelectChoice("", _("Choose an incident"))] + [
+        SelectChoice(r.id, f"{r.number} ({r.occurred_on.isoformat()})") for r in rows]
+
+
+def _meeting_choices():
+    from ..models import VcaToolboxMeeting
+
+    rows = db.session.execute(select(VcaToolboxMeeting.id, VcaToolboxMeeting.topic, VcaToolboxMeeting.planned_on)
+                              .order_by(VcaToolboxMeeting.planned_on.desc()).limit(200))
+    return [SelectChoice("", _("Choose a meeting"))] + [SelectChoice(r.id, f"{r.planned_on.isoformat()} {r.topic}")
+                                                        for r in rows]
+
+
+def _product_page(product, *, sheet=None, substances=None, cmr=None, link=None, meeting=None, status=200):
+    from qms.incidents.models import Incident
+
+    from ..models import VcaRiskAssessment, VcaToolboxMeeting
+
+    manage = has_permission(current_user, "vca.substances.manage")
+    if substances is None:
+        substances = SubstancesForm(formdata=None, lines="\n".join(
+            f"{s.cas or ''}; {s.name}; {services.band_label_text(s.concentration)}" for s in product.substances))
+    registration = services.cmr_registration(product)
+    if cmr is None:
+        cmr = CmrForm(formdata=None, obj=registration)
+        if registration is not None:
+            cmr.substitution.data = registration.substitution.value
+            cmr.reason.data = registration.substitution_reason
+            cmr.planned_on.data = registration.substitution_planned_on
+    link = link or LinkForm(formdata=None)
+    meeting = meeting or MeetingLinkForm(formdata=None)
+    if manage:
+        link.incident_id.choices = _incident_choices()
+        meeting.meeting_id.choices = _meeting_choices()
+    incidents = db.session.execute(select(VcaProductIncident.id, Incident).join(
+        Incident, Incident.id == VcaProductIncident.incident_id).where(VcaProductIncident.product_id == product.id)
+        .order_by(Incident.occurred_on.desc())).all()
+    meetings = db.session.execute(select(VcaProductToolbox.id, VcaToolboxMeeting).join(
+        VcaToolboxMeeting, VcaToolboxMeeting.id == VcaProductToolbox.meeting_id)
+        .where(VcaProductToolbox.product_id == product.id).order_by(VcaToolboxMeeting.planned_on.desc())).all()
+    codes = product.pictogram_list + product.hazard_list + product.precaution_list
+    return render_template(
+        "substances/product.html", product=product, status=services.sheet_status(product), manage=manage,
+        sheet=sheet or SheetForm(formdata=None), announce=AnnounceForm(formdata=None), substances=substances,
+        matches=services.cmr_matches(product), registration=registration, cmr=cmr,
+        complete=services.registration_complete(registration), link=link, meeting=meeting, incidents=incidents,
+        meetings=meetings, texts=reference.hazard_texts(codes), button=ButtonForm(formdata=None),
+        confirmations=services.confirmations(product), ppe_labels=rules.PPE, band=services.band_label_text,
+        assessment=services.get(VcaRiskAssessment, product.assessment_id),
+        can_incidents=has_permission(current_user, "incidents.view"), max_age=services.max_age_years()), status
+
+
+@bp.route("/<int:product_id>")
+@requires("vca.substances.view")
+def product(product_id: int):
+    return _product_page(_load(product_id))
+
+
+@bp.route("/<int:product_id>/sheet", methods=["POST"])
+@requires("vca.substances.manage")
+def sheet_upload(product_id: int):
+    product = _load(product_id)
+    form = SheetForm()
+    if form.validate_on_submit():
+        try:
+            services.upload_sheet(product, request.files.get("file"), form.issued_on.data, form.language.data,
+                                  form.revision.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The safety data sheet was saved."), "success")
+            return redirect(url_for("substances.product", product_id=product.id))
+    return _product_page(product, sheet=form, status=400)
+
+
+def _simple(product_id: int, action, message: str, form_cls=ButtonForm):
+    product = _load(product_id)
+    form = form_cls()
+    if form.validate_on_submit():
+        try:
+            action(product, form)
+        except SubstanceError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return product
+
+
+@bp.route("/<int:product_id>/sheet/reviewed", methods=["POST"])
+@requires("vca.substances.manage")
+def sheet_reviewed(product_id: int):
+    product = _simple(product_id, lambda p, f: services.mark_sheet_reviewed(p),
+                      _("Recorded: the sheet on file is the supplier's latest."))
+    return redirect(url_for("substances.product", product_id=product.id))
+
+
+@bp.route("/<int:product_id>/sheet/newer", methods=["POST"])
+@requires("vca.substances.manage")
+def sheet_newer(product_id: int):
+    product = _simple(product_id, lambda p, f: services.announce_newer_revision(p, f.announced_on.data),
+                      _("Recorded: the supplier announced a newer sheet."), AnnounceForm)
+    return redirect(url_for("substances.product", product_id=product.id))
+
+
+@bp.route("/<int:product_id>/active", methods=["POST"])
+@requires("vca.substances.manage")
+def toggle_active(product_id: int):
+    product = _simple(product_id, lambda p, f: services.set_active(p, not p.active), _("The product was saved."))
+    return redirect(url_for("substances.product", product_id=product.id))
+
+
+@bp.route("/<int:product_id>/substances", methods=["POST"])
+@requires("vca.substances.manage")
+def substances_save(product_id: int):
+    product = _load(product_id)
+    form = SubstancesForm()
+    if form.validate_on_submit():
+        try:
+            services.set_substances(product, form.lines.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            if services.cmr_matches(product) and not services.registration_complete(services.cmr_registration(product)):
+                flash(_("This product contains a CMR substance: fill in the extra registration."), "warning")
+            else:
+                flash(_("The substances were saved."), "success")
+            return redirect(url_for("substances.product", product_id=product.id))
+    return _product_page(product, substances=form, status=400)
+
+
+@bp.route("/<int:product_id>/cmr", methods=["POST"])
+@requires("vca.substances.manage")
+def cmr_save(product_id: int):
+    product = _load(product_id)
+    form = CmrForm()
+    if form.validate_on_submit():
+        try:
+            services.save_cmr_registration(product, exposed=form.exposed.data, exposure=form.exposure.data,
+                                           measures=form.measures.data, substitution=form.substitution.data,
+                                           reason=form.reason.data, planned_on=form.planned_on.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The CMR registration was saved."), "success")
+            return redirect(url_for("substances.product", product_id=product.id) + "#cmr")
+    return _product_page(product, cmr=form, status=400)
+
+
+@bp.route("/<int:product_id>/incidents", methods=["POST"])
+@requires("vca.substances.manage")
+def incident_link(product_id: int):
+    product = _load(product_id)
+    form = LinkForm()
+    form.incident_id.choices = _incident_choices()
+    if form.validate_on_submit():
+        try:
+            services.link_incident(product, form.incident_id.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The incident was linked."), "success")
+            return redirect(url_for("substances.product", product_id=product.id) + "#links")
+    return _product_page(product, link=form, status=400)
+
+
+@bp.route("/<int:product_id>/meetings", methods=["POST"])
+@requires("vca.substances.manage")
+def meeting_link(product_id: int):
+    product = _load(product_id)
+    form = MeetingLinkForm()
+    form.meeting_id.choices = _meeting_choices()
+    if form.validate_on_submit():
+        try:
+            services.link_meeting(product, form.meeting_id.data)
+        except SubstanceError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The toolbox meeting was linked."), "success")
+            return redirect(url_for("substances.product", product_id=product.id) + "#links")
+    return _product_page(product, meeting=form, status=400)
+
+
+@bp.route("/<int:product_id>/links/<int:link_id>/delete", methods=["POST"])
+@requires("vca.substances.manage")
+def unlink(product_id: int, link_id: int):
+    model = VcaProductToolbox if request.args.get("kind") == "meeting" else VcaProductIncident
+    product = _simple(product_id, lambda p, f: services.unlink(model, p, link_id), _("The link was removed."))
+    return redirect(url_for("substances.product", product_id=product.id) + "#links")
+
+
+# --- the card ---------------------------------------------------------------------------------
+
+@bp.route("/cards")
+@requires("vca.substances.card")
+def cards():
+    """The cards for the work floor: every product in use, searchable, with the ones you confirmed."""
+    q = request.args.get("q", "").strip()[:100]
+    page = paginate(services.filtered(Filters(q=q)), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    ids = [p.id for p in page.items]
+    confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
+        VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()
+    return render_template("substances/cards.html", page=page, q=q, confirmed=confirmed)
+
+
+@bp.route("/<int:product_id>/card")
+@requires("vca.substances.card")
+def card(product_id: int):
+    product = _load(product_id)
+    if not product.active and not has_permission(current_user, "vca.substances.view"):
+        abort(404)
+    return render_template("substances/card.html", product=product, card=card_content.content(product),
+                           confirmed=services.confirmation(product, current_user), button=ButtonForm(formdata=None))
+
+
+@bp.route("/<int:product_id>/card.pdf")
+@requires("vca.substances.card")
+def card_pdf(product_id: int):
+    product = _load(product_id)
+    if not product.active and not has_permission(current_user, "vca.substances.view"):
+        abort(404)
+    response = make_response(instruction_card(card_content.content(product)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="card-{product.id}.pdf"'
+    return response
+
+
+@bp.route("/<int:product_id>/card/confirm", methods=["POST"])
+@requires("vca.substances.card")
+def card_confirm(product_id: int):
+    product = _load(product_id)
+    if not product.active:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_instruction(product, current_user)
+        except SubstanceError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you: you confirmed that you were instructed on %(name)s.", name=product.name), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("substances.card", product_id=product.id))
+
+
+# --- reference data and settings --------------------------------------------------------------
+
+@bp.route("/reference", methods=["GET", "POST"])
+@requires("vca.substances.view")
+def reference_page():
+    """The reference data (hazard codes, CMR list) and the sheet period; administrators load new versions."""
+    may_load = has_permission(current_user, "vca.substances.reference")
+    settings_form = SettingsForm(sds_max_age_years=services.max_age_years())
+    hazard_form = HazardFileForm(prefix="hazard")
+    if request.method == "POST":
+        if not may_load:
+            abort(403)
+        if request.form.get("action") == "settings" and settings_form.validate_on_submit():
+            try:
+                services.save_settings(settings_form.sds_max_age_years.data)
+            except SubstanceError as error:
+                _refused(settings_form, error)
+            else:
+                db.session.commit()
+                flash(_("The settings were saved."), "success")
+                return redirect(url_for("substances.reference_page"))
+        elif request.form.get("action") == "shipped" and ButtonForm().validate_on_submit():
+            added, updated = reference.load_hazard_codes(reference.HAZARD_FILE.read_text(encoding="utf-8"))
+            db.session.commit()
+            flash(_("Hazard codes loaded: %(added)s added, %(updated)s changed.", added=added, updated=updated),
+                  "success")
+            return redirect(url_for("substances.reference_page"))
+        elif request.form.get("action") == "hazard" and hazard_form.validate_on_submit():
+            upload = request.files.get("hazard-file")
+            data = upload.read(1024 * 1024 + 1) if upload and upload.filename else b""
+            try:
+                text = data.decode("utf-8") if data and len(data) <= 1024 * 1024 else None
+            except UnicodeDecodeError:
+                text = None
+            if text is None:
+                hazard_form.file.errors = [_("Choose a hazard code file in TOML format (UTF-8, at most 1 MB).")]
+            else:
+                try:
+                    added, updated = reference.load_hazard_codes(text)
+                except reference.ReferenceRefused as error:
+                    db.session.rollback()
+                    hazard_form.file.errors = [error.message] + [f"{row}: {msg}" for row, msg in error.errors[:20]]
+                else:
+                    db.session.commit()
+                    flash(_("Hazard codes loaded: %(added)s added, %(updated)s changed.", added=added,
+                            updated=updated), "success")
+                    return redirect(url_for("substances.reference_page"))
+    page = paginate(select(VcaCmrSubstance).order_by(VcaCmrSubstance.name), request.args.get("page"),
+                    current_app.config["ITEMS_PER_PAGE"])
+    codes = db.session.scalars(select(VcaHazardCode).order_by(VcaHazardCode.kind, VcaHazardCode.code)).all()
+    return render_template("substances/reference.html", page=page, codes=codes, may_load=may_load,
+                           settings_form=settings_form, hazard_form=hazard_form,
+                           button=ButtonForm(formdata=None)), 400 if request.method == "POST" else 200
+
+
+def _import_folder() -> pathlib.Path:
+    """Where a checked CMR list waits for confirmation (inside the upload folder, never served)."""
+    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "cmr-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+@bp.route("/reference/cmr", methods=["GET", "POST"])
+@requires("vca.substances.reference")
+def cmr_import():
+    form = CmrImportForm()
+    preview = token = None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(reference.CMR_MAX_BYTES + 1) if upload and upload.filename else b""
+        try:
+            preview = reference.preview_cmr(upload.filename if upload else "", data)
+        except reference.ReferenceRefused as error:
+            form.file.errors = [error.message]
+        else:
+            if preview.problem:
+                form.file.errors = [preview.problem]
+                preview = None
+            else:
+                token = secrets.token_hex(16)
+                suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
+                (_import_folder() / f"{token}{suffix}").write_bytes(data)
+    confirm = ConfirmCmrForm(formdata=None, token=token, source=form.source.data,
+                             version_date=form.version_date.data.isoformat() if form.version_date.data else "")
+    return render_template("substances/cmr_import.html", form=form, preview=preview, confirm=confirm), \
+        400 if form.is_submitted() and preview is None else 200
+
+
+@bp.route("/reference/cmr/confirm", methods=["POST"])
+@requires("vca.substances.reference")
+def cmr_confirm():
+    form = ConfirmCmrForm()
+    token = form.token.data or ""
+    if not form.validate_on_submit() or len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
+        flash(_("The import could not be found; upload the file again."), "error")
+        return redirect(url_for("substances.cmr_import"))
+    matches = list(_import_folder().glob(f"{token}.*"))
+    if not matches:
+        flash(_("The import could not be found; upload the file again."), "error")
+        return redirect(url_for("substances.cmr_import"))
+    try:
+        version_date = dt.date.fromisoformat(form.version_date.data) if form.version_date.data else None
+    except ValueError:
+        version_date = None
+    path = matches[0]
+    try:
+        preview = reference.preview_cmr(path.name, path.read_bytes())
+        added, updated, removed = reference.apply_cmr(preview, form.source.data[:120], version_date)
+    except reference.ReferenceRefused as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("substances.cmr_import"))
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("The CMR list was loaded: %(added)s added, %(updated)s changed, %(removed)s removed; %(skipped)s rows "
+            "skipped.", added=added, updated=updated, removed=removed, skipped=len(preview.errors)), "success")
+    return redirect(url_for("substances.reference_page"))
