@@ -2,7 +2,7 @@
 instruction confirmations, links to incidents and toolbox meetings).
 
 Revision ID: 0021
-Revises: 0013
+Revises: 0020
 Create Date: 2026-12-03 14:09:22.868057
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0013'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
