@@ -25,7 +25,7 @@ CMR_CSV = ("CAS-nummer;Naam;Categorie\n872-50-4;N-Methyl-2-pyrrolidon;R\n50-00-0
 
 def _evidence(norm="vca", version="2017-6.0"):
     with current_app.test_request_context():
-        return [e for e in registry().live_evidence(norm, version)]
+        return [e for e in registry().live_evidence(norm, version, "vca2")]
 
 
 def _rule(code, words):
