@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..auth.models import User
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..organisation.services import today
 from ..signals import nonconformity_closed
@@ -23,7 +23,6 @@ from . import workflow
 from .models import CorrectiveAction, EffectivenessCheck, Nonconformity
 from .workflow import ActionKind, NcState, Severity
 
-MAX_ID = 2**31 - 1
 
 
 class ActionError(Exception):

@@ -2,10 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Form, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length
 from markupsafe import Markup
 from wtforms.widgets import CheckboxInput, html_params
 
+from ..forms import Optional
 from ..auth.forms import single_line
 from ..permissions import Role
 

@@ -1,9 +1,10 @@
 """The audit trail's filter form: read from the query string, every field optional."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, StringField, ValidationError
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
+from ..forms import Optional
+from ..database import MAX_ID
 
-MAX_ID = 2**31 - 1
 
 
 def _sane_year(form, field) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
-from ...database import utcnow
+from ...database import MAX_ID, utcnow
 from ...extensions import db
 from ...organisation.models import Site
 from ...permissions import Role
@@ -25,7 +25,6 @@ from ..workflow import IncidentType, PersonCategory
 from .errors import IncidentError
 
 MAX_PHOTOS = 5
-MAX_ID = 2**31 - 1
 
 
 @dataclass
