@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, Email, Length
 from markupsafe import Markup
 from wtforms.widgets import CheckboxInput, html_params
 
-from ..forms import Optional
 from ..auth.forms import single_line
+from ..forms import Optional
 from ..permissions import Role
 
 

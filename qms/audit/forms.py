@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length
+
 from ..forms import Optional
 from ..database import MAX_ID
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Form, HiddenField, SelectChoice, SelectField, StringField,
                      TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Length, Regexp
+
 from ..forms import Optional, id_value
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

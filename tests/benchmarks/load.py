@@ -167,41 +167,52 @@ def floor_round(session: Session, tally: Tally, rng: random.Random, size: int) -
     timed(tally, session, "GET", f"/_bench/floor?n={size}", label="floor")
 
 
-def run_users(port: int, accounts: dict[str, list[tuple[str, str]]], users: int, duration: float,
-              floor_size: int | None = None) -> tuple[Tally, float]:
-    """``users`` threads for ``duration`` seconds; the mix, or the floor page when ``floor_size`` is given."""
-    tally = Tally()
-    stop = time.monotonic() + 10 ** 6
-    ready = threading.Barrier(users + 1)
+def log_in_users(port: int, accounts: dict[str, list[tuple[str, str]]], users: int) -> list[tuple[str, Session]]:
+    """One logged-in session per virtual user (role, session), logged in side by side before anything is timed;
+    a failed login leaves a None session and is reported as an error of the run."""
+    out: list = [None] * users
 
-    def user(n: int) -> None:
-        rng = random.Random(n)
+    def one(n: int) -> None:
         role = "staff" if n < round(users * STAFF_SHARE) else "coordinator"
         email, password = accounts[role][n % len(accounts[role])]
         try:
-            session = login(port, email, password)
+            out[n] = (role, login(port, email, password))
         except (RuntimeError, OSError, http.client.HTTPException) as error:
-            tally.add(0, 0, f"login: {error!r}")
-            ready.wait()
-            return
-        ready.wait()
-        try:
-            while time.monotonic() < stop:
-                if floor_size is not None:
-                    floor_round(session, tally, rng, floor_size)
-                elif role == "staff":
-                    staff_round(session, tally, rng)
-                else:
-                    coordinator_round(session, tally, rng)
-        finally:
-            session.close()
+            out[n] = (role, error)
 
-    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
+    threads = [threading.Thread(target=one, args=(n,), daemon=True) for n in range(users)]
     for thread in threads:
         thread.start()
-    ready.wait()  # everyone logged in: the measured part starts now
+    for thread in threads:
+        thread.join(120)
+    return [item if item is not None else ("staff", TimeoutError("login did not finish")) for item in out]
+
+
+def run_users(sessions: list[tuple[str, Session]], duration: float, floor_size: int | None = None
+              ) -> tuple[Tally, float]:
+    """One thread per session for ``duration`` seconds: the mix, or the floor page when ``floor_size`` is given."""
+    tally = Tally()
+    stop = time.monotonic() + duration
+
+    def user(n: int, role: str, session: Session) -> None:
+        rng = random.Random(n)
+        while time.monotonic() < stop:
+            if floor_size is not None:
+                floor_round(session, tally, rng, floor_size)
+            elif role == "staff":
+                staff_round(session, tally, rng)
+            else:
+                coordinator_round(session, tally, rng)
+
+    threads = []
+    for n, (role, session) in enumerate(sessions):
+        if isinstance(session, Session):
+            threads.append(threading.Thread(target=user, args=(n, role, session), daemon=True))
+        else:
+            tally.add(0, 0, f"login: {session!r}", "login")
     started = time.monotonic()
-    stop = started + duration
+    for thread in threads:
+        thread.start()
     for thread in threads:
         thread.join(duration + 60)
     return tally, time.monotonic() - started
@@ -329,12 +340,16 @@ def run_database(label: str, database_url: str, scale: int, users: int, duration
         server = start_server(database_url, workdir, port)
         print(f"[{label}] {users} virtual users for {duration:.0f} s against gunicorn "
               f"({WORKERS} workers × {THREADS} threads) on {HOST}:{port} …", flush=True)
-        mix, mix_seconds = run_users(port, accounts, users, duration)
+        sessions = log_in_users(port, accounts, users)
+        mix, mix_seconds = run_users(sessions, duration)
         size = round(statistics.mean(mix.sizes)) if mix.sizes else 20_000
         floor_seconds_wanted = max(10.0, duration / 3)
         print(f"[{label}] the floor: a bare page of {size} bytes, {users} users for {floor_seconds_wanted:.0f} s …",
               flush=True)
-        floor, floor_seconds = run_users(port, accounts, users, floor_seconds_wanted, floor_size=size)
+        floor, floor_seconds = run_users(sessions, floor_seconds_wanted, floor_size=size)
+        for _, session in sessions:
+            if isinstance(session, Session):
+                session.close()
     finally:
         if server is not None:
             stop_server(server)
