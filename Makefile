@@ -14,7 +14,8 @@ help:
 	@echo "make run    — set up, migrate, load the demo company when empty, start the job worker, serve on http://127.0.0.1:5000"
 	@echo "make test   — set up and run the whole test suite"
 	@echo "make test-postgres — the whole test suite on a scratch PostgreSQL database (127.0.0.1, user postgres)"
-	@echo "make bench  — seed a large dataset and print per-page server times"
+	@echo "make bench  — seed a large dataset, print per-page server times, then a mixed load on gunicorn"
+	@echo "             (only the load: make bench BENCH_ARGS=\"--load-only --scale 2\")"
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -51,7 +52,7 @@ test-postgres: install translations
 
 bench: install translations
 	$(BIN)/python -m tests.benchmarks.bench $(BENCH_ARGS)
-	$(BIN)/python -m tests.benchmarks.pso_functions
+	@case "$(BENCH_ARGS)" in *--load-only*) ;; *) $(BIN)/python -m tests.benchmarks.pso_functions ;; esac
 
 # Core strings go to qms/translations; a package with its own translations/ folder keeps its strings there.
 extract-messages: install

@@ -15,6 +15,10 @@ from .extensions import db
 
 T = TypeVar("T")
 
+#: The largest value of an INTEGER column (ids included) on every supported database: a larger number in a URL
+#: or a form cannot name a row, and sent to PostgreSQL or SQLite it would overflow the query parameter.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp: every datetime column stores UTC."""

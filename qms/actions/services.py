@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from ..i18n import fmt_day
 from ..auth.models import User
 from ..core import numbering
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..organisation.services import today
 from ..signals import nonconformity_closed
@@ -25,7 +25,6 @@ from . import workflow
 from .models import CorrectiveAction, EffectivenessCheck, Nonconformity
 from .workflow import ActionKind, NcState, Severity
 
-MAX_ID = 2**31 - 1
 
 
 class ActionError(Exception):

@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Form, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length
 from markupsafe import Markup
 from wtforms.widgets import CheckboxInput, html_params
 
 from ..auth.forms import single_line
+from ..forms import Optional
 from ..permissions import Role
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.models import User, UserRole
-from ..database import paginate
+from ..database import MAX_ID as _MAX_ID, paginate
 from ..extensions import db
 from ..mail import send_mail
 from ..permissions import Role, requires
@@ -17,7 +17,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 #: Session key under which a freshly issued link waits to be shown to the admin, once.
 ISSUED_LINK_KEY = "admin_issued_link"
-_MAX_ID = 2**31 - 1
 
 
 def load_user_or_404(user_id: int) -> User:

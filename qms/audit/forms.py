@@ -1,9 +1,11 @@
 """The audit trail's filter form: read from the query string, every field optional."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, StringField, ValidationError
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
 
-MAX_ID = 2**31 - 1
+from ..forms import Optional
+from ..database import MAX_ID
+
 
 
 def _sane_year(form, field) -> None:

@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, Form, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, ValidationError)
+from wtforms import (DateField, Form, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..forms import IntegerField, Optional, int_choice
 from ..organisation.forms import clean, optional_id
 from .rules import AuditState, AuditType, Result
 
@@ -67,8 +68,8 @@ class AuditForm(FlaskForm):
     planned_start = DateField(_l("Planned date"), validators=[DataRequired(), _sane_year])
     planned_end = DateField(_l("Until"), validators=[Optional(), _sane_year])
     lead_auditor_id = SelectField(_l("Lead auditor"), coerce=optional_id, validators=[InputRequired()])
-    team_ids = SelectMultipleField(_l("Audit team"), coerce=int, validate_choice=True)
-    auditee_ids = SelectMultipleField(_l("Auditees"), coerce=int, validate_choice=True)
+    team_ids = SelectMultipleField(_l("Audit team"), coerce=int_choice, validate_choice=True)
+    auditee_ids = SelectMultipleField(_l("Auditees"), coerce=int_choice, validate_choice=True)
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=5000)], filters=[clean])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=5000)], filters=[clean],
                              description=_l("The norms, procedures and agreements the audit checks against."))

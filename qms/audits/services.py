@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ..actions import services as actions
 from ..auth.models import User
 from ..core import numbering
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..norms import registry
 from ..organisation.models import Company, Employee
@@ -24,7 +24,6 @@ from .models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLin
                      AuditScope)
 from .rules import AuditState, AuditType, Result
 
-MAX_ID = 2**31 - 1
 SOURCE_TYPE = "audit_finding"
 LINK_KINDS = ("document", "incident", "nonconformity", "other")
 

@@ -1,8 +1,9 @@
 """The catalogue page's filters, read from the query string: shape only, an odd value is simply ignored."""
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
 
+from ..forms import Optional
 from ..norms import CatalogueVersion
 
 

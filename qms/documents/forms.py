@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import IntegerField, Optional, int_choice
 from ..organisation.forms import _sane_year, clean, optional_id
 from .labels import OUTCOME_LABELS, STATE_LABELS, TYPE_LABELS
 from .models import DocumentType, ReviewOutcome, VersionState
@@ -61,9 +62,9 @@ class DocumentForm(FlaskForm):
         _l("Requirements served"), validators=[Optional(), Length(max=4000)], filters=[clean],
         description=_l("One per line: norm, version and code, e.g. \"iso9001 2015 7.5\" or \"vca 2017-6.0 1.1\"."))
     target_roles = MultiCheckboxField(_l("Must be read by roles"))
-    target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int)
-    target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int)
-    target_sites = MultiCheckboxField(_l("Must be read by everyone working at"), coerce=int)
+    target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int_choice)
+    target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int_choice)
+    target_sites = MultiCheckboxField(_l("Must be read by everyone working at"), coerce=int_choice)
 
 
 class NewDocumentForm(DocumentForm):
@@ -85,7 +86,7 @@ class DraftForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    reviewers = MultiCheckboxField(_l("Reviewers"), coerce=int)
+    reviewers = MultiCheckboxField(_l("Reviewers"), coerce=int_choice)
     approver_id = SelectField(_l("Approver"), coerce=optional_id, validators=[DataRequired(
         message=_l("Choose an approver."))])
 

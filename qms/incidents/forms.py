@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, Form, HiddenField, IntegerField,
-                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, HiddenField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..forms import DecimalField, IntegerField, Optional
 from ..organisation.forms import clean, optional_id
 from .workflow import (ARBO_LABELS, ARBO_METHOD_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABELS, TYPE_LABELS, HoursCategory,
                        IncidentState, IncidentType, STATE_LABELS)

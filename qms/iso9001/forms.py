@@ -1,10 +1,10 @@
 """ISO 9001 forms: shape only; the rules live in services. Choices of people and sites are set by the views."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, Form, IntegerField, RadioField, SelectChoice, SelectField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..forms import DecimalField, IntegerField, Optional
 from ..organisation.forms import _sane_year, clean, optional_id
 from ..training.models import KIND_LABELS
 from .models import CHANNEL_LABELS, Decision, Direction, FeedbackKind, IssueKind, RiskKind

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Form, HiddenField, SelectChoice, SelectField, StringField,
                      TextAreaField, ValidationError)
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
+
+from ..forms import Optional, id_value
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -19,11 +21,8 @@ def _digits_only(value):
     return re.sub(r"[\s.]", "", clean(value)) if isinstance(value, str) else value
 
 
-def optional_id(value):
-    """Coerce a select's value to an id; "" means none."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+#: Coerce a select's value to an id; "" means none, an id no row can have is refused (see qms.forms).
+optional_id = id_value
 
 
 def _sane_year(form, field) -> None:

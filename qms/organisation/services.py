@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
-from ..database import lock_writers, utcnow
+from ..database import MAX_ID, lock_writers, utcnow
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
-MAX_ID = 2**31 - 1
 
 
 class OrganisationError(Exception):

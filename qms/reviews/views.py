@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
-from ..database import paginate
+from ..database import MAX_ID, paginate
 from ..extensions import db
 from ..organisation.services import today
 from ..permissions import Role, requires
@@ -20,7 +20,6 @@ from .rules import ReviewState
 from .services import ReviewError
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews", template_folder="templates", static_folder="static")
-MAX_ID = 2**31 - 1
 STATE_LABELS = {ReviewState.PLANNED: _l("Planned"), ReviewState.HELD: _l("Held"), ReviewState.CLOSED: _l("Closed")}
 
 

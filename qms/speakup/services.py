@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..auth.models import User, UserRole
 from ..auth.passwords import hash_password, verify_password
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..documents.models import Document, DocumentVersion, VersionState
 from ..extensions import db
 from ..permissions import Role
@@ -32,7 +32,6 @@ from .workflow import (Author, CaseDates, CaseState, Category, MessageKind, Year
 
 MAX_PHOTOS = 3
 MIN_SECRET = 8
-MAX_ID = 2**31 - 1
 #: Letters and digits that cannot be mistaken for each other when read from a note (no 0/O, 1/I/L).
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

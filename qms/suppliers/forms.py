@@ -2,8 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, Form, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Regexp
 
+from ..forms import Optional
 from ..organisation.forms import _digits_only, _sane_year, clean
 from .models import SCHEME_LABELS, CertificateScheme
 

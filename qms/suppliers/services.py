@@ -13,13 +13,12 @@ from sqlalchemy.orm import contains_eager
 
 from ..i18n import fmt_day
 from ..auth.models import User, UserRole
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..permissions import PERMISSIONS
 from .expiry import WARN_DAYS
 from .models import CertificateScheme, Supplier, SupplierCertificate
 
-MAX_ID = 2**31 - 1
 
 
 class SupplierError(Exception):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import select
 
-from ..database import utcnow
+from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..organisation.models import Employee
 from ..permissions import has_permission
@@ -20,7 +20,6 @@ from ..uploads import services as uploads
 from . import rules
 from .models import TrainingKind, TrainingRecord
 
-MAX_ID = 2**31 - 1
 
 
 class TrainingError(Exception):

@@ -7,10 +7,9 @@ from ..permissions import require, requires
 from . import services
 from .access import can_read
 from .models import StoredFile
+from ..database import MAX_ID
 
 bp = Blueprint("uploads", __name__, url_prefix="/files")
-
-MAX_ID = 2**31 - 1  # larger ids cannot exist and would overflow an INTEGER parameter on PostgreSQL
 
 
 def load_readable(file_id: int) -> StoredFile:

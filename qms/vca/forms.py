@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
 
+from qms.forms import IntegerField, Optional, int_choice
 from qms.organisation.forms import _sane_year, clean, optional_id
 
 MODES = [SelectChoice("live", _l("Live")), SelectChoice("digital", _l("Digital"))]
@@ -38,11 +38,11 @@ class ButtonForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    lessons = SelectMultipleField(_l("Incident lessons discussed"), coerce=int, validate_choice=False)
+    lessons = SelectMultipleField(_l("Incident lessons discussed"), coerce=int_choice, validate_choice=False)
 
 
 class RecordForm(FlaskForm):
-    people = SelectMultipleField(_l("Present"), coerce=int, validate_choice=False)
+    people = SelectMultipleField(_l("Present"), coerce=int_choice, validate_choice=False)
 
 
 class CatchUpForm(FlaskForm):

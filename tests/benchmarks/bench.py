@@ -1,6 +1,7 @@
 """Per-page server time on a seeded database, next to the framework floor of the same size.
 
-    python -m tests.benchmarks.bench [--scale 20] [--requests 30] [--warmup 3]
+    python -m tests.benchmarks.bench [--scale 20] [--requests 30] [--warmup 3] [--load-only | --no-load]
+        [--users 50] [--duration 60]
 
 Uses a temporary SQLite database, or BENCH_DATABASE_URL (a database that already holds data is measured
 as it is, without seeding). For every page in PAGES the Flask test client, logged in with the page's role,
@@ -8,6 +9,9 @@ asks the page many times; a WSGI middleware times the application alone and coun
 The "floor" is a bare route rendering base.html around filler of the page's byte size, measured in the same
 run: the ratio says how much the page costs above what any page of that size costs. Exits non-zero when a
 page does not answer 200.
+
+Then the mixed load (tests/benchmarks/load.py): gunicorn on 127.0.0.1 with 50 virtual users for 60 s, on SQLite
+and on PostgreSQL when reachable; ``--load-only`` runs only that part, ``--no-load`` leaves it out.
 """
 from __future__ import annotations
 
@@ -231,8 +235,8 @@ def floor_url(client, size: int) -> str:
 
 # --- setting up -------------------------------------------------------------------------------
 
-def build_app(database_url: str, workdir: pathlib.Path) -> Flask:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+def build_app(database_url: str, workdir: pathlib.Path, csrf: bool = False) -> Flask:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=csrf,
                      UPLOAD_FOLDER=str(workdir / "uploads"), QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"))
     app.jinja_env.loader = ChoiceLoader([DictLoader({FLOOR_TEMPLATE: FLOOR_SOURCE}), app.jinja_env.loader])
 
@@ -369,10 +373,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=20, help="seed scale (default 20)")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests first (default 3)")
+    parser.add_argument("--load-only", action="store_true", help="only the mixed load on gunicorn (load.py)")
+    parser.add_argument("--no-load", action="store_true", help="only the per-page times, no mixed load")
+    parser.add_argument("--users", type=int, default=50, help="virtual users of the load run (default 50)")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of mixed load per database (default 60)")
     options = parser.parse_args(argv)
     if options.scale < 1 or options.requests < 1 or options.warmup < 0:
         parser.error("scale and requests must be positive, warmup not negative")
-    return run(options.scale, options.requests, options.warmup)
+    if not 1 <= options.users <= 200 or not 1 <= options.duration <= 600:
+        parser.error("the load run takes 1–200 users for 1–600 seconds")
+    status = 0 if options.load_only else run(options.scale, options.requests, options.warmup)
+    if options.load_only and options.no_load:
+        parser.error("--load-only and --no-load exclude each other")
+    if not options.no_load:
+        from . import load
+
+        status = max(status, load.main(options.scale, options.users, options.duration))
+    return status
 
 
 if __name__ == "__main__":

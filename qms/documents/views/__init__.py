@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import User
-from ...database import utcnow
+from ...database import MAX_ID, utcnow
 from ...extensions import db
 from ...notifications import services as notifications
 from ...organisation.services import today
@@ -24,7 +24,6 @@ bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="
                static_folder="../static", static_url_path="/static")
 bp.record_once(lambda state: notifications.register_reminders(state.app, reading.collect_reminders))
 
-MAX_ID = 2**31 - 1
 
 
 def can_see_history(user=None) -> bool:

@@ -89,7 +89,9 @@ def new():
 @requires("documents.manage")
 def edit(document_id: int):
     document = load_document(document_id)
-    form = DocumentForm(obj=document)
+    # A POST is read from what was sent only: a field left out is empty, never filled from the document
+    # (its ``requirements`` are rows, not the text the field holds).
+    form = DocumentForm(obj=document if request.method == "GET" else None)
     _fill_choices(form)
     if request.method == "GET":
         form.type.data = document.type.value

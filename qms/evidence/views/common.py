@@ -8,8 +8,8 @@ from wtforms import SelectChoice
 from ...extensions import db
 from ...norms import registry
 from ..services import possible_owners
+from ...database import MAX_ID
 
-MAX_ID = 2**31 - 1
 
 
 def load(model, object_id: int):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import to_utc
 
 from ...auth.models import User
-from ...database import utcnow
+from ...database import MAX_ID, utcnow
 from ...extensions import db
 from ...organisation.models import Department, Employee, Site
 from .. import figures
@@ -18,7 +18,6 @@ from ..models import Incident, IncidentPerson
 from ..workflow import ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity, can_move
 from .errors import IncidentError
 
-MAX_ID = 2**31 - 1
 SOURCE_TYPE = "incident"
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 
 from ...auth.models import User, UserRole
 from ...core import numbering
-from ...database import lock_writers, utcnow
+from ...database import MAX_ID, lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Site
 from ...permissions import Role
@@ -26,7 +26,6 @@ from ..workflow import ArboReason, IncidentType, PersonCategory
 from .errors import IncidentError
 
 MAX_PHOTOS = 5
-MAX_ID = 2**31 - 1
 
 
 @dataclass

@@ -10,8 +10,8 @@ from ...extensions import db
 from ...organisation.models import Department, Employee, Site
 from ..models import Incident
 from ..services import IncidentError
+from ...database import MAX_ID
 
-MAX_ID = 2**31 - 1
 
 
 def load_incident(incident_id: int) -> Incident:

@@ -5,7 +5,7 @@ import csv
 import datetime as dt
 import io
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -65,6 +65,10 @@ def index():
 
 
 def _csv_response(rows, header, filename: str) -> Response:
+    """Stream ``rows`` as CSV. The rows are read from the database while the body is sent, after the view has
+    returned: stream_with_context keeps the request (and its session, user and locale) open until the end."""
+
+    @stream_with_context
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")

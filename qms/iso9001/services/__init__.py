@@ -8,10 +8,9 @@ from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from ...auth.models import User
-from ...database import utcnow
+from ...database import MAX_ID, utcnow
 from ...extensions import db
 
-MAX_ID = 2**31 - 1
 
 
 class IsoError(Exception):

@@ -6,13 +6,12 @@ import datetime as dt
 from flask_babel import to_user_timezone
 from sqlalchemy import select
 
-from qms.database import utcnow
+from qms.database import MAX_ID, utcnow
 from qms.extensions import db
 from qms.organisation.models import Company
 
 from ..models import VcaProfile
 
-MAX_ID = 2**31 - 1
 DEFAULT_VERSION = "2017-6.0"
 
 

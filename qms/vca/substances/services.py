@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from qms.database import MAX_ID
 from qms.extensions import db
 from qms.organisation.models import Employee, Site
 from qms.suppliers.models import Supplier
@@ -20,7 +21,6 @@ from .models import (ConcentrationBand, HazardKind, QuantityBand, SignalWord, Su
                      VcaCmrSubstance, VcaProduct, VcaProductIncident, VcaProductInstruction, VcaProductSite,
                      VcaProductSubstance, VcaProductToolbox, VcaSubstanceSettings)
 
-MAX_ID = 2**31 - 1
 
 
 class SubstanceError(Exception):
