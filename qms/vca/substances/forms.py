@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
 
+from qms.forms import IntegerField, Optional
 from qms.organisation.forms import _sane_year, clean, optional_id
 
 from . import rules
