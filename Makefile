@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
+QMS_HOST ?= 127.0.0.1
 QMS_PORT ?= 5000
 PO := $(wildcard qms/translations/*/LC_MESSAGES/messages.po qms/*/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
@@ -38,7 +39,7 @@ run: install translations
 	$(FLASK) qms demo --if-empty
 	@$(FLASK) qms worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(QMS_PORT)
+	$(FLASK) run --host $(QMS_HOST) --port $(QMS_PORT)
 
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
