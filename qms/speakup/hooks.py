@@ -37,10 +37,9 @@ def speakup_photo_restriction(stored_file) -> str | None:
 
 @register_access_check
 def speakup_photos(user, stored_file) -> bool:
-    """Photos sent with a speak-up report: the confidential counsellor only."""
-    if not has_permission(user, "speakup.handle"):
-        return False
-    return db.session.scalar(select(SpeakupPhoto.id).where(SpeakupPhoto.stored_file_id == stored_file.id)) is not None
+    """Photos sent with a speak-up report are never served by the generic download route: the counsellor opens
+    them from the case (``speakup.photo``), which writes each look to the audit trail."""
+    return False
 
 
 def due_reminders(today: dt.date, cases) -> list[tuple[str, str, int, str, dt.date]]:

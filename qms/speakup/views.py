@@ -18,6 +18,8 @@ from ..database import paginate
 from ..documents.content import render_markdown
 from ..extensions import db
 from ..permissions import public, requires
+from ..uploads.models import StoredFile
+from ..uploads.services import send as send_stored
 from . import services
 from .forms import HandlerMessageForm, MailboxLoginForm, ReplyForm, ReportForm, SettingsForm, SimpleForm
 from .services import Locked, RateLimited, ReportData, SpeakupError
@@ -232,6 +234,22 @@ def case(case_id: int):
     services.record_view(found)
     db.session.commit()
     return _case_page(found)
+
+
+@bp.route("/cases/<int:case_id>/photos/<int:photo_id>")
+@requires("speakup.handle")
+def photo(case_id: int, photo_id: int):
+    """A photo of a report: served only here, so that every look at it is in the trail like the report."""
+    found = _load(case_id)
+    position = next((n for n, p in enumerate(found.photos, 1) if p.id == photo_id), None)
+    if position is None:
+        abort(404)
+    stored = db.session.get(StoredFile, found.photos[position - 1].stored_file_id)
+    if stored is None:
+        abort(404)
+    services.record_view(found, what=f"photo {position}")
+    db.session.commit()
+    return send_stored(stored)
 
 
 @bp.route("/cases/<int:case_id>/message", methods=["POST"])

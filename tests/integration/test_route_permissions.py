@@ -80,12 +80,12 @@ def test_the_walk_finds_the_core_routes(app):
     # the speak-up channel: public for the reporter, the counsellor's cases, figures and the procedure setting
     assert {"speakup.report", "speakup.thanks", "speakup.procedure", "speakup.mailbox_login", "speakup.mailbox",
             "speakup.mailbox_reply", "speakup.mailbox_leave", "speakup.cases", "speakup.case", "speakup.message",
-            "speakup.close", "speakup.figures", "speakup.settings"} <= endpoints
+            "speakup.close", "speakup.figures", "speakup.settings", "speakup.photo"} <= endpoints
 
 
 def test_speakup_reports_are_declared_for_the_counsellor_alone(app):
     declared = {rule.endpoint: perm for rule, _, perm, _ in _rules(app) if rule.endpoint.startswith("speakup.")}
-    for endpoint in ("speakup.cases", "speakup.case", "speakup.message", "speakup.close"):
+    for endpoint in ("speakup.cases", "speakup.case", "speakup.message", "speakup.close", "speakup.photo"):
         assert declared[endpoint] == "speakup.handle" and PERMISSIONS["speakup.handle"] == {Role.COUNSELLOR}
     for endpoint in ("speakup.report", "speakup.mailbox_login", "speakup.mailbox", "speakup.procedure"):
         assert declared[endpoint] == PUBLIC  # a reporter needs no account

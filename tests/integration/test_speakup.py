@@ -124,13 +124,20 @@ def test_only_the_counsellor_reads_a_report(app, db, client, login_as, role):
 
 
 def test_photos_of_a_report_are_for_the_counsellor_alone_not_even_an_administrator(app, db, client, make_user):
+    """Only the counsellor sees a photo, and only from the case, where each look is written to the trail; the
+    generic download route serves it to nobody (it would leave no trace)."""
     _report(client, photos=[_photo()])
     photo = db.session.scalar(select(SpeakupPhoto))
-    url = f"/files/{photo.stored_file_id}"
+    generic, own = f"/files/{photo.stored_file_id}", f"/speak-up/cases/{photo.case_id}/photos/{photo.id}"
     for role, allowed in ((Role.ADMIN, False), (Role.COORDINATOR, False), (Role.COUNSELLOR, True)):
         user, reader = make_user(role), app.test_client()
         reader.post("/login", data={"email": user.email, "password": "correct horse battery"})
-        assert (reader.get(url).status_code == 200) is allowed, role
+        assert reader.get(generic).status_code in (403, 404), role
+        assert (reader.get(own).status_code == 200) is allowed, role
+    assert reader.get(f"/speak-up/cases/{photo.case_id}/photos/{photo.id + 1}").status_code == 404
+    views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view",
+                                                        AuditEntry.entity_type == "speakup_case")).all()
+    assert ["photo 1" in (v.new_values or "") for v in views] == [True]
 
 
 def test_the_counsellor_reads_and_answers_and_each_read_is_in_the_trail(app, db, client, login_as):
