@@ -1,11 +1,14 @@
 """Inline SVG charts, rendered on the server (no JavaScript, no style attributes: the CSP forbids them).
 
-Pure functions from plain data to SVG markup (``markupsafe.Markup``); every text is escaped."""
+Pure functions from plain data to SVG markup (``markupsafe.Markup``); every text is escaped, every number is
+written in the reader's notation."""
 from __future__ import annotations
 
 from typing import Sequence
 
 from markupsafe import Markup, escape
+
+from ..i18n import fmt_number
 
 #: One colour per incident type value, shared with the PDF charts.
 TYPE_COLOURS = {
@@ -41,7 +44,7 @@ def stacked_bars(title: str, months: Sequence[str], series: Sequence[tuple[str, 
         y = top + plot_h - plot_h * frac
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dfdf"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6868">'
-                     f'{peak * frac:g}</text>')
+                     f'{fmt_number(peak * frac, 1, trim=True)}</text>')
     for i, month in enumerate(months):
         x = left + i * slot + (slot - bar) / 2
         y = top + plot_h
@@ -82,7 +85,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], widt
         y = top + plot_h - plot_h * frac
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dfdf"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6868">'
-                     f'{peak * frac:g}</text>')
+                     f'{fmt_number(peak * frac, 1, trim=True)}</text>')
     segment: list[str] = []
     segments = []
     for i, value in enumerate(values):
@@ -94,7 +97,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], widt
         x, y = left + i * step, top + plot_h - plot_h * value / peak
         segment.append(f"{x:.1f},{y:.1f}")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0b5d57"><title>{escape(labels[i])}: '
-                     f'{value:.1f}</title></circle>')
+                     f'{fmt_number(value, 1)}</title></circle>')
     if segment:
         segments.append(segment)
     for seg in segments:

@@ -147,3 +147,20 @@ def test_charts_escape_text_and_break_the_line_without_hours():
     drawn = line("IF", ["a", "b", "c"], [1.0, None, 2.0])
     assert drawn.count("<polyline") == 2
     assert "no hours" in line("IF", ["a"], [None], empty_text="no hours")
+
+
+def test_chart_numbers_are_written_in_the_readers_notation():
+    """Axis labels and point titles of the SVG charts follow the locale: "37,5" in Dutch, never "37.5"."""
+    from flask import Flask
+    from flask_babel import Babel, force_locale
+
+    from qms.incidents import charts
+
+    app = Flask(__name__)
+    Babel(app)
+    with app.test_request_context():
+        with force_locale("nl"):
+            svg = str(charts.line("IF", ["jan", "feb"], [37.5, 75.2]))
+        assert "75,2</title>" in svg and "75.2" not in svg
+        with force_locale("en"):
+            assert "75.2</title>" in str(charts.line("IF", ["jan", "feb"], [37.5, 75.2]))
