@@ -1,14 +1,7 @@
-"""The register's pages: product list (filtered, paginated, exported), product page with sheet, substances,
-CMR registration and links, the work instruction card (PDF and phone page with confirmation), reference data."""
+"""Products: the register, a product's page, its sheet, substances, CMR registration and links."""
 from __future__ import annotations
 
-import datetime as dt
-import pathlib
-import secrets
-import time
-
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,69 +9,14 @@ from wtforms import SelectChoice
 
 from qms.database import paginate
 from qms.extensions import db
-from qms.organisation.models import Site
 from qms.permissions import has_permission, requires
-from qms.suppliers.models import Supplier
-from qms.uploads.access import register_access_check
 from qms.uploads.services import UploadRejected
 
-from . import card as card_content
-from . import exports, reference, rules, services
-from .forms import (AnnounceForm, ButtonForm, CmrForm, CmrImportForm, ConfirmCmrForm, HazardFileForm, LinkForm,
-                    MeetingLinkForm, ProductForm, SettingsForm, SheetForm, SubstancesForm)
-from .models import (VcaCmrSubstance, VcaHazardCode, VcaProduct, VcaProductIncident, VcaProductInstruction,
-                     VcaProductToolbox)
-from .pdf import instruction_card
-from .services import Filters, SubstanceError
-
-bp = Blueprint("substances", __name__, url_prefix="/vca/substances", template_folder="templates",
-               static_folder="static", static_url_path="/static")
-
-
-@register_access_check
-def sheet_files(user, stored_file) -> bool:
-    """Safety data sheets are for everyone who works with the products (the law wants them at hand)."""
-    if not has_permission(user, "vca.substances.card"):
-        return False
-    return db.session.scalar(select(VcaProduct.id).where(VcaProduct.sds_file_id == stored_file.id).limit(1)) is not None
-
-
-def _load(product_id: int) -> VcaProduct:
-    found = services.get(VcaProduct, product_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _refused(form, error: SubstanceError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
-
-
-def _filters() -> Filters:
-    sheet = request.args.get("sheet", "")
-    return Filters(q=request.args.get("q", "").strip()[:100], supplier_id=_int_arg("supplier"),
-                   site_id=_int_arg("site"), pictogram=request.args.get("pictogram", ""),
-                   sheet=sheet if sheet in ("missing", "outdated", "newer", "attention") else "",
-                   cmr=request.args.get("cmr") == "1", inactive=request.args.get("inactive") == "1")
-
-
-def _suppliers():
-    return db.session.execute(select(Supplier.id, Supplier.name).where(Supplier.active.is_(True))
-                              .order_by(Supplier.name)).all()
-
-
-def _sites():
-    return db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()
+from .. import exports, reference, rules, services
+from ..forms import AnnounceForm, ButtonForm, CmrForm, LinkForm, MeetingLinkForm, ProductForm, SheetForm, SubstancesForm
+from ..models import VcaHazardCode, VcaProductIncident, VcaProductToolbox
+from ..services import SubstanceError
+from .common import _filters, _load, _refused, _sites, _suppliers, bp
 
 
 @bp.route("/")
@@ -116,7 +54,7 @@ def _product_form(product=None) -> ProductForm:
         form.site_ids.data = [s.id for s in product.sites]
         form.hazard_statements.data = ", ".join(product.hazard_list)
         form.precaution_statements.data = ", ".join(product.precaution_list)
-    from ..models import AssessmentKind, VcaRiskAssessment
+    from ...models import AssessmentKind, VcaRiskAssessment
 
     form.supplier_id.choices = [SelectChoice("", _("No supplier"))] + [SelectChoice(r.id, r.name) for r in _suppliers()]
     form.site_ids.choices = [SelectChoice(r.id, r.name) for r in _sites()]
@@ -175,7 +113,7 @@ def _incident_choices():
 
 
 def _meeting_choices():
-    from ..models import VcaToolboxMeeting
+    from ...models import VcaToolboxMeeting
 
     rows = db.session.execute(select(VcaToolboxMeeting.id, VcaToolboxMeeting.topic, VcaToolboxMeeting.planned_on)
                               .order_by(VcaToolboxMeeting.planned_on.desc()).limit(200))
@@ -186,7 +124,7 @@ def _meeting_choices():
 def _product_page(product, *, sheet=None, substances=None, cmr=None, link=None, meeting=None, status=200):
     from qms.incidents.models import Incident
 
-    from ..models import VcaRiskAssessment, VcaToolboxMeeting
+    from ...models import VcaRiskAssessment, VcaToolboxMeeting
 
     manage = has_permission(current_user, "vca.substances.manage")
     if substances is None:
@@ -369,182 +307,3 @@ def unlink(product_id: int, link_id: int):
     model = VcaProductToolbox if request.args.get("kind") == "meeting" else VcaProductIncident
     product = _simple(product_id, lambda p, f: services.unlink(model, p, link_id), _("The link was removed."))
     return redirect(url_for("substances.product", product_id=product.id) + "#links")
-
-
-# --- the card ---------------------------------------------------------------------------------
-
-@bp.route("/cards")
-@requires("vca.substances.card")
-def cards():
-    """The cards for the work floor: every product in use, searchable, with the ones you confirmed."""
-    q = request.args.get("q", "").strip()[:100]
-    page = paginate(services.filtered(Filters(q=q)), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
-    ids = [p.id for p in page.items]
-    confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
-        VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()
-    return render_template("substances/cards.html", page=page, q=q, confirmed=confirmed)
-
-
-@bp.route("/<int:product_id>/card")
-@requires("vca.substances.card")
-def card(product_id: int):
-    product = _load(product_id)
-    if not product.active and not has_permission(current_user, "vca.substances.view"):
-        abort(404)
-    return render_template("substances/card.html", product=product, card=card_content.content(product),
-                           confirmed=services.confirmation(product, current_user), button=ButtonForm(formdata=None))
-
-
-@bp.route("/<int:product_id>/card.pdf")
-@requires("vca.substances.card")
-def card_pdf(product_id: int):
-    product = _load(product_id)
-    if not product.active and not has_permission(current_user, "vca.substances.view"):
-        abort(404)
-    response = make_response(instruction_card(card_content.content(product)))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="card-{product.id}.pdf"'
-    return response
-
-
-@bp.route("/<int:product_id>/card/confirm", methods=["POST"])
-@requires("vca.substances.card")
-def card_confirm(product_id: int):
-    product = _load(product_id)
-    if not product.active:
-        abort(404)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_instruction(product, current_user)
-        except SubstanceError as error:
-            _refused(None, error)
-        else:
-            db.session.commit()
-            flash(_("Thank you: you confirmed that you were instructed on %(name)s.", name=product.name), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("substances.card", product_id=product.id))
-
-
-# --- reference data and settings --------------------------------------------------------------
-
-@bp.route("/reference", methods=["GET", "POST"])
-@requires("vca.substances.view")
-def reference_page():
-    """The reference data (hazard codes, CMR list) and the sheet period; administrators load new versions."""
-    may_load = has_permission(current_user, "vca.substances.reference")
-    settings_form = SettingsForm(sds_max_age_years=services.max_age_years())
-    hazard_form = HazardFileForm(prefix="hazard")
-    if request.method == "POST":
-        if not may_load:
-            abort(403)
-        if request.form.get("action") == "settings" and settings_form.validate_on_submit():
-            try:
-                services.save_settings(settings_form.sds_max_age_years.data)
-            except SubstanceError as error:
-                _refused(settings_form, error)
-            else:
-                db.session.commit()
-                flash(_("The settings were saved."), "success")
-                return redirect(url_for("substances.reference_page"))
-        elif request.form.get("action") == "shipped" and ButtonForm().validate_on_submit():
-            added, updated = reference.load_hazard_codes(reference.HAZARD_FILE.read_text(encoding="utf-8"))
-            db.session.commit()
-            flash(_("Hazard codes loaded: %(added)s added, %(updated)s changed.", added=added, updated=updated),
-                  "success")
-            return redirect(url_for("substances.reference_page"))
-        elif request.form.get("action") == "hazard" and hazard_form.validate_on_submit():
-            upload = request.files.get("hazard-file")
-            data = upload.read(1024 * 1024 + 1) if upload and upload.filename else b""
-            try:
-                text = data.decode("utf-8") if data and len(data) <= 1024 * 1024 else None
-            except UnicodeDecodeError:
-                text = None
-            if text is None:
-                hazard_form.file.errors = [_("Choose a hazard code file in TOML format (UTF-8, at most 1 MB).")]
-            else:
-                try:
-                    added, updated = reference.load_hazard_codes(text)
-                except reference.ReferenceRefused as error:
-                    db.session.rollback()
-                    hazard_form.file.errors = [error.message] + [f"{row}: {msg}" for row, msg in error.errors[:20]]
-                else:
-                    db.session.commit()
-                    flash(_("Hazard codes loaded: %(added)s added, %(updated)s changed.", added=added,
-                            updated=updated), "success")
-                    return redirect(url_for("substances.reference_page"))
-    page = paginate(select(VcaCmrSubstance).order_by(VcaCmrSubstance.name), request.args.get("page"),
-                    current_app.config["ITEMS_PER_PAGE"])
-    codes = db.session.scalars(select(VcaHazardCode).order_by(VcaHazardCode.kind, VcaHazardCode.code)).all()
-    return render_template("substances/reference.html", page=page, codes=codes, may_load=may_load,
-                           settings_form=settings_form, hazard_form=hazard_form,
-                           button=ButtonForm(formdata=None)), 400 if request.method == "POST" else 200
-
-
-def _import_folder() -> pathlib.Path:
-    """Where a checked CMR list waits for confirmation (inside the upload folder, never served)."""
-    folder = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "cmr-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return folder
-
-
-@bp.route("/reference/cmr", methods=["GET", "POST"])
-@requires("vca.substances.reference")
-def cmr_import():
-    form = CmrImportForm()
-    preview = token = None
-    if form.validate_on_submit():
-        upload = request.files.get("file")
-        data = upload.read(reference.CMR_MAX_BYTES + 1) if upload and upload.filename else b""
-        try:
-            preview = reference.preview_cmr(upload.filename if upload else "", data)
-        except reference.ReferenceRefused as error:
-            form.file.errors = [error.message]
-        else:
-            if preview.problem:
-                form.file.errors = [preview.problem]
-                preview = None
-            else:
-                token = secrets.token_hex(16)
-                suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
-                (_import_folder() / f"{token}{suffix}").write_bytes(data)
-    confirm = ConfirmCmrForm(formdata=None, token=token, source=form.source.data,
-                             version_date=form.version_date.data.isoformat() if form.version_date.data else "")
-    return render_template("substances/cmr_import.html", form=form, preview=preview, confirm=confirm), \
-        400 if form.is_submitted() and preview is None else 200
-
-
-@bp.route("/reference/cmr/confirm", methods=["POST"])
-@requires("vca.substances.reference")
-def cmr_confirm():
-    form = ConfirmCmrForm()
-    token = form.token.data or ""
-    if not form.validate_on_submit() or len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
-        flash(_("The import could not be found; upload the file again."), "error")
-        return redirect(url_for("substances.cmr_import"))
-    matches = list(_import_folder().glob(f"{token}.*"))
-    if not matches:
-        flash(_("The import could not be found; upload the file again."), "error")
-        return redirect(url_for("substances.cmr_import"))
-    try:
-        version_date = dt.date.fromisoformat(form.version_date.data) if form.version_date.data else None
-    except ValueError:
-        version_date = None
-    path = matches[0]
-    try:
-        preview = reference.preview_cmr(path.name, path.read_bytes())
-        added, updated, removed = reference.apply_cmr(preview, form.source.data[:120], version_date)
-    except reference.ReferenceRefused as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("substances.cmr_import"))
-    db.session.commit()
-    path.unlink(missing_ok=True)
-    flash(_("The CMR list was loaded: %(added)s added, %(updated)s changed, %(removed)s removed; %(skipped)s rows "
-            "skipped.", added=added, updated=updated, removed=removed, skipped=len(preview.errors)), "success")
-    return redirect(url_for("substances.reference_page"))

@@ -1,0 +1,73 @@
+"""Work instruction cards: the phone card, the PDF for the trolley, confirming an instruction."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from qms.database import paginate
+from qms.extensions import db
+from qms.permissions import has_permission, requires
+
+from .. import card as card_content
+from .. import services
+from ..forms import ButtonForm
+from ..models import VcaProductInstruction
+from ..pdf import instruction_card
+from ..services import Filters, SubstanceError
+from .common import _load, _refused, bp
+
+
+@bp.route("/cards")
+@requires("vca.substances.card")
+def cards():
+    """The cards for the work floor: every product in use, searchable, with the ones you confirmed."""
+    q = request.args.get("q", "").strip()[:100]
+    page = paginate(services.filtered(Filters(q=q)), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    ids = [p.id for p in page.items]
+    confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
+        VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()
+    return render_template("substances/cards.html", page=page, q=q, confirmed=confirmed)
+
+
+@bp.route("/<int:product_id>/card")
+@requires("vca.substances.card")
+def card(product_id: int):
+    product = _load(product_id)
+    if not product.active and not has_permission(current_user, "vca.substances.view"):
+        abort(404)
+    return render_template("substances/card.html", product=product, card=card_content.content(product),
+                           confirmed=services.confirmation(product, current_user), button=ButtonForm(formdata=None))
+
+
+@bp.route("/<int:product_id>/card.pdf")
+@requires("vca.substances.card")
+def card_pdf(product_id: int):
+    product = _load(product_id)
+    if not product.active and not has_permission(current_user, "vca.substances.view"):
+        abort(404)
+    response = make_response(instruction_card(card_content.content(product)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="card-{product.id}.pdf"'
+    return response
+
+
+@bp.route("/<int:product_id>/card/confirm", methods=["POST"])
+@requires("vca.substances.card")
+def card_confirm(product_id: int):
+    product = _load(product_id)
+    if not product.active:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_instruction(product, current_user)
+        except SubstanceError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you: you confirmed that you were instructed on %(name)s.", name=product.name), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("substances.card", product_id=product.id))
