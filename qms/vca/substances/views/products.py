@@ -265,40 +265,34 @@ def cmr_save(product_id: int):
     return _product_page(product, cmr=form, status=400)
 
 
-@bp.route("/<int:product_id>/incidents", methods=["POST"])
-@requires("vca.substances.manage")
-def incident_link(product_id: int):
+def _link(product_id: int, form, field: str, choices, link, message: str, page_arg: str):
+    """Link a product to a record chosen in ``form.<field>``: save, or show the form again with the refusal."""
     product = _load(product_id)
-    form = LinkForm()
-    form.incident_id.choices = _incident_choices()
+    getattr(form, field).choices = choices()
     if form.validate_on_submit():
         try:
-            services.link_incident(product, form.incident_id.data)
+            link(product, getattr(form, field).data)
         except SubstanceError as error:
             _refused(form, error)
         else:
             db.session.commit()
-            flash(_("The incident was linked."), "success")
+            flash(message, "success")
             return redirect(url_for("substances.product", product_id=product.id) + "#links")
-    return _product_page(product, link=form, status=400)
+    return _product_page(product, status=400, **{page_arg: form})
+
+
+@bp.route("/<int:product_id>/incidents", methods=["POST"])
+@requires("vca.substances.manage")
+def incident_link(product_id: int):
+    return _link(product_id, LinkForm(), "incident_id", _incident_choices, services.link_incident,
+                 _("The incident was linked."), "link")
 
 
 @bp.route("/<int:product_id>/meetings", methods=["POST"])
 @requires("vca.substances.manage")
 def meeting_link(product_id: int):
-    product = _load(product_id)
-    form = MeetingLinkForm()
-    form.meeting_id.choices = _meeting_choices()
-    if form.validate_on_submit():
-        try:
-            services.link_meeting(product, form.meeting_id.data)
-        except SubstanceError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The toolbox meeting was linked."), "success")
-            return redirect(url_for("substances.product", product_id=product.id) + "#links")
-    return _product_page(product, meeting=form, status=400)
+    return _link(product_id, MeetingLinkForm(), "meeting_id", _meeting_choices, services.link_meeting,
+                 _("The toolbox meeting was linked."), "meeting")
 
 
 @bp.route("/<int:product_id>/links/<int:link_id>/delete", methods=["POST"])
