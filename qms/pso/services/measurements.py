@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
 
 from ...database import utcnow
 from ...extensions import db
@@ -102,22 +101,22 @@ def correct_measurement(m: PsoMeasurement, user, reason: str, norm_week: float |
     return new
 
 
-@event.listens_for(Session, "before_flush")
-def guard_frozen(session, flush_context, instances) -> None:
+@event.listens_for(PsoMeasurement, "before_update")
+def guard_frozen(mapper, connection, obj: PsoMeasurement) -> None:
     """Refuse any change to a measurement's frozen content, and any change at all once it is submitted,
-    whoever tries it (views, the CLI, a script)."""
-    for obj in session.dirty:
-        if not isinstance(obj, PsoMeasurement):
-            continue
-        state = inspect(obj)
-        changed = {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
-        was = state.attrs["state"].history.deleted
-        old_state = was[0] if was else obj.state
-        if changed & FROZEN_FIELDS or (changed and old_state is MeasurementState.SUBMITTED):
-            raise PsoError("state", _("A frozen measurement cannot change."))
-    for obj in session.deleted:
-        if isinstance(obj, PsoMeasurement):
-            raise PsoError("state", _("A frozen measurement cannot be deleted."))
+    whoever tries it (views, the CLI, a script). Listens on this mapper only: a flush without a measurement
+    (an incident, a document) runs no PSO code."""
+    state = inspect(obj)
+    changed = {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+    was = state.attrs["state"].history.deleted
+    old_state = was[0] if was else obj.state
+    if changed & FROZEN_FIELDS or (changed and old_state is MeasurementState.SUBMITTED):
+        raise PsoError("state", _("A frozen measurement cannot change."))
+
+
+@event.listens_for(PsoMeasurement, "before_delete")
+def guard_deleted(mapper, connection, obj: PsoMeasurement) -> None:
+    raise PsoError("state", _("A frozen measurement cannot be deleted."))
 
 
 def state_label(state: MeasurementState) -> str:
