@@ -40,7 +40,7 @@ def _check_certificate(data: CertificateData) -> None:
         raise EvidenceError("level", _("Choose the certified level."))
     if data.expires_on <= data.issued_on:
         raise EvidenceError("expires_on", _("The expiry date must be after the issue date."))
-    latest = cycles.latest_expiry(data.norm, data.issued_on)
+    latest = cycles.latest_expiry(cycles.cycle_for(data.norm), data.issued_on)
     if data.expires_on > latest:
         raise EvidenceError("expires_on", _("A %(norm)s certificate is valid for at most %(years)s years: "
                                             "at the latest until %(date)s.", norm=norm.title,
@@ -139,7 +139,7 @@ def audit_calendar(on: dt.date | None = None, limit: int | None = None) -> list[
     certificates = db.session.scalars(select(Certificate).where(Certificate.expires_on >= on)
                                       .order_by(Certificate.expires_on)).all()
     entries = [CalendarEntry(c, d) for c in certificates
-               for d in cycles.upcoming(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on)]
+               for d in cycles.upcoming(cycles.audit_dates(cycles.cycle_for(c.norm), c.issued_on, c.expires_on), on)]
     entries.sort(key=lambda e: (e.date.due, e.certificate.norm))
     return entries[:limit] if limit else entries
 

@@ -63,7 +63,7 @@ def certificates():
     page = paginate(select(Certificate).order_by(Certificate.expires_on.desc(), Certificate.id.desc()),
                     request.args.get("page"), per_page())
     calendar = services.audit_calendar(on)
-    dates = {c.id: cycles.next_audit(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on) for c in page.items}
+    dates = {c.id: cycles.next_audit(cycles.audit_dates(cycles.cycle_for(c.norm), c.issued_on, c.expires_on), on) for c in page.items}
     return render_template("evidence/certificates.html", page=page, calendar=calendar, next_dates=dates, today=on,
                            kind_label=reminders.kind_label, norm_title=reminders.norm_title,
                            level_name=services.certificate_level_name,
