@@ -34,7 +34,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: _l("Quality coordinator"),
     Role.AUDITOR: _l("Internal auditor"),
     Role.STAFF: _l("Staff"),
-    Role.HR: _l("HR / PSO officer"),
+    Role.HR: _l("HR officer"),
     Role.COUNSELLOR: _l("Confidential counsellor"),
 }
 
@@ -51,7 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reference.manage": frozenset({Role.ADMIN}),
     "employees.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     "employees.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
-    #: Special personal data (target-group status): only HR/PSO officers.
+    #: Special personal data (target-group status): only HR officers.
     "target_group.view": frozenset({Role.HR}),
     # Notifications: everyone reads their own.
     "notifications.view": ALL_ROLES,

@@ -220,13 +220,11 @@ def add_iso9001(demo) -> None:
         s.add(complaint)
         complaints.append(complaint)
     s.flush()
-    try:
-        from .services import customers
-        customers.to_nonconformity(complaints[1], user=coordinator, severity="minor",
-                                   action="Alle medewerkers ziekenhuisreiniging opnieuw instrueren over de kleurcodering",
-                                   owner_id=coordinator.id, due_date=today + dt.timedelta(days=14))
-    except ImportError:  # pragma: no cover - corrective actions not installed
-        pass
+    from .services import customers
+
+    customers.to_nonconformity(complaints[1], user=coordinator, severity="minor",
+                               action="Alle medewerkers ziekenhuisreiniging opnieuw instrueren over de kleurcodering",
+                               owner_id=coordinator.id, due_date=today + dt.timedelta(days=14))
     for ago, client, score in SATISFACTION:
         s.add(SatisfactionResult(surveyed_on=days(ago), client=client, score=Decimal(score), method="Enquête"))
 

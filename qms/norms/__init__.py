@@ -4,7 +4,7 @@ Each package listed in ``QMS_NORMS`` exposes a module-level ``norm`` (a :class:`
 blueprint, demo steps and ``setup``). In ``setup(app)`` the norm registers everything else on its app's
 :class:`NormRegistry` (``registry(app)``): permissions, upload restrictions and access checks, record names,
 KPIs, live evidence, review sections, reminders, jobs, menu entries, action and process sources, evidence
-record types, supplier panels, its certification cycle and its diploma kinds. Nothing is kept per process, so
+record types, supplier panels, its certification cycle, its diploma kinds and certificate extensions. Nothing is kept per process, so
 two apps in one process never see each other's registrations. The core asks the registry and never imports
 or names a norm. Core tables refer to a requirement by (norm code, version code, requirement code).
 """
@@ -72,6 +72,25 @@ class ReviewSection:
 
 
 @dataclass
+class CertificateExtension:
+    """A norm whose certificates may extend an earlier one (the shared certificate register shows an "extends"
+    field). The norm keeps the chain in its own table; the register calls these with its certificates."""
+
+    #: Label and help text of the field on the certificate form.
+    label: Any
+    description: Any
+    #: ``choices(exclude_id) -> [(certificate id, label)]``: the certificates one may extend.
+    choices: Callable[..., list[tuple[int, str]]]
+    #: ``check(data, cert_or_None)`` raises qms.evidence.services.EvidenceError when the choice is not allowed.
+    check: Callable[..., None]
+    #: ``current(cert) -> id | None`` and ``save(cert, extends_id_or_None)`` (flushes, audited).
+    current: Callable[..., int | None]
+    save: Callable[..., None]
+    #: ``badges(certificate ids) -> {id: text}`` shown beside an extension in the register.
+    badges: Callable[..., dict[int, str]]
+
+
+@dataclass
 class NavItem:
     endpoint: str
     label: Callable[[], str]
@@ -94,9 +113,16 @@ class Norm:
     #: Called with the app once the norm is registered: registers everything else on ``registry(app)``.
     setup: Callable[[Flask], None] | None = None
 
+    #: What the footer and other tight places show ("PSO"); the title when empty.
+    short: str = ""
+
     @property
     def title(self) -> str:
         return _localised(self, "title")
+
+    @property
+    def short_title(self) -> str:
+        return self.short or self.title
 
     @property
     def levels(self) -> list[Level]:
@@ -146,6 +172,8 @@ class NormRegistry:
         self.cycles: dict[str, Any] = {}
         #: Training kind code -> qms.training.rules.DiplomaKind.
         self.diploma_kinds: dict[str, Any] = {}
+        #: Norms whose certificates may extend an earlier one (:class:`CertificateExtension`).
+        self.certificate_extensions: list[CertificateExtension] = []
         self._kpis: list[tuple[str, Kpi]] = []
         self._evidence: list[tuple[str, Callable[..., Any]]] = []
         self._review: list[tuple[str, Callable[..., Any]]] = []
@@ -173,6 +201,16 @@ class NormRegistry:
     def requirement(self, norm: str, version: str, code: str) -> Requirement | None:
         found = self._norms.get(norm)
         return found.requirement(version, code) if found else None
+
+    def example_key(self) -> str:
+        """"<norm> <version> <code>" of a real requirement of the first enabled norm, for help texts ("" without
+        norms), so no help text names a norm the installation may not have."""
+        for norm in self:
+            cat = norm.versions.get(norm.default_version)
+            first = next((r for r in cat.requirements.values() if r.kind == "requirement"), None) if cat else None
+            if first is not None:
+                return f"{norm.code} {cat.code} {first.code}"
+        return ""
 
     # --- registering (a norm's setup, the core packages' init) --------------------------------
 
@@ -254,6 +292,9 @@ class NormRegistry:
         if code in self.diploma_kinds:
             raise ValueError(f"training kind {code!r} is registered twice")
         self.diploma_kinds[code] = DiplomaKind(code, label, valid_years)
+
+    def add_certificate_extension(self, extension: CertificateExtension) -> None:
+        self.certificate_extensions.append(extension)
 
     def add_kpi(self, norm: str, kpi: Kpi) -> None:
         self._kpis.append((norm, kpi))

@@ -14,6 +14,7 @@ norm = Norm(
     title_nl="PSO (Prestatieladder Socialer Ondernemen)",
     title_en="PSO (Social Enterprise Performance Ladder)",
     package=__name__,
+    short="PSO",
     default_version="1.9",
     blueprint=bp,
     demo_steps=[hooks.demo_step],

@@ -22,6 +22,7 @@ NAMES = {
     "pso_measurement": _l("PSO measurement"),
     "pso_planned_hire": _l("PSO planned hire"),
     "pso_reference_version": _l("PSO reference data"),
+    "pso_certificate_extension": _l("Extension of a PSO Aspirant-status"),
 }
 
 
@@ -139,7 +140,7 @@ def setup(app: Flask) -> None:
     """Everything PSO plugs into the core, on this app's registry."""
     from qms.norms import NavItem, registry
 
-    from . import cli, imports, models  # noqa: F401  (tables known to migrations and create_all)
+    from . import certificates, cli, imports, models  # noqa: F401  (tables known to migrations and create_all)
 
     reg = registry(app)
     for name, roles in PERMISSIONS.items():
@@ -149,6 +150,7 @@ def setup(app: Flask) -> None:
                             restricted_by="target_group.view" if entity_type in RESTRICTED else None)
     reg.add_upload_check(_file_check)
     reg.add_upload_restriction(_file_restriction)
+    reg.add_certificate_extension(certificates.EXTENSION)
     reg.add_job(imports.CHECK, imports.check)
     reg.add_job(imports.IMPORT, imports.import_rows)
     #: A PSO certificate is valid at most two years and is renewed by a new assessment (no surveillance).

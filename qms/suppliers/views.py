@@ -132,11 +132,16 @@ def add_certificate(supplier_id: int):
     supplier = _load(supplier_id)
     form = CertificateForm()
     if form.validate_on_submit():
-        services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data, number=form.number.data,
-                                 issuer=form.issuer.data, valid_until=form.valid_until.data)
-        db.session.commit()
-        flash(_("The certificate was added."), "success")
-        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+        try:
+            services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
+                                     number=form.number.data, issuer=form.issuer.data,
+                                     valid_until=form.valid_until.data)
+        except SupplierError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate was added."), "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
     return render_template("suppliers/detail.html", supplier=supplier, form=form, toggle=ActiveForm(),
                            panels=_panels(supplier), **_helpers()), 400
 
