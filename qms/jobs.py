@@ -128,11 +128,19 @@ def stalled(job: Job, now: dt.datetime | None = None) -> bool:
 # --- handlers ---------------------------------------------------------------------------------
 
 Handler = Callable[[Job], Any]
+#: The core packages' own job handlers, declared at import (the same in every app). A norm registers its
+#: handlers on its app's registry (``registry(app).add_job``); :func:`handler_for` answers for both.
 HANDLERS: dict[str, Handler] = {}
 
 
+def handler_for(task: str) -> Handler | None:
+    from .norms import registry
+
+    return HANDLERS.get(task) or registry().jobs.get(task)
+
+
 def handler(name: str) -> Callable[[Handler], Handler]:
-    """Register the function that does the work of jobs whose ``task`` is ``name``; it gets the job and
+    """Declare the core function that does the work of jobs whose ``task`` is ``name``; it gets the job and
     returns a JSON-able result (stored on the job) or None. It must not commit: the worker commits once."""
 
     def register(fn: Handler) -> Handler:
@@ -149,7 +157,7 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 
 def submit(job: Job, *, user=None, locale: str | None = None, **params: Any) -> Job:
     """Add a queued job to the session (flushed, not committed); it is queued when the transaction commits."""
-    if job.task not in HANDLERS:
+    if handler_for(job.task) is None:
         raise ValueError(f"no job handler is registered for {job.task!r}")
     job.state = JobState.QUEUED
     if params:
@@ -221,7 +229,7 @@ def run(app: Flask, job_id: int) -> None:
             job = db.session.get(Job, job_id)
             if job is None or job.state != JobState.QUEUED:
                 return  # gone, already done, or being run by another worker
-            work = HANDLERS.get(job.task)
+            work = handler_for(job.task)
             set_actor(job.requested_by_id, f"job {job.task}")
             move(job, JobState.RUNNING)
             job.started_at = job.heartbeat_at = utcnow()

@@ -34,13 +34,14 @@ ROLE_LABELS = {
     Role.COORDINATOR: _l("Quality coordinator"),
     Role.AUDITOR: _l("Internal auditor"),
     Role.STAFF: _l("Staff"),
-    Role.HR: _l("HR / PSO officer"),
+    Role.HR: _l("HR officer"),
     Role.COUNSELLOR: _l("Confidential counsellor"),
 }
 
 ALL_ROLES = frozenset(Role)
 
-#: Named permissions and the roles that hold them. Norm packages add theirs with ``define``.
+#: The core's named permissions and the roles that hold them. A norm adds its own in its setup, on its app's
+#: registry (``registry(app).add_permission``); :func:`roles_for` answers for both.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard.view": ALL_ROLES,
     "account.manage_own": ALL_ROLES,
@@ -50,7 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reference.manage": frozenset({Role.ADMIN}),
     "employees.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     "employees.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
-    #: Special personal data (target-group status): only HR/PSO officers.
+    #: Special personal data (target-group status): only HR officers.
     "target_group.view": frozenset({Role.HR}),
     # Notifications: everyone reads their own.
     "notifications.view": ALL_ROLES,
@@ -99,12 +100,18 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
 
-def define(name: str, roles: set[Role] | frozenset[Role]) -> None:
-    """Register a permission (norm packages call this at import); redefining with other roles is an error."""
-    roles = frozenset(roles)
-    if name in PERMISSIONS and PERMISSIONS[name] != roles:
-        raise ValueError(f"permission {name!r} is already defined with other roles")
-    PERMISSIONS[name] = roles
+def roles_for(name: str) -> frozenset[Role]:
+    """The roles holding a permission: the core's, or one the current app's norms registered."""
+    try:
+        return PERMISSIONS[name]
+    except KeyError:
+        pass
+    from .norms import registry
+
+    try:
+        return registry().permissions[name]
+    except (KeyError, RuntimeError):
+        raise LookupError(f"unknown permission {name!r}") from None
 
 
 def has_permission(user, name: str) -> bool:
@@ -114,23 +121,29 @@ def has_permission(user, name: str) -> bool:
         return False
     if name == AUTHENTICATED:
         return True
-    try:
-        allowed = PERMISSIONS[name]
-    except KeyError:
-        raise LookupError(f"unknown permission {name!r}") from None
-    return bool(allowed & user.role_set)
+    return bool(roles_for(name) & user.role_set)
 
 
 def requires(name: str) -> Callable:
-    """Declare the permission a view needs; the check runs in ``enforce_route_permission``."""
-    if name not in PERMISSIONS and name not in {PUBLIC, AUTHENTICATED}:
-        raise LookupError(f"unknown permission {name!r}")
+    """Declare the permission a view needs; the check runs in ``enforce_route_permission``. A name the app does
+    not know stops the app from starting (:func:`check_declared_permissions`)."""
 
     def decorate(view: Callable) -> Callable:
         view._qms_permission = name  # type: ignore[attr-defined]
         return view
 
     return decorate
+
+
+def check_declared_permissions(app) -> None:
+    """Refuse to start when a route declares a permission neither the core nor the app's norms define."""
+    from .norms import registry
+
+    known = set(PERMISSIONS) | set(registry(app).permissions) | {PUBLIC, AUTHENTICATED}
+    for endpoint, view in app.view_functions.items():
+        name = getattr(view, "_qms_permission", None)
+        if name is not None and name not in known:
+            raise LookupError(f"route {endpoint} declares the unknown permission {name!r}")
 
 
 def public(view: Callable) -> Callable:

@@ -102,10 +102,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         from .navigation import menu
+        from .norms import registry
 
         return {"can": lambda name: has_permission(current_user, name), "menu": menu,
                 "current_locale": lambda: str(get_locale() or "nl"),
-                "entity_type_name": audit.entity_type_name}
+                "entity_type_name": audit.entity_type_name, "enabled_norms": lambda: list(registry())}
 
     @app.errorhandler(CSRFError)
     def csrf_expired(error):

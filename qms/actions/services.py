@@ -1,7 +1,7 @@
 """Operations on nonconformities and actions. Each changes state and flushes, never commits.
 
-Other packages open nonconformities with :func:`open_nonconformity` and register their source type with
-:func:`register_source` so a nonconformity links back to the record it came from.
+Other packages open nonconformities with :func:`open_nonconformity` and register their source type on the
+app's registry (``registry(app).add_action_source``) so a nonconformity links back to the record it came from.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from ..core import numbering
 from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..organisation.services import today
-from ..signals import nonconformity_closed
 from . import workflow
 from .models import CorrectiveAction, EffectivenessCheck, Nonconformity
 from .workflow import ActionKind, NcState, Severity
@@ -45,12 +44,9 @@ class Source:
 
 
 def _sources(app) -> dict[str, Source]:
-    return app.extensions.setdefault("qms_nc_sources", {})
+    from ..norms import registry
 
-
-def register_source(app, source_type: str, label, url_for_id: Callable[[str], str] | None = None) -> None:
-    """Name a kind of source record and how to link to one (``url_for_id(source_id) -> url``)."""
-    _sources(app)[source_type] = Source(label, url_for_id)
+    return registry(app).action_sources
 
 
 def source_link(source_type: str | None, source_id: str | None) -> tuple[str, str | None]:
@@ -86,13 +82,11 @@ def register_builtin_sources(app) -> None:
         _sources(app).setdefault(key, Source(label, None))
 
 
-# --- notifications (kept behind one function: the notification package is optional here) -------------
+# --- notifications -----------------------------------------------------------------------------------
 
 def notify(users, subject, body="", url=None, key=None) -> int:
-    try:
-        from ..notifications import services as notifications
-    except ImportError:
-        return 0
+    from ..notifications import services as notifications
+
     users = [u for u in ([users] if isinstance(users, User) else users) if u is not None and u.active]
     if not users:
         return 0
@@ -261,9 +255,7 @@ def record_effectiveness(nc: Nonconformity, user: User, *, effective: bool, note
     else:
         _move(nc, NcState.OPEN)
     db.session.flush()
-    if nc.state is NcState.CLOSED:
-        nonconformity_closed.send(current_app._get_current_object(), nonconformity=nc)
-    elif nc.owner is not None:
+    if nc.state is not NcState.CLOSED and nc.owner is not None:
         notify(nc.owner, lambda: _("%(n)s was reopened: the actions did not work", n=nc.number), note,
                url=_nc_url(nc), key=f"nc-{nc.id}-reopened-{check.id}")
     return check

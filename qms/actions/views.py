@@ -24,12 +24,10 @@ bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="temp
 
 @bp.record_once
 def _setup(state) -> None:
+    from ..norms import registry
+
     services.register_builtin_sources(state.app)
-    try:
-        from ..notifications import services as notifications
-    except ImportError:
-        return
-    notifications.register_reminders(state.app, services.collect_reminders)
+    registry(state.app).add_reminders(services.collect_reminders)
 
 
 @bp.app_context_processor

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,6 @@ from ..auth.models import User, UserRole
 from ..auth.services import issue_password_token, normalise_email
 from ..extensions import db
 from ..permissions import Role
-from ..signals import user_access_changed
 
 
 class UserRuleError(Exception):
@@ -68,10 +66,6 @@ def _set_roles(user: User, roles: Iterable[Role]) -> None:
         user.roles.append(UserRole(role=role))
 
 
-def _announce(user: User, change: str) -> None:
-    user_access_changed.send(current_app._get_current_object(), user=user, change=change)
-
-
 def invite_user(name: str, email: str, roles: Iterable[Role]) -> tuple[User, str]:
     """Create an account without a password; returns the user and the token of their one-time link."""
     email = normalise_email(email)
@@ -86,7 +80,6 @@ def invite_user(name: str, email: str, roles: Iterable[Role]) -> tuple[User, str
             db.session.flush()
     except IntegrityError:
         raise EmailTaken() from None
-    _announce(user, "invited")
     return user, token
 
 
@@ -98,11 +91,8 @@ def update_user(actor: User, user: User, name: str, roles: Iterable[Role]) -> No
         if user.active and _active_admin_count() <= 1:
             raise LastAdministrator()
     user.name = name.strip()
-    changed = roles != user.role_set
     _set_roles(user, roles)
     db.session.flush()
-    if changed:
-        _announce(user, "roles")
 
 
 def deactivate_user(actor: User, user: User) -> None:
@@ -118,7 +108,6 @@ def deactivate_user(actor: User, user: User) -> None:
     user.invite_token_hash = None
     user.invite_expires_at = None
     db.session.flush()
-    _announce(user, "deactivated")
 
 
 def reactivate_user(user: User) -> None:
@@ -128,7 +117,6 @@ def reactivate_user(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
-    _announce(user, "reactivated")
 
 
 def issue_password_link(user: User) -> str:
@@ -137,5 +125,4 @@ def issue_password_link(user: User) -> str:
         raise UserInactive()
     token = issue_password_token(user)
     db.session.flush()
-    _announce(user, "password_reset")
     return token

@@ -366,7 +366,8 @@ def _bad(result: VerifyResult, entry_id: int, problem: str) -> VerifyResult:
 # --- reading ----------------------------------------------------------------------------------
 
 #: Entity types whose old and new values (and reason) are special personal data, mapped to the permission
-#: a reader needs to see them. Norm packages register theirs with :func:`restrict_entity_type`.
+#: a reader needs to see them: the core's, declared at import with :func:`restrict_entity_type`. A norm
+#: registers its own on its app's registry (``registry(app).add_record_name(…, restricted_by=…)``).
 RESTRICTED_ENTITY_TYPES: dict[str, str] = {}
 
 
@@ -385,7 +386,9 @@ def restrict_entity_type(entity_type: str, permission: str = "target_group.view"
 def may_see_values(user, entity_type: str | None) -> bool:
     from ..permissions import has_permission
 
-    permission = RESTRICTED_ENTITY_TYPES.get(entity_type or "")
+    from ..norms import registry
+
+    permission = RESTRICTED_ENTITY_TYPES.get(entity_type or "") or registry().restricted_records.get(entity_type or "")
     return permission is None or has_permission(user, permission)
 
 
@@ -412,8 +415,9 @@ def field_changes(entry: AuditEntry) -> list[FieldChange]:
     return [FieldChange(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new))]
 
 
-#: Readable names of record types, shown in the trail instead of table names. Packages add theirs with
-#: :func:`name_entity_type`; a type without a name is shown as its table name.
+#: Readable names of record types, shown in the trail instead of table names: the core packages declare theirs
+#: with :func:`name_entity_type`, a norm on its app's registry (``registry(app).add_record_name``); a type
+#: without a name is shown as its table name.
 ENTITY_TYPE_NAMES: dict[str, Any] = {}
 
 
@@ -425,4 +429,6 @@ def name_entity_type(entity_type: str, label: Any) -> None:
 def entity_type_name(entity_type: str | None) -> str:
     if not entity_type:
         return ""
-    return str(ENTITY_TYPE_NAMES.get(entity_type, entity_type))
+    from ..norms import registry
+
+    return str(ENTITY_TYPE_NAMES.get(entity_type) or registry().record_names.get(entity_type, entity_type))

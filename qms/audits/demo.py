@@ -150,14 +150,14 @@ def add_audits(demo) -> None:
     # the rest of this year's programme
     end_of_year = dt.date(year, 12, 31)
     step = max(1, (end_of_year - today).days // 3)
-    _audit(demo, f"AU-{year}-02", "Interne VCA-audit toolboxen en inspecties", AuditType.VCA, AuditState.PREPARED,
+    _audit(demo, f"AU-{year}-02", "Interne VCA-audit toolboxen en inspecties", AuditType.INTERNAL, AuditState.PREPARED,
            today + dt.timedelta(days=min(step, 7)), [("vca", "2017-6.0")] if registry().get("vca") else
            [("iso9001", "2015")], [("vca", "2017-6.0", "4")] if registry().get("vca") else [],
            department="Glasbewassing", site="Bedrijvenpark Papendorp", level="vca2" if registry().get("vca") else None,
            processes="Toolboxmeetings, werkplekinspecties")
     if registry().get("pso"):
         pso = registry().get("pso")
-        _audit(demo, f"AU-{year}-03", "Interne PSO-audit", AuditType.PSO, AuditState.PLANNED,
+        _audit(demo, f"AU-{year}-03", "Interne PSO-audit", AuditType.INTERNAL, AuditState.PLANNED,
                today + dt.timedelta(days=2 * step), [("pso", pso.default_version)], [], department="Bedrijfsbureau",
                processes="HR, inkoop bij sociale ondernemingen")
     _audit(demo, f"AU-{year}-04", "Hercertificatie-audit ISO 9001", AuditType.CERTIFYING_BODY, AuditState.PLANNED,

@@ -14,8 +14,6 @@ from .rules import AuditState, AuditType, Result
 TYPE_LABELS = {
     AuditType.INTERNAL: _l("Internal audit"),
     AuditType.CERTIFYING_BODY: _l("Certifying body audit"),
-    AuditType.PSO: _l("PSO audit"),
-    AuditType.VCA: _l("VCA audit"),
     AuditType.CUSTOMER: _l("Customer audit"),
     AuditType.SUPPLIER: _l("Supplier audit"),
 }
@@ -55,7 +53,7 @@ class AuditForm(FlaskForm):
     norms = SelectMultipleField(_l("Norms"), validators=[DataRequired()], widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput(), render_kw={"class": "checks"})
     level = SelectField(_l("Certification level"), default="",
-                        description=_l("Only for norms with levels, such as VCA* or VCA**."))
+                        description=_l("Only for norms with levels."))
     scope_codes = SelectMultipleField(_l("Chapters and requirements"), description=_l(
         "Leave empty to audit every requirement of the chosen norms. A chapter brings all its requirements."))
     process_names = SelectMultipleField(_l("Processes from the process register"),

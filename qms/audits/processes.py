@@ -3,8 +3,7 @@
 The core keeps no process register of its own. A norm module that has one plugs it in from its
 ``Norm.setup``::
 
-    from qms.audits.processes import register_process_source
-    register_process_source(app, lambda: [("Purchasing", {7}), ("Planning", {3, 9})])
+    registry(app).add_process_source(lambda: [("Purchasing", {7}), ("Planning", {3, 9})])
 
 Each source is a zero-argument function returning ``(name, owner_user_ids)`` pairs; it is called inside the
 request, so it may query the database. Without any source the audit form offers free text only.
@@ -16,23 +15,17 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from flask import Flask, current_app
-
 ProcessSource = Callable[[], Iterable[tuple[str, set[int]]]]
 
-EXTENSION_KEY = "audit_process_sources"
 SEPARATOR = "; "
-
-
-def register_process_source(app: Flask, source: ProcessSource) -> None:
-    """Add a source of known processes (see the module docstring)."""
-    app.extensions.setdefault(EXTENSION_KEY, []).append(source)
 
 
 def known_processes() -> dict[str, set[int]]:
     """Every known process name with the user ids of its owners, over all sources (names merged, sorted)."""
     merged: dict[str, set[int]] = {}
-    for source in current_app.extensions.get(EXTENSION_KEY, []):
+    from ..norms import registry
+
+    for source in registry().process_sources:
         for name, owner_ids in source():
             name = (name or "").strip()
             if name:

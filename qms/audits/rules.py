@@ -19,8 +19,6 @@ class AuditState(str, enum.Enum):
 class AuditType(str, enum.Enum):
     INTERNAL = "internal"
     CERTIFYING_BODY = "certifying_body"
-    PSO = "pso"
-    VCA = "vca"
     CUSTOMER = "customer"
     SUPPLIER = "supplier"
 

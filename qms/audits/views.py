@@ -31,12 +31,11 @@ bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templa
 
 @bp.record_once
 def _setup(state) -> None:
-    app = state.app
-    actions.register_source(app, services.SOURCE_TYPE, _l("Audit finding"),
-                            lambda id: url_for("audits.finding", item_id=int(id)))
-    from ..notifications import services as notifications
+    from ..norms import registry
 
-    notifications.register_reminders(app, services.collect_reminders)
+    reg = registry(state.app)
+    reg.add_action_source(services.SOURCE_TYPE, _l("Audit finding"), lambda id: url_for("audits.finding", item_id=int(id)))
+    reg.add_reminders(services.collect_reminders)
 
 
 @register_access_check

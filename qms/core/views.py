@@ -21,18 +21,13 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @requires("dashboard.view")
 def dashboard():
     reg = registry()
-    widgets = []
-    for norm, widget in reg.dashboard_widgets():
-        rendered = widget()
-        if rendered:
-            widgets.append((norm, rendered))
     kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()]
     company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
     targets = company.targets if company else {}
     recent = []
     if has_permission(current_user, "audit_trail.view"):
         recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)).all()
-    return render_template("core/dashboard.html", norms=list(reg), widgets=widgets, kpis=kpis,
+    return render_template("core/dashboard.html", norms=list(reg), kpis=kpis,
                            company=company, targets=targets, recent=recent, action_labels=ACTION_LABELS)
 
 

@@ -8,12 +8,24 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import IntegerField, Optional, int_choice
+from ..norms import registry
 from ..organisation.forms import _sane_year, clean, optional_id
 from .labels import OUTCOME_LABELS, STATE_LABELS, TYPE_LABELS
 from .models import DocumentType, ReviewOutcome, VersionState
 
 #: Longest authored text accepted (characters); a document beyond this belongs in an uploaded file.
 MAX_CONTENT = 200_000
+
+
+class _Example:
+    """A requirement key of an enabled norm, worked out when the help text is shown."""
+
+    def __init__(self, norm_only: bool = False):
+        self.norm_only = norm_only
+
+    def __str__(self) -> str:
+        key = registry().example_key()
+        return key.split(" ")[0] if self.norm_only else key
 
 
 def _no_nul(value):
@@ -60,7 +72,7 @@ class DocumentForm(FlaskForm):
                                           validators=[InputRequired(), NumberRange(1, 120)])
     requirements = TextAreaField(
         _l("Requirements served"), validators=[Optional(), Length(max=4000)], filters=[clean],
-        description=_l("One per line: norm, version and code, e.g. \"iso9001 2015 7.5\" or \"vca 2017-6.0 1.1\"."))
+        description=_l("One per line: norm, version and code, e.g. \"%(example)s\".", example=_Example()))
     target_roles = MultiCheckboxField(_l("Must be read by roles"))
     target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int_choice)
     target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int_choice)
@@ -140,7 +152,8 @@ class FilterForm(FlaskForm):
                                                                    for s in VersionState])
     owner = SelectField(_l("Owner"), coerce=optional_id, validators=[Optional()])
     requirement = StringField(_l("Norm or requirement"), validators=[Optional(), Length(max=80)], filters=[clean],
-                              description=_l("e.g. \"iso9001\" or \"iso9001 2015 7.5\"."))
+                              description=_l("e.g. \"%(norm)s\" or \"%(example)s\".", norm=_Example(norm_only=True),
+                                             example=_Example()))
     review = SelectField(_l("Review"), validators=[Optional()],
                          choices=lambda: [SelectChoice("", _l("Any")), SelectChoice("due", _l("Due within 30 days")),
                                           SelectChoice("overdue", _l("Overdue"))])

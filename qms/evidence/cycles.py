@@ -1,8 +1,8 @@
-"""The external audit calendar derived from a certificate and its norm's cycle: pure functions.
+"""The external audit calendar derived from a certificate and its norm's cycle: pure functions over a
+:class:`Cycle`.
 
-ISO 9001 and VCA certificates run three years with a surveillance audit in each year in between and a
-recertification audit before expiry; a PSO certificate is valid at most two years and is renewed by a
-new assessment before it expires.
+Each norm registers its cycle in its setup (``registry(app).set_cycle``): how many years a certificate runs
+and whether a surveillance audit falls in each year in between; :func:`cycle_for` finds it in the current app.
 """
 from __future__ import annotations
 
@@ -24,12 +24,7 @@ class Cycle:
     recertify_before_days: int = 90
 
 
-#: Certification cycles per norm code (data: adding a norm adds a line, the code is unchanged).
-CYCLES: dict[str, Cycle] = {
-    "iso9001": Cycle(years=3, yearly_surveillance=True),
-    "vca": Cycle(years=3, yearly_surveillance=True),
-    "pso": Cycle(years=2, yearly_surveillance=False),
-}
+#: The cycle of a norm that registered none.
 DEFAULT_CYCLE = Cycle(years=3, yearly_surveillance=True)
 
 
@@ -40,7 +35,10 @@ class AuditDate:
 
 
 def cycle_for(norm: str) -> Cycle:
-    return CYCLES.get(norm, DEFAULT_CYCLE)
+    """The cycle the norm registered in the current app, else the default."""
+    from ..norms import registry
+
+    return registry().cycles.get(norm, DEFAULT_CYCLE)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -51,14 +49,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def latest_expiry(norm: str, issued_on: dt.date) -> dt.date:
+def latest_expiry(cycle: Cycle, issued_on: dt.date) -> dt.date:
     """The last day a certificate issued on ``issued_on`` may be valid under its norm's cycle."""
-    return add_years(issued_on, cycle_for(norm).years)
+    return add_years(issued_on, cycle.years)
 
 
-def audit_dates(norm: str, issued_on: dt.date, expires_on: dt.date) -> list[AuditDate]:
+def audit_dates(cycle: Cycle, issued_on: dt.date, expires_on: dt.date) -> list[AuditDate]:
     """Surveillance audits on each anniversary before expiry, the recertification audit and the expiry."""
-    cycle = cycle_for(norm)
     dates: list[AuditDate] = []
     if cycle.yearly_surveillance:
         year = 1

@@ -71,8 +71,8 @@ class CertificateForm(FlaskForm):
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)], filters=[clean])
     issued_on = DateField(_l("Issued on"), validators=[DataRequired(), _sane_year])
     expires_on = DateField(_l("Expires on"), validators=[DataRequired(), _sane_year])
-    extends_id = SelectField(_l("Extends"), validate_choice=False,
-                             description=_l("Only for an extension of a PSO Aspirant-status (at most two)."))
+    #: Shown only when an enabled norm lets a certificate extend another (its label and help text).
+    extends_id = SelectField(_l("Extends"), validate_choice=False)
 
 
 class DossierForm(FlaskForm):

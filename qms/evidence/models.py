@@ -100,7 +100,7 @@ class EvidenceRecordLink(Audited, db.Model):
 
 
 class Certificate(Audited, db.Model):
-    """One of the company's own certificates (ISO 9001, VCA**, PSO trede 3 …)."""
+    """One of the company's own certificates, for one of the enabled norms (and a level of it)."""
 
     __tablename__ = "certificate"
 
@@ -113,8 +113,6 @@ class Certificate(Audited, db.Model):
     scope: Mapped[str | None] = mapped_column(Text)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    #: The certificate this one extends (a PSO Aspirant-status may be extended at most twice).
-    extends_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -1,11 +1,11 @@
 """Records kept elsewhere in the system that can serve as evidence, by a generic (record_type, record_id).
 
 A package that keeps such records (documents, incidents, audits, management reviews, a norm's registers)
-registers its type once per app, so a link can show a readable label and lead back to the record::
+registers its type once per app on the app's registry, so a link can show a readable label and lead back to
+the record::
 
-    from qms.evidence.records import register_record_type
-    register_record_type(app, "vca_toolbox", _l("Toolbox meeting"), url=lambda id: url_for(...),
-                         describe=lambda ids: {id: label, ...}, find=lambda text: (id, label) | None)
+    registry(app).add_record_type("vca_toolbox", _l("Toolbox meeting"), url=lambda id: url_for(...),
+                                  describe=lambda ids: {id: label, ...}, find=lambda text: (id, label) | None)
 
 ``describe`` answers for many ids at once (one query), ``find`` turns what a user typed (a number such as
 "INC-2026-0003", or an id) into a record. Core packages that exist are registered by this package itself.
@@ -22,6 +22,7 @@ from sqlalchemy import String, cast, func, or_, select
 from werkzeug.routing import BuildError
 
 from ..extensions import db
+from ..norms import registry
 
 EXTENSION = "qms_evidence_record_types"
 
@@ -35,22 +36,13 @@ class RecordType:
     find: Callable[[str], tuple[str, str] | None]
 
 
-def register_record_type(app: Flask, code: str, label: Any, *, url: Callable[[str], str | None],
-                         describe: Callable[[list[str]], dict[str, str]],
-                         find: Callable[[str], tuple[str, str] | None]) -> None:
-    types = app.extensions.setdefault(EXTENSION, {})
-    if code in types:
-        raise ValueError(f"record type {code!r} is registered twice")
-    types[code] = RecordType(code, label, url, describe, find)
-
-
 def record_types() -> dict[str, RecordType]:
     """Every registered record type; the core packages' types are added on first use (all blueprints exist by then)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.extensions.get(EXTENSION + ".core"):
         app.extensions[EXTENSION + ".core"] = True
         register_core_types(app)
-    return app.extensions.get(EXTENSION, {})
+    return registry(app).record_types
 
 
 def describe(links) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -130,11 +122,11 @@ def model_record_type(model, endpoint: str, argument: str):
 def register_core_types(app: Flask) -> None:
     """Register the core packages' records that exist in this installation (each is optional)."""
     for code, label, module_name, class_name, endpoint, argument in CORE_TYPES:
-        if endpoint not in app.view_functions or code in app.extensions.get(EXTENSION, {}):
+        if endpoint not in app.view_functions or code in registry(app).record_types:
             continue
         try:
             model = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError):
             continue
         url, describe_ids, find = model_record_type(model, endpoint, argument)
-        register_record_type(app, code, label, url=url, describe=describe_ids, find=find)
+        registry(app).add_record_type(code, label, url=url, describe=describe_ids, find=find)

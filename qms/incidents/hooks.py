@@ -98,16 +98,7 @@ def purge_command():
 
 def init_app(app: Flask) -> None:
     review_input_requested.connect(review_section, sender=app, weak=False)
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover - the notifications package ships with the core
-        notifications = None
-    if notifications is not None:
-        notifications.register_reminders(app, collect_reminders)
-    try:
-        from ..actions import services as actions
-    except ImportError:
-        actions = None
-    if actions is not None and hasattr(actions, "register_source"):
-        actions.register_source(app, "incident", _l("Incident"),
-                                lambda id: detail_path(int(id)))
+    from ..norms import registry
+
+    registry(app).add_reminders(collect_reminders)
+    registry(app).add_action_source("incident", _l("Incident"), lambda id: detail_path(int(id)))

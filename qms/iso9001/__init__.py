@@ -7,39 +7,51 @@ learning paths (7.2). It plugs into the core only through the ``Norm`` hooks bel
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from qms.norms import Kpi, NavItem, Norm
+from qms.norms import Kpi, NavItem, Norm, registry
 
-from . import permissions  # noqa: F401  (defines the permission names before the views declare them)
-from . import models  # noqa: F401  (tables known to the metadata)
+from . import models
+from .permissions import PERMISSIONS
 from .services import figures
 from .views import bp
 
 
 def _setup(app: Flask) -> None:
+    """Everything ISO 9001 plugs into the core, on this app's registry."""
     from flask import url_for
 
-    from ..suppliers.views import add_detail_panel
-    from .services import planning, providers
+    from .services import context, planning, providers
     from .views.suppliers import supplier_panel
 
-    add_detail_panel(app, supplier_panel)
-    from ..audits.processes import register_process_source
-    from .services.context import audit_processes
-
-    register_process_source(app, audit_processes)
-    try:
-        from ..actions import services as actions
-    except ImportError:  # pragma: no cover - corrective actions not installed
-        actions = None
-    if actions is not None:
-        actions.register_source(app, "complaint", _l("Customer complaint"),
-                                lambda source_id: url_for("iso9001.complaint", complaint_id=int(source_id)))
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover
-        return
-    notifications.register_reminders(app, providers.reminders)
-    notifications.register_reminders(app, planning.reminders)
+    reg = registry(app)
+    for name, roles in PERMISSIONS.items():
+        reg.add_permission(name, roles)
+    for entity_type, label in models.RECORD_NAMES.items():
+        reg.add_record_name(entity_type, label)
+    reg.set_cycle("iso9001", years=3, yearly_surveillance=True)
+    reg.add_supplier_panel(supplier_panel)
+    reg.add_process_source(context.audit_processes)
+    reg.add_action_source("complaint", _l("Customer complaint"),
+                          lambda source_id: url_for("iso9001.complaint", complaint_id=int(source_id)))
+    reg.add_reminders(providers.reminders)
+    reg.add_reminders(planning.reminders)
+    for kpi in (
+        Kpi("iso9001.objectives_met", lambda: str(_l("Quality objectives on target")), figures.objectives_met),
+        Kpi("iso9001.complaint_handling", lambda: str(_l("Complaint handling time (12 months)")),
+            figures.complaint_handling),
+        Kpi("iso9001.supplier_score", lambda: str(_l("Average supplier score")), figures.supplier_scores),
+        Kpi("iso9001.open_nonconformities", lambda: str(_l("Open nonconformities")), figures.open_nonconformities),
+    ):
+        reg.add_kpi("iso9001", kpi)
+    reg.add_live_evidence("iso9001", figures.evidence)
+    for section in figures.REVIEW_SECTIONS:
+        reg.add_review_section("iso9001", section)
+    for item in (
+        NavItem("iso9001.index", lambda: str(_l("ISO 9001")), "iso9001.view"),
+        NavItem("iso9001.competence", lambda: str(_l("Competence")), "iso9001.menu.competence"),
+        NavItem("iso9001.learning", lambda: str(_l("Learning paths")), "iso9001.menu.staff"),
+        NavItem("iso9001.report_feedback", lambda: str(_l("Log customer feedback")), "iso9001.menu.staff"),
+    ):
+        reg.add_menu_entry("iso9001", item)
 
 
 def _demo(demo) -> None:
@@ -55,21 +67,6 @@ norm = Norm(
     package=__name__,
     default_version="2015",
     blueprint=bp,
-    kpis=[
-        Kpi("iso9001.objectives_met", lambda: str(_l("Quality objectives on target")), figures.objectives_met),
-        Kpi("iso9001.complaint_handling", lambda: str(_l("Complaint handling time (12 months)")),
-            figures.complaint_handling),
-        Kpi("iso9001.supplier_score", lambda: str(_l("Average supplier score")), figures.supplier_scores),
-        Kpi("iso9001.open_nonconformities", lambda: str(_l("Open nonconformities")), figures.open_nonconformities),
-    ],
-    evidence_providers=[figures.evidence],
-    review_sections=list(figures.REVIEW_SECTIONS),
-    navigation=[
-        NavItem("iso9001.index", lambda: str(_l("ISO 9001")), "iso9001.view"),
-        NavItem("iso9001.competence", lambda: str(_l("Competence")), "iso9001.menu.competence"),
-        NavItem("iso9001.learning", lambda: str(_l("Learning paths")), "iso9001.menu.staff"),
-        NavItem("iso9001.report_feedback", lambda: str(_l("Log customer feedback")), "iso9001.menu.staff"),
-    ],
     demo_steps=[_demo],
     setup=_setup,
 )

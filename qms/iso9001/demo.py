@@ -147,7 +147,7 @@ OTHER_TRAINING = [("DG022", "Hoogwerker (IPAF) 3a/3b", 700), ("DG010", "Hoogwerk
 
 def _competence_evidence(demo, functions: dict, coordinator) -> None:
     """On-the-job evidence for qualified staff (apprentices are still learning) and some specific training."""
-    from ..training.models import TrainingKind, TrainingRecord
+    from ..training.models import TrainingRecord
     from .models import CompetenceEvidence
 
     s, today = demo.session, demo.today
@@ -163,7 +163,7 @@ def _competence_evidence(demo, functions: dict, coordinator) -> None:
                                          obtained_on=employee.hired_on + dt.timedelta(days=180), valid_until=None,
                                          note="Beoordeeld op de werkvloer", recorded_by_id=coordinator.id if coordinator else None))
     for number, title, days_left in OTHER_TRAINING:
-        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind=TrainingKind.OTHER, title=title,
+        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind="other", title=title,
                              completed_on=today - dt.timedelta(days=400), valid_until=today + dt.timedelta(days=days_left)))
 
 
@@ -220,13 +220,11 @@ def add_iso9001(demo) -> None:
         s.add(complaint)
         complaints.append(complaint)
     s.flush()
-    try:
-        from .services import customers
-        customers.to_nonconformity(complaints[1], user=coordinator, severity="minor",
-                                   action="Alle medewerkers ziekenhuisreiniging opnieuw instrueren over de kleurcodering",
-                                   owner_id=coordinator.id, due_date=today + dt.timedelta(days=14))
-    except ImportError:  # pragma: no cover - corrective actions not installed
-        pass
+    from .services import customers
+
+    customers.to_nonconformity(complaints[1], user=coordinator, severity="minor",
+                               action="Alle medewerkers ziekenhuisreiniging opnieuw instrueren over de kleurcodering",
+                               owner_id=coordinator.id, due_date=today + dt.timedelta(days=14))
     for ago, client, score in SATISFACTION:
         s.add(SatisfactionResult(surveyed_on=days(ago), client=client, score=Decimal(score), method="Enquête"))
 

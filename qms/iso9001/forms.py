@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..forms import DecimalField, IntegerField, Optional
 from ..organisation.forms import _sane_year, clean, optional_id
-from ..training.models import KIND_LABELS
+from ..training.models import kinds
 from .models import CHANNEL_LABELS, Decision, Direction, FeedbackKind, IssueKind, RiskKind
 from .scoring import CRITERIA
 
@@ -211,7 +211,7 @@ class FunctionForm(FlaskForm):
 class CompetenceForm(FlaskForm):
     name = StringField(_l("Required competence"), filters=[clean], validators=[DataRequired(), Length(max=160)])
     training_kind = SelectField(_l("Proven by training record"), choices=lambda: [
-        SelectChoice("", _l("No: by recorded evidence"))] + [SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
+        SelectChoice("", _l("No: by recorded evidence"))] + [SelectChoice(k.code, k.label) for k in kinds().values()])
     training_title = StringField(_l("Training title contains"), filters=[clean], validators=[Optional(), Length(max=120)],
                                  description=_l("Optional, for other training: e.g. \"glazenwassen\"."))
 

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from flask import Flask, current_app, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
@@ -104,18 +104,13 @@ def _drop_outbox(session: Session) -> None:
 Collector = Callable[[dt.date], Iterable[Reminder]]
 
 
-def register_reminders(app: Flask, collector: Collector) -> None:
-    """Add a reminder collector to this app (packages call it when their blueprint or norm is set up)."""
-    collectors = app.extensions.setdefault("qms_reminders", [])
-    if collector not in collectors:
-        collectors.append(collector)
-
-
 def run_reminders(today: dt.date | None = None) -> int:
     """Ask every collector what is due and notify; returns how many notifications were made. No commit."""
     today = today or utcnow().date()
     made = 0
-    for collector in current_app.extensions.get("qms_reminders", []):
+    from ..norms import registry
+
+    for collector in registry().reminders:
         for reminder in collector(today):
             made += notify(reminder.users, reminder.subject, reminder.body, reminder.url, reminder.key)
     return made

@@ -8,7 +8,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from qms.norms import LiveEvidence, ReviewSection
+from qms.norms import Kpi, LiveEvidence, ReviewSection
+from qms.permissions import Role
 
 #: Record types holding special personal data (target-group status, contract forms that reveal it).
 RESTRICTED = ("pso_target_status", "pso_conversation", "pso_employment")
@@ -21,6 +22,7 @@ NAMES = {
     "pso_measurement": _l("PSO measurement"),
     "pso_planned_hire": _l("PSO planned hire"),
     "pso_reference_version": _l("PSO reference data"),
+    "pso_certificate_extension": _l("Extension of a PSO Aspirant-status"),
 }
 
 
@@ -126,16 +128,35 @@ def _file_check(user, stored) -> bool:
     return has_permission(user, "target_group.view") and _is_register_file(stored)
 
 
+#: The PSO permissions and the roles holding them.
+PERMISSIONS = {
+    "pso.view": {Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.HR},
+    "pso.manage": {Role.HR},
+    "pso.reference": {Role.ADMIN},
+}
+
+
 def setup(app: Flask) -> None:
-    from qms.audit.services import name_entity_type, restrict_entity_type
-    from qms.uploads.access import register_access_check, register_restriction
+    """Everything PSO plugs into the core, on this app's registry."""
+    from qms.norms import NavItem, registry
 
-    from . import cli, models  # noqa: F401  (tables known to migrations and create_all)
+    from . import certificates, cli, imports, models  # noqa: F401  (tables known to migrations and create_all)
 
-    for entity_type in RESTRICTED:
-        restrict_entity_type(entity_type, "target_group.view")
+    reg = registry(app)
+    for name, roles in PERMISSIONS.items():
+        reg.add_permission(name, roles)
     for entity_type, label in NAMES.items():
-        name_entity_type(entity_type, label)
-    register_access_check(_file_check)
-    register_restriction(_file_restriction)
+        reg.add_record_name(entity_type, label,
+                            restricted_by="target_group.view" if entity_type in RESTRICTED else None)
+    reg.add_upload_check(_file_check)
+    reg.add_upload_restriction(_file_restriction)
+    reg.add_certificate_extension(certificates.EXTENSION)
+    reg.add_job(imports.CHECK, imports.check)
+    reg.add_job(imports.IMPORT, imports.import_rows)
+    #: A PSO certificate is valid at most two years and is renewed by a new assessment (no surveillance).
+    reg.set_cycle("pso", years=2, yearly_surveillance=False)
+    reg.add_kpi("pso", Kpi("pso.score", lambda: str(_l("PSO score")), kpi_score))
+    reg.add_live_evidence("pso", live_evidence)
+    reg.add_review_section("pso", review_section)
+    reg.add_menu_entry("pso", NavItem("pso.index", lambda: str(_l("PSO")), "pso.view"))
     cli.register(app)

@@ -77,7 +77,6 @@ def _read(job: Job) -> payroll.Preview:
                                     progress=lambda line: jobs.progress(job, line))
 
 
-@jobs.handler(CHECK)
 def check(job: Job) -> dict:
     """The preview: how many rows can be imported, and every rejected row with its reason."""
     try:
@@ -92,7 +91,6 @@ def check(job: Job) -> dict:
             "sample": [[r.line, r.number, r.year, r.hours] for r in preview.rows[:MAX_SAMPLE]]}
 
 
-@jobs.handler(IMPORT)
 def import_rows(job: Job) -> dict:
     """Save the accepted rows (one commit, by the worker) and remove the file once that commit is made."""
     try:

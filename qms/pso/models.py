@@ -203,3 +203,16 @@ class PsoMeasurement(Audited, db.Model):
     submitted_at: Mapped[dt.datetime | None]
 
     corrects: Mapped["PsoMeasurement | None"] = relationship(remote_side=[id])
+
+
+class PsoCertificateExtension(Audited, db.Model):
+    """That one of the company's certificates (qms.evidence) extends an earlier PSO Aspirant-status: the chain
+    original → extension 1 → extension 2 (rules in ``aspirant.py``)."""
+
+    __tablename__ = "pso_certificate_extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The extension: a certificate of the shared register (one row per certificate at most).
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"), unique=True)
+    #: The certificate it extends.
+    extends_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"), index=True)

@@ -77,12 +77,10 @@ def improvement_section(sender, start: dt.date, end: dt.date, **kwargs) -> Revie
 
 
 def review_improvement_rows(start: dt.date, end: dt.date) -> list[tuple[str, str]]:
-    """Improvement points from internal audits in the period (the audits module, when installed)."""
-    try:
-        from ..audits.models import Audit, AuditItem
-        from ..audits.rules import Result
-    except ImportError:  # pragma: no cover - the audits module is part of the core
-        return []
+    """Improvement points from internal audits in the period."""
+    from ..audits.models import Audit, AuditItem
+    from ..audits.rules import Result
+
     n = db.session.scalar(select(func.count()).select_from(AuditItem).join(Audit, Audit.id == AuditItem.audit_id)
                           .where(Audit.planned_start.between(start, end),
                                  AuditItem.result == Result.IMPROVEMENT)) or 0

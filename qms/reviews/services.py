@@ -175,7 +175,9 @@ def move(review: Review, target: str) -> Review:
 
 
 def register(app) -> None:
-    actions.register_source(app, SOURCE_TYPE, _l("Management review"), _review_url)
+    from ..norms import registry
+
+    registry(app).add_action_source(SOURCE_TYPE, _l("Management review"), _review_url)
 
 
 def _review_url(review_id: str) -> str:

@@ -121,7 +121,7 @@ def review_section(app, start: dt.date, end: dt.date, **_kwargs) -> ReviewSectio
 
 
 def init_app(app: Flask) -> None:
-    from ..notifications import services as notifications
+    from ..norms import registry
 
     review_input_requested.connect(review_section, sender=app, weak=False)
-    notifications.register_reminders(app, collect_reminders)
+    registry(app).add_reminders(collect_reminders)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .models import CertificateScheme, Supplier, SupplierCertificate
+from .models import Supplier, SupplierCertificate
 
 #: (name, supplies, city, KvK, contact, [(scheme, level, number, days valid from today)])
 SUPPLIERS = [
@@ -28,7 +28,7 @@ def add_suppliers(demo) -> None:
                             email=f"info@{kvk}.example", active=True)
         for scheme, level, number, days in certificates:
             supplier.certificates.append(SupplierCertificate(
-                scheme=CertificateScheme(scheme), level=level, number=number,
+                scheme=scheme, level=level, number=number,
                 valid_until=demo.today + dt.timedelta(days=days)))
         demo.session.add(supplier)
         demo.suppliers[name] = supplier

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from ..forms import Optional
 from ..organisation.forms import _digits_only, _sane_year, clean
-from .models import SCHEME_LABELS, CertificateScheme
+from .models import schemes
 
 
 class SupplierForm(FlaskForm):
@@ -26,13 +26,13 @@ class SupplierForm(FlaskForm):
 
 
 def scheme_choices() -> list[SelectChoice]:
-    return [SelectChoice(s.value, SCHEME_LABELS[s]) for s in CertificateScheme]
+    return [SelectChoice(code, label) for code, label in schemes().items()]
 
 
 class CertificateForm(FlaskForm):
     scheme = SelectField(_l("Certificate"), choices=scheme_choices)
     level = StringField(_l("Level or version"), validators=[Optional(), Length(max=60)], filters=[clean],
-                        description=_l("For example: VCA**, trede 2, ISO 9001:2015."))
+                        description=_l("As printed on the certificate: the level or the version of the norm."))
     number = StringField(_l("Certificate number"), validators=[Optional(), Length(max=80)], filters=[clean])
     issuer = StringField(_l("Certifying body"), validators=[Optional(), Length(max=160)], filters=[clean])
     valid_until = DateField(_l("Valid until"), validators=[DataRequired(), _sane_year])

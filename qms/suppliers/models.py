@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -14,27 +13,24 @@ from ..database import utcnow
 from ..extensions import db
 
 
-class CertificateScheme(str, enum.Enum):
-    ISO9001 = "iso9001"
-    VCA = "vca"
-    PSO = "pso"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(SCHEME_LABELS[self])
+#: The scheme of a certificate for a norm this installation does not know.
+OTHER_SCHEME = "other"
 
 
-SCHEME_LABELS = {
-    CertificateScheme.ISO9001: _l("ISO 9001"),
-    CertificateScheme.VCA: _l("VCA"),
-    CertificateScheme.PSO: _l("PSO"),
-    CertificateScheme.OTHER: _l("Other"),
-}
+def schemes() -> dict[str, str]:
+    """Certificate schemes a supplier can hold: the enabled norms (by code), then "other"."""
+    from ..norms import registry
+
+    return {**{norm.code: norm.short_title for norm in registry()}, OTHER_SCHEME: str(_l("Other"))}
+
+
+def scheme_label(code: str) -> str:
+    """The scheme's name; a norm no longer enabled shows its stored code."""
+    return schemes().get(code, code)
 
 
 class Supplier(Audited, db.Model):
-    """An external provider: a company we buy products or services from (8.4), also PSO purchasing."""
+    """An external provider: a company we buy products or services from; norms add their own tables about them."""
 
     __tablename__ = "supplier"
     __table_args__ = (Index("ix_supplier_name", "name"),)
@@ -59,15 +55,15 @@ class Supplier(Audited, db.Model):
 
 
 class SupplierCertificate(Audited, db.Model):
-    """A certificate a supplier holds (ISO 9001, VCA, PSO or other), with its expiry date."""
+    """A certificate a supplier holds (for a norm, by its code, or "other"), with its expiry date."""
 
     __tablename__ = "supplier_certificate"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"), index=True)
-    scheme: Mapped[CertificateScheme] = mapped_column(
-        Enum(CertificateScheme, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
-    #: Level or variant, e.g. "VCA**", "trede 2", "2015".
+    #: A norm code of :func:`schemes`, or "other".
+    scheme: Mapped[str] = mapped_column(String(20))
+    #: Level or variant of the certificate, as printed on it.
     level: Mapped[str | None] = mapped_column(String(60))
     number: Mapped[str | None] = mapped_column(String(80))
     #: Name of the certifying body.
@@ -75,6 +71,10 @@ class SupplierCertificate(Audited, db.Model):
     valid_until: Mapped[dt.date] = mapped_column(index=True)
 
     supplier: Mapped[Supplier] = relationship(back_populates="certificates")
+
+    @property
+    def scheme_label(self) -> str:
+        return scheme_label(self.scheme)
 
 
 name_entity_type("supplier", _l("Supplier"))

@@ -17,7 +17,7 @@ from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..permissions import PERMISSIONS
 from .expiry import WARN_DAYS
-from .models import CertificateScheme, Supplier, SupplierCertificate
+from .models import Supplier, SupplierCertificate, scheme_label, schemes
 
 
 
@@ -83,10 +83,11 @@ def set_active(supplier: Supplier, active: bool) -> Supplier:
     return supplier
 
 
-def add_certificate(supplier: Supplier, *, scheme: CertificateScheme | str, valid_until: dt.date,
+def add_certificate(supplier: Supplier, *, scheme: str, valid_until: dt.date,
                     level: str | None = None, number: str | None = None, issuer: str | None = None
                     ) -> SupplierCertificate:
-    scheme = CertificateScheme(scheme)
+    if scheme not in schemes():
+        raise SupplierError("scheme", _("Choose one of the listed certificates."))
     certificate = SupplierCertificate(supplier=supplier, scheme=scheme, valid_until=valid_until,
                                       level=level or None, number=number or None, issuer=issuer or None)
     db.session.add(certificate)
@@ -126,7 +127,7 @@ def register_query(*, q: str | None = None, status: str | None = "active", schem
             select(SupplierCertificate.supplier_id).where(SupplierCertificate.valid_until <= limit)))
     if scheme:
         stmt = stmt.where(Supplier.id.in_(
-            select(SupplierCertificate.supplier_id).where(SupplierCertificate.scheme == CertificateScheme(scheme))))
+            select(SupplierCertificate.supplier_id).where(SupplierCertificate.scheme == scheme)))
     return stmt.order_by(func.lower(Supplier.name), Supplier.id)
 
 
@@ -185,7 +186,7 @@ def reminders(on: dt.date) -> Iterator:
 
         def subject(supplier=supplier, until=until, scheme=scheme):
             return gettext("Certificate %(scheme)s of %(supplier)s runs until %(date)s",
-                           scheme=scheme.label, supplier=supplier.name, date=fmt_day(until))
+                           scheme=scheme_label(scheme), supplier=supplier.name, date=fmt_day(until))
 
         with current_app.test_request_context():  # the reminders run outside a request (cron)
             url = url_for("suppliers.detail", supplier_id=supplier.id)

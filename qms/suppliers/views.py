@@ -17,12 +17,10 @@ bp = Blueprint("suppliers", __name__, url_prefix="/suppliers", template_folder="
 
 @bp.record_once
 def _register_reminders(state) -> None:
-    """Certificate expiry reminders go through the notifications package once it is installed."""
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover - notifications not installed
-        return
-    notifications.register_reminders(state.app, services.reminders)
+    """Certificate expiry reminders."""
+    from ..norms import registry
+
+    registry(state.app).add_reminders(services.reminders)
 
 
 def _load(supplier_id: int):
@@ -88,15 +86,10 @@ def detail(supplier_id: int):
 
 
 def _panels(supplier) -> list:
-    """Extra sections other packages show on a supplier's page (registered with ``add_detail_panel``)."""
-    return [html for html in (panel(supplier) for panel in current_app.extensions.get("supplier_panels", []))
-            if html]
+    """Extra sections other packages show on a supplier's page (``registry(app).add_supplier_panel``)."""
+    from ..norms import registry
 
-
-def add_detail_panel(app, panel) -> None:
-    """Let a package (e.g. a norm's supplier evaluation) add a section to the supplier page:
-    ``panel(supplier)`` returns rendered HTML or an empty value."""
-    app.extensions.setdefault("supplier_panels", []).append(panel)
+    return [html for html in (panel(supplier) for panel in registry().supplier_panels) if html]
 
 
 @bp.route("/<int:supplier_id>/edit", methods=["GET", "POST"])
@@ -139,11 +132,16 @@ def add_certificate(supplier_id: int):
     supplier = _load(supplier_id)
     form = CertificateForm()
     if form.validate_on_submit():
-        services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data, number=form.number.data,
-                                 issuer=form.issuer.data, valid_until=form.valid_until.data)
-        db.session.commit()
-        flash(_("The certificate was added."), "success")
-        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+        try:
+            services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
+                                     number=form.number.data, issuer=form.issuer.data,
+                                     valid_until=form.valid_until.data)
+        except SupplierError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate was added."), "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
     return render_template("suppliers/detail.html", supplier=supplier, form=form, toggle=ActiveForm(),
                            panels=_panels(supplier), **_helpers()), 400
 

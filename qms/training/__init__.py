@@ -1,5 +1,5 @@
-"""Training records and diplomas per employee (B-VCA, VOL-VCA, VIL-VCU, BHV, first aid, other).
+"""Training records and diplomas per employee (BHV, first aid, other, and the diplomas the norms register).
 
-Shared by VCA (diploma rules) and ISO 9001 (competence). ``services.records_for(employee_ids)`` and
+Shared by the norms (diploma rules, competence). ``services.records_for(employee_ids)`` and
 ``services.expiring(within_days)`` are the entry points for other packages.
 """

@@ -7,11 +7,11 @@ from wtforms.validators import DataRequired, Length
 
 from ..forms import Optional
 from ..organisation.forms import _sane_year, clean
-from .models import KIND_LABELS
+from .models import kinds
 
 
 def kind_choices() -> list[SelectChoice]:
-    return [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
+    return [SelectChoice(kind.code, kind.label) for kind in kinds().values()]
 
 
 class TrainingForm(FlaskForm):
@@ -19,10 +19,10 @@ class TrainingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)], filters=[clean],
                         description=_l("Leave empty to use the kind as title."))
     number = StringField(_l("Certificate number"), validators=[Optional(), Length(max=60)], filters=[clean],
-                         description=_l("For VCA diplomas: the number in the Centraal Diploma Register (CDR)."))
+                         description=_l("For a diploma kept in a central register: its number there."))
     completed_on = DateField(_l("Exam date"), validators=[DataRequired(), _sane_year])
     valid_until = DateField(_l("Valid until"), validators=[Optional(), _sane_year],
-                            description=_l("Leave empty for a VCA diploma: it is valid for 10 years."))
+                            description=_l("Leave empty for a diploma with a fixed validity: it is counted from the exam date."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], filters=[clean])
     file = FileField(_l("Scan of the certificate (PDF or photo)"))
 

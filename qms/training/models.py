@@ -1,9 +1,8 @@
 """Training records: one certificate or completed course of one employee."""
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -11,29 +10,28 @@ from ..database import utcnow
 from ..extensions import db
 from ..organisation.models import Employee
 from ..uploads.models import StoredFile
+from .rules import DiplomaKind
 
 
-class TrainingKind(str, enum.Enum):
-    B_VCA = "b_vca"
-    VOL_VCA = "vol_vca"
-    VIL_VCU = "vil_vcu"
-    BHV = "bhv"
-    FIRST_AID = "first_aid"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+#: The core's kinds of training; the enabled norms add their diplomas (see :func:`kinds`).
+CORE_KINDS = (
+    DiplomaKind("bhv", _l("BHV (emergency response)")),
+    DiplomaKind("first_aid", _l("First aid")),
+    DiplomaKind("other", _l("Other training")),
+)
 
 
-KIND_LABELS = {
-    TrainingKind.B_VCA: _l("B-VCA (basic safety)"),
-    TrainingKind.VOL_VCA: _l("VOL-VCA (operational supervisor)"),
-    TrainingKind.VIL_VCU: _l("VIL-VCU (agency intermediary)"),
-    TrainingKind.BHV: _l("BHV (emergency response)"),
-    TrainingKind.FIRST_AID: _l("First aid"),
-    TrainingKind.OTHER: _l("Other training"),
-}
+def kinds() -> dict[str, DiplomaKind]:
+    """Every kind of training record in this app: the norms' diplomas first, then the core's."""
+    from ..norms import registry
+
+    return {**registry().diploma_kinds, **{k.code: k for k in CORE_KINDS}}
+
+
+def kind_label(code: str) -> str:
+    """The kind's label; a kind whose norm is no longer enabled shows its stored code."""
+    found = kinds().get(code)
+    return str(found.label) if found else code
 
 
 class TrainingRecord(Audited, db.Model):
@@ -44,10 +42,10 @@ class TrainingRecord(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
-    kind: Mapped[TrainingKind] = mapped_column(Enum(TrainingKind, native_enum=False, length=20,
-                                                    values_callable=lambda e: [m.value for m in e]))
+    #: A kind code of :func:`kinds` (a norm's diploma or one of the core's).
+    kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
-    #: Certificate number; for VCA diplomas the Centraal Diploma Register (CDR) number.
+    #: Certificate number; for a diploma kept in a central register, its number there.
     number: Mapped[str | None] = mapped_column(String(60))
     #: Exam date or the day the course was completed.
     completed_on: Mapped[dt.date] = mapped_column(Date)
@@ -60,6 +58,10 @@ class TrainingRecord(Audited, db.Model):
 
     employee: Mapped[Employee] = relationship(lazy="joined")
     file: Mapped[StoredFile | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
 
     @property
     def exam_date(self) -> dt.date:

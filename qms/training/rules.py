@@ -1,11 +1,21 @@
-"""Pure rules for training records: default validity and the status of a certificate on a day."""
+"""Pure rules for training records: the kinds, default validity and the status of a certificate on a day."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-#: VCA diplomas are valid for ten years from the exam date.
-VCA_KINDS = frozenset({"b_vca", "vol_vca", "vil_vcu"})
-VCA_VALID_YEARS = 10
+
+@dataclass(frozen=True)
+class DiplomaKind:
+    """A kind of training record. The core has a few; a norm registers its diplomas
+    (``registry(app).add_diploma_kind``) with the years they stay valid."""
+
+    code: str
+    label: Any
+    #: Years a diploma of this kind is valid from the exam when no expiry is entered; None: no default.
+    valid_years: int | None = None
+
 #: A certificate within this many days of its expiry counts as "expiring".
 WARNING_DAYS = 90
 
@@ -18,11 +28,11 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def default_valid_until(kind: str, completed_on: dt.date) -> dt.date | None:
-    """Expiry when none was entered: VCA diplomas expire 10 years after the exam (the day before the
-    anniversary); other training has no default expiry."""
-    if kind in VCA_KINDS:
-        return add_years(completed_on, VCA_VALID_YEARS) - dt.timedelta(days=1)
+def default_valid_until(kind: DiplomaKind, completed_on: dt.date) -> dt.date | None:
+    """Expiry when none was entered: a kind with a fixed validity expires that many years after the exam (the
+    day before the anniversary); other training has no default expiry."""
+    if kind.valid_years:
+        return add_years(completed_on, kind.valid_years) - dt.timedelta(days=1)
     return None
 
 

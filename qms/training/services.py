@@ -18,7 +18,7 @@ from ..organisation.models import Employee
 from ..permissions import has_permission
 from ..uploads import services as uploads
 from . import rules
-from .models import TrainingKind, TrainingRecord
+from .models import TrainingRecord, kinds
 
 
 
@@ -46,26 +46,26 @@ class TrainingData:
 
 
 def _apply(record: TrainingRecord, data: TrainingData, file) -> None:
-    try:
-        kind = TrainingKind(data.kind)
-    except ValueError:
-        raise TrainingError("kind", _("Choose a kind of training from the list.")) from None
+    kind = kinds().get(data.kind)
+    if kind is None:
+        raise TrainingError("kind", _("Choose a kind of training from the list."))
     if data.valid_until is not None and data.valid_until < data.completed_on:
         raise TrainingError("valid_until", _("The expiry date cannot lie before the exam date."))
     if data.completed_on > today():
         raise TrainingError("completed_on", _("The exam date cannot lie in the future."))
-    record.kind = kind
-    record.title = data.title.strip() or kind.label
+    record.kind = kind.code
+    record.title = data.title.strip() or str(kind.label)
     record.number = (data.number or "").strip() or None
     record.completed_on = data.completed_on
-    record.valid_until = data.valid_until or rules.default_valid_until(kind.value, data.completed_on)
+    record.valid_until = data.valid_until or rules.default_valid_until(kind, data.completed_on)
     record.note = (data.note or "").strip() or None
     if file is not None and getattr(file, "filename", None):
         record.file = uploads.store(file, allowed={"pdf", "image"})
 
 
 def add_record(employee: Employee, data: TrainingData, file=None) -> TrainingRecord:
-    """Register a diploma or course for ``employee``; VCA diplomas get a 10-year expiry when none is given."""
+    """Register a diploma or course for ``employee``; a kind with a fixed validity gets its expiry when none
+    is given."""
     record = TrainingRecord(employee_id=employee.id)
     _apply(record, data, file)
     db.session.add(record)

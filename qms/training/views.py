@@ -14,7 +14,7 @@ from ..uploads.access import register_access_check
 from ..uploads.services import UploadRejected
 from . import rules, services
 from .forms import TrainingFilterForm, TrainingForm
-from .models import TrainingKind, TrainingRecord
+from .models import TrainingRecord
 from .services import MAX_ID, TrainingData, TrainingError
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
@@ -60,7 +60,7 @@ def index():
                               func.lower(Employee.number).like(pattern, escape="\\"),
                               func.lower(func.coalesce(TrainingRecord.number, "")).like(pattern, escape="\\")))
     if form.kind.data and not form.kind.errors:
-        stmt = stmt.where(TrainingRecord.kind == TrainingKind(form.kind.data))
+        stmt = stmt.where(TrainingRecord.kind == form.kind.data)
     if form.status.data == "expiring":
         stmt = stmt.where(TrainingRecord.valid_until >= today,
                           TrainingRecord.valid_until <= today + dt.timedelta(days=rules.WARNING_DAYS))
@@ -119,7 +119,7 @@ def edit(record_id: int):
     record = _load_record(record_id)
     form = TrainingForm(obj=record)
     if not form.is_submitted():
-        form.kind.data = record.kind.value
+        form.kind.data = record.kind
     if form.validate_on_submit():
         try:
             services.update_record(record, _data(form), request.files.get("file"))

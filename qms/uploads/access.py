@@ -1,6 +1,8 @@
 """Who may read a stored file: the uploader, administrators, and whoever a feature's access check allows.
 
-A feature that keeps files (documents, incidents, evidence…) registers one check at import time::
+A core package that keeps files (documents, incidents, evidence…) declares one check at import time (the
+core's checks are the same in every app); a norm registers its checks and restrictions on its app's registry
+in its setup (``registry(app).add_upload_check(check)``, ``registry(app).add_upload_restriction(fn)``)::
 
     from qms.uploads.access import register_access_check
 
@@ -59,9 +61,12 @@ def unregister_access_check(check: AccessCheck) -> None:
 
 
 def can_read(user, stored: StoredFile) -> bool:
+    from ..norms import registry
+
     if not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
         return False
-    for restriction in _restrictions:
+    reg = registry()
+    for restriction in [*_restrictions, *reg.upload_restrictions]:
         needed = restriction(stored)
         if needed is not None and not has_permission(user, needed):
             return False
@@ -69,4 +74,4 @@ def can_read(user, stored: StoredFile) -> bool:
         return True
     if user.has_role(Role.ADMIN):
         return True
-    return any(check(user, stored) for check in _checks)
+    return any(check(user, stored) for check in [*_checks, *reg.upload_checks])

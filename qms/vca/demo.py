@@ -6,7 +6,8 @@ import datetime as dt
 
 from qms.organisation.models import Employee
 from qms.permissions import Role
-from qms.training.models import TrainingKind, TrainingRecord
+from qms.training.models import TrainingRecord
+from qms.training.models import kinds
 from qms.training.rules import default_valid_until
 
 from .models import (AssessmentKind, AttendanceMethod, Engagement, FindingResult, InspectionState, KeuringResult,
@@ -69,14 +70,14 @@ def add_vca_year(demo) -> None:
     # Diplomas (with their CDR numbers) and a few BHV / first-aid certificates.
     for i, (number, (kind, years)) in enumerate(sorted(DIPLOMAS.items())):
         exam = _years(demo, years)
-        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind=TrainingKind(kind),
+        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind=kind,
                              title={"b_vca": "B-VCA", "vol_vca": "VOL-VCA"}[kind], number=f"CDR{4100231 + i * 37}",
-                             completed_on=exam, valid_until=default_valid_until(kind, exam)))
+                             completed_on=exam, valid_until=default_valid_until(kinds()[kind], exam)))
     for number in ("DG003", "DG007", "DG008", "DG011"):
         exam = _years(demo, 0.7)
-        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind=TrainingKind.BHV, title="BHV basis",
+        s.add(TrainingRecord(employee_id=demo.employees[number].id, kind="bhv", title="BHV basis",
                              completed_on=exam, valid_until=add_months(exam, 12)))
-    s.add(TrainingRecord(employee_id=demo.employees["DG009"].id, kind=TrainingKind.FIRST_AID, title="EHBO",
+    s.add(TrainingRecord(employee_id=demo.employees["DG009"].id, kind="first_aid", title="EHBO",
                          completed_on=_years(demo, 1.9), valid_until=add_months(_years(demo, 1.9), 24)))
     s.flush()
 

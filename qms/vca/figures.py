@@ -268,7 +268,7 @@ def collect_reminders(today: dt.date):
     if not users:
         return
     for record in training.expiring(rules.WARNING_DAYS, today):
-        if record.kind.value not in ("b_vca", "vol_vca", "vil_vcu"):
+        if record.kind not in ("b_vca", "vol_vca", "vil_vcu"):
             continue
         name, until = record.employee.full_name, record.valid_until
         item = integrations.reminder(

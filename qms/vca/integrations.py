@@ -1,5 +1,5 @@
 """The shared workflows VCA uses (documents, incidents, corrective actions, notifications), each behind one
-small function, so the registers keep working in an installation without them."""
+small function."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +11,7 @@ from werkzeug.routing import BuildError
 
 
 def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+    return importlib.import_module(name)
 
 
 # --- documents (materials, policy statement, RI&E) --------------------------------------------
@@ -94,16 +91,6 @@ def open_nonconformity(**kwargs):
     return services.open_nonconformity(**kwargs) if services else None
 
 
-def register_inspection_source(app) -> None:
-    services = _module("qms.actions.services")
-    if services is None:
-        return
-    from flask_babel import lazy_gettext as _l
-
-    services.register_source(app, "vca_inspection", _l("Workplace inspection"),
-                             lambda id_: url_for("vca.inspection", inspection_id=int(id_)))
-
-
 def nonconformity_link(nc_id: int | None) -> str | None:
     if not nc_id:
         return None
@@ -114,12 +101,6 @@ def nonconformity_link(nc_id: int | None) -> str | None:
 
 
 # --- notifications ----------------------------------------------------------------------------
-
-def register_reminders(app, collector) -> None:
-    services = _module("qms.notifications.services")
-    if services is not None:
-        services.register_reminders(app, collector)
-
 
 def reminder(users, subject, body, url, key):
     services = _module("qms.notifications.services")

@@ -3,6 +3,7 @@ workplace inspections, equipment with keuringen, PPE issued, risk assessments wi
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -288,21 +289,21 @@ class VcaLmraCard(Audited, db.Model):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
 
-def _name_entity_types() -> None:
-    """Readable, translated record-type names in the audit trail."""
-    from flask_babel import lazy_gettext as _l
+#: Readable names of the tables in the audit trail (registered in the norm's setup).
+RECORD_NAMES = {
+    "vca_profile": _l("VCA settings and policy statement"), "vca_worker": _l("Risky work of an employee"),
+    "vca_toolbox_meeting": _l("Toolbox meeting"), "vca_toolbox_attendance": _l("Toolbox attendance"),
+    "vca_inspection_template": _l("Inspection checklist"), "vca_inspection": _l("Workplace inspection"),
+    "vca_inspection_finding": _l("Inspection finding"), "vca_equipment": _l("Equipment"),
+    "vca_keuring": _l("Keuring"), "vca_ppe_issue": _l("PPE issue"), "vca_risk_assessment": _l("Risk assessment"),
+    "vca_risk_measure": _l("Measure of a plan of action"), "vca_lmra_card": _l("LMRA card"),
+}
 
-    from qms.audit.services import name_entity_type
-
-    for entity_type, label in {
-        "vca_profile": _l("VCA settings and policy statement"), "vca_worker": _l("Risky work of an employee"),
-        "vca_toolbox_meeting": _l("Toolbox meeting"), "vca_toolbox_attendance": _l("Toolbox attendance"),
-        "vca_inspection_template": _l("Inspection checklist"), "vca_inspection": _l("Workplace inspection"),
-        "vca_inspection_finding": _l("Inspection finding"), "vca_equipment": _l("Equipment"),
-        "vca_keuring": _l("Keuring"), "vca_ppe_issue": _l("PPE issue"), "vca_risk_assessment": _l("Risk assessment"),
-        "vca_risk_measure": _l("Measure of a plan of action"), "vca_lmra_card": _l("LMRA card"),
-    }.items():
-        name_entity_type(entity_type, label)
-
-
-_name_entity_types()
+#: The VCA diplomas, kept as training records (qms.training) and registered as its kinds in the setup.
+DIPLOMA_LABELS = {
+    "b_vca": _l("B-VCA (basic safety)"),
+    "vol_vca": _l("VOL-VCA (operational supervisor)"),
+    "vil_vcu": _l("VIL-VCU (agency intermediary)"),
+}
+#: A VCA diploma is valid for ten years from the exam date.
+DIPLOMA_VALID_YEARS = 10

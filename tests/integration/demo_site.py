@@ -164,11 +164,14 @@ def endpoint_of(app, url: str, method: str = "GET") -> str | None:
 
 
 def role_holds(role: Role, permission: str | None) -> bool:
-    from qms.permissions import AUTHENTICATED, PERMISSIONS, PUBLIC
+    from qms.permissions import AUTHENTICATED, PUBLIC, roles_for
 
     if permission in (PUBLIC, AUTHENTICATED):
         return True
-    return permission is not None and role in PERMISSIONS.get(permission, ())
+    try:
+        return permission is not None and role in roles_for(permission)
+    except LookupError:
+        return False
 
 
 def permission_of(app, endpoint: str) -> str | None:

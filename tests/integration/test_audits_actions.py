@@ -129,7 +129,9 @@ def test_similar_cases_on_same_requirement(client, db, login_as):
 
 def test_registered_source_links_back(app, client, db, login_as):
     login_as(Role.COORDINATOR)
-    services.register_source(app, "thing", "Thing", lambda id: f"/things/{id}")
+    from qms.norms import registry
+
+    registry(app).add_action_source("thing", "Thing", lambda id: f"/things/{id}")
     nc = services.open_nonconformity(title="From a thing", description="", source_type="thing", source_id=42)
     db.session.commit()
     assert services.for_source("thing", 42) == [nc]

@@ -122,7 +122,7 @@ def test_auditor_may_not_audit_themselves(client, db, login_as):
 
 def test_vca_must_question_is_never_not_applicable(client, db, login_as):
     auditor = login_as(Role.AUDITOR)
-    r = _plan(client, auditor, type="vca", norms=["vca|2017-6.0"], scope_codes=["vca|2017-6.0|1"], level="vca2")
+    r = _plan(client, auditor, type="internal", norms=["vca|2017-6.0"], scope_codes=["vca|2017-6.0|1"], level="vca2")
     assert r.status_code == 302
     audit = _audit(db)
     client.post(f"/audits/{audit.id}/checklist", data={})
@@ -144,7 +144,7 @@ def test_vca_must_question_is_never_not_applicable(client, db, login_as):
 
 def test_vca1_leaves_out_requirements_not_applicable_at_that_level(client, db, login_as):
     auditor = login_as(Role.AUDITOR)
-    _plan(client, auditor, type="vca", norms=["vca|2017-6.0"], scope_codes=[], level="vca1")
+    _plan(client, auditor, type="internal", norms=["vca|2017-6.0"], scope_codes=[], level="vca1")
     audit = _audit(db)
     client.post(f"/audits/{audit.id}/checklist", data={})
     codes = {i.requirement for i in services.items(audit)}

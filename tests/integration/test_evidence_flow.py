@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from qms.audit.models import AuditEntry
 from qms.evidence import services
 from qms.evidence.models import Certificate, EvidenceItem, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
-from qms.evidence.records import register_record_type
+from qms.norms import registry
 from qms.permissions import Role
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -141,9 +141,9 @@ def test_link_existing_evidence_from_the_requirement_page_and_suggestions(client
 
 def test_records_link_through_the_record_type_registry(app, client, db, login_as):
     user = login_as(Role.COORDINATOR)
-    register_record_type(app, "toolbox", "Toolbox meeting", url=lambda id: f"/toolbox/{id}",
-                         describe=lambda ids: {i: f"Toolbox {i} (current name)" for i in ids},
-                         find=lambda text: ("7", "Toolbox 7") if text == "TB-7" else None)
+    registry(app).add_record_type("toolbox", "Toolbox meeting", url=lambda id: f"/toolbox/{id}",
+                                  describe=lambda ids: {i: f"Toolbox {i} (current name)" for i in ids},
+                                  find=lambda text: ("7", "Toolbox 7") if text == "TB-7" else None)
     before = readiness_of("vca", "2017-6.0", "vca2")
     # No toolbox meetings: the live rule on 4.1 fails.
     assert "4.1" in before.codes("not_met")

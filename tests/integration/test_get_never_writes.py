@@ -20,7 +20,7 @@ from qms.demo.company import load_demo
 from qms.evidence.services import record_snapshots
 from qms.incidents import services as incidents
 from qms.organisation.models import Site
-from qms.permissions import AUTHENTICATED, PERMISSIONS, PUBLIC, Role
+from qms.permissions import AUTHENTICATED, PUBLIC, Role, roles_for
 from tests.integration.test_route_permissions import _is_static
 
 DEMO_PASSWORD = "demo-password-for-tests"
@@ -34,7 +34,7 @@ def _holds(role: Role | None, permission: str | None) -> bool:
         return True
     if role is None or permission is None:
         return False
-    return permission == AUTHENTICATED or role in PERMISSIONS[permission]
+    return permission == AUTHENTICATED or role in roles_for(permission)
 
 
 def _values(db) -> dict[str, object]:

@@ -10,7 +10,7 @@ from qms.iso9001.models import (Competence, EmployeeFunction, JobFunction, Learn
                                 LearningStep, StepSignoff)
 from qms.organisation.models import Employee
 from qms.permissions import Role
-from qms.training.models import TrainingKind, TrainingRecord
+from qms.training.models import TrainingRecord
 
 TODAY = dt.date.today()
 
@@ -34,7 +34,7 @@ def function_with(db, name, *competences):
 
 
 def training(db, employee, kind, days):
-    db.session.add(TrainingRecord(employee_id=employee.id, kind=TrainingKind(kind), title=kind,
+    db.session.add(TrainingRecord(employee_id=employee.id, kind=kind, title=kind,
                                   completed_on=TODAY - dt.timedelta(days=400),
                                   valid_until=TODAY + dt.timedelta(days=days)))
     db.session.commit()

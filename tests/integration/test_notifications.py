@@ -5,6 +5,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qms.norms import registry
 from qms.extensions import db as _db
 from qms.notifications import services
 from qms.notifications.models import Notification
@@ -74,8 +75,8 @@ def test_the_reminders_run_asks_every_collector_and_sends_each_reminder_once(app
         if today >= dt.date(2026, 12, 1):
             yield services.Reminder(user, "Review due", "PR-012 is due", "/documents/1", key="review:1:2026-12-01")
 
-    services.register_reminders(app, collector)
-    services.register_reminders(app, collector)  # registering twice changes nothing
+    registry(app).add_reminders(collector)
+    registry(app).add_reminders(collector)  # registering twice changes nothing
     assert services.run_reminders(dt.date(2026, 11, 30)) == 0
     assert services.run_reminders(dt.date(2026, 12, 1)) == 1
     db.session.commit()
@@ -86,7 +87,7 @@ def test_the_reminders_run_asks_every_collector_and_sends_each_reminder_once(app
 
 def test_the_cli_runs_the_reminders(app, db, make_user):
     user = make_user(Role.COORDINATOR)
-    services.register_reminders(app, lambda today: [services.Reminder(user, f"due {today}", key=f"k{today}")])
+    registry(app).add_reminders(lambda today: [services.Reminder(user, f"due {today}", key=f"k{today}")])
     result = app.test_cli_runner().invoke(args=["qms", "reminders", "--today", "2026-12-01"])
     assert result.exit_code == 0, result.output
     assert "1 reminders sent" in result.output

@@ -12,9 +12,10 @@ from PIL import ExifTags, Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from qms import create_app
+from qms.norms import registry
 from qms.permissions import Role
 from qms.uploads import services
-from qms.uploads.access import register_access_check, unregister_access_check
 from qms.uploads.models import StoredFile
 from qms.uploads.services import UploadRejected
 
@@ -464,13 +465,12 @@ def test_a_feature_check_grants_access(app, db, client, make_user, login_as):
     def auditors_read_everything(user, stored_file):
         return user.has_role(Role.AUDITOR)
 
-    register_access_check(auditors_read_everything)
-    try:
-        assert client.get(f"/files/{stored.id}").status_code == 200
-    finally:
-        unregister_access_check(auditors_read_everything)
-    assert reader.has_role(Role.AUDITOR)
     assert client.get(f"/files/{stored.id}").status_code == 404
+    registry(app).add_upload_check(auditors_read_everything)
+    assert reader.has_role(Role.AUDITOR)
+    assert client.get(f"/files/{stored.id}").status_code == 200
+    # The check belongs to this app only: another app in the same process does not know it.
+    assert auditors_read_everything not in registry(create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")).upload_checks
 
 
 @pytest.mark.parametrize("path", ["/files/999", "/files/0", "/files/99999999999999999999",
@@ -496,20 +496,15 @@ def test_file_missing_on_disk_is_404_not_500(app, db, client, login_as):
 
 
 def test_a_restriction_keeps_a_file_from_everyone_without_its_permission(app, db, client, make_user, login_as):
-    from qms.uploads.access import register_restriction, unregister_restriction
-
     uploader = make_user(Role.HR)
     stored = stored_by(app, db, uploader)
 
     def special(stored_file):
         return "target_group.view" if stored_file.id == stored.id else None
 
-    register_restriction(special)
-    try:
-        login_as(Role.ADMIN)
-        assert client.get(f"/files/{stored.id}").status_code == 404
-        client.post("/logout")
-        client.post("/login", data={"email": uploader.email, "password": "correct horse battery"})
-        assert client.get(f"/files/{stored.id}").status_code == 200  # the uploader holds the permission
-    finally:
-        unregister_restriction(special)
+    registry(app).add_upload_restriction(special)
+    login_as(Role.ADMIN)
+    assert client.get(f"/files/{stored.id}").status_code == 404
+    client.post("/logout")
+    client.post("/login", data={"email": uploader.email, "password": "correct horse battery"})
+    assert client.get(f"/files/{stored.id}").status_code == 200  # the uploader holds the permission

@@ -7,7 +7,7 @@ from sqlalchemy import event
 from qms.extensions import db as _db
 from qms.organisation.models import Company, Employee, Site
 from qms.permissions import Role
-from qms.training.models import TrainingKind, TrainingRecord
+from qms.training.models import TrainingRecord
 from qms.vca.models import (AssessmentKind, AttendanceMethod, InspectionState, MeetingState, VcaEquipment,
                             VcaInspection, VcaInspectionTemplate, VcaPpeIssue, VcaRiskAssessment,
                             VcaToolboxAttendance, VcaToolboxMeeting, VcaWorker)
@@ -29,7 +29,7 @@ def _seed(db, n: int, offset: int) -> None:
         db.session.add(presenter)
         db.session.flush()
         db.session.add(VcaWorker(employee_id=presenter.id, risky_work_since=dt.date(2020, 1, 1)))
-        db.session.add(TrainingRecord(employee_id=presenter.id, kind=TrainingKind.B_VCA, title="B",
+        db.session.add(TrainingRecord(employee_id=presenter.id, kind="b_vca", title="B",
                                       completed_on=dt.date(2020, 1, 1), valid_until=dt.date(2029, 12, 31)))
         meeting = VcaToolboxMeeting(planned_on=TODAY - dt.timedelta(days=i + 1), held_on=TODAY - dt.timedelta(days=i + 1),
                                     topic=f"T{i}", state=MeetingState.CLOSED, presenter_id=presenter.id)

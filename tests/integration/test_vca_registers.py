@@ -10,7 +10,7 @@ from qms.audit.models import AuditEntry
 from qms.norms import registry
 from qms.organisation.models import Company, Employee
 from qms.permissions import Role
-from qms.training.models import TrainingKind, TrainingRecord
+from qms.training.models import TrainingRecord
 from qms.vca import figures
 from qms.vca.models import (AssessmentKind, InspectionState, VcaEquipment, VcaInspection, VcaInspectionFinding,
                             VcaInspectionTemplate, VcaRiskAssessment, VcaRiskMeasure, VcaWorker)
@@ -50,9 +50,9 @@ def test_diploma_gaps_include_apprentices_and_disappear_with_a_diploma(client, d
     assert office.full_name not in page
     assert not _evidence("3.2").ok and _evidence("3.2").value == "0 of 2"
     db.session.add_all([
-        TrainingRecord(employee_id=apprentice.id, kind=TrainingKind.B_VCA, title="B-VCA", completed_on=TODAY,
+        TrainingRecord(employee_id=apprentice.id, kind="b_vca", title="B-VCA", completed_on=TODAY,
                        valid_until=TODAY + dt.timedelta(days=3650)),
-        TrainingRecord(employee_id=boss.id, kind=TrainingKind.VOL_VCA, title="VOL-VCA", completed_on=TODAY,
+        TrainingRecord(employee_id=boss.id, kind="vol_vca", title="VOL-VCA", completed_on=TODAY,
                        valid_until=TODAY + dt.timedelta(days=3650))])
     db.session.commit()
     assert "No diploma gaps." in client.get("/vca/diplomas").get_data(as_text=True)
@@ -220,7 +220,7 @@ def test_reminders_warn_coordinators_of_expiring_diplomas_and_overdue_keuringen(
     person = _employee(db, "R1")
     today = TODAY
     db.session.add_all([
-        TrainingRecord(employee_id=person.id, kind=TrainingKind.B_VCA, title="B-VCA", completed_on=dt.date(2017, 1, 1),
+        TrainingRecord(employee_id=person.id, kind="b_vca", title="B-VCA", completed_on=dt.date(2017, 1, 1),
                        valid_until=today + dt.timedelta(days=30)),
         VcaEquipment(name="Hoogwerker", interval_months=12, next_keuring_on=today - dt.timedelta(days=2), active=True)])
     db.session.commit()

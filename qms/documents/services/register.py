@@ -78,8 +78,8 @@ def parse_requirements(raw: str) -> list[tuple[str, str, str]]:
         if not words:
             continue
         if len(words) != 3:
-            raise DocumentError(_("Write each requirement as: norm version code, e.g. \"iso9001 2015 7.5\"."),
-                                field="requirements")
+            raise DocumentError(_("Write each requirement as: norm version code, e.g. \"%(example)s\".",
+                                  example=registry().example_key()), field="requirements")
         keys.append((words[0].lower(), words[1], words[2]))
     return list(dict.fromkeys(keys))
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ...auth.models import User
 from ...database import MAX_ID, utcnow
 from ...extensions import db
-from ...notifications import services as notifications
+from ...norms import registry
 from ...organisation.services import today
 from ...permissions import Role, has_permission, require
 from ..labels import MEANING_LABELS, OUTCOME_LABELS, STATE_BADGES, STATE_LABELS, TYPE_LABELS
@@ -22,7 +22,7 @@ from ..services.errors import DocumentError
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="../templates",
                static_folder="../static", static_url_path="/static")
-bp.record_once(lambda state: notifications.register_reminders(state.app, reading.collect_reminders))
+bp.record_once(lambda state: registry(state.app).add_reminders(reading.collect_reminders))
 
 
 

@@ -69,7 +69,7 @@ def request_dossier(norm: str, version: str, level: str, user, locale: str) -> D
     if level and cat.level(level) is None:
         raise DossierError(_("This level does not exist for the chosen norm."))
     kpis = []
-    for kpi in found.kpis:
+    for _norm, kpi in registry().kpis(norm):
         try:
             value = kpi.compute()
         except Exception:  # a module's figure must not stop the dossier; it is shown as unavailable

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...i18n import fmt_day
 from ...extensions import db
 from ...norms import registry
-from .. import aspirant, cycles
+from .. import cycles
 from ..models import Certificate
 from .common import EvidenceError, today
 
@@ -25,7 +24,7 @@ class CertificateData:
     scope: str | None
     issued_on: dt.date
     expires_on: dt.date
-    #: The certificate this one extends (only a PSO Aspirant-status, at most twice).
+    #: The certificate this one extends, where a norm allows that (``registry().certificate_extensions``).
     extends_id: int | None = None
 
 
@@ -40,70 +39,32 @@ def _check_certificate(data: CertificateData) -> None:
         raise EvidenceError("level", _("Choose the certified level."))
     if data.expires_on <= data.issued_on:
         raise EvidenceError("expires_on", _("The expiry date must be after the issue date."))
-    latest = cycles.latest_expiry(data.norm, data.issued_on)
+    latest = cycles.latest_expiry(cycles.cycle_for(data.norm), data.issued_on)
     if data.expires_on > latest:
         raise EvidenceError("expires_on", _("A %(norm)s certificate is valid for at most %(years)s years: "
                                             "at the latest until %(date)s.", norm=norm.title,
                                             years=cycles.cycle_for(data.norm).years, date=latest.isoformat()))
 
 
-def extension_parents() -> dict[int, int | None]:
-    """Which certificate extends which, for every certificate that is part of an extension chain (one query)."""
-    rows = db.session.execute(select(Certificate.id, Certificate.extends_id).where(
-        (Certificate.extends_id.is_not(None)) | (Certificate.level == aspirant.EXTENDABLE[1]))).all()
-    return {row.id: row.extends_id for row in rows}
-
-
-def extension_positions() -> dict[int, int]:
-    """Place in its chain (1, 2) of every certificate that extends another."""
-    parents = extension_parents()
-    return {cid: aspirant.position(cid, parents) for cid, parent in parents.items() if parent is not None}
-
-
-def extendable_certificates(exclude: int | None = None) -> list[Certificate]:
-    """Aspirant-status certificates another certificate may name as the one it extends, newest first."""
-    norm, level = aspirant.EXTENDABLE
-    query = select(Certificate).where(Certificate.norm == norm, Certificate.level == level)
-    if exclude is not None:
-        query = query.where(Certificate.id != exclude)
-    return list(db.session.scalars(query.order_by(Certificate.issued_on.desc(), Certificate.id.desc())))
-
-
-_EXTENSION_MESSAGES = {
-    "cycle": lambda: _("A certificate cannot extend itself or one of its own extensions."),
-    "not_aspirant": lambda: _("Only a PSO Aspirant-status can be extended."),
-    "level": lambda: _("An extension of an Aspirant-status is itself a PSO Aspirant-status: choose that norm "
-                       "and level."),
-    "taken": lambda: _("This certificate has already been extended: extend the latest extension instead."),
-    "too_many": lambda: _("An Aspirant-status can be extended at most %(n)s times; this chain has no extensions "
-                          "left.", n=aspirant.MAX_EXTENSIONS),
-}
-
-
 def _check_extension(data: CertificateData, cert: Certificate | None) -> None:
-    parents = extension_parents()
-    has_extensions = cert is not None and any(p == cert.id for p in parents.values())
-    if has_extensions and not aspirant.is_extendable(data.norm, data.level):
-        raise EvidenceError("level", _("This certificate has been extended: it stays a PSO Aspirant-status."))
-    if data.extends_id is None:
-        return
-    base = db.session.get(Certificate, data.extends_id) if 0 < data.extends_id <= 2**31 - 1 else None
-    if base is None:
+    extensions = registry().certificate_extensions
+    if data.extends_id is not None and not extensions:
         raise EvidenceError("extends_id", _("Choose one of the listed certificates."))
-    own_id = cert.id if cert is not None else None
-    if own_id is not None:
-        parents[own_id] = None  # the chain as it would be with this certificate's new choice
-    cycle = own_id is not None and (base.id == own_id or own_id in aspirant.ancestors(base.id, parents))
-    taken = any(child != own_id and parent == base.id for child, parent in parents.items())
-    problem = aspirant.extension_problem(
-        norm=data.norm, level=data.level, base_norm=base.norm, base_level=base.level,
-        base_position=aspirant.position(base.id, parents), base_taken=taken, cycle=cycle,
-        extensions_below=aspirant.descendants(own_id, parents) if own_id is not None else 0)
-    if problem:
-        raise EvidenceError("extends_id", _EXTENSION_MESSAGES[problem]())
-    if data.issued_on < base.issued_on:
-        raise EvidenceError("issued_on", _("An extension cannot be issued before the certificate it extends "
-                                           "(%(date)s).", date=fmt_day(base.issued_on)))
+    for extension in extensions:
+        extension.check(data, cert)
+
+
+def _save_extension(cert: Certificate, data: CertificateData) -> None:
+    for extension in registry().certificate_extensions:
+        extension.save(cert, data.extends_id)
+
+
+def extension_badges(certificate_ids: list[int]) -> dict[int, str]:
+    """What each listed certificate extends, as the enabled norms describe it."""
+    found: dict[int, str] = {}
+    for extension in registry().certificate_extensions:
+        found.update(extension.badges(certificate_ids))
+    return found
 
 
 def add_certificate(data: CertificateData) -> Certificate:
@@ -111,19 +72,21 @@ def add_certificate(data: CertificateData) -> Certificate:
     _check_extension(data, None)
     cert = Certificate(norm=data.norm, level=data.level or None, certifying_body=data.certifying_body,
                        number=data.number, scope=data.scope or None, issued_on=data.issued_on,
-                       expires_on=data.expires_on, extends_id=data.extends_id)
+                       expires_on=data.expires_on)
     db.session.add(cert)
     db.session.flush()
+    _save_extension(cert, data)
     return cert
 
 
 def update_certificate(cert: Certificate, data: CertificateData) -> Certificate:
     _check_certificate(data)
     _check_extension(data, cert)
-    cert.norm, cert.level, cert.extends_id = data.norm, data.level or None, data.extends_id
+    cert.norm, cert.level = data.norm, data.level or None
     cert.certifying_body, cert.number, cert.scope = data.certifying_body, data.number, data.scope or None
     cert.issued_on, cert.expires_on = data.issued_on, data.expires_on
     db.session.flush()
+    _save_extension(cert, data)
     return cert
 
 
@@ -139,7 +102,7 @@ def audit_calendar(on: dt.date | None = None, limit: int | None = None) -> list[
     certificates = db.session.scalars(select(Certificate).where(Certificate.expires_on >= on)
                                       .order_by(Certificate.expires_on)).all()
     entries = [CalendarEntry(c, d) for c in certificates
-               for d in cycles.upcoming(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on)]
+               for d in cycles.upcoming(cycles.audit_dates(cycles.cycle_for(c.norm), c.issued_on, c.expires_on), on)]
     entries.sort(key=lambda e: (e.date.due, e.certificate.norm))
     return entries[:limit] if limit else entries
 

@@ -2,11 +2,11 @@
 own certificates with the audit calendar, and dossiers."""
 from flask import Blueprint
 
-from ...notifications import services as notifications
+from ...norms import registry
 from .. import reminders, review  # noqa: F401  (review: the management review section)
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence", template_folder="../templates",
                static_folder="../static")
-bp.record_once(lambda state: notifications.register_reminders(state.app, reminders.collect))
+bp.record_once(lambda state: registry(state.app).add_reminders(reminders.collect))
 
 from . import certificates, dossiers, items, overview  # noqa: E402,F401  (routes)

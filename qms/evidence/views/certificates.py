@@ -10,7 +10,7 @@ from ...database import paginate
 from ...extensions import db
 from ...norms import registry
 from ...permissions import requires
-from .. import aspirant, cycles, reminders, services
+from .. import cycles, reminders, services
 from ..forms import CertificateForm
 from ..models import Certificate
 from ..services import CertificateData, EvidenceError
@@ -30,9 +30,17 @@ def _choices(form: CertificateForm, cert: Certificate | None) -> None:
                     levels.append(SelectChoice(lv.code, f"{norm.title}: {lv.name}"))
     form.level.choices = levels
     exclude = cert.id if cert is not None else None
+    extensions = registry().certificate_extensions
+    if not extensions:  # no enabled norm lets a certificate extend another: no such field
+        del form.extends_id
+        return
+    form.extends_id.label.text = str(extensions[0].label)
+    form.extends_id.description = str(extensions[0].description)
     form.extends_id.choices = [SelectChoice("", _("— not an extension —"))] + [
-        SelectChoice(str(c.id), f"{c.number} · {c.issued_on.isoformat()} – {c.expires_on.isoformat()}")
-        for c in services.extendable_certificates(exclude)]
+        SelectChoice(str(cid), label) for extension in extensions for cid, label in extension.choices(exclude)]
+    if cert is not None and request.method == "GET":
+        form.extends_id.data = next((str(found) for extension in extensions
+                                     if (found := extension.current(cert)) is not None), "")
 
 
 def _extends(value) -> int | None:
@@ -44,16 +52,14 @@ def _extends(value) -> int | None:
 
 
 def _data(form: CertificateForm) -> CertificateData:
+    extends = _extends(form.extends_id.data) if "extends_id" in form else None
     return CertificateData(form.norm.data, form.level.data or None, form.certifying_body.data, form.number.data,
-                           form.scope.data, form.issued_on.data, form.expires_on.data, _extends(form.extends_id.data))
+                           form.scope.data, form.issued_on.data, form.expires_on.data, extends)
 
 
-def _extended_numbers(certificates) -> dict[int, str]:
-    """Number of the certificate each listed extension extends (one query for the page)."""
-    ids = {c.extends_id for c in certificates if c.extends_id is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(ids))).all())
+def _cycles() -> list[tuple[str, cycles.Cycle]]:
+    """(norm title, its certification cycle) of every enabled norm, for the note on the form."""
+    return [(norm.title, cycles.cycle_for(norm.code)) for norm in registry()]
 
 
 @bp.route("/certificates")
@@ -63,12 +69,11 @@ def certificates():
     page = paginate(select(Certificate).order_by(Certificate.expires_on.desc(), Certificate.id.desc()),
                     request.args.get("page"), per_page())
     calendar = services.audit_calendar(on)
-    dates = {c.id: cycles.next_audit(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on) for c in page.items}
+    dates = {c.id: cycles.next_audit(cycles.audit_dates(cycles.cycle_for(c.norm), c.issued_on, c.expires_on), on) for c in page.items}
     return render_template("evidence/certificates.html", page=page, calendar=calendar, next_dates=dates, today=on,
                            kind_label=reminders.kind_label, norm_title=reminders.norm_title,
                            level_name=services.certificate_level_name,
-                           extension_of=services.extension_positions(), max_extensions=aspirant.MAX_EXTENSIONS,
-                           numbers=_extended_numbers(page.items))
+                           extensions=services.extension_badges([c.id for c in page.items]))
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
@@ -85,7 +90,8 @@ def new_certificate():
             db.session.commit()
             flash(_("Certificate %(number)s was added.", number=cert.number), "success")
             return redirect(url_for("evidence.certificates"))
-    return render_template("evidence/certificate_form.html", form=form, cert=None), 400 if form.errors else 200
+    return render_template("evidence/certificate_form.html", form=form, cert=None, cycles=_cycles()), \
+        400 if form.errors else 200
 
 
 @bp.route("/certificates/<int:cert_id>/edit", methods=["GET", "POST"])
@@ -103,4 +109,5 @@ def edit_certificate(cert_id: int):
             db.session.commit()
             flash(_("The certificate was saved."), "success")
             return redirect(url_for("evidence.certificates"))
-    return render_template("evidence/certificate_form.html", form=form, cert=cert), 400 if form.errors else 200
+    return render_template("evidence/certificate_form.html", form=form, cert=cert, cycles=_cycles()), \
+        400 if form.errors else 200

@@ -155,11 +155,7 @@ def _reporter(incident) -> str:
 def incident_pdf(incident_id: int):
     i = load_incident(incident_id)
     names = services.may_see_persons(current_user)
-    ncs = []
-    try:
-        ncs = services.nonconformities(i)
-    except ImportError:
-        pass
+    ncs = services.nonconformities(i)
 
     def when(value):
         return format_datetime(value, "d MMM yyyy HH:mm") if value else "—"

@@ -150,11 +150,8 @@ def _forms(incident: Incident, **given):
     return forms
 
 
-def _nonconformities(incident: Incident) -> list | None:
-    try:
-        return services.nonconformities(incident)
-    except ImportError:  # the shared corrective-action package is not installed
-        return None
+def _nonconformities(incident: Incident) -> list:
+    return services.nonconformities(incident)
 
 
 def _detail(incident: Incident, status: int = 200, **given):

@@ -35,7 +35,7 @@ class Competence(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     function_id: Mapped[int] = mapped_column(ForeignKey("iso_function.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
-    #: A qms.training TrainingKind value (b_vca, vol_vca, bhv, first_aid, other …) or None.
+    #: A qms.training kind code (b_vca, vol_vca, bhv, first_aid, other …) or None.
     training_kind: Mapped[str | None] = mapped_column(String(20))
     training_title: Mapped[str | None] = mapped_column(String(120))
 

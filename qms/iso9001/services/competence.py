@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...organisation.models import Employee
 from ...permissions import has_permission
-from ...training.models import TrainingKind
+from ...training.models import kinds
 from .. import scoring
 from ..models import (Competence, CompetenceEvidence, EmployeeFunction, JobFunction, LearningAssignment,
                       LearningPath, LearningStep, StepSignoff)
@@ -37,7 +37,7 @@ def save_function(function: JobFunction | None, *, name: str, description: str |
 
 def add_competence(function: JobFunction, *, name: str, training_kind: str | None,
                    training_title: str | None) -> Competence:
-    if training_kind and training_kind not in {k.value for k in TrainingKind}:
+    if training_kind and training_kind not in kinds():
         raise IsoError("training_kind", _("Choose a kind of training from the list."))
     competence = Competence(function=function, name=name, training_kind=training_kind or None,
                             training_title=training_title or None)
@@ -111,7 +111,7 @@ def proofs_for(employee_ids: list[int]) -> dict[int, list[scoring.Proof]]:
 
     found: dict[int, list[scoring.Proof]] = {i: [] for i in employee_ids}
     for employee_id, records in training.records_for(employee_ids).items():
-        found[employee_id] += [scoring.Proof(r.kind.value, r.title, r.valid_until) for r in records]
+        found[employee_id] += [scoring.Proof(r.kind, r.title, r.valid_until) for r in records]
     if employee_ids:
         for e in db.session.scalars(select(CompetenceEvidence).where(CompetenceEvidence.employee_id.in_(employee_ids))):
             found[e.employee_id].append(scoring.Proof(None, e.note or "", e.valid_until, e.competence_id))

@@ -41,10 +41,8 @@ def supplier_scores() -> str:
 
 
 def open_nonconformities() -> str:
-    try:
-        from ...actions import services as actions
-    except ImportError:  # pragma: no cover - actions not installed
-        return "—"
+    from ...actions import services as actions
+
     counts = actions.counts()
     return str(sum(counts.get(state, 0) for state in ("open", "actions_planned", "awaiting_check")))
 
@@ -53,11 +51,9 @@ def open_nonconformities() -> str:
 
 def _audit_programme(year: int) -> bool | None:
     """Whether the internal audit programme of ``year`` covers ISO 9001; None when qms.audits is not installed."""
-    try:
-        from ...audits.models import Audit, AuditNorm
-        from ...audits.rules import AuditType
-    except ImportError:  # pragma: no cover - audits not installed
-        return None
+    from ...audits.models import Audit, AuditNorm
+    from ...audits.rules import AuditType
+
     stmt = (select(Audit.id).join(AuditNorm, AuditNorm.audit_id == Audit.id)
             .where(Audit.type == AuditType.INTERNAL, AuditNorm.norm == "iso9001",
                    Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31)))
@@ -66,11 +62,9 @@ def _audit_programme(year: int) -> bool | None:
 
 def _review_held(since: dt.date) -> tuple[bool, dt.date | None] | None:
     """Whether a management review meeting was held since ``since``; None when qms.reviews is not installed."""
-    try:
-        from ...reviews.models import Review
-        from ...reviews.rules import ReviewState
-    except ImportError:  # pragma: no cover - reviews not installed
-        return None
+    from ...reviews.models import Review
+    from ...reviews.rules import ReviewState
+
     last = db.session.scalar(select(func.max(Review.meeting_on)).where(
         Review.state.in_([ReviewState.HELD, ReviewState.CLOSED])))
     return (last is not None and last >= since), last

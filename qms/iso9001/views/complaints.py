@@ -76,10 +76,7 @@ def complaint(complaint_id: int, move_form=None, nc_form=None, assign_form=None,
     user_choices(assign_form.owner_id, found.owner_id)
     nc_form = nc_form or NonconformityForm(due_date=today() + dt.timedelta(days=14))
     user_choices(nc_form.owner_id, empty=_("Choose…"))
-    try:
-        nonconformities = services.nonconformities(found)
-    except ImportError:  # pragma: no cover - qms.actions not installed
-        nonconformities = None
+    nonconformities = services.nonconformities(found)
     from ...actions.forms import STATE_LABELS
 
     return page("complaint.html", status, complaint=found, nc_states=STATE_LABELS,

@@ -10,8 +10,7 @@ from . import bp, page
 @bp.route("/")
 @requires("iso9001.view")
 def index():
-    norm = registry().get("iso9001")
-    kpis = [(k.label(), k.compute()) for k in norm.kpis] if norm else []
+    kpis = [(k.label(), k.compute()) for _norm, k in registry().kpis("iso9001")]
     evidence = figures.evidence("2015")
     return page("index.html", kpis=kpis, evidence=evidence)
 

@@ -20,11 +20,9 @@ from . import bp, contract_label, load, position_label, refused, sees_names, sel
 
 
 def _certificate():
-    """The company's current PSO certificate in the shared register, if that register is installed."""
-    try:
-        from ...evidence.models import Certificate
-    except ImportError:  # pragma: no cover - the register is part of the core
-        return None
+    """The company's current PSO certificate in the shared register."""
+    from ...evidence.models import Certificate
+
     return db.session.scalar(select(Certificate).where(Certificate.norm == "pso")
                              .order_by(Certificate.expires_on.desc()).limit(1))
 

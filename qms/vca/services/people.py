@@ -65,7 +65,7 @@ def diploma_overview(on: dt.date | None = None) -> list[PersonGaps]:
                                   is_apprentice=employee.is_apprentice,
                                   engagement=row.engagement.value if row else "own",
                                   risky_work_since=row.risky_work_since if row else None)
-        diplomas = [rules.Diploma(r.kind.value, r.valid_until) for r in records.get(employee.id, [])]
+        diplomas = [rules.Diploma(r.kind, r.valid_until) for r in records.get(employee.id, [])]
         out.append(PersonGaps(employee, facts, rules.diploma_gaps(facts, diplomas, on)))
     return out
 

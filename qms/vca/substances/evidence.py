@@ -54,11 +54,3 @@ def iso9001_evidence(version: str, level: str = "") -> list[LiveEvidence]:
     return [LiveEvidence(code, _("Safety data sheets of the cleaning products current (external documents)"),
                          _("%(current)s of %(products)s sheets current", current=f.sheets_current,
                            products=f.products), f.sheets_ok, "substances.index")]
-
-
-def add_to_other_norms(sender, registry, **_kwargs) -> None:
-    """Once the registry is complete: offer the ISO 9001 evidence to the ISO 9001 norm, if enabled (by its code,
-    through the registry; the norm package itself is not imported)."""
-    iso = registry.get("iso9001")
-    if iso is not None and "vca" in registry and iso9001_evidence not in iso.evidence_providers:
-        iso.evidence_providers.append(iso9001_evidence)

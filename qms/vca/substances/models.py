@@ -4,6 +4,7 @@ confirmations and links to incidents and toolbox meetings. The tables point at c
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -244,19 +245,11 @@ class VcaProductToolbox(Audited, db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("vca_toolbox_meeting.id"), index=True)
 
 
-def _name_entity_types() -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from qms.audit.services import name_entity_type
-
-    for entity_type, label in {
-        "vca_substance_settings": _l("Hazardous substances settings"), "vca_hazard_code": _l("Hazard code"),
-        "vca_cmr_substance": _l("CMR substance (reference list)"), "vca_product": _l("Cleaning product"),
-        "vca_product_substance": _l("Substance of a product"), "vca_cmr_registration": _l("CMR registration"),
-        "vca_product_instruction": _l("Instruction on a product"), "vca_product_incident": _l("Product in an incident"),
-        "vca_product_toolbox": _l("Product in a toolbox meeting"),
-    }.items():
-        name_entity_type(entity_type, label)
-
-
-_name_entity_types()
+#: Readable names of the tables in the audit trail (registered in the norm's setup).
+RECORD_NAMES = {
+    "vca_substance_settings": _l("Hazardous substances settings"), "vca_hazard_code": _l("Hazard code"),
+    "vca_cmr_substance": _l("CMR substance (reference list)"), "vca_product": _l("Cleaning product"),
+    "vca_product_substance": _l("Substance of a product"), "vca_cmr_registration": _l("CMR registration"),
+    "vca_product_instruction": _l("Instruction on a product"), "vca_product_incident": _l("Product in an incident"),
+    "vca_product_toolbox": _l("Product in a toolbox meeting"),
+}

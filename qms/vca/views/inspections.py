@@ -8,7 +8,6 @@ from wtforms import SelectChoice
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, require, requires
-from qms.uploads.access import register_access_check
 from qms.uploads.services import UploadRejected
 
 from . import bp
@@ -21,7 +20,6 @@ from ..services import common, registers
 from ..services.common import VcaError
 
 
-@register_access_check
 def vca_files(user, stored_file) -> bool:
     """Files of the VCA registers (inspection photos, keuring certificates, assessments, the signed policy
     statement) are readable by whoever may read the registers."""

@@ -66,7 +66,7 @@ def _person_page(employee: Employee, worker_form: WorkerForm | None = None, ppe_
     records = training.records_for([employee.id]).get(employee.id, [])
     facts = rules.PersonFacts(employee.id, employee.full_name, employee.is_supervisor, employee.is_apprentice,
                               row.engagement.value if row else "own", row.risky_work_since if row else None)
-    gaps = rules.diploma_gaps(facts, [rules.Diploma(r.kind.value, r.valid_until) for r in records], on)
+    gaps = rules.diploma_gaps(facts, [rules.Diploma(r.kind, r.valid_until) for r in records], on)
     ppe_rows = db.session.scalars(select(VcaPpeIssue).where(VcaPpeIssue.employee_id == employee.id)
                                   .order_by(VcaPpeIssue.issued_on.desc())).all()
     attended = db.session.execute(

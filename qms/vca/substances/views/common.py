@@ -10,7 +10,6 @@ from qms.extensions import db
 from qms.organisation.models import Site
 from qms.permissions import has_permission
 from qms.suppliers.models import Supplier
-from qms.uploads.access import register_access_check
 
 from .. import services
 from ..models import VcaProduct
@@ -21,7 +20,6 @@ bp = Blueprint("substances", __name__, url_prefix="/vca/substances", template_fo
                static_folder="static", static_url_path="/static", root_path=str(pathlib.Path(__file__).parents[1]))
 
 
-@register_access_check
 def sheet_files(user, stored_file) -> bool:
     """Safety data sheets are for everyone who works with the products (the law wants them at hand)."""
     if not has_permission(user, "vca.substances.card"):

@@ -1,7 +1,8 @@
 """Extensions of a PSO Aspirant-status: pure rules, no app or database needed.
 
-An Aspirant-status certificate may be extended at most twice. Each extension is a certificate of its own that
-names the certificate it extends, so the certificates form a chain: the original, extension 1, extension 2.
+An Aspirant-status certificate may be extended a limited number of times, set per handleiding version
+(:func:`max_extensions`). Each extension is a certificate of its own that names the certificate it extends,
+so the certificates form a chain: the original, extension 1, extension 2.
 """
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from collections.abc import Mapping
 
 #: The only (norm, level) that may be extended.
 EXTENDABLE = ("pso", "aspirant")
+#: Extensions allowed when the handleiding version sets no other number (handleiding 1.9: twice).
 MAX_EXTENSIONS = 2
+
+
+def max_extensions(version: str | None = None) -> int:
+    """How many times an Aspirant-status may be extended under handleiding ``version`` (None: the version in
+    force). The one place a per-version number plugs in."""
+    return MAX_EXTENSIONS
 
 
 def is_extendable(norm: str | None, level: str | None) -> bool:
@@ -49,12 +57,13 @@ def descendants(cert_id: int, parent_of: Mapping[int, int | None]) -> int:
 
 def extension_problem(*, norm: str | None, level: str | None, base_norm: str | None, base_level: str | None,
                       base_position: int, extensions_below: int = 0, base_taken: bool = False,
-                      cycle: bool = False) -> str | None:
+                      cycle: bool = False, limit: int = MAX_EXTENSIONS) -> str | None:
     """Why a certificate may not extend the base certificate, or None when it may.
 
     ``base_position`` is the base's place in its chain (0 = original), ``extensions_below`` how many extensions
     already follow the certificate being saved (when it is edited), ``base_taken`` whether another certificate
-    already extends the base. Codes: ``cycle``, ``not_aspirant``, ``level``, ``taken``, ``too_many``.
+    already extends the base, ``limit`` the number of extensions allowed (:func:`max_extensions`).
+    Codes: ``cycle``, ``not_aspirant``, ``level``, ``taken``, ``too_many``.
     """
     if cycle:
         return "cycle"
@@ -64,6 +73,6 @@ def extension_problem(*, norm: str | None, level: str | None, base_norm: str | N
         return "level"
     if base_taken:
         return "taken"
-    if base_position + 1 + extensions_below > MAX_EXTENSIONS:
+    if base_position + 1 + extensions_below > limit:
         return "too_many"
     return None

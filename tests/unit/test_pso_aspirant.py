@@ -1,5 +1,5 @@
 """Pure rules for extending a PSO Aspirant-status (at most twice), without an app or database."""
-from qms.evidence import aspirant
+from qms.pso import aspirant
 
 
 def test_only_pso_aspirant_is_extendable():
