@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..actions import services as actions
 from ..auth.models import User
 from ..core import numbering
+from ..core.errors import DomainError
 from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..norms import registry
@@ -28,13 +29,8 @@ SOURCE_TYPE = "audit_finding"
 LINK_KINDS = ("document", "incident", "nonconformity", "other")
 
 
-class AuditError(Exception):
+class AuditError(DomainError):
     """A rule of the audit workflow refused the change; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from wtforms import SelectChoice
 
 from ..actions import services as actions
 from ..auth.models import User
+from ..core.errors import show_refusal as refused
+from ..core.loaders import get_or_404, get_row
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
@@ -24,7 +26,7 @@ from .forms import (LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS, Audit
                     ProgrammeFilterForm, QuestionForm)
 from .models import Audit, AuditItem, AuditItemFile
 from .rules import AuditState
-from .services import MAX_ID, AuditData, AuditError
+from .services import AuditData, AuditError
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates", static_folder="static")
 
@@ -55,19 +57,7 @@ def _labels():
 
 
 def load_audit(audit_id: int) -> Audit:
-    audit = db.session.get(Audit, audit_id) if 0 < audit_id <= MAX_ID else None
-    if audit is None:
-        abort(404)
-    return audit
-
-
-def refused(form, error: AuditError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    return get_or_404(Audit, audit_id)
 
 
 def link_url(link) -> str | None:
@@ -243,7 +233,7 @@ def detail(audit_id: int):
 @bp.route("/finding/<int:item_id>")
 @requires("audits.view")
 def finding(item_id: int):
-    item = db.session.get(AuditItem, item_id) if 0 < item_id <= MAX_ID else None
+    item = get_row(AuditItem, item_id)
     if item is None:
         abort(404)
     return redirect(url_for("audits.detail", audit_id=item.audit_id, _anchor=f"item-{item.id}"))

@@ -4,10 +4,10 @@ No app, no database: unit-tested in tests/unit/test_documents_workflow.py and re
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
+from ..core.dates import add_months
 from .models import VersionState
 
 S = VersionState
@@ -41,13 +41,6 @@ def valid_number(number: str) -> bool:
 def next_label(major: int, minor: int, *, major_change: bool) -> tuple[int, int]:
     """The label of the next version: a major change (staff must read again) or a minor one."""
     return (major + 1, 0) if major_change else (major, minor + 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 month → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_review_date(from_day: dt.date, interval_months: int) -> dt.date:

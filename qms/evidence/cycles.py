@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..core.dates import add_years
+
 SURVEILLANCE = "surveillance"
 RECERTIFICATION = "recertification"
 EXPIRY = "expiry"
@@ -41,14 +43,6 @@ class AuditDate:
 
 def cycle_for(norm: str) -> Cycle:
     return CYCLES.get(norm, DEFAULT_CYCLE)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """Same day ``years`` later; 29 February becomes 28 February in a year without it."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def latest_expiry(norm: str, issued_on: dt.date) -> dt.date:

@@ -167,10 +167,6 @@ def overdue(deadline: dt.date, done: bool, today: dt.date) -> bool:
     return not done and deadline < today
 
 
-def can_move(transitions: dict, current, target) -> bool:
-    return target in transitions.get(current, ())
-
-
 # --- competence (7.2) -------------------------------------------------------------------------
 
 MET, EXPIRING, MISSING, NOT_REQUIRED = "met", "expiring", "missing", "not_required"

@@ -20,6 +20,7 @@ from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from ..core.errors import FieldError
 from ..i18n import fmt_day
 from ..audit.services import record
 from ..database import utcnow
@@ -41,13 +42,8 @@ FROZEN_FIELDS = frozenset({"inputs", "results", "content_sha256", "year", "refer
                            "corrects_id", "created_at", "created_by_id"})
 
 
-class PsoError(Exception):
+class PsoError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # --- reference data ---------------------------------------------------------------------------

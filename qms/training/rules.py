@@ -3,19 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..core.dates import add_years
+
 #: VCA diplomas are valid for ten years from the exam date.
 VCA_KINDS = frozenset({"b_vca", "vol_vca", "vil_vcu"})
 VCA_VALID_YEARS = 10
 #: A certificate within this many days of its expiry counts as "expiring".
 WARNING_DAYS = 90
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def default_valid_until(kind: str, completed_on: dt.date) -> dt.date | None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from qms.core.transitions import can_move
 from qms.iso9001 import scoring
 from qms.iso9001.models.customers import COMPLAINT_TRANSITIONS, ComplaintState
 
@@ -106,10 +107,10 @@ def test_deadlines_handling_times_and_overdue():
 
 
 def test_complaint_transitions_end_in_closed():
-    assert scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.IN_PROGRESS)
-    assert scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.ANSWERED, ComplaintState.CLOSED)
-    assert not scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.ANSWERED)
-    assert not any(scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.CLOSED, s) for s in ComplaintState)
+    assert can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.IN_PROGRESS)
+    assert can_move(COMPLAINT_TRANSITIONS, ComplaintState.ANSWERED, ComplaintState.CLOSED)
+    assert not can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.ANSWERED)
+    assert not any(can_move(COMPLAINT_TRANSITIONS, ComplaintState.CLOSED, s) for s in ComplaintState)
 
 
 # --- competence ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ...core.transitions import can_move
 from ...extensions import db
 from .. import scoring
 from ..models import (Direction, Measurement, Objective, ObjectiveState, Risk, RiskKind, RiskState)
@@ -54,7 +55,7 @@ def review_risk(risk: Risk, *, effective: bool, effectiveness: str, next_review:
 
 def move_risk(risk: Risk, target: str) -> Risk:
     target = RiskState(target)
-    if not scoring.can_move(RISK_TRANSITIONS, risk.state, target):
+    if not can_move(RISK_TRANSITIONS, risk.state, target):
         raise IsoError(None, _("This change of status is not possible."))
     risk.state = target
     db.session.flush()
@@ -127,7 +128,7 @@ def add_measurement(objective: Objective, *, measured_on: dt.date, value: Decima
 
 def close_objective(objective: Objective, target: str) -> Objective:
     target = ObjectiveState(target)
-    if not scoring.can_move(OBJECTIVE_TRANSITIONS, objective.state, target):
+    if not can_move(OBJECTIVE_TRANSITIONS, objective.state, target):
         raise IsoError(None, _("This change of status is not possible."))
     objective.state = target
     db.session.flush()

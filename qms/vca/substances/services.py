@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from qms.database import MAX_ID
 from qms.extensions import db
 from qms.organisation.models import Employee, Site
+from qms.core.dates import today
+from qms.core.errors import DomainError
 from qms.suppliers.models import Supplier
 from qms.uploads import services as uploads
 
@@ -23,19 +25,8 @@ from .models import (ConcentrationBand, HazardKind, QuantityBand, SignalWord, Su
 
 
 
-class SubstanceError(Exception):
+class SubstanceError(DomainError):
     """A rule of the register refused the change; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def today() -> dt.date:
-    from qms.organisation.services import today as _today
-
-    return _today()
 
 
 def get(model, object_id):
