@@ -10,7 +10,7 @@ from reportlab.platypus import Table, TableStyle
 
 from sqlalchemy import select
 
-from ..actions.pdf import build, facts, para, spacer, table
+from ..core.pdf import build, facts, para, spacer, table
 from ..extensions import db
 from ..organisation.services import company
 from . import scoring

@@ -414,7 +414,7 @@ def test_annual_report_counts_pages_and_says_what_its_charts_show(db, coordinato
 
 
 def test_chart_axes_have_whole_counts_and_room_above_the_line():
-    from qms.actions.pdf import count_axis, value_axis
+    from qms.core.pdf import count_axis, value_axis
 
     assert count_axis(3) == (3, 1) and count_axis(0) == (1, 1)
     top, step = count_axis(23)
