@@ -18,7 +18,7 @@ from .forms import (KIND_LABELS, SEVERITY_LABELS, STATE_LABELS, ActionFilterForm
                     CheckForm, CompleteForm, NcFilterForm, NonconformityForm)
 from .models import CorrectiveAction, Nonconformity
 from .services import ActionError
-from .workflow import NcState
+from .workflow import NcState, is_overdue
 
 bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates", static_folder="static")
 
@@ -37,7 +37,8 @@ def _setup(state) -> None:
 def _labels():
     return {"nc_state_label": lambda s: STATE_LABELS.get(s, s),
             "nc_severity_label": lambda s: SEVERITY_LABELS.get(s, s),
-            "action_kind_label": lambda k: KIND_LABELS.get(k, k)}
+            "action_kind_label": lambda k: KIND_LABELS.get(k, k),
+            "action_overdue": lambda a, today: is_overdue(a.due_date, a.done, today)}
 
 
 def _per_page() -> int:

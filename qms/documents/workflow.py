@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from ..core.dates import add_months
+from ..core.transitions import mover
 from .models import VersionState
 
 S = VersionState
@@ -29,8 +30,8 @@ OPEN_STATES = frozenset({S.DRAFT, S.IN_REVIEW, S.APPROVED})
 NUMBER_RE = re.compile(r"^[A-Z]{1,6}-\d{2,5}$")
 
 
-def can_transition(current: VersionState, target: VersionState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a version may move from one state to another (the table above).
+can_transition = mover(TRANSITIONS)
 
 
 def valid_number(number: str) -> bool:
@@ -56,8 +57,3 @@ def review_status(next_review_on: dt.date | None, today: dt.date, warn_days: int
     if next_review_on <= today + dt.timedelta(days=warn_days):
         return "due"
     return "ok"
-
-
-def must_read_again(confirmed_majors: set[int], current_major: int) -> bool:
-    """A reader confirmed some versions; a new major version asks again, a minor one does not."""
-    return current_major not in confirmed_majors

@@ -169,15 +169,6 @@ def near_miss_ratio(near_misses: int, accidents: int) -> float | None:
     return near_misses / accidents
 
 
-def three_year_table(year: int, ltis: dict[int, int], hours: dict[int, Decimal]) -> list[dict]:
-    """Rows for ``year - 2`` … ``year``: LTIs, hours, IF and the 200,000-hour rate."""
-    rows = []
-    for y in range(year - 2, year + 1):
-        n, h = ltis.get(y, 0), hours.get(y, Decimal(0))
-        rows.append({"year": y, "ltis": n, "hours": h, "if": injury_frequency(n, h), "rate_200k": rate_200k(n, h)})
-    return rows
-
-
 def monthly_if(months: Sequence[tuple[int, int]], ltis: dict[tuple[int, int], int],
                hours: dict[tuple[int, int], Decimal], window: int = 12) -> list[tuple[tuple[int, int], float | None]]:
     """Rolling-``window`` IF at the end of every month in ``months`` (for the IF-over-time chart)."""

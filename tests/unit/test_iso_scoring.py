@@ -37,11 +37,6 @@ def test_the_matrix_counts_per_cell_with_the_highest_impact_on_top():
     assert grid[0][4].level == "high" and grid[4][0].level == "low"
 
 
-def test_a_review_is_due_on_its_day():
-    assert scoring.review_due(TODAY, TODAY) and not scoring.review_due(TODAY + dt.timedelta(days=1), TODAY)
-    assert not scoring.review_due(None, TODAY)
-
-
 # --- objectives ---------------------------------------------------------------------------------
 
 def test_objective_status_reads_the_latest_measurement_in_the_right_direction():
@@ -84,12 +79,6 @@ def test_supplier_score_is_weighted_from_one_to_five():
         scoring.supplier_score(dict.fromkeys(scoring.CRITERIA, 3) | {"price": 6})
     with pytest.raises(ValueError):
         scoring.supplier_score({"quality": 3})
-
-
-@pytest.mark.parametrize("score, decision", [(100, "approved"), (70, "approved"), (69, "conditional"),
-                                             (50, "conditional"), (49, "rejected")])
-def test_suggested_decision(score, decision):
-    assert scoring.suggested_decision(score) == decision
 
 
 # --- complaints ---------------------------------------------------------------------------------

@@ -71,12 +71,8 @@ def risks_query(*, kind: str | None = None, state: str | None = "current", level
     elif state:
         stmt = stmt.where(Risk.state == RiskState(state))
     score = Risk.likelihood * Risk.impact
-    if level == scoring.HIGH:
-        stmt = stmt.where(score >= 10)
-    elif level == scoring.MEDIUM:
-        stmt = stmt.where(score.between(5, 9))
-    elif level == scoring.LOW:
-        stmt = stmt.where(score <= 4)
+    if level in scoring.LEVEL_RANGES:
+        stmt = stmt.where(score.between(*scoring.LEVEL_RANGES[level]))
     return stmt.order_by(score.desc(), Risk.id)
 
 
