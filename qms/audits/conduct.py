@@ -13,7 +13,7 @@ from . import rules, services
 from .forms import LINK_LABELS, RESULT_LABELS, LinkForm, ResultForm
 from .models import AuditItem
 from .services import AuditError
-from .views import bp, link_url, load_audit, refused, requirement_hint, requirement_title
+from .common import bp, link_url, load_audit, refused, requirement_hint, requirement_title
 
 
 def _load_for_conduct(audit_id: int, item_id: int | None = None):

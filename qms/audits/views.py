@@ -2,7 +2,7 @@
 ``conduct.py``, the PDF and CSV output in ``exports.py``."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,78 +12,21 @@ from wtforms import SelectChoice
 
 from ..actions import services as actions
 from ..auth.models import User
-from ..core.errors import show_refusal as refused
-from ..core.loaders import get_or_404, get_row
+from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
 from ..organisation.models import Department, Employee, Site
 from ..organisation.services import today
-from ..permissions import Role, has_permission, requires
-from ..uploads.access import register_access_check
-from . import exports, processes, review, rules, services  # noqa: F401  (review: the input-pack section)
-from .forms import (LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS, AuditForm, ConfirmForm, MoveForm,
+from ..permissions import Role, requires
+# conduct registers its routes on bp; review is the input-pack section
+from . import conduct, exports, processes, review, rules, services  # noqa: F401
+from .common import bp, link_url, load_audit, refused, requirement_title
+from .forms import (LINK_LABELS, STATE_LABELS, AuditForm, ConfirmForm, MoveForm,
                     ProgrammeFilterForm, QuestionForm)
-from .models import Audit, AuditItem, AuditItemFile
+from .models import Audit, AuditItem
 from .rules import AuditState
 from .services import AuditData, AuditError
-
-bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates", static_folder="static")
-
-
-@bp.record_once
-def _setup(state) -> None:
-    app = state.app
-    actions.register_source(app, services.SOURCE_TYPE, _l("Audit finding"),
-                            lambda id: url_for("audits.finding", item_id=int(id)))
-    from ..notifications import services as notifications
-
-    notifications.register_reminders(app, services.collect_reminders)
-
-
-@register_access_check
-def _audit_files(user, stored_file) -> bool:
-    """Photos and files of audit findings: whoever may read audits."""
-    if not has_permission(user, "audits.view"):
-        return False
-    return db.session.scalar(select(AuditItemFile.id).where(AuditItemFile.stored_file_id == stored_file.id)
-                             .limit(1)) is not None
-
-
-@bp.app_context_processor
-def _labels():
-    return {"audit_state_label": lambda s: STATE_LABELS.get(s, s), "audit_type_label": lambda t: TYPE_LABELS.get(t, t),
-            "audit_result_label": lambda r: RESULT_LABELS.get(r, r)}
-
-
-def load_audit(audit_id: int) -> Audit:
-    return get_or_404(Audit, audit_id)
-
-
-def link_url(link) -> str | None:
-    """Where an evidence link points, if the package that owns that record is installed."""
-    endpoints = {"document": ("documents.detail", "document_id"), "incident": ("incidents.detail", "incident_id"),
-                 "nonconformity": ("actions.nonconformity", "nc_id")}
-    if link.kind not in endpoints or link.target_id is None:
-        return None
-    endpoint, arg = endpoints[link.kind]
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **{arg: link.target_id})
-
-
-def requirement_hint(item) -> str:
-    if item.requirement is None:
-        return ""
-    req = registry().requirement(item.norm, item.version, item.requirement)
-    return req.hint if req is not None else ""
-
-
-def requirement_title(item) -> str:
-    if item.requirement is None:
-        return item.question
-    req = registry().requirement(item.norm, item.version, item.requirement)
-    return req.title if req is not None else item.question
 
 
 # --- programme and coverage -------------------------------------------------------------------
@@ -303,4 +246,3 @@ def report(audit_id: int):
     return exports.report_pdf(audit, checklist, services.result_counts(audit), ncs, requirement_title)
 
 
-from . import conduct  # noqa: E402,F401  (registers the conducting routes on bp)
