@@ -15,7 +15,7 @@ from qms.uploads.access import register_access_check
 
 from .. import services
 from ..models import VcaProduct
-from ..services import Filters
+from ..register import Filters
 
 #: Templates and static files stay in the register's own folder (qms/vca/substances/), beside its models.
 bp = Blueprint("substances", __name__, url_prefix="/vca/substances", template_folder="templates",
