@@ -26,6 +26,7 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .audit.models import Audited
+from .core.transitions import can_move
 from .database import utcnow
 from .extensions import db
 
@@ -113,7 +114,7 @@ class Job(Audited, db.Model):
 
 
 def move(job: Job, state: JobState) -> None:
-    if state not in JOB_TRANSITIONS[job.state]:
+    if not can_move(JOB_TRANSITIONS, job.state, state):
         raise RuntimeError(f"job {job.id}: {job.state.value} → {state.value} is not allowed")
     job.state = state
 

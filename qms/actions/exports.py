@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..organisation.services import today
-from . import pdf
+from ..core import pdf
 from .forms import KIND_LABELS
 from .models import CorrectiveAction
 from .services import source_link

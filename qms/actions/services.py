@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from ..core.errors import DomainError
 from ..i18n import fmt_day
 from ..auth.models import User
 from ..core import numbering
@@ -26,13 +27,8 @@ from .workflow import ActionKind, NcState, Severity
 
 
 
-class ActionError(Exception):
+class ActionError(DomainError):
     """A rule of the nonconformity cycle refused the change; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- sources ----------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ..core.errors import show_refusal as _refused
+from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
@@ -16,8 +17,8 @@ from . import exports, review, services  # noqa: F401  (review: the input-pack s
 from .forms import (KIND_LABELS, SEVERITY_LABELS, STATE_LABELS, ActionFilterForm, ActionForm, AnalysisForm,
                     CheckForm, CompleteForm, NcFilterForm, NonconformityForm)
 from .models import CorrectiveAction, Nonconformity
-from .services import MAX_ID, ActionError
-from .workflow import NcState
+from .services import ActionError
+from .workflow import NcState, is_overdue
 
 bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates", static_folder="static")
 
@@ -34,7 +35,8 @@ def _setup(state) -> None:
 def _labels():
     return {"nc_state_label": lambda s: STATE_LABELS.get(s, s),
             "nc_severity_label": lambda s: SEVERITY_LABELS.get(s, s),
-            "action_kind_label": lambda k: KIND_LABELS.get(k, k)}
+            "action_kind_label": lambda k: KIND_LABELS.get(k, k),
+            "action_overdue": lambda a, today: is_overdue(a.due_date, a.done, today)}
 
 
 def _per_page() -> int:
@@ -48,19 +50,12 @@ def _may_see(nc: Nonconformity) -> bool:
 
 
 def load_nc(nc_id: int) -> Nonconformity:
-    nc = db.session.get(Nonconformity, nc_id) if 0 < nc_id <= MAX_ID else None
-    if nc is None:
-        abort(404)
-    require(_may_see(nc))
-    return nc
+    return get_or_404(Nonconformity, nc_id, _may_see)
 
 
 def load_action(action_id: int) -> CorrectiveAction:
-    action = db.session.get(CorrectiveAction, action_id) if 0 < action_id <= MAX_ID else None
-    if action is None:
-        abort(404)
-    require(action.owner_id == current_user.id or has_permission(current_user, "actions.view"))
-    return action
+    return get_or_404(CorrectiveAction, action_id,
+                      lambda action: action.owner_id == current_user.id or has_permission(current_user, "actions.view"))
 
 
 def _user_choices(empty: str | None = None) -> list[SelectChoice]:
@@ -77,15 +72,6 @@ def _requirement_choices() -> list[SelectChoice]:
                 choices.append(SelectChoice(f"{norm.code}|{version.code}|{req.code}",
                                             f"{norm.title} {req.code} · {req.title}"))
     return choices
-
-
-def _refused(form, error: ActionError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def requirement_title(nc) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from ..core.transitions import mover
+
 
 class NcState(str, enum.Enum):
     OPEN = "open"
@@ -39,8 +41,8 @@ TRANSITIONS: dict[NcState, frozenset[NcState]] = {
 }
 
 
-def can_move(current: NcState, target: NcState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a nonconformity may move from one state to another (the table above).
+can_move = mover(TRANSITIONS)
 
 
 def state_after_actions(current: NcState, action_count: int, open_count: int) -> NcState:

@@ -1,12 +1,13 @@
 """User administration: list, invite, edit roles, deactivate and reactivate, password links."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.models import User, UserRole
-from ..database import MAX_ID as _MAX_ID, paginate
+from ..core.loaders import get_or_404
+from ..database import paginate
 from ..extensions import db
 from ..mail import send_mail
 from ..permissions import Role, requires
@@ -21,10 +22,7 @@ ISSUED_LINK_KEY = "admin_issued_link"
 
 def load_user_or_404(user_id: int) -> User:
     """Administrators may see every user; an unknown id is a plain 404."""
-    user = db.session.get(User, user_id) if 0 < user_id <= _MAX_ID else None
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 @bp.route("/users")

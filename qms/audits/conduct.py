@@ -5,14 +5,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.loaders import get_row
 from ..extensions import db
 from ..permissions import requires
 from ..uploads.services import UploadRejected
 from . import rules, services
 from .forms import LINK_LABELS, RESULT_LABELS, LinkForm, ResultForm
 from .models import AuditItem
-from .services import MAX_ID, AuditError
-from .views import bp, link_url, load_audit, refused, requirement_hint, requirement_title
+from .services import AuditError
+from .common import bp, link_url, load_audit, refused, requirement_hint, requirement_title
 
 
 def _load_for_conduct(audit_id: int, item_id: int | None = None):
@@ -21,7 +22,7 @@ def _load_for_conduct(audit_id: int, item_id: int | None = None):
         abort(403)
     item = None
     if item_id is not None:
-        item = db.session.get(AuditItem, item_id) if 0 < item_id <= MAX_ID else None
+        item = get_row(AuditItem, item_id)
         if item is None or item.audit_id != audit.id:
             abort(404)
     return audit, item

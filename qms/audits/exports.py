@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.platypus import KeepTogether
 
-from ..actions import pdf
+from ..core import pdf
 from ..actions.exports import _safe_cell
 from ..norms import registry
 from ..organisation.services import today

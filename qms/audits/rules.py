@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..core.transitions import mover
+
 
 class AuditState(str, enum.Enum):
     PLANNED = "planned"
@@ -50,8 +52,8 @@ EDITABLE = frozenset({AuditState.PLANNED, AuditState.PREPARED})
 CONDUCTING = frozenset({AuditState.IN_PROGRESS})
 
 
-def can_move(current: AuditState, target: AuditState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a audit may move from one state to another (the table above).
+can_move = mover(TRANSITIONS)
 
 
 @dataclass(frozen=True)

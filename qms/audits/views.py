@@ -2,7 +2,7 @@
 ``conduct.py``, the PDF and CSV output in ``exports.py``."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,87 +12,21 @@ from wtforms import SelectChoice
 
 from ..actions import services as actions
 from ..auth.models import User
+from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
 from ..organisation.models import Department, Employee, Site
 from ..organisation.services import today
-from ..permissions import Role, has_permission, requires
-from ..uploads.access import register_access_check
-from . import exports, processes, review, rules, services  # noqa: F401  (review: the input-pack section)
-from .forms import (LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS, AuditForm, ConfirmForm, MoveForm,
+from ..permissions import Role, requires
+# conduct registers its routes on bp; review is the input-pack section
+from . import conduct, exports, processes, review, rules, services  # noqa: F401
+from .common import bp, link_url, load_audit, refused, requirement_title
+from .forms import (LINK_LABELS, STATE_LABELS, AuditForm, ConfirmForm, MoveForm,
                     ProgrammeFilterForm, QuestionForm)
-from .models import Audit, AuditItem, AuditItemFile
+from .models import Audit, AuditItem
 from .rules import AuditState
-from .services import MAX_ID, AuditData, AuditError
-
-bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates", static_folder="static")
-
-
-@bp.record_once
-def _setup(state) -> None:
-    from ..norms import registry
-
-    reg = registry(state.app)
-    reg.add_action_source(services.SOURCE_TYPE, _l("Audit finding"), lambda id: url_for("audits.finding", item_id=int(id)))
-    reg.add_reminders(services.collect_reminders)
-
-
-@register_access_check
-def _audit_files(user, stored_file) -> bool:
-    """Photos and files of audit findings: whoever may read audits."""
-    if not has_permission(user, "audits.view"):
-        return False
-    return db.session.scalar(select(AuditItemFile.id).where(AuditItemFile.stored_file_id == stored_file.id)
-                             .limit(1)) is not None
-
-
-@bp.app_context_processor
-def _labels():
-    return {"audit_state_label": lambda s: STATE_LABELS.get(s, s), "audit_type_label": lambda t: TYPE_LABELS.get(t, t),
-            "audit_result_label": lambda r: RESULT_LABELS.get(r, r)}
-
-
-def load_audit(audit_id: int) -> Audit:
-    audit = db.session.get(Audit, audit_id) if 0 < audit_id <= MAX_ID else None
-    if audit is None:
-        abort(404)
-    return audit
-
-
-def refused(form, error: AuditError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
-
-
-def link_url(link) -> str | None:
-    """Where an evidence link points, if the package that owns that record is installed."""
-    endpoints = {"document": ("documents.detail", "document_id"), "incident": ("incidents.detail", "incident_id"),
-                 "nonconformity": ("actions.nonconformity", "nc_id")}
-    if link.kind not in endpoints or link.target_id is None:
-        return None
-    endpoint, arg = endpoints[link.kind]
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **{arg: link.target_id})
-
-
-def requirement_hint(item) -> str:
-    if item.requirement is None:
-        return ""
-    req = registry().requirement(item.norm, item.version, item.requirement)
-    return req.hint if req is not None else ""
-
-
-def requirement_title(item) -> str:
-    if item.requirement is None:
-        return item.question
-    req = registry().requirement(item.norm, item.version, item.requirement)
-    return req.title if req is not None else item.question
+from .services import AuditData, AuditError
 
 
 # --- programme and coverage -------------------------------------------------------------------
@@ -242,7 +176,7 @@ def detail(audit_id: int):
 @bp.route("/finding/<int:item_id>")
 @requires("audits.view")
 def finding(item_id: int):
-    item = db.session.get(AuditItem, item_id) if 0 < item_id <= MAX_ID else None
+    item = get_row(AuditItem, item_id)
     if item is None:
         abort(404)
     return redirect(url_for("audits.detail", audit_id=item.audit_id, _anchor=f"item-{item.id}"))
@@ -312,4 +246,3 @@ def report(audit_id: int):
     return exports.report_pdf(audit, checklist, services.result_counts(audit), ncs, requirement_title)
 
 
-from . import conduct  # noqa: E402,F401  (registers the conducting routes on bp)

@@ -4,10 +4,11 @@ No app, no database: unit-tested in tests/unit/test_documents_workflow.py and re
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
+from ..core.dates import add_months
+from ..core.transitions import mover
 from .models import VersionState
 
 S = VersionState
@@ -29,8 +30,8 @@ OPEN_STATES = frozenset({S.DRAFT, S.IN_REVIEW, S.APPROVED})
 NUMBER_RE = re.compile(r"^[A-Z]{1,6}-\d{2,5}$")
 
 
-def can_transition(current: VersionState, target: VersionState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a version may move from one state to another (the table above).
+can_transition = mover(TRANSITIONS)
 
 
 def valid_number(number: str) -> bool:
@@ -41,13 +42,6 @@ def valid_number(number: str) -> bool:
 def next_label(major: int, minor: int, *, major_change: bool) -> tuple[int, int]:
     """The label of the next version: a major change (staff must read again) or a minor one."""
     return (major + 1, 0) if major_change else (major, minor + 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 month → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_review_date(from_day: dt.date, interval_months: int) -> dt.date:
@@ -63,8 +57,3 @@ def review_status(next_review_on: dt.date | None, today: dt.date, warn_days: int
     if next_review_on <= today + dt.timedelta(days=warn_days):
         return "due"
     return "ok"
-
-
-def must_read_again(confirmed_majors: set[int], current_major: int) -> bool:
-    """A reader confirmed some versions; a new major version asks again, a minor one does not."""
-    return current_major not in confirmed_majors

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..core.dates import add_years
+
 SURVEILLANCE = "surveillance"
 RECERTIFICATION = "recertification"
 EXPIRY = "expiry"
@@ -39,14 +41,6 @@ def cycle_for(norm: str) -> Cycle:
     from ..norms import registry
 
     return registry().cycles.get(norm, DEFAULT_CYCLE)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """Same day ``years`` later; 29 February becomes 28 February in a year without it."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def latest_expiry(cycle: Cycle, issued_on: dt.date) -> dt.date:

@@ -86,13 +86,13 @@ def _state(days_ago: int) -> IncidentState:
 def add_hours(demo) -> None:
     """Hours worked per month for three years (own staff, temporary workers, subcontractors)."""
     rng = random.Random(7)
-    year, month = figures.add_months(demo.today.year, demo.today.month, -36)
+    year, month = figures.shift_month(demo.today.year, demo.today.month, -36)
     while (year, month) < (demo.today.year, demo.today.month):
         for category, base in ((HoursCategory.OWN_STAFF, 3800), (HoursCategory.TEMPORARY, 650),
                                (HoursCategory.SUBCONTRACTOR, 280)):
             hours = Decimal(base + rng.randint(-base // 10, base // 10))
             demo.session.add(IncidentHours(year=year, month=month, category=category, hours=hours))
-        year, month = figures.add_months(year, month, 1)
+        year, month = figures.shift_month(year, month, 1)
 
 
 def _nonconformity(demo, incident: Incident, coordinator, owner, closed: bool) -> None:

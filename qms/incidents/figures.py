@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from ..core.dates import shift_month
+
 IF_BASE = 1_000_000
 US_BASE = 200_000
 
@@ -64,18 +66,13 @@ def year_window(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
 def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
     """Every (year, month) from ``start``'s month to ``end``'s month, both included."""
     out = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
         out.append((year, month))
-        year, month = add_months(year, month, 1)
+        year, month = shift_month(year, month, 1)
     return out
 
 
@@ -143,8 +140,8 @@ def rolling_months(today: dt.date, last_with_hours: Month | None, length: int = 
 
     Example: on 22 Nov 2026 with hours up to October, the rolling 12 months are Nov 2025 – Oct 2026."""
     now = (today.year, today.month)
-    last = min(last_with_hours, now) if last_with_hours else add_months(today.year, today.month, -1)
-    first = add_months(last[0], last[1], -(length - 1))
+    last = min(last_with_hours, now) if last_with_hours else shift_month(today.year, today.month, -1)
+    first = shift_month(last[0], last[1], -(length - 1))
     return months_between(dt.date(first[0], first[1], 1), dt.date(last[0], last[1], 1))
 
 
@@ -172,21 +169,12 @@ def near_miss_ratio(near_misses: int, accidents: int) -> float | None:
     return near_misses / accidents
 
 
-def three_year_table(year: int, ltis: dict[int, int], hours: dict[int, Decimal]) -> list[dict]:
-    """Rows for ``year - 2`` … ``year``: LTIs, hours, IF and the 200,000-hour rate."""
-    rows = []
-    for y in range(year - 2, year + 1):
-        n, h = ltis.get(y, 0), hours.get(y, Decimal(0))
-        rows.append({"year": y, "ltis": n, "hours": h, "if": injury_frequency(n, h), "rate_200k": rate_200k(n, h)})
-    return rows
-
-
 def monthly_if(months: Sequence[tuple[int, int]], ltis: dict[tuple[int, int], int],
                hours: dict[tuple[int, int], Decimal], window: int = 12) -> list[tuple[tuple[int, int], float | None]]:
     """Rolling-``window`` IF at the end of every month in ``months`` (for the IF-over-time chart)."""
     out = []
     for year, month in months:
-        keys = [add_months(year, month, -k) for k in range(window)]
+        keys = [shift_month(year, month, -k) for k in range(window)]
         n = sum(ltis.get(k, 0) for k in keys)
         h = sum((hours.get(k, Decimal(0)) for k in keys), Decimal(0))
         out.append(((year, month), injury_frequency(n, h)))

@@ -5,6 +5,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.transitions import mover
+
 
 class IncidentType(str, enum.Enum):
     LTI = "lti"
@@ -83,8 +85,8 @@ TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
 }
 
 
-def can_move(current: IncidentState, target: IncidentState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a incident may move from one state to another (the table above).
+can_move = mover(TRANSITIONS)
 
 
 class Severity(str, enum.Enum):

@@ -10,7 +10,7 @@ from reportlab.platypus import Table, TableStyle
 
 from sqlalchemy import select
 
-from ..actions.pdf import build, facts, para, spacer, table
+from ..core.pdf import build, facts, para, spacer, table
 from ..extensions import db
 from ..organisation.services import company
 from . import scoring
@@ -70,7 +70,7 @@ def status_report(on: dt.date | None = None) -> bytes:
     if top:
         story.append(spacer(2))
         story.append(table([_("Score"), _("Title"), _("Owner"), _("Next review")],
-                           [(r.likelihood * r.impact, f"{r.kind.label}: {r.title}", r.owner.name if r.owner else "—",
+                           [(r.score, f"{r.kind.label}: {r.title}", r.owner.name if r.owner else "—",
                              format_date(r.review_on) if r.review_on else "—") for r in top], widths=[14, 90, 36, 24]))
 
     story.append(para(_("Quality objectives"), "h2"))

@@ -20,13 +20,14 @@ def risk_score(likelihood: int, impact: int) -> int:
     return likelihood * impact
 
 
+#: The scores of each risk level, both ends included: the one place the thresholds are written (the register's
+#: level filter queries these ranges).
+LEVEL_RANGES: dict[str, tuple[int, int]] = {LOW: (1, 4), MEDIUM: (5, 9), HIGH: (10, 25)}
+
+
 def risk_level(score: int) -> str:
     """1–4 low, 5–9 medium, 10–25 high."""
-    if score <= 4:
-        return LOW
-    if score <= 9:
-        return MEDIUM
-    return HIGH
+    return next((level for level, (_low, high) in LEVEL_RANGES.items() if score <= high), HIGH)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class MatrixCell:
 
     @property
     def level(self) -> str:
-        return risk_level(self.likelihood * self.impact)
+        return risk_level(risk_score(self.likelihood, self.impact))
 
 
 def risk_matrix(pairs: Iterable[tuple[int, int]]) -> list[list[MatrixCell]]:
@@ -47,10 +48,6 @@ def risk_matrix(pairs: Iterable[tuple[int, int]]) -> list[list[MatrixCell]]:
         counts[(likelihood, impact)] = counts.get((likelihood, impact), 0) + 1
     return [[MatrixCell(likelihood, impact, counts.get((likelihood, impact), 0)) for likelihood in SCALE]
             for impact in reversed(SCALE)]
-
-
-def review_due(review_on: dt.date | None, today: dt.date) -> bool:
-    return review_on is not None and review_on <= today
 
 
 # --- quality objectives (6.2, 9.1) --------------------------------------------------------------
@@ -121,7 +118,8 @@ def _short(value: Decimal) -> str:
 
 #: Evaluation criteria and their weights (they add up to 100).
 CRITERIA: dict[str, int] = {"quality": 35, "delivery": 25, "communication": 15, "price": 15, "sustainability": 10}
-APPROVE_FROM, CONDITIONAL_FROM = 70, 50
+#: Below this weighted score a supplier cannot be approved without conditions.
+CONDITIONAL_FROM = 50
 
 
 def supplier_score(scores: dict[str, int]) -> int:
@@ -131,14 +129,6 @@ def supplier_score(scores: dict[str, int]) -> int:
             raise ValueError(f"{name} needs a score from 1 to 5")
     total = sum(Decimal(weight) * (scores[name] - 1) / 4 for name, weight in CRITERIA.items())
     return int(total.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-
-
-def suggested_decision(score: int) -> str:
-    if score >= APPROVE_FROM:
-        return "approved"
-    if score >= CONDITIONAL_FROM:
-        return "conditional"
-    return "rejected"
 
 
 # --- complaints (9.1.2, 8.7) ----------------------------------------------------------------------
@@ -165,10 +155,6 @@ def average_days(durations: Iterable[int | None]) -> Decimal | None:
 
 def overdue(deadline: dt.date, done: bool, today: dt.date) -> bool:
     return not done and deadline < today
-
-
-def can_move(transitions: dict, current, target) -> bool:
-    return target in transitions.get(current, ())
 
 
 # --- competence (7.2) -------------------------------------------------------------------------

@@ -8,26 +8,18 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
-from ..database import MAX_ID, lock_writers, utcnow
+from ..core.dates import today
+from ..core.errors import FieldError
+from ..database import MAX_ID, lock_writers
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
 
 
-class OrganisationError(Exception):
+class OrganisationError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return to_user_timezone(utcnow()).date()
 
 
 # --- company ----------------------------------------------------------------------------------

@@ -1,32 +1,25 @@
 """Reference data pages (company, departments, sites) and the employee register."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 from sqlalchemy import func, or_, select
 
+from ..core.errors import show_refusal as _refused
+from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
 from ..permissions import requires
 from . import services
 from .forms import ActiveForm, CompanyForm, DepartmentForm, EmployeeFilterForm, EmployeeForm, SiteForm
 from .models import Department, Employee, Site
-from .services import MAX_ID, EmployeeData, OrganisationError
+from .services import EmployeeData, OrganisationError
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation", template_folder="templates")
 
 
 def _load(model, object_id: int):
     """Load one reference record or answer 404 (ids beyond the column's range included)."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _refused(form, error: OrganisationError) -> None:
-    """Show a business rule's refusal next to the field it concerns; nothing is kept."""
-    db.session.rollback()
-    getattr(form, error.field).errors = list(getattr(form, error.field).errors) + [error.message]
+    return get_or_404(model, object_id)
 
 
 def _per_page() -> int:

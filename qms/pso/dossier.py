@@ -2,28 +2,22 @@
 coverage, purchases, evidence list and the score over the years. Pseudonymised unless names are given."""
 from __future__ import annotations
 
-import io
-
 from flask_babel import gettext as _
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..actions.pdf import numbered_canvas, value_axis
+from ..core.pdf import STYLES, build, grid, para, spacer, style, value_axis
 from ..i18n import fmt_day, fmt_euro, fmt_number, fmt_percent
 
 
+#: Table cells of the breakdown: small enough that "Arbeidsovereenkomst" fits its column.
+_CELL = style("dossier-cell", STYLES["cell"], fontSize=8, leading=9.5)
+
+
 def _table(rows, widths=None):
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8), ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return grid(rows, widths, header=True, font_size=8, wrap_over=1000)
 
 
 def _chart(history, norms):
@@ -59,25 +53,19 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
     from .services import state_label
     from .views import contract_label, position_label, unconfirmed_label
 
-    styles = getSampleStyleSheet()
-    out = io.BytesIO()
     title = _("PSO dossier %(year)s", year=current.year)
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=18 * mm, title=title)
-    canvas = numbered_canvas(title)
     ref, r = current.reference, current.result
-    story = [Paragraph(title, styles["Title"]),
-             Paragraph(_("Named version: for the certifying body only.") if names else
-                       _("Pseudonymised version."), styles["Italic"]),
-             Paragraph(_("Reference data: %(title)s, in force from %(date)s.", title=_ref_title(ref),
-                         date=fmt_day(ref.effective, "long")), styles["Normal"])]
+    story = [para(title, "title"),
+             para(_("Named version: for the certifying body only.") if names else
+                       _("Pseudonymised version."), "italic"),
+             para(_("Reference data: %(title)s, in force from %(date)s.", title=_ref_title(ref),
+                         date=fmt_day(ref.effective, "long")), "body")]
     if r is None:
-        story.append(Paragraph(_("The register cannot be calculated: %(error)s", error=str(current.error)),
-                               styles["Normal"]))
-        doc.build(story, canvasmaker=canvas)
-        return out.getvalue()
+        story.append(para(_("The register cannot be calculated: %(error)s", error=str(current.error)),
+                               "body"))
+        return build(story, title=title, margin_mm=15)
     yes, no, capped, indicative = _("yes"), _("no"), _("capped"), _("indicative")
-    story += [Spacer(1, 4 * mm), Paragraph(_("Summary"), styles["Heading2"]), _table([
+    story += [spacer(4), para(_("Summary"), "h2"), _table([
         [_("Figure"), _("Value")],
         [_("Total FTE (size)"), fmt_number(r.total_fte, 2)],
         [_("Weighted target-group FTE"), fmt_number(r.weighted_target_fte, 2)],
@@ -93,30 +81,29 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
                            f"{fmt_day(certificate.expires_on)}" if certificate else "—"],
     ], [70 * mm, 100 * mm])]
     if r.unconfirmed:
-        story.append(Paragraph(_("Rests on unconfirmed reference values: %(list)s",
-                                 list=", ".join(unconfirmed_label(n, ref) for n in r.unconfirmed)), styles["Normal"]))
+        story.append(para(_("Rests on unconfirmed reference values: %(list)s",
+                                 list=", ".join(unconfirmed_label(n, ref) for n in r.unconfirmed)), "body"))
     drawing = _chart(history + ([] if any(y == current.year for y, _v in history) else [(current.year, r.total_pct)]),
                      r.norms)
     if drawing is not None:
-        story += [Paragraph(_("Score over the years"), styles["Heading2"]), drawing]
+        story += [para(_("Score over the years"), "h2"), drawing]
     inputs = {e.id: e for e in current.register.input.employees}
     rows = [[_("Person"), _("Contract"), _("Position"), "FTE", _("Days counted"), _("Weighted"), "30+"]]
-    cell = styles["BodyText"].clone("dossier-cell", fontSize=8, leading=9.5)
     for row in r.employees:
         if row.weighted_fte <= 0 and not inputs[row.id].starting_position:
             continue
         e = inputs[row.id]
-        rows.append([names.get(row.id.split("/")[0], row.id), Paragraph(contract_label(ref, e.contract_type), cell),
-                     Paragraph(position_label(ref, e.starting_position), cell), fmt_number(row.fte, 3),
+        rows.append([names.get(row.id.split("/")[0], row.id), para(contract_label(ref, e.contract_type), _CELL),
+                     para(position_label(ref, e.starting_position), _CELL), fmt_number(row.fte, 3),
                      f"{fmt_number(row.counted_days)}/{fmt_number(row.employed_days)}", fmt_number(row.weighted_fte, 3),
                      yes if row.pso30_counted else no])
-    story += [Paragraph(_("Calculation breakdown: target group"), styles["Heading2"]),
+    story += [para(_("Calculation breakdown: target group"), "h2"),
               _table(rows, [34 * mm, 32 * mm, 36 * mm, 15 * mm, 22 * mm, 16 * mm, 10 * mm]),
-              Paragraph(_("%(n)s people in the calculation in total.", n=len(r.employees)), styles["Normal"])]
-    story.append(Paragraph(_("Qualitative criteria"), styles["Heading2"]))
+              para(_("%(n)s people in the calculation in total.", n=len(r.employees)), "body")]
+    story.append(para(_("Qualitative criteria"), "h2"))
     share = fmt_percent(100 * (r.conversation_share or 0), 0) if r.dossiers else "—"
-    story.append(Paragraph(_("%(n)s dossiers; documented conversations: %(share)s.", n=r.dossiers, share=share),
-                           styles["Normal"]))
+    story.append(para(_("%(n)s dossiers; documented conversations: %(share)s.", n=r.dossiers, share=share),
+                           "body"))
     labels = {"suitable_work": _("Suitable work"), "integration": _("Integration"), "support": _("Support"),
               "conversations": _("Performance and development conversation")}
     for item in r.missing:
@@ -124,12 +111,12 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
             continue
         who = ", ".join(names.get(p, p) for p in item["employees"])
         what = labels[item.get("criterion", item["code"])]
-        story.append(Paragraph(_("Missing %(what)s in:", what=what) + " " + who, styles["Normal"]))
-    story.append(Paragraph(_("Purchases"), styles["Heading2"]))
+        story.append(para(_("Missing %(what)s in:", what=what) + " " + who, "body"))
+    story.append(para(_("Purchases"), "h2"))
     prow = [[_("Supplier"), _("Invoiced"), _("Attributable FTE")]]
     prow += [[p.supplier, fmt_euro(p.invoice_value), fmt_number(p.attributable_fte, 3)] for p in r.purchases]
     story.append(_table(prow, [90 * mm, 40 * mm, 40 * mm]))
-    story.append(Paragraph(_("Evidence list"), styles["Heading2"]))
+    story.append(para(_("Evidence list"), "h2"))
     evidence = [[_("Evidence"), _("Where")],
                 [_("Target-group decisions per person"), _("PSO register (HR)")],
                 [_("Payroll hours of the peiljaar"), _("Imported payroll files")],
@@ -138,5 +125,4 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
     evidence += [[_("Measurement #%(id)s (%(state)s)", id=m.id, state=state_label(m.state)), m.content_sha256[:16]]
                  for m in measurements]
     story.append(_table(evidence, [90 * mm, 80 * mm]))
-    doc.build(story, canvasmaker=canvas)
-    return out.getvalue()
+    return build(story, title=title, margin_mm=15)

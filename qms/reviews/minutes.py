@@ -5,7 +5,7 @@ from flask import Response
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..actions import pdf
+from ..core import pdf
 from .models import Review
 
 

@@ -5,6 +5,8 @@ import enum
 import json
 from typing import Any, Iterable
 
+from ..core.transitions import mover
+
 
 class ReviewState(str, enum.Enum):
     PLANNED = "planned"
@@ -20,8 +22,8 @@ TRANSITIONS: dict[ReviewState, frozenset[ReviewState]] = {
 }
 
 
-def can_move(current: ReviewState, target: ReviewState) -> bool:
-    return target in TRANSITIONS[current]
+#: Whether a review may move from one state to another (the table above).
+can_move = mover(TRANSITIONS)
 
 
 def sort_sections(sections: Iterable[Any]) -> list[Any]:

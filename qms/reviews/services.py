@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..actions import services as actions
 from ..actions.models import CorrectiveAction
 from ..auth.models import User
+from ..core.errors import DomainError
 from ..extensions import db
 from ..i18n import fmt_day
 from ..norms import ReviewSection, registry
@@ -24,11 +25,8 @@ from .rules import ReviewState
 SOURCE_TYPE = "review"
 
 
-class ReviewError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ReviewError(DomainError):
+    """A business rule refused the change."""
 
 
 def assemble(start: dt.date, end: dt.date) -> list[ReviewSection]:

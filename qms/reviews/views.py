@@ -1,7 +1,7 @@
 """Management review pages: the list, planning, the meeting with its input pack, decisions and minutes."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,7 +9,9 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
-from ..database import MAX_ID, paginate
+from ..core.errors import show_refusal as _refused
+from ..core.loaders import get_or_404
+from ..database import paginate
 from ..extensions import db
 from ..organisation.services import today
 from ..permissions import Role, requires
@@ -29,19 +31,7 @@ def _setup(state) -> None:
 
 
 def load_review(review_id: int) -> Review:
-    review = db.session.get(Review, review_id) if 0 < review_id <= MAX_ID else None
-    if review is None:
-        abort(404)
-    return review
-
-
-def _refused(form, error: ReviewError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    return get_or_404(Review, review_id)
 
 
 def _chairs() -> list[SelectChoice]:

@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..auth.models import User, UserRole
 from ..auth.passwords import hash_password, verify_password
-from ..database import MAX_ID, utcnow
+from ..core.errors import FieldError
+from ..core.loaders import get_row
+from ..database import utcnow
 from ..documents.models import Document, DocumentVersion, VersionState
 from ..extensions import db
 from ..permissions import Role
@@ -36,12 +38,8 @@ MIN_SECRET = 8
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class SpeakupError(Exception):
+class SpeakupError(FieldError):
     """A refusal with the field it belongs to ("" for the form as a whole)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 class RateLimited(Exception):
@@ -229,7 +227,7 @@ def reporter_reply(case: SpeakupCase, body: str) -> SpeakupMessage:
 # --- handling (the counsellor) -----------------------------------------------------------------------------
 
 def load_case(case_id: int) -> SpeakupCase | None:
-    return db.session.get(SpeakupCase, case_id) if 0 < case_id <= MAX_ID else None
+    return get_row(SpeakupCase, case_id)
 
 
 def record_view(case: SpeakupCase, what: str = "case") -> None:
@@ -316,7 +314,7 @@ def published_documents() -> list[Document]:
 
 def set_procedure(document_id: int | None) -> SpeakupSettings:
     if document_id is not None:
-        document = db.session.get(Document, document_id) if 0 < document_id <= MAX_ID else None
+        document = get_row(Document, document_id)
         if document is None or document.status is not VersionState.PUBLISHED:
             raise SpeakupError("document_id", _("Choose a published document from the list."))
     row = settings()

@@ -6,6 +6,7 @@ The reporter's pages treat every visitor as anonymous (even when logged in): the
 for a short while in the browser session (only the case id is kept there)."""
 from __future__ import annotations
 
+from functools import partial
 import time
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 
 from ..audit.services import set_actor
+from ..core.errors import show_refusal
 from ..database import paginate
 from ..documents.content import render_markdown
 from ..extensions import db
@@ -50,13 +52,8 @@ def _forget_address() -> None:
     request.remote_addr = None
 
 
-def _show_error(form, error: SpeakupError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+#: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.
+_show_error = partial(show_refusal, on_form=True)
 
 
 # --- the report ---------------------------------------------------------------------------------------------

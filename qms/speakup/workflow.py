@@ -4,13 +4,14 @@ Wet bescherming klokkenluiders: acknowledge a report within 7 days, give feedbac
 no database: the reminders, the case pages, the figures page and the management review all use these."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
+
+from ..core.dates import add_months
 
 ACKNOWLEDGE_DAYS = 7
 FEEDBACK_MONTHS = 3
@@ -66,13 +67,6 @@ class MessageKind(str, enum.Enum):
     TO_REPORTER = "to_reporter"
     #: The counsellor's own note: never shown to the reporter.
     INTERNAL_NOTE = "internal_note"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; the month's last day when it has fewer days (31 Nov → 30 Nov)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def acknowledge_due(received_on: dt.date) -> dt.date:

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from ..core.dates import today
+from ..core.errors import FieldError
+from ..core.loaders import get_row
 from ..i18n import fmt_day
 from ..auth.models import User, UserRole
-from ..database import MAX_ID, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..permissions import PERMISSIONS
 from .expiry import WARN_DAYS
@@ -21,21 +23,12 @@ from .models import Supplier, SupplierCertificate, scheme_label, schemes
 
 
 
-class SupplierError(Exception):
+class SupplierError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return to_user_timezone(utcnow()).date()
 
 
 def get(supplier_id: int) -> Supplier | None:
-    return db.session.get(Supplier, supplier_id) if 0 < supplier_id <= MAX_ID else None
+    return get_row(Supplier, supplier_id)
 
 
 @dataclass

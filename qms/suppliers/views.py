@@ -2,6 +2,8 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..core.errors import show_refusal as _refused
+from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..organisation.forms import ActiveForm
@@ -10,7 +12,7 @@ from . import services
 from .expiry import WARN_DAYS, certificate_status, days_left
 from .forms import CertificateForm, ConfirmForm, SupplierFilterForm, SupplierForm
 from .models import SupplierCertificate
-from .services import MAX_ID, SupplierData, SupplierError
+from .services import SupplierData, SupplierError
 
 bp = Blueprint("suppliers", __name__, url_prefix="/suppliers", template_folder="templates", static_folder="static")
 
@@ -28,11 +30,6 @@ def _load(supplier_id: int):
     if supplier is None:
         abort(404)
     return supplier
-
-
-def _refused(form, error: SupplierError) -> None:
-    db.session.rollback()
-    getattr(form, error.field).errors = list(getattr(form, error.field).errors) + [error.message]
 
 
 def _data(form: SupplierForm) -> SupplierData:
@@ -150,7 +147,7 @@ def add_certificate(supplier_id: int):
 @requires("suppliers.manage")
 def remove_certificate(supplier_id: int, certificate_id: int):
     supplier = _load(supplier_id)
-    certificate = db.session.get(SupplierCertificate, certificate_id) if 0 < certificate_id <= MAX_ID else None
+    certificate = get_row(SupplierCertificate, certificate_id)
     if certificate is None or certificate.supplier_id != supplier.id:
         abort(404)
     if ConfirmForm().validate_on_submit():

@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.dates import add_years
+
 
 @dataclass(frozen=True)
 class DiplomaKind:
@@ -16,16 +18,9 @@ class DiplomaKind:
     #: Years a diploma of this kind is valid from the exam when no expiry is entered; None: no default.
     valid_years: int | None = None
 
+
 #: A certificate within this many days of its expiry counts as "expiring".
 WARNING_DAYS = 90
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def default_valid_until(kind: DiplomaKind, completed_on: dt.date) -> dt.date | None:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from sqlalchemy import select
 
-from ..database import MAX_ID, utcnow
+from ..core.dates import today
+from ..core.errors import FieldError
 from ..extensions import db
 from ..organisation.models import Employee
 from ..permissions import has_permission
@@ -22,17 +22,8 @@ from .models import TrainingRecord, kinds
 
 
 
-class TrainingError(Exception):
+class TrainingError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return to_user_timezone(utcnow()).date()
 
 
 @dataclass

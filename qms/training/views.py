@@ -1,11 +1,12 @@
 """Training records: the register (filtered, paginated), one person's records, add and edit."""
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
 from ..organisation.models import Employee
@@ -15,7 +16,7 @@ from ..uploads.services import UploadRejected
 from . import rules, services
 from .forms import TrainingFilterForm, TrainingForm
 from .models import TrainingRecord
-from .services import MAX_ID, TrainingData, TrainingError
+from .services import TrainingData, TrainingError
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
@@ -28,18 +29,11 @@ def certificate_scans(user, stored_file) -> bool:
 
 
 def _load_employee(employee_id: int) -> Employee:
-    employee = db.session.get(Employee, employee_id) if 0 < employee_id <= MAX_ID else None
-    if employee is None:
-        abort(404)
-    require(services.can_see_employee(current_user, employee))
-    return employee
+    return get_or_404(Employee, employee_id, lambda employee: services.can_see_employee(current_user, employee))
 
 
 def _load_record(record_id: int) -> TrainingRecord:
-    record = db.session.get(TrainingRecord, record_id) if 0 < record_id <= MAX_ID else None
-    if record is None:
-        abort(404)
-    return record
+    return get_or_404(TrainingRecord, record_id)
 
 
 def _data(form: TrainingForm) -> TrainingData:

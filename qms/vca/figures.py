@@ -224,7 +224,7 @@ def review_section(start: dt.date, end: dt.date) -> ReviewSection:
         (_("Keuringen overdue"), str(f.overdue_keuringen)),
         (_("TRAs older than 12 months"), str(f.stale_tras)),
     ]
-    from .substances import services as substances
+    from .substances import register as substances
 
     sheets = substances.figures(end)
     figures_ += [
@@ -300,7 +300,7 @@ def collect_reminders(today: dt.date):
             url_for("vca.assessment", assessment_id=tra.id), f"vca:tra:{tra.id}:{tra.assessed_on}")
         if found is not None:
             yield found
-    from .substances import services as substances
+    from .substances import register as substances
 
     for product, status in substances.sheets_needing_attention(today):
         name = product.name

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from qms.core.dates import add_months
+
 #: Toolbox meetings a year per level (VCA*, VCA**, VCA Petrochemie).
 TOOLBOX_MINIMUM = {"vca1": 4, "vca2": 10, "petro": 10}
 #: Risky work for longer than this many months needs a VCA diploma.
@@ -19,14 +21,6 @@ TRA_MAX_AGE_MONTHS = 12
 POLICY_EVALUATION_YEARS = 3
 #: A keuring due within this many days is shown as "due soon".
 KEURING_WARNING_DAYS = 30
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def toolbox_minimum(level: str | None) -> int:

@@ -11,8 +11,9 @@ from qms.audit.models import AuditEntry
 from qms.audits import services
 from qms.audits.models import Audit, AuditItem, AuditNorm, AuditScope
 from qms.audits.rules import AuditState, Result
-from qms.organisation.models import Company, Department, Employee
+from qms.organisation.models import Company, Department
 from qms.permissions import Role
+from tests import factories
 
 
 def _plan(client, auditor, **extra):
@@ -24,11 +25,7 @@ def _plan(client, auditor, **extra):
 
 
 def _employee(db, number, user=None, department=None):
-    e = Employee(number=number, first_name="E", last_name=number, function="Cleaner", hired_on=dt.date(2020, 1, 1),
-                 user_id=user.id if user else None, department=department)
-    db.session.add(e)
-    db.session.commit()
-    return e
+    return factories.employee(db, number, first_name="E", user=user, department=department)
 
 
 def _audit(db) -> Audit:

@@ -414,7 +414,7 @@ def test_annual_report_counts_pages_and_says_what_its_charts_show(db, coordinato
 
 
 def test_chart_axes_have_whole_counts_and_room_above_the_line():
-    from qms.actions.pdf import count_axis, value_axis
+    from qms.core.pdf import count_axis, value_axis
 
     assert count_axis(3) == (3, 1) and count_axis(0) == (1, 1)
     top, step = count_axis(23)
@@ -433,3 +433,44 @@ def test_the_csv_has_label_columns_and_machine_readable_codes(db, coordinator_cl
     record = dict(zip(header, row))
     assert record["Type"] == IncidentType.NEAR_MISS.label and record["Type (code)"] == "near_miss"
     assert record["State (code)"] == "reported" and record["Date"] == row[header.index("Date")]
+
+
+def test_removing_an_injured_person_recounts_the_ltis_and_is_in_the_trail(db, coordinator_client):
+    accident = triaged(make_incident(IncidentType.MEDICAL, injured=2))
+    for days in (4, 1):
+        assert coordinator_client.post(f"/incidents/{accident.id}/persons", data={
+            "category": "own_staff", "lost_days": str(days), "name": f"Persoon {days}"}).status_code == 302
+    db.session.refresh(accident)
+    assert accident.lti_count == 2 and accident.lost_days == 5
+    four = next(p for p in accident.persons if p.lost_days == 4)
+    response = coordinator_client.post(f"/incidents/{accident.id}/persons/{four.id}/remove")
+    assert response.status_code == 302 and response.headers["Location"].endswith("#persons")
+    db.session.expire_all()
+    accident = db.session.get(Incident, accident.id)
+    assert [p.name for p in accident.persons] == ["Persoon 1"]
+    assert accident.lti_count == 1 and accident.lost_days == 1
+    removed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "incident_person",
+                                                          AuditEntry.action == "delete")).all()
+    assert [e.entity_id for e in removed] == [str(four.id)]
+    # a person of another incident is not found through this one
+    other = triaged(make_incident(IncidentType.MEDICAL, injured=1))
+    services.save_person(other, None, PersonData(PersonCategory.OWN_STAFF, lost_days=2, name="Elders"))
+    db.session.commit()
+    stranger = other.persons[0]
+    assert coordinator_client.post(f"/incidents/{accident.id}/persons/{stranger.id}/remove").status_code == 404
+    assert db.session.get(Incident, other.id).persons[0].name == "Elders"
+
+
+def test_the_purge_button_removes_names_past_the_retention_period(db, coordinator_client):
+    old_when = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=2 * 365)
+    old = make_incident(IncidentType.LTI, when=old_when, injured=1, persons_text="Ali B.")
+    old.state = IncidentState.CLOSED
+    services.set_retention(12)
+    db.session.commit()
+    response = coordinator_client.post("/incidents/settings/purge", follow_redirects=True)
+    assert response.status_code == 200 and "1" in response.get_data(as_text=True)
+    db.session.expire_all()
+    old = db.session.get(Incident, old.id)
+    assert old.purged_at is not None and old.persons_text is None and old.lti_count == 1
+    again = coordinator_client.post("/incidents/settings/purge")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/incidents/settings")

@@ -5,18 +5,14 @@ import io
 from sqlalchemy import select
 
 from qms.audit.models import AuditEntry
-from qms.organisation.models import Employee
 from qms.permissions import Role
 from qms.training import services
 from qms.training.models import TrainingRecord
+from tests import factories
 
 
 def _employee(db, number="E1", user=None, **kw):
-    person = Employee(number=number, first_name="Anna", last_name=f"Visser {number}", function="Cleaner",
-                      hired_on=dt.date(2020, 1, 1), user_id=user.id if user else None, **kw)
-    db.session.add(person)
-    db.session.commit()
-    return person
+    return factories.employee(db, number, first_name="Anna", last_name=f"Visser {number}", user=user, **kw)
 
 
 def test_coordinator_adds_a_vca_diploma_with_default_expiry(client, db, login_as):

@@ -8,22 +8,20 @@ from sqlalchemy import select
 
 from qms.audit.models import AuditEntry
 from qms.norms import registry
-from qms.organisation.models import Company, Employee
+from qms.organisation.models import Company
 from qms.permissions import Role
 from qms.training.models import TrainingRecord
 from qms.vca import figures
 from qms.vca.models import (AssessmentKind, InspectionState, VcaEquipment, VcaInspection, VcaInspectionFinding,
-                            VcaInspectionTemplate, VcaRiskAssessment, VcaRiskMeasure, VcaWorker)
+                            VcaInspectionTemplate, VcaPpeIssue, VcaRiskAssessment, VcaRiskMeasure, VcaWorker)
+from tests import factories
 
 TODAY = dt.date.today()
 
 
 def _employee(db, number, **kw):
-    person = Employee(number=number, first_name="Sam", last_name=f"Person {number}", function="Cleaner",
-                      hired_on=kw.pop("hired_on", dt.date(2019, 1, 1)), **kw)
-    db.session.add(person)
-    db.session.commit()
-    return person
+    hired_on = kw.pop("hired_on", dt.date(2019, 1, 1))
+    return factories.employee(db, number, last_name=f"Person {number}", hired_on=hired_on, **kw)
 
 
 def _evidence(code):
@@ -288,3 +286,33 @@ def test_every_evidence_code_is_a_question_of_its_catalogue_version(app):
     with app.test_request_context():
         old = {e.requirement for e in registry().live_evidence("vca", "2008-5.1", "vca2")}
     assert {"4.1", "8.1", "10.2", "3.2"} <= old
+
+
+def test_ppe_issued_to_a_person_is_listed_and_a_bad_date_is_refused(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    person = _employee(db, "P1")
+    issued = TODAY - dt.timedelta(days=400)
+    response = client.post(f"/vca/people/{person.id}/ppe", data={
+        "item": "Veiligheidsschoenen", "size": "43", "issued_on": issued.isoformat(),
+        "replace_on": (TODAY - dt.timedelta(days=5)).isoformat()})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/vca/people/{person.id}")
+    rows = db.session.scalars(select(VcaPpeIssue)).all()
+    assert [(r.employee_id, r.item, r.size, r.issued_on) for r in rows] == [(person.id, "Veiligheidsschoenen", "43",
+                                                                            issued)]
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "vca_ppe_issue",
+                                                      AuditEntry.action == "create")) is not None
+    page = client.get("/vca/ppe").get_data(as_text=True)
+    assert "Veiligheidsschoenen" in page and person.full_name in page and "badge-warn" in page  # past its date
+    refused = client.post(f"/vca/people/{person.id}/ppe", data={
+        "item": "Handschoenen", "issued_on": TODAY.isoformat(),
+        "replace_on": (TODAY - dt.timedelta(days=1)).isoformat()})
+    assert refused.status_code == 200 and "Handschoenen" in refused.get_data(as_text=True)  # the input is kept
+    assert len(db.session.scalars(select(VcaPpeIssue)).all()) == 1
+
+
+def test_staff_do_not_record_ppe(client, db, login_as):
+    login_as(Role.STAFF)
+    person = _employee(db, "P2")
+    assert client.post(f"/vca/people/{person.id}/ppe", data={"item": "Helm", "issued_on": TODAY.isoformat()}
+                       ).status_code == 403
+    assert db.session.scalars(select(VcaPpeIssue)).all() == []

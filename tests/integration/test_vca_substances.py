@@ -13,7 +13,7 @@ from qms.norms import registry
 from qms.organisation.models import Site
 from qms.permissions import Role
 from qms.suppliers.models import Supplier
-from qms.vca.substances import reference
+from qms.vca.substances import reference, register
 from qms.vca.substances.models import (Substitution, VcaCmrRegistration, VcaCmrSubstance, VcaProduct,
                                        VcaProductInstruction)
 from qms.vca.substances.pdf import placeholder_sheet
@@ -361,7 +361,7 @@ def test_the_demo_has_products_with_sheets_and_cards(app, db, client, login_as):
     with app.test_request_context():
         cmr = services.cmr_product_ids()
         assert len(cmr) == 2
-        figures = services.figures()
+        figures = register.figures()
     assert figures.cmr_registered == 1 and figures.confirmations >= 1
     login_as(Role.COORDINATOR)
     for product in products[:6]:

@@ -5,7 +5,7 @@ import pytest
 
 from qms.documents.content import render_markdown, sha256_text, side_by_side
 from qms.documents.models import VersionState as S
-from qms.documents.workflow import (TRANSITIONS, add_months, can_transition, must_read_again, next_label,
+from qms.documents.workflow import (TRANSITIONS, add_months, can_transition, next_label,
                                     next_review_date, review_status, valid_number)
 
 
@@ -53,12 +53,6 @@ def test_review_status():
     assert review_status(dt.date(2026, 5, 31), today) == "overdue"
     assert review_status(dt.date(2026, 6, 20), today) == "due"
     assert review_status(dt.date(2026, 9, 1), today) == "ok"
-
-
-def test_new_major_version_asks_again_minor_does_not():
-    assert must_read_again(set(), 1)
-    assert not must_read_again({1}, 1)
-    assert must_read_again({1}, 2)
 
 
 @pytest.mark.parametrize("evil", [

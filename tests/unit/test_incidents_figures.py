@@ -119,14 +119,6 @@ def test_hours_in_a_window_add_the_months_it_touches():
         (2025, 11), (2025, 12), (2026, 1), (2026, 2)]
 
 
-def test_three_year_table_and_year_without_hours():
-    rows = figures.three_year_table(2026, {2024: 2, 2026: 1}, {2024: Decimal(200_000), 2025: Decimal(100_000)})
-    assert [r["year"] for r in rows] == [2024, 2025, 2026]
-    assert rows[0]["if"] == pytest.approx(10.0) and rows[0]["rate_200k"] == pytest.approx(2.0)
-    assert rows[1]["if"] == 0.0
-    assert rows[2]["if"] is None  # an LTI but no hours: "no hours registered"
-
-
 def test_monthly_rolling_if():
     ltis = {(2026, 1): 1}
     hours = {(2025, m): Decimal(10_000) for m in range(2, 13)} | {(2026, 1): Decimal(10_000)}

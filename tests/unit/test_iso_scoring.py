@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from qms.core.transitions import can_move
 from qms.iso9001 import scoring
 from qms.iso9001.models.customers import COMPLAINT_TRANSITIONS, ComplaintState
 
@@ -34,11 +35,6 @@ def test_the_matrix_counts_per_cell_with_the_highest_impact_on_top():
     assert grid[0][0].count == 2 and grid[4][4].count == 1 and grid[2][2].count == 1
     assert sum(c.count for row in grid for c in row) == 4
     assert grid[0][4].level == "high" and grid[4][0].level == "low"
-
-
-def test_a_review_is_due_on_its_day():
-    assert scoring.review_due(TODAY, TODAY) and not scoring.review_due(TODAY + dt.timedelta(days=1), TODAY)
-    assert not scoring.review_due(None, TODAY)
 
 
 # --- objectives ---------------------------------------------------------------------------------
@@ -85,12 +81,6 @@ def test_supplier_score_is_weighted_from_one_to_five():
         scoring.supplier_score({"quality": 3})
 
 
-@pytest.mark.parametrize("score, decision", [(100, "approved"), (70, "approved"), (69, "conditional"),
-                                             (50, "conditional"), (49, "rejected")])
-def test_suggested_decision(score, decision):
-    assert scoring.suggested_decision(score) == decision
-
-
 # --- complaints ---------------------------------------------------------------------------------
 
 def test_deadlines_handling_times_and_overdue():
@@ -106,10 +96,10 @@ def test_deadlines_handling_times_and_overdue():
 
 
 def test_complaint_transitions_end_in_closed():
-    assert scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.IN_PROGRESS)
-    assert scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.ANSWERED, ComplaintState.CLOSED)
-    assert not scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.ANSWERED)
-    assert not any(scoring.can_move(COMPLAINT_TRANSITIONS, ComplaintState.CLOSED, s) for s in ComplaintState)
+    assert can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.IN_PROGRESS)
+    assert can_move(COMPLAINT_TRANSITIONS, ComplaintState.ANSWERED, ComplaintState.CLOSED)
+    assert not can_move(COMPLAINT_TRANSITIONS, ComplaintState.RECEIVED, ComplaintState.ANSWERED)
+    assert not any(can_move(COMPLAINT_TRANSITIONS, ComplaintState.CLOSED, s) for s in ComplaintState)
 
 
 # --- competence ---------------------------------------------------------------------------------

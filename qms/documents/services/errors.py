@@ -1,14 +1,11 @@
 """The feature's own errors; views show ``message`` next to ``field`` (or as a flash when field is None)."""
 from __future__ import annotations
 
+from ...core.errors import DomainError
 
-class DocumentError(Exception):
+
+class DocumentError(DomainError):
     """A business rule refused the change."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class StaleDraft(DocumentError):

@@ -15,9 +15,7 @@ from ...auth.models import User, UserRole
 from ...database import lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Employee
-from ..models import (DistributionTarget, Document, DocumentVersion, ReadConfirmation, ReviewOutcome,
-                      ReviewRecord, TargetKind, VersionState)
-from ..workflow import next_review_date
+from ..models import DistributionTarget, Document, DocumentVersion, ReadConfirmation, TargetKind, VersionState
 from .errors import DocumentError
 from .register import current_version
 
@@ -217,25 +215,6 @@ def reviews_due_query(today: dt.date, within_days: int = 30):
 
 def reviews_due(today: dt.date, within_days: int = 30) -> list[Document]:
     return list(db.session.scalars(reviews_due_query(today, within_days)))
-
-
-def record_review(document: Document, user: User, *, outcome: ReviewOutcome, note: str,
-                  today: dt.date) -> ReviewRecord:
-    """Periodic review: confirm the version in use (next review planned) or start a new draft."""
-    from .versions import new_version
-
-    version = current_version(document)
-    if version is None:
-        raise DocumentError(_("Only a document in use can be reviewed."))
-    if outcome is ReviewOutcome.CONFIRMED:
-        document.next_review_on = next_review_date(today, document.review_interval_months)
-    else:
-        new_version(document, user, major_change=False, change_summary=note or _("Periodic review"))
-    record = ReviewRecord(document_id=document.id, version_id=version.id, reviewed_by_id=user.id, reviewed_on=today,
-                          outcome=outcome, note=note or "")
-    db.session.add(record)
-    db.session.flush()
-    return record
 
 
 def collect_reminders(today: dt.date):

@@ -103,7 +103,7 @@ def _check_number(number: str, document: Document | None) -> None:
         raise DocumentError(_("Another document already has number %(number)s.", number=number), field="number")
 
 
-def _apply(document: Document, data: DocumentData) -> None:
+def apply_data(document: Document, data: DocumentData) -> None:
     _check_number(data.number, document)
     _check_requirements(data.requirements)
     document.number = data.number
@@ -135,22 +135,8 @@ def _apply(document: Document, data: DocumentData) -> None:
                                                    site_id=key[4]))
 
 
-def create_document(data: DocumentData, author, *, content_markdown: str = "", change_summary: str = "") -> Document:
-    """A new document with its first draft, version 1.0."""
-    from .versions import start_version
-
-    document = Document(number=data.number, title=data.title, type=data.type, status=VersionState.DRAFT,
-                        search_text="")
-    _apply(document, data)
-    db.session.add(document)
-    db.session.flush()
-    start_version(document, author, major=1, minor=0, content_markdown=content_markdown,
-                  change_summary=change_summary or _("First version"))
-    return document
-
-
 def update_document(document: Document, data: DocumentData) -> Document:
-    _apply(document, data)
+    apply_data(document, data)
     db.session.flush()
     reindex(document)
     return document

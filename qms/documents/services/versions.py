@@ -7,15 +7,18 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
+from ...auth.models import User
 from ...auth.passwords import verify_password
 from ...database import utcnow
 from ...extensions import db
 from ...uploads import services as uploads
 from ..content import sha256_text
-from ..models import Document, DocumentVersion, Signature, SignatureMeaning, VersionReviewer, VersionState
+from ..models import (Document, DocumentVersion, ReviewOutcome, ReviewRecord, Signature, SignatureMeaning,
+                      VersionReviewer, VersionState)
 from ..workflow import can_transition, next_label, next_review_date
 from .errors import DocumentError, StaleDraft
-from .register import current_version, latest_version, open_version, reindex
+from .reading import notify_readers, path
+from .register import DocumentData, apply_data, current_version, latest_version, open_version, reindex
 
 #: Kinds of file a version may carry (see qms.uploads.services.KIND_LABELS).
 FILE_KINDS = frozenset({"pdf", "docx", "xlsx", "odt", "image"})
@@ -54,6 +57,18 @@ def start_version(document: Document, author, *, major: int, minor: int, content
     db.session.flush()
     reindex(document)
     return version
+
+
+def create_document(data: DocumentData, author, *, content_markdown: str = "", change_summary: str = "") -> Document:
+    """A new document with its first draft, version 1.0."""
+    document = Document(number=data.number, title=data.title, type=data.type, status=VersionState.DRAFT,
+                        search_text="")
+    apply_data(document, data)
+    db.session.add(document)
+    db.session.flush()
+    start_version(document, author, major=1, minor=0, content_markdown=content_markdown,
+                  change_summary=change_summary or _("First version"))
+    return document
 
 
 def new_version(document: Document, author, *, major_change: bool, change_summary: str = "") -> DocumentVersion:
@@ -206,8 +221,6 @@ def publish(version: DocumentVersion, user, *, effective_date: dt.date) -> Docum
     document.next_review_on = next_review_date(effective_date, document.review_interval_months)
     db.session.flush()
     reindex(document)
-    from .reading import notify_readers
-
     notify_readers(version, previous)
     return version
 
@@ -228,7 +241,22 @@ def withdraw(version: DocumentVersion, user, reason: str) -> DocumentVersion:
 def _notify(users, version: DocumentVersion, subject, key: str | None = None) -> None:
     from ...notifications import services as notifications
 
-    from .reading import path
-
     url = path("documents.version", document_id=version.document_id, version_id=version.id)
     notifications.notify([u for u in users if u is not None], subject, url=url, key=key)
+
+
+def record_review(document: Document, user: User, *, outcome: ReviewOutcome, note: str,
+                  today: dt.date) -> ReviewRecord:
+    """Periodic review: confirm the version in use (next review planned) or start a new draft."""
+    version = current_version(document)
+    if version is None:
+        raise DocumentError(_("Only a document in use can be reviewed."))
+    if outcome is ReviewOutcome.CONFIRMED:
+        document.next_review_on = next_review_date(today, document.review_interval_months)
+    else:
+        new_version(document, user, major_change=False, change_summary=note or _("Periodic review"))
+    record = ReviewRecord(document_id=document.id, version_id=version.id, reviewed_by_id=user.id, reviewed_on=today,
+                          outcome=outcome, note=note or "")
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -10,7 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import User
-from ...database import MAX_ID, utcnow
+from ...core.errors import show_refusal as refused
+from ...core.loaders import get_or_404
+from ...database import utcnow
 from ...extensions import db
 from ...norms import registry
 from ...organisation.services import today
@@ -18,7 +20,6 @@ from ...permissions import Role, has_permission, require
 from ..labels import MEANING_LABELS, OUTCOME_LABELS, STATE_BADGES, STATE_LABELS, TYPE_LABELS
 from ..models import Document, DocumentVersion, VersionState
 from ..services import reading
-from ..services.errors import DocumentError
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="../templates",
                static_folder="../static", static_url_path="/static")
@@ -42,11 +43,8 @@ def can_see_version(version: DocumentVersion, user=None) -> bool:
 
 
 def load_document(document_id: int) -> Document:
-    document = db.session.get(Document, document_id) if 0 < document_id <= MAX_ID else None
-    if document is None:
-        abort(404)
-    require(can_see_history() or any(can_see_version(v) for v in document.versions))
-    return document
+    return get_or_404(Document, document_id,
+                      lambda document: can_see_history() or any(can_see_version(v) for v in document.versions))
 
 
 def load_version(document_id: int, version_id: int) -> DocumentVersion:
@@ -56,16 +54,6 @@ def load_version(document_id: int, version_id: int) -> DocumentVersion:
         abort(404)
     require(can_see_version(version))
     return version
-
-
-def refused(form, error: DocumentError) -> None:
-    """Show a refusal next to its field (or as a flash); the transaction is rolled back, the form kept."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field and form is not None else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def per_page() -> int:

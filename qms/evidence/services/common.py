@@ -8,26 +8,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...auth.models import User, UserRole
+from ...core.dates import today
+from ...core.errors import FieldError
 from ...extensions import db
 from ...norms import Requirement, registry
-from ...organisation.services import today as local_today
 from ...permissions import PERMISSIONS
 
 ALLOWED_KINDS = frozenset({"pdf", "docx", "xlsx", "odt", "ods", "image"})
 MAPPING_FILE = pathlib.Path(__file__).resolve().parent.parent / "mapping.csv"
 
 
-class EvidenceError(Exception):
+class EvidenceError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return local_today()
 
 
 def possible_owners() -> list[User]:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ...auth.models import User
+from ...core.transitions import can_move
 from ...database import utcnow
 from ...extensions import db
 from ...permissions import has_permission
@@ -70,7 +71,7 @@ def update_evidence(item: EvidenceItem, data: EvidenceData) -> EvidenceItem:
 
 def review_evidence(item: EvidenceItem, user: User, status: ReviewStatus) -> EvidenceItem:
     """Accept, reject or reopen the review of an evidence file (see REVIEW_TRANSITIONS)."""
-    if status not in REVIEW_TRANSITIONS[item.review_status]:
+    if not can_move(REVIEW_TRANSITIONS, item.review_status, status):
         raise EvidenceError("status", _("This evidence cannot be moved from %(old)s to %(new)s.",
                                         old=review_label(item.review_status), new=review_label(status)))
     item.review_status = status

@@ -1,11 +1,14 @@
 """Loaders and helpers shared by the evidence views."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from ...extensions import db
+from ...core.errors import show_refusal
+from ...core.loaders import get_or_404
 from ...norms import registry
 from ..services import possible_owners
 from ...database import MAX_ID
@@ -13,10 +16,7 @@ from ...database import MAX_ID
 
 
 def load(model, object_id: int):
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
+    return get_or_404(model, object_id)
 
 
 def load_version(norm: str, version: str):
@@ -27,14 +27,8 @@ def load_version(norm: str, version: str):
     return found, found.versions[version]
 
 
-def refused(form, error) -> None:
-    """Show a business rule's refusal next to its field; nothing is kept."""
-    db.session.rollback()
-    target = getattr(form, error.field, None)
-    if target is None:
-        form.form_errors.append(error.message)
-    else:
-        target.errors = list(target.errors) + [error.message]
+#: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.
+refused = partial(show_refusal, on_form=True)
 
 
 def owner_choices() -> list[SelectChoice]:

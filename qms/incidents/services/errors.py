@@ -1,10 +1,6 @@
 """The incident log's domain error."""
+from ...core.errors import FieldError
 
 
-class IncidentError(Exception):
+class IncidentError(FieldError):
     """A business rule refused the change; ``field`` names the form field the message belongs to (or "")."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message

@@ -58,7 +58,7 @@ def set_retention(months: int) -> IncidentSettings:
 
 
 def retention_cutoff(today: dt.date, months: int) -> dt.date:
-    year, month = figures.add_months(today.year, today.month, -months)
+    year, month = figures.shift_month(today.year, today.month, -months)
     return dt.date(year, month, 1)
 
 

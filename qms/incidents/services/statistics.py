@@ -123,7 +123,7 @@ class Period:
 
 def _figure(months: list[tuple[int, int]], today: dt.date) -> tuple[figures.IfFigure, int]:
     start = dt.date(months[0][0], months[0][1], 1)
-    last = figures.add_months(months[-1][0], months[-1][1], 1)
+    last = figures.shift_month(months[-1][0], months[-1][1], 1)
     end = dt.date(last[0], last[1], 1) - dt.timedelta(days=1)
     figure = figures.if_over_months(months, ltis_by_month(start, end), hours_by_month(start, end), today)
     lost = db.session.scalar(select(func.coalesce(func.sum(Incident.lost_days), 0))
@@ -180,10 +180,10 @@ def if_over_time(end: dt.date, months: int = 24) -> list[tuple[tuple[int, int], 
     (as :func:`rolling`: a month without hours yet is not a point)."""
     last = last_month_with_hours(end)
     if last is not None and last < (end.year, end.month):
-        following = figures.add_months(last[0], last[1], 1)
+        following = figures.shift_month(last[0], last[1], 1)
         end = dt.date(following[0], following[1], 1) - dt.timedelta(days=1)
-    first = figures.add_months(end.year, end.month, -(months - 1))
-    earliest = figures.add_months(first[0], first[1], -11)
+    first = figures.shift_month(end.year, end.month, -(months - 1))
+    earliest = figures.shift_month(first[0], first[1], -11)
     start = dt.date(earliest[0], earliest[1], 1)
     ltis, hours = ltis_by_month(start, end), hours_by_month(start, end)
     shown = figures.months_between(dt.date(first[0], first[1], 1), end)

@@ -1,25 +1,24 @@
 """Helpers shared by the incident views: loading, choices, error display."""
 from __future__ import annotations
 
-from flask import abort
+from functools import partial
+
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ...auth.models import User
+from ...core.errors import show_refusal
+from ...core.loaders import get_or_404
 from ...extensions import db
 from ...organisation.models import Department, Employee, Site
 from ..models import Incident
-from ..services import IncidentError
 from ...database import MAX_ID
 
 
 
 def load_incident(incident_id: int) -> Incident:
     """The incident or 404 (the route's permission already covers every incident)."""
-    incident = db.session.get(Incident, incident_id) if 0 < incident_id <= MAX_ID else None
-    if incident is None:
-        abort(404)
-    return incident
+    return get_or_404(Incident, incident_id)
 
 
 def site_choices(include_empty=True, label=""):
@@ -44,11 +43,5 @@ def user_choices(label=""):
     return [SelectChoice("", label)] + [SelectChoice(i, n) for i, n in rows]
 
 
-def show_error(form, error: IncidentError) -> None:
-    """A refusal next to its field, or on the form as a whole."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+#: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.
+show_error = partial(show_refusal, on_form=True)

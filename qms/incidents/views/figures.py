@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...core.loaders import get_or_404
 from ...database import paginate
 from ...extensions import db
 from ...organisation.models import Site
@@ -19,7 +20,7 @@ from ..forms import RetentionForm, SimpleForm, hours_field_name, make_hours_form
 from ..services import IncidentError
 from ..workflow import TYPE_SHORT, HoursCategory, IncidentType, PersonCategory
 from . import bp
-from .common import MAX_ID, load_incident
+from .common import load_incident
 
 MONTH_ABBR = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
@@ -224,10 +225,7 @@ def hours():
 # --- site QR codes ----------------------------------------------------------------------------------------
 
 def _load_site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id) if 0 < site_id <= MAX_ID else None
-    if site is None:
-        abort(404)
-    return site
+    return get_or_404(Site, site_id)
 
 
 @bp.route("/sites")

@@ -13,6 +13,7 @@ from ...audit.models import Audited
 from ...auth.models import User
 from ...database import utcnow
 from ...extensions import db
+from .. import scoring
 from ._types import enum_column
 
 
@@ -70,6 +71,15 @@ class Risk(Audited, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def score(self) -> int:
+        """Likelihood × impact (1–25)."""
+        return scoring.risk_score(self.likelihood, self.impact)
+
+    @property
+    def level(self) -> str:
+        return scoring.risk_level(self.score)
 
 
 class Direction(str, enum.Enum):

@@ -2,28 +2,18 @@
 :class:`IsoError` naming the form field the message belongs to."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from ...auth.models import User
-from ...database import MAX_ID, utcnow
+from ...core.dates import today  # noqa: F401  (re-exported: the registers' today)
+from ...core.errors import FieldError
+from ...database import MAX_ID
 from ...extensions import db
 
 
 
-class IsoError(Exception):
+class IsoError(FieldError):
     """A business rule of the ISO 9001 registers refused the change."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return to_user_timezone(utcnow()).date()
 
 
 def get(model, object_id: int | None):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ...core import numbering
+from ...core.transitions import can_move
 from ...i18n import fmt_day
 from ...extensions import db
 from ...organisation.models import Site
@@ -82,7 +83,7 @@ def assign(complaint: Complaint, *, owner_id: int | None, deadline: dt.date) -> 
 def move(complaint: Complaint, target: str, *, response: str | None = None, on: dt.date | None = None) -> Complaint:
     """Move a complaint along its workflow. Answering and closing need the response to the client."""
     target = ComplaintState(target)
-    if not scoring.can_move(COMPLAINT_TRANSITIONS, complaint.state, target):
+    if not can_move(COMPLAINT_TRANSITIONS, complaint.state, target):
         raise IsoError(None, _("This change of status is not possible."))
     on = on or today()
     if response is not None and response.strip():

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ...core.transitions import can_move
 from ...extensions import db
 from .. import scoring
 from ..models import (Direction, Measurement, Objective, ObjectiveState, Risk, RiskKind, RiskState)
@@ -54,7 +55,7 @@ def review_risk(risk: Risk, *, effective: bool, effectiveness: str, next_review:
 
 def move_risk(risk: Risk, target: str) -> Risk:
     target = RiskState(target)
-    if not scoring.can_move(RISK_TRANSITIONS, risk.state, target):
+    if not can_move(RISK_TRANSITIONS, risk.state, target):
         raise IsoError(None, _("This change of status is not possible."))
     risk.state = target
     db.session.flush()
@@ -70,12 +71,8 @@ def risks_query(*, kind: str | None = None, state: str | None = "current", level
     elif state:
         stmt = stmt.where(Risk.state == RiskState(state))
     score = Risk.likelihood * Risk.impact
-    if level == scoring.HIGH:
-        stmt = stmt.where(score >= 10)
-    elif level == scoring.MEDIUM:
-        stmt = stmt.where(score.between(5, 9))
-    elif level == scoring.LOW:
-        stmt = stmt.where(score <= 4)
+    if level in scoring.LEVEL_RANGES:
+        stmt = stmt.where(score.between(*scoring.LEVEL_RANGES[level]))
     return stmt.order_by(score.desc(), Risk.id)
 
 
@@ -127,7 +124,7 @@ def add_measurement(objective: Objective, *, measured_on: dt.date, value: Decima
 
 def close_objective(objective: Objective, target: str) -> Objective:
     target = ObjectiveState(target)
-    if not scoring.can_move(OBJECTIVE_TRANSITIONS, objective.state, target):
+    if not can_move(OBJECTIVE_TRANSITIONS, objective.state, target):
         raise IsoError(None, _("This change of status is not possible."))
     objective.state = target
     db.session.flush()

@@ -1,8 +1,11 @@
 """ISO 9001 pages. The blueprint lives here; each register has its own module of views."""
+from functools import partial
+
 from flask import Blueprint, abort, render_template
 from wtforms import SelectChoice
 from sqlalchemy import select
 
+from ...core.errors import show_refusal
 from ...extensions import db
 from ...organisation.models import Site
 from ..services import IsoError, active_users, get
@@ -19,13 +22,8 @@ def load(model, object_id: int):
     return found
 
 
-def refused(form, error: IsoError) -> None:
-    """Show a refusal next to its field (or at the top of the form); the transaction is rolled back."""
-    db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+#: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.
+refused = partial(show_refusal, on_form=True)
 
 
 def change_state(found, states, change, back: str):

@@ -1,12 +1,15 @@
 """PSO pages: score and measurements (aggregates for pso.view), the register (HR only), reference data."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from functools import partial
+
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...extensions import db
-from ...organisation.services import MAX_ID, today
+from ...core.errors import show_refusal
+from ...core.loaders import get_or_404
+from ...organisation.services import today
 from ...permissions import has_permission
 
 bp = Blueprint("pso", __name__, url_prefix="/pso", template_folder="../templates", static_folder="../static",
@@ -15,20 +18,11 @@ bp = Blueprint("pso", __name__, url_prefix="/pso", template_folder="../templates
 
 def load(model, object_id: int):
     """One PSO record or 404 (ids beyond the column's range included)."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
+    return get_or_404(model, object_id)
 
 
-def refused(form, error) -> None:
-    """Show a business rule's refusal next to its field; nothing is kept."""
-    db.session.rollback()
-    target = getattr(form, error.field, None)
-    if target is None:
-        form.form_errors.append(error.message)
-    else:
-        target.errors = list(target.errors) + [error.message]
+#: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.
+refused = partial(show_refusal, on_form=True)
 
 
 def selected_year() -> int:

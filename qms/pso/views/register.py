@@ -9,12 +9,12 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from ... import jobs
+from ...core.loaders import get_row
 from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...i18n import select_locale
 from ...jobs import Job, JobState
 from ...organisation.models import Employee
-from ...organisation.services import MAX_ID
 from ...permissions import requires
 
 from .. import imports, payroll, services
@@ -232,7 +232,7 @@ def add_conversation(employee_id: int):
 # --- payroll import ---------------------------------------------------------------------------
 
 def _load_import(job_id: int) -> Job:
-    job = db.session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    job = get_row(Job, job_id)
     if job is None or job.task not in imports.TASKS:
         abort(404)
     return job

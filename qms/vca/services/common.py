@@ -1,12 +1,12 @@
 """What every VCA service needs: the domain error, today, the profile and the chosen level."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask_babel import to_user_timezone
 from sqlalchemy import select
 
-from qms.database import MAX_ID, utcnow
+from qms.core.dates import today  # noqa: F401  (re-exported: the VCA services' today)
+from qms.core.errors import DomainError
+from qms.core.loaders import get_row
+from qms.database import MAX_ID
 from qms.extensions import db
 from qms.organisation.models import Company
 
@@ -15,17 +15,8 @@ from ..models import VcaProfile
 DEFAULT_VERSION = "2017-6.0"
 
 
-class VcaError(Exception):
+class VcaError(DomainError):
     """A VCA rule refused the change; ``field`` names the form field the message belongs to (or None)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def today() -> dt.date:
-    return to_user_timezone(utcnow()).date()
 
 
 def company() -> Company | None:
@@ -59,4 +50,4 @@ def version() -> str:
 
 
 def get(model, object_id: int):
-    return db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    return get_row(model, object_id)

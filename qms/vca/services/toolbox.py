@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qms.core.transitions import can_move
 from qms.extensions import db
 from qms.organisation.models import Employee
 
@@ -25,7 +26,7 @@ TRANSITIONS = {
 
 
 def _move(meeting: VcaToolboxMeeting, to: MeetingState) -> None:
-    if to not in TRANSITIONS[meeting.state]:
+    if not can_move(TRANSITIONS, meeting.state, to):
         raise VcaError(_("This toolbox meeting cannot go from %(old)s to %(new)s.",
                          old=STATE_LABELS[meeting.state](), new=STATE_LABELS[to]()))
     meeting.state = to

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from qms.norms import LiveEvidence
 
-from . import services
+from . import register
 
 #: Requirement codes per VCA catalogue version: (hazardous substances, exposure).
 VCA_CODES = {"2017-6.0": ("8.2", "8.3"), "2008-5.1": ("9.2", "9.3")}
@@ -33,7 +33,7 @@ def live_evidence(version: str, level: str = "") -> list[LiveEvidence]:
     codes = VCA_CODES.get(version)
     if codes is None:
         return []
-    return rules_for(services.figures(), *codes)
+    return rules_for(register.figures(), *codes)
 
 
 #: ISO 9001 requirement the register gives evidence for, per catalogue version: safety data sheets are
@@ -48,7 +48,7 @@ def iso9001_evidence(version: str, level: str = "") -> list[LiveEvidence]:
     code = ISO9001_CODES.get(version)
     if code is None or "vca" not in registry():
         return []
-    f = services.figures()
+    f = register.figures()
     if not f.products:  # ISO 9001 asks nothing of a register that is not used: no rule, not a failing one
         return []
     return [LiveEvidence(code, _("Safety data sheets of the cleaning products current (external documents)"),

@@ -6,32 +6,27 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Circle, Drawing, Ellipse, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from ..pdf import BRAND, STYLES
+from qms.core.pdf import BRAND, STYLES, build, para, qr, spacer, style
 
 RED = colors.HexColor("#d7141a")
 INK = colors.black
 _S = {
-    "name": ParagraphStyle("card-name", parent=STYLES["title"], fontSize=22, leading=26, spaceAfter=2),
-    "sub": ParagraphStyle("card-sub", parent=STYLES["body"], fontSize=10, leading=13,
-                          textColor=colors.HexColor("#333333")),
-    "signal": ParagraphStyle("card-signal", parent=STYLES["body"], fontSize=18, leading=22, textColor=RED,
-                             fontName="Helvetica-Bold"),
-    "head": ParagraphStyle("card-head", parent=STYLES["body"], fontSize=11, leading=14, textColor=colors.white,
-                           fontName="Helvetica-Bold"),
-    "text": ParagraphStyle("card-text", parent=STYLES["body"], fontSize=10, leading=13),
-    "small": ParagraphStyle("card-small", parent=STYLES["body"], fontSize=7.5, leading=9.5,
-                            textColor=colors.HexColor("#555555")),
-    "label": ParagraphStyle("card-label", parent=STYLES["body"], fontSize=7.5, leading=9, alignment=1),
+    "name": style("card-name", STYLES["title"], fontSize=22, leading=26, spaceAfter=2),
+    "sub": style("card-sub", STYLES["body"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")),
+    "signal": style("card-signal", STYLES["body"], fontSize=18, leading=22, textColor=RED,
+                    fontName="Helvetica-Bold"),
+    "head": style("card-head", STYLES["body"], fontSize=11, leading=14, textColor=colors.white,
+                  fontName="Helvetica-Bold"),
+    "text": style("card-text", STYLES["body"], fontSize=10, leading=13),
+    "small": style("card-small", STYLES["body"], fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555")),
+    "label": style("card-label", STYLES["body"], fontSize=7.5, leading=9, alignment=1),
 }
 
 
@@ -125,18 +120,10 @@ def pictogram(code: str, size: float = 26 * mm) -> Drawing:
     return d
 
 
-def _qr(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 # --- the card ---------------------------------------------------------------------------------
 
-def _para(text: str, style: str = "text") -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), _S[style])
+def _para(text: str, name: str = "text") -> Paragraph:
+    return para(text, _S[name])
 
 
 def _block(heading: str, lines: list[str], width: float, colour) -> Table:
@@ -164,14 +151,14 @@ def _qr_band(card: Card):
         size = 30 * mm
         from reportlab.graphics import renderPDF
 
-        renderPDF.draw(_qr(card.url, size), canvas, left, bottom)
+        renderPDF.draw(qr(card.url, size), canvas, left, bottom)
         frame_width = A4[0] - doc.rightMargin - left - size - 6 * mm
         y = bottom + size
-        for text, style in ((card.qr_caption, "text"), (card.url, "small"), (card.footer, "small")):
-            para = _para(text, style)
-            _w, h = para.wrap(frame_width, 20 * mm)
+        for text, name in ((card.qr_caption, "text"), (card.url, "small"), (card.footer, "small")):
+            line = _para(text, name)
+            _w, h = line.wrap(frame_width, 20 * mm)
             y -= h
-            para.drawOn(canvas, left + size + 6 * mm, y)
+            line.drawOn(canvas, left + size + 6 * mm, y)
             y -= 2 * mm
         canvas.restoreState()
     return draw
@@ -190,13 +177,13 @@ def instruction_card(card: Card) -> bytes:
     top = Table([[head, signal]], colWidths=[width - 45 * mm, 45 * mm])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                              ("LINEBELOW", (0, 0), (-1, 0), 2, BRAND), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-    content = [top, Spacer(1, 4 * mm)]
+    content = [top, spacer(4)]
     if card.pictograms:
         cells = [[pictogram(code) for code, _text in card.pictograms],
                  [_para(text, "label") for _code, text in card.pictograms]]
         pics = Table(cells, colWidths=[30 * mm] * len(card.pictograms), hAlign="LEFT")
         pics.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        content += [pics, Spacer(1, 3 * mm)]
+        content += [pics, spacer(3)]
     half = (width - 4 * mm) / 2
     colours = [colors.HexColor("#1b7a3e"), RED] + [BRAND] * max(0, len(card.blocks) - 2)
     # Two columns, filled in turn: do | do not, then the rest balanced by length.
@@ -204,7 +191,7 @@ def instruction_card(card: Card) -> bytes:
     weight = [0, 0]
     for index, (heading, lines) in enumerate(card.blocks):
         side = index if index < 2 else (0 if weight[0] <= weight[1] else 1)
-        columns[side] += [_block(heading, lines, half, colours[index]), Spacer(1, 3 * mm)]
+        columns[side] += [_block(heading, lines, half, colours[index]), spacer(3)]
         weight[side] += 2 + sum(1 + len(line) // 45 for line in lines)
     grid = Table([columns], colWidths=[half + 4 * mm, half])
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -217,9 +204,4 @@ def instruction_card(card: Card) -> bytes:
 
 def placeholder_sheet(title: str, lines: list[str]) -> bytes:
     """A small stand-in safety data sheet (demo data): a title and a few lines on one page."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=title, author="QMS demo")
-    story = [Paragraph(escape(title), STYLES["title"])] + [_para(line) for line in lines]
-    doc.build(story)
-    return buffer.getvalue()
+    return build([para(title, "title")] + [_para(line) for line in lines], title=title, numbered=False)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from qms.core.dates import add_years
+
 PICTOGRAMS = tuple(f"GHS0{n}" for n in range(1, 10))
 #: PPE a product can ask for (key → label); the key is stored with the product.
 PPE = {
@@ -49,12 +51,6 @@ def code_looks_valid(code: str) -> bool:
 
 
 # --- the safety data sheet --------------------------------------------------------------------
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,21 @@
 """Loading, refusing and choice lists shared by the VCA views."""
-from flask import abort, current_app, flash
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from qms.auth.models import User
+from qms.core.errors import show_refusal as refused
+from qms.core.loaders import get_or_404
 from qms.extensions import db
 from qms.organisation.models import Employee, Site
 
 from .. import integrations
-from ..services.common import MAX_ID, VcaError
 
 
 def load(model, object_id: int):
     """One record or a 404 (ids beyond the column's range included)."""
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if found is None:
-        abort(404)
-    return found
-
-
-def refused(form, error: VcaError) -> None:
-    """Show a rule's refusal next to its field (or as a message); nothing of the change is kept."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    return get_or_404(model, object_id)
 
 
 def per_page() -> int:

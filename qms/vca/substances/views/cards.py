@@ -11,11 +11,12 @@ from qms.extensions import db
 from qms.permissions import has_permission, requires
 
 from .. import card as card_content
-from .. import services
+from .. import register, services
 from ..forms import ButtonForm
 from ..models import VcaProductInstruction
 from ..pdf import instruction_card
-from ..services import Filters, SubstanceError
+from ..register import Filters
+from ..services import SubstanceError
 from .common import _load, _refused, bp
 
 
@@ -24,7 +25,7 @@ from .common import _load, _refused, bp
 def cards():
     """The cards for the work floor: every product in use, searchable, with the ones you confirmed."""
     q = request.args.get("q", "").strip()[:100]
-    page = paginate(services.filtered(Filters(q=q)), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(register.filtered(Filters(q=q)), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     ids = [p.id for p in page.items]
     confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
         VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()

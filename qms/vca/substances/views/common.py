@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pathlib
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, request
 from sqlalchemy import select
 
+from qms.core.errors import show_refusal as _refused
 from qms.extensions import db
 from qms.organisation.models import Site
 from qms.permissions import has_permission
@@ -13,7 +14,7 @@ from qms.suppliers.models import Supplier
 
 from .. import services
 from ..models import VcaProduct
-from ..services import Filters, SubstanceError
+from ..register import Filters
 
 #: Templates and static files stay in the register's own folder (qms/vca/substances/), beside its models.
 bp = Blueprint("substances", __name__, url_prefix="/vca/substances", template_folder="templates",
@@ -32,15 +33,6 @@ def _load(product_id: int) -> VcaProduct:
     if found is None:
         abort(404)
     return found
-
-
-def _refused(form, error: SubstanceError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _int_arg(name: str) -> int | None:
@@ -63,4 +55,3 @@ def _suppliers():
 
 def _sites():
     return db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()
-

@@ -12,7 +12,7 @@ from qms.extensions import db
 from qms.permissions import has_permission, requires
 from qms.uploads.services import UploadRejected
 
-from .. import exports, reference, rules, services
+from .. import exports, reference, register, rules, services
 from ..forms import AnnounceForm, ButtonForm, CmrForm, LinkForm, MeetingLinkForm, ProductForm, SheetForm, SubstancesForm
 from ..models import VcaHazardCode, VcaProductIncident, VcaProductToolbox
 from ..services import SubstanceError
@@ -23,24 +23,24 @@ from .common import _filters, _load, _refused, _sites, _suppliers, bp
 @requires("vca.substances.view")
 def index():
     f = _filters()
-    page = paginate(services.filtered(f), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(register.filtered(f), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     ids = [p.id for p in page.items]
     max_age, on = services.max_age_years(), services.today()
     return render_template("substances/index.html", page=page, f=f, suppliers=_suppliers(), sites=_sites(),
                            pictograms=rules.PICTOGRAMS, cmr=services.cmr_product_ids(ids),
-                           status=lambda p: services.sheet_status(p, max_age, on), figures=services.figures(on))
+                           status=lambda p: services.sheet_status(p, max_age, on), figures=register.figures(on))
 
 
 @bp.route("/export.csv")
 @requires("vca.substances.view")
 def export_csv():
-    return exports.products_csv(services.filtered(_filters()))
+    return exports.products_csv(register.filtered(_filters()))
 
 
 @bp.route("/export.xlsx")
 @requires("vca.substances.view")
 def export_xlsx():
-    return exports.products_xlsx(services.filtered(_filters()))
+    return exports.products_xlsx(register.filtered(_filters()))
 
 
 def _product_form(product=None) -> ProductForm:
