@@ -46,3 +46,14 @@ def _children(items: list[Requirement]) -> dict[str | None, list[Requirement]]:
     for item in items:
         tree.setdefault(item.parent, []).append(item)
     return tree
+
+
+@bp.before_app_request
+def _imported_versions() -> None:
+    """Lay imported catalogue versions over this app's registry (a read; at most every few seconds)."""
+    from . import store
+
+    store.refresh()
+
+
+from . import admin, transition  # noqa: E402,F401  (their routes live on this blueprint)

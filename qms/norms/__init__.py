@@ -6,6 +6,8 @@ imports a norm package. Core tables refer to a requirement by (norm code, versio
 """
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import importlib
 import pathlib
 from dataclasses import dataclass, field
@@ -118,12 +120,20 @@ class Norm:
         cat = self.versions.get(version)
         return cat.requirements.get(code) if cat else None
 
+    def version_for(self, day: dt.date) -> str:
+        """The version audits on ``day`` use by default: the latest whose ``audits_from`` has come, else the
+        working version (VCA 2026/6.1 from 1 July 2026)."""
+        due = [cat for cat in self.versions.values() if cat.audits_from is not None and cat.audits_from <= day]
+        return max(due, key=lambda cat: cat.audits_from).code if due else self.default_version
+
 
 class NormRegistry:
     """The enabled norms of one app, in configuration order; refuses duplicate codes."""
 
     def __init__(self) -> None:
         self._norms: dict[str, Norm] = {}
+        #: Per norm code: the versions of its shipped catalogue files (imports are laid over a copy).
+        self.shipped: dict[str, dict[str, CatalogueVersion]] = {}
 
     def register(self, norm: Norm) -> None:
         if norm.code in self._norms:
@@ -183,6 +193,11 @@ def init_app(app: Flask) -> None:
             raise RuntimeError(f"{dotted} does not expose a `norm` object (qms.norms.Norm)")
         if not norm.versions:
             norm.load_catalogue()
+        # This app's own copy: imported catalogue versions are laid over it without touching other apps.
+        shipped = norm.versions
+        norm = copy.copy(norm)
+        norm.versions = dict(shipped)
+        reg.shipped[norm.code] = shipped
         reg.register(norm)
         if norm.blueprint is not None:
             app.register_blueprint(norm.blueprint)

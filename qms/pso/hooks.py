@@ -139,3 +139,20 @@ def setup(app: Flask) -> None:
     register_access_check(_file_check)
     register_restriction(_file_restriction)
     cli.register(app)
+    from qms.catalogue.store import register_usage_check
+
+    register_usage_check(app, submitted_measurements)
+
+
+def submitted_measurements(norm: str, version: str) -> int:
+    """How many submitted (frozen) measurements were computed under this handbook version (catalogue check)."""
+    if norm != "pso":
+        return 0
+    from sqlalchemy import func, select
+
+    from qms.extensions import db
+
+    from .models import MeasurementState, PsoMeasurement
+
+    return db.session.scalar(select(func.count()).select_from(PsoMeasurement).where(
+        PsoMeasurement.reference_code == version, PsoMeasurement.state == MeasurementState.SUBMITTED)) or 0
