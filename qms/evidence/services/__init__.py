@@ -4,7 +4,7 @@ Every function changes state and flushes but never commits; the Audited mixin wr
 this package as one module (``services.assess``, ``services.add_evidence`` …).
 """
 from ...norms import LiveEvidence  # noqa: F401  (the dossier rebuilds live evidence from its snapshot)
-from .certificates import (CalendarEntry, CertificateData, add_certificate, audit_calendar,  # noqa: F401
+from .certificates import (CalendarEntry, CertificateData, add_certificate, audit_calendar, certificate_version_title,  # noqa: F401
                            certificate_level_name, extendable_certificates, extension_positions,
                            update_certificate)
 from .common import (ALLOWED_KINDS, EvidenceError, parse_requirement_key, possible_owners,  # noqa: F401

@@ -29,6 +29,8 @@ def _choices(form: CertificateForm, cert: Certificate | None) -> None:
                     seen.add(lv.code)
                     levels.append(SelectChoice(lv.code, f"{norm.title}: {lv.name}"))
     form.level.choices = levels
+    form.version.choices = [SelectChoice("", _("— not recorded —"))] + [
+        SelectChoice(cat.code, f"{norm.title} · {cat.title}") for norm in registry() for cat in norm.versions.values()]
     exclude = cert.id if cert is not None else None
     form.extends_id.choices = [SelectChoice("", _("— not an extension —"))] + [
         SelectChoice(str(c.id), f"{c.number} · {c.issued_on.isoformat()} – {c.expires_on.isoformat()}")
@@ -45,7 +47,8 @@ def _extends(value) -> int | None:
 
 def _data(form: CertificateForm) -> CertificateData:
     return CertificateData(form.norm.data, form.level.data or None, form.certifying_body.data, form.number.data,
-                           form.scope.data, form.issued_on.data, form.expires_on.data, _extends(form.extends_id.data))
+                           form.scope.data, form.issued_on.data, form.expires_on.data, _extends(form.extends_id.data),
+                           version=form.version.data or None)
 
 
 def _extended_numbers(certificates) -> dict[int, str]:
@@ -54,6 +57,12 @@ def _extended_numbers(certificates) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(ids))).all())
+
+
+def _transition_deadlines(on):
+    from ...catalogue.transition import deadlines
+
+    return deadlines(on)
 
 
 @bp.route("/certificates")
@@ -67,8 +76,9 @@ def certificates():
     return render_template("evidence/certificates.html", page=page, calendar=calendar, next_dates=dates, today=on,
                            kind_label=reminders.kind_label, norm_title=reminders.norm_title,
                            level_name=services.certificate_level_name,
+                           version_title=services.certificate_version_title,
                            extension_of=services.extension_positions(), max_extensions=aspirant.MAX_EXTENSIONS,
-                           numbers=_extended_numbers(page.items))
+                           numbers=_extended_numbers(page.items), transitions=_transition_deadlines(on))
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
