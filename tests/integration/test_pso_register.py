@@ -336,17 +336,18 @@ def test_admin_loads_a_new_version_that_applies_from_its_date(client, login_as, 
     from qms.pso.reference import FOLDER
 
     text = (FOLDER / "1.9.toml").read_text(encoding="utf-8")
-    text = text.replace('code = "1.9"', 'code = "2.0"').replace("effective = 2021-04-01", "effective = 2026-04-01")
+    text = text.replace('code = "1.9"', 'code = "2.2"').replace("effective = 2021-04-01", "effective = 2027-04-01")
     text = text.replace("weight = 0.75\n", "weight = 0.8\n", 1)
     login_as(Role.ADMIN)
     response = client.post("/pso/reference", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(text.encode()), "2.0.toml")})
+                           data={"file": (io.BytesIO(text.encode()), "2.2.toml")})
     assert response.status_code == 302
-    assert services.reference_in_force(dt.date(2026, 5, 1)).code == "2.0"
-    assert services.reference_in_force(dt.date(2025, 5, 1)).code == "1.9"
-    assert services.reference_version("2.0").positions["ww"].weight == 0.8
+    assert services.reference_in_force(dt.date(2027, 5, 1)).code == "2.2"
+    assert services.reference_in_force(dt.date(2025, 5, 1)).code == "2.1"
+    assert services.reference_in_force(dt.date(2022, 5, 1)).code == "2.0"
+    assert services.reference_version("2.2").positions["ww"].weight == 0.8
     page = client.get("/pso/reference").get_data(as_text=True)
-    assert "2.0.toml" in page
+    assert "2.2.toml" in page
 
 
 def test_measurement_names_only_for_hr(client, login_as, company, db, make_user):
