@@ -231,7 +231,7 @@ def test_cli_calculates_from_json(app, tmp_path):
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["total_fte"] == pytest.approx(1.5) and out["direct_pct"] == pytest.approx(25)
-    assert out["reference_version"] == "1.9" and out["level"] is None
+    assert out["reference_version"] == "2.1" and out["level"] is None  # handbook 2.1 is in force today
     path.write_text(json.dumps({"peiljaar": 2025, "employees": [], "purchases": []}))
     bad = app.test_cli_runner().invoke(args=["qms", "pso", "calculate", str(path)])
     assert bad.exit_code == 1 and "no employees" in bad.output
@@ -439,8 +439,8 @@ def test_the_dossier_pdf_speaks_the_readers_language(client, login_as, company, 
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
     flat = " ".join(text.split())
-    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2021-04-01"):
+    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2023-04-01"):
         assert code not in f" {flat} ", code
     assert "Arbeidsovereenkomst" in flat and "WAO / WIA / WAZ /" in flat and "Trede 3" in flat
-    assert "€ 24.000,00" in flat and "1 april 2021" in flat
+    assert "€ 24.000,00" in flat and "1 april 2023" in flat
     assert "Pagina 1 van" in flat
