@@ -56,4 +56,12 @@ def _imported_versions() -> None:
     store.refresh()
 
 
+
+@bp.app_template_global()
+def catalogue_version(norm_code: str, version_code: str) -> CatalogueVersion | None:
+    """A catalogue version by its key, for templates that show the provisional notice of what they use."""
+    found = registry().get(norm_code)
+    return found.versions.get(version_code) if found is not None else None
+
+
 from . import admin, transition  # noqa: E402,F401  (their routes live on this blueprint)

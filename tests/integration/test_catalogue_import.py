@@ -214,3 +214,41 @@ def test_cli_import_and_export(app, tmp_path, client, admin):
     bad.write_text("code,parent\n1,\n", encoding="utf-8")
     result = runner.invoke(args=["qms", "catalogue", "import", str(bad), "--norm", "vca", "--version", "x1"])
     assert result.exit_code == 1 and "row 1" in result.output
+
+
+def test_every_shipped_move_has_a_transition_page_with_its_notice(client, login_as):
+    login_as(Role.COORDINATOR)
+    listing = client.get("/norms/transitions").get_data(as_text=True)
+    for norm, old, new in (("vca", "2017-6.0", "2026-6.1"), ("iso9001", "2015", "2026"), ("pso", "1.9", "2.1")):
+        assert f"/norms/{norm}/transition/{old}/{new}" in listing
+        page = client.get(f"/norms/{norm}/transition/{old}/{new}")
+        assert page.status_code == 200, (norm, old, new)
+        assert "provisional-banner" in page.get_data(as_text=True)
+    iso = client.get("/norms/iso9001/transition/2015/2026").get_data(as_text=True)
+    assert 'data-code="6.1.3" data-kind="changed"' in iso and 'data-code="5.1.1" data-kind="changed"' in iso
+    assert 'id="deadline">' in iso and "2029" in iso
+    assert client.get("/norms/iso9001/transition/2015/2015").status_code == 404
+    assert client.get("/norms/iso9001/transition/2015/1999").status_code == 404
+    # Readiness of a provisional version says so too; staff may not plan transition actions.
+    assert "provisional-banner" in client.get("/evidence/norms/vca/2026-6.1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, status", [(Role.AUDITOR, 422), (Role.HR, 403), (Role.STAFF, 403)])
+def test_transition_actions_need_the_action_permission(client, login_as, role, status):
+    login_as(role)
+    assert client.post("/norms/vca/transition/2017-6.0/2026-6.1/actions", data={}).status_code == status
+
+
+def test_a_certificate_names_its_norm_version(client, db, login_as):
+    from qms.evidence.models import Certificate
+
+    login_as(Role.COORDINATOR)
+    form = {"norm": "vca", "level": "vca2", "version": "2026-6.1", "certifying_body": "CI", "number": "VCA-1",
+            "issued_on": "2026-08-01", "expires_on": "2029-07-31", "extends_id": ""}
+    assert client.post("/evidence/certificates/new", data=form).status_code == 302
+    cert = db.session.scalars(select(Certificate)).one()
+    assert cert.version == "2026-6.1"
+    assert "VCA 2026/6.1</span>" in client.get("/evidence/certificates").get_data(as_text=True)
+    wrong = client.post("/evidence/certificates/new", data={**form, "number": "VCA-2", "version": "2015"})
+    assert wrong.status_code != 302 and "This version does not exist for the chosen norm." in wrong.get_data(
+        as_text=True)
