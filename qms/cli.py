@@ -211,3 +211,8 @@ def worker(workers: int):
     where = app.config["REDIS_URL"] and "Redis" or app.config["JOBS_DATABASE"]
     click.echo(f"Job worker started ({workers} thread(s), queue {jobs.huey_of(app).name} in {where}).")
     consumer.run()
+
+
+from .catalogue.cli import catalogue_cli  # noqa: E402
+
+qms_cli.add_command(catalogue_cli)

@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard.view": ALL_ROLES,
     "account.manage_own": ALL_ROLES,
     "catalogue.view": ALL_ROLES,
+    #: Import a norm's official catalogue (spreadsheet) and put it in use.
+    "catalogue.import": frozenset({Role.ADMIN}),
     "audit_trail.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "users.manage": frozenset({Role.ADMIN}),
     "reference.manage": frozenset({Role.ADMIN}),

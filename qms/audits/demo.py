@@ -18,7 +18,7 @@ from .rules import AuditState, AuditType, Result
 
 #: Findings of the reported demo audit, by requirement code: (result, notes).
 FINDINGS = {
-    "7.5.3": (Result.MINOR, "Op locatie Maliesingel hing een verouderde werkinstructie (versie 2) in de werkkast."),
+    "7.5.3.2": (Result.MINOR, "Op locatie Maliesingel hing een verouderde werkinstructie (versie 2) in de werkkast."),
     "8.4.1": (Result.MAJOR, "Twee van de vijf vaste leveranciers zijn in 2025 niet beoordeeld."),
     "8.4.2": (Result.OBSERVATION, "Inkooporders worden per mail bevestigd; bevestiging niet altijd bewaard."),
     "7.5.2": (Result.IMPROVEMENT, "Documentnummering kan eenvoudiger: één reeks per documentsoort."),
@@ -93,8 +93,8 @@ def add_audits(demo) -> None:
     for nc in ncs:
         nc.owner_id = coordinator.id
     by_code = {nc.requirement: nc for nc in ncs}
-    if "7.5.3" in by_code:  # minor: corrected, action done, awaiting the effectiveness check
-        nc = by_code["7.5.3"]
+    if "7.5.3.2" in by_code:  # minor: corrected, action done, awaiting the effectiveness check
+        nc = by_code["7.5.3.2"]
         nc.correction = "Verouderde instructie direct weggehaald en vervangen."
         nc.root_cause = "Bij een nieuwe versie worden de papieren exemplaren op locatie niet ingenomen."
         nc.actions.append(CorrectiveAction(kind=ActionKind.CORRECTIVE, owner_id=coordinator.id,

@@ -72,7 +72,9 @@ def _versions_in_use():
 def _audit_form(audit: Audit | None) -> AuditForm:
     form = AuditForm(obj=audit)
     pairs = list(_versions_in_use())
-    form.norms.choices = [SelectChoice(f"{n.code}|{v.code}", f"{n.title} · {v.title}") for n, v in pairs]
+    on = today()
+    form.norms.choices = [SelectChoice(f"{n.code}|{v.code}", f"{n.title} · {v.title}" + (
+        " · " + _("default for audits") if v.code == n.version_for(on) else "")) for n, v in pairs]
     form.level.choices = [SelectChoice("", _("No level"))] + [
         SelectChoice(level.code, f"{n.title}: {level.name}") for n, v in pairs for level in v.levels
         if v.code == n.default_version]

@@ -46,3 +46,22 @@ def _children(items: list[Requirement]) -> dict[str | None, list[Requirement]]:
     for item in items:
         tree.setdefault(item.parent, []).append(item)
     return tree
+
+
+@bp.before_app_request
+def _imported_versions() -> None:
+    """Lay imported catalogue versions over this app's registry (a read; at most every few seconds)."""
+    from . import store
+
+    store.refresh()
+
+
+
+@bp.app_template_global()
+def catalogue_version(norm_code: str, version_code: str) -> CatalogueVersion | None:
+    """A catalogue version by its key, for templates that show the provisional notice of what they use."""
+    found = registry().get(norm_code)
+    return found.versions.get(version_code) if found is not None else None
+
+
+from . import admin, transition  # noqa: E402,F401  (their routes live on this blueprint)

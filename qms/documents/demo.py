@@ -29,13 +29,13 @@ def _text(title: str, purpose: str, steps: list[str]) -> str:
 
 #: number, title, type, requirements, department, state of the newest version, extra versions, content.
 DOCUMENTS = [
-    ("VGM-001", "VGM-beleidsverklaring", T.POLICY, [VCA + ("1.1",), ISO + ("5.2",)], None, "published_twice",
+    ("VGM-001", "VGM-beleidsverklaring", T.POLICY, [VCA + ("1.1",), ISO + ("5.2.1",)], None, "published_twice",
      _text("VGM-beleidsverklaring", "De directie van De Glans verklaart dat veiligheid, gezondheid en milieu bij al "
            "ons werk voorop staan.",
            ["Wij voldoen aan de Arbowet en de eisen van VCA**.", "Wij voorkomen ongevallen en beroepsziekten door "
             "risico's te inventariseren en maatregelen te nemen.", "Iedere medewerker mag onveilig werk stoppen.",
             "Wij beoordelen dit beleid elk jaar in de directiebeoordeling."])),
-    ("KB-001", "Kwaliteitsbeleid", T.POLICY, [ISO + ("5.2",)], None, "published",
+    ("KB-001", "Kwaliteitsbeleid", T.POLICY, [ISO + ("5.2.1",)], None, "published",
      _text("Kwaliteitsbeleid", "Schone gebouwen, afspraken nakomen en tevreden opdrachtgevers.",
            ["Wij meten de tevredenheid van opdrachtgevers twee keer per jaar.", "Klachten lossen wij binnen 48 uur op.",
             "Wij leggen kwaliteitscontroles vast in QMS."])),
@@ -44,7 +44,7 @@ DOCUMENTS = [
            ["De KAM-coördinator maakt of wijzigt een document als concept.", "Een beoordelaar en een goedkeurder "
             "(niet de auteur) ondertekenen elektronisch.", "Na publicatie vervalt de vorige versie automatisch.",
             "Medewerkers bevestigen het lezen in QMS.", "Elk document wordt minstens eens per jaar beoordeeld."])),
-    ("PR-002", "Klachtenbehandeling", T.PROCEDURE, [ISO + ("9.1.2",), ISO + ("10.2",)], None, "published",
+    ("PR-002", "Klachtenbehandeling", T.PROCEDURE, [ISO + ("9.1.2",), ISO + ("10.2.1",)], None, "published",
      _text("Klachtenbehandeling", "Klachten van opdrachtgevers snel en zichtbaar oplossen.",
            ["Noteer de klacht dezelfde dag.", "De objectleider neemt binnen 24 uur contact op.",
             "Bij een herhaalde klacht volgt een afwijkingsrapport."])),

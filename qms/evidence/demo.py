@@ -18,7 +18,7 @@ from .models import Certificate, EvidenceItem, EvidenceRequirement, ReadinessSna
 #: (title, file name, [(norm, version, code)], valid_until in days from today or None, accepted)
 ITEMS = [
     ("Beleidsverklaring kwaliteit en VGM 2026", "beleidsverklaring-2026.pdf",
-     [("iso9001", "2015", "5.2"), ("vca", "2017-6.0", "1.1")], 700, True),
+     [("iso9001", "2015", "5.2.1"), ("vca", "2017-6.0", "1.1")], 700, True),
     ("RI&E met plan van aanpak", "rie-plan-van-aanpak.pdf",
      [("vca", "2017-6.0", "2.1"), ("iso9001", "2015", "6.1.1")], 40, True),
     ("Organogram en taakomschrijvingen", "organogram.pdf",

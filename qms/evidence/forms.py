@@ -65,6 +65,8 @@ class ConfirmForm(FlaskForm):
 class CertificateForm(FlaskForm):
     norm = SelectField(_l("Norm"), validators=[DataRequired()], validate_choice=False)
     level = SelectField(_l("Level"), validate_choice=False)
+    version = SelectField(_l("Norm version"), validate_choice=False,
+                          description=_l("The version of the norm the certificate was issued against."))
     certifying_body = StringField(_l("Certifying body"), validators=[DataRequired(), Length(max=200)],
                                   filters=[clean])
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=80)], filters=[clean])

@@ -108,6 +108,8 @@ class Certificate(Audited, db.Model):
     norm: Mapped[str] = mapped_column(String(40), index=True)
     #: Level code of the norm's catalogue (e.g. "vca2", "trede3"); empty for norms without levels.
     level: Mapped[str | None] = mapped_column(String(40))
+    #: Catalogue version the certificate was issued against (e.g. "2017-6.0"); empty when not recorded.
+    version: Mapped[str | None] = mapped_column(String(40))
     certifying_body: Mapped[str] = mapped_column(String(200))
     number: Mapped[str] = mapped_column(String(80))
     scope: Mapped[str | None] = mapped_column(Text)

@@ -10,6 +10,8 @@ or names a norm. Core tables refer to a requirement by (norm code, version code,
 """
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import importlib
 import pathlib
 from dataclasses import dataclass, field
@@ -141,6 +143,12 @@ class Norm:
         cat = self.versions.get(version)
         return cat.requirements.get(code) if cat else None
 
+    def version_for(self, day: dt.date) -> str:
+        """The version audits on ``day`` use by default: the latest whose ``audits_from`` has come, else the
+        working version (VCA 2026/6.1 from 1 July 2026)."""
+        due = [cat for cat in self.versions.values() if cat.audits_from is not None and cat.audits_from <= day]
+        return max(due, key=lambda cat: cat.audits_from).code if due else self.default_version
+
 
 class NormRegistry:
     """The enabled norms of one app, in configuration order (refuses duplicate codes), and everything the norms
@@ -178,6 +186,10 @@ class NormRegistry:
         self._evidence: list[tuple[str, Callable[..., Any]]] = []
         self._review: list[tuple[str, Callable[..., Any]]] = []
         self._menu: list[tuple[str, NavItem]] = []
+        #: ``check(norm, version) -> count`` of frozen records naming a catalogue version (qms.catalogue.store).
+        self.catalogue_usage: list[Callable[[str, str], int]] = []
+        #: Per norm code: the versions of its shipped catalogue files (imports are laid over a copy).
+        self.shipped: dict[str, dict[str, CatalogueVersion]] = {}
 
     # --- norms ------------------------------------------------------------------------------
 
@@ -243,6 +255,11 @@ class NormRegistry:
             if known is not None and known != restricted_by:
                 raise ValueError(f"entity type {entity_type!r} is already restricted by {known!r}")
             self.restricted_records[entity_type] = restricted_by
+
+    def add_catalogue_usage(self, check: Callable[[str, str], int]) -> None:
+        """A package that freezes records naming a catalogue version adds ``check(norm, version) -> count``, so
+        that version is never changed in place."""
+        self.catalogue_usage.append(check)
 
     def add_job(self, name: str, handler: Callable[..., Any]) -> None:
         """The function that does the work of jobs whose ``task`` is ``name`` (see qms.jobs.handler)."""
@@ -351,6 +368,11 @@ def init_app(app: Flask) -> None:
             raise RuntimeError(f"{dotted} does not expose a `norm` object (qms.norms.Norm)")
         if not norm.versions:
             norm.load_catalogue()
+        # This app's own copy: imported catalogue versions are laid over it without touching other apps.
+        shipped = norm.versions
+        norm = copy.copy(norm)
+        norm.versions = dict(shipped)
+        reg.shipped[norm.code] = shipped
         reg.register(norm)
         if norm.blueprint is not None:
             app.register_blueprint(norm.blueprint)

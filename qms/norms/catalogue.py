@@ -92,6 +92,17 @@ class CatalogueVersion:
     requirements: dict[str, Requirement]
     #: Cross-references from this version to others: {other version code: {code: [other codes]}}.
     crossrefs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: Per other version: codes of this version whose content changed against their source there.
+    changed: dict[str, set[str]] = field(default_factory=dict)
+    #: From this date audits use this version by default (None: only when chosen).
+    audits_from: dt.date | None = None
+    #: The version this one follows, and the date by which certificates have to move over.
+    replaces: str | None = None
+    transition_deadline: dt.date | None = None
+    #: Where the version came from: "shipped" (the package's catalogue files) or "import" (the database).
+    source: str = "shipped"
+    #: For an imported version: its revision number (1, 2 … for corrected imports).
+    revision: int | None = None
 
     @property
     def title(self) -> str:

@@ -91,8 +91,17 @@ def _load_version(norm_code: str, manifest: pathlib.Path) -> CatalogueVersion:
     for key in ("note_nl", "note_en"):
         if key in meta and not isinstance(meta[key], str):
             raise fail(f"key {key!r} must be a string", key)
+    dates = {}
+    for key in ("audits_from", "transition_deadline"):
+        value = meta.get(key)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            raise fail(f"key {key!r} must be a date", key)
+        dates[key] = value
+    replaces = meta.get("replaces")
+    if replaces is not None and (not isinstance(replaces, str) or not replaces.strip()):
+        raise fail("key 'replaces' must be a version code", "replaces")
     cat = CatalogueVersion(
-        norm=norm_code, code=code, title_nl=need("title_nl", str), title_en=need("title_en", str),
+        norm=norm_code, replaces=replaces, **dates, code=code, title_nl=need("title_nl", str), title_en=need("title_en", str),
         effective=need("effective", dt.date), status=status, provisional=bool(meta.get("provisional", False)),
         note_nl=str(meta.get("note_nl", "")), note_en=str(meta.get("note_en", "")), levels=levels,
         min_supplementary=dict(min_supp), requirements={},
@@ -191,14 +200,21 @@ def _load_crossref(versions: dict[str, CatalogueVersion], path: pathlib.Path) ->
         _, header = next(rows)
     except StopIteration:
         raise CatalogueError(f"{path}:1: empty file") from None
-    if [h.strip() for h in header] != ["from_code", "to_code"]:
-        raise CatalogueError(f"{path}:1: header must be from_code,to_code")
+    header = [h.strip() for h in header]
+    if header not in (["from_code", "to_code"], ["from_code", "to_code", "change"]):
+        raise CatalogueError(f"{path}:1: header must be from_code,to_code or from_code,to_code,change")
+    changed: set[str] = set()
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != 2:
-            raise CatalogueError(f"{path}:{line}: expected 2 fields, found {len(row)}")
-        a, b = (cell.strip() for cell in row)
+        if len(row) != len(header):
+            raise CatalogueError(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
+        a, b = (cell.strip() for cell in row[:2])
+        change = row[2].strip() if len(row) > 2 else ""
+        if change not in ("", "changed"):
+            raise CatalogueError(f"{path}:{line}: change is {change!r}, must be empty or 'changed'")
+        if change:
+            changed.add(b)
         if a not in versions[src].requirements:
             raise CatalogueError(f"{path}:{line}: {a!r} is not a requirement of version {src}")
         if b not in versions[dst].requirements:
@@ -209,3 +225,4 @@ def _load_crossref(versions: dict[str, CatalogueVersion], path: pathlib.Path) ->
         backward.setdefault(b, []).append(a)
     versions[src].crossrefs[dst] = forward
     versions[dst].crossrefs[src] = backward
+    versions[dst].changed[src] = changed

@@ -1,7 +1,7 @@
 """Extensions of a PSO Aspirant-status: pure rules, no app or database needed.
 
 An Aspirant-status certificate may be extended a limited number of times, set per handleiding version
-(:func:`max_extensions`). Each extension is a certificate of its own that names the certificate it extends,
+(reference data, ``max_aspirant_extensions``). Each extension is a certificate of its own that names the certificate it extends,
 so the certificates form a chain: the original, extension 1, extension 2.
 """
 from __future__ import annotations
@@ -10,14 +10,9 @@ from collections.abc import Mapping
 
 #: The only (norm, level) that may be extended.
 EXTENDABLE = ("pso", "aspirant")
-#: Extensions allowed when the handleiding version sets no other number (handleiding 1.9: twice).
+#: Extensions allowed when no handbook's reference data is found (handleiding 1.9: twice); the number per
+#: handbook is reference data (``max_aspirant_extensions``, see qms.pso.certificates.max_extensions_on).
 MAX_EXTENSIONS = 2
-
-
-def max_extensions(version: str | None = None) -> int:
-    """How many times an Aspirant-status may be extended under handleiding ``version`` (None: the version in
-    force). The one place a per-version number plugs in."""
-    return MAX_EXTENSIONS
 
 
 def is_extendable(norm: str | None, level: str | None) -> bool:
@@ -62,7 +57,7 @@ def extension_problem(*, norm: str | None, level: str | None, base_norm: str | N
 
     ``base_position`` is the base's place in its chain (0 = original), ``extensions_below`` how many extensions
     already follow the certificate being saved (when it is edited), ``base_taken`` whether another certificate
-    already extends the base, ``limit`` the number of extensions allowed (:func:`max_extensions`).
+    already extends the base, ``limit`` the number of extensions allowed (the handbook's).
     Codes: ``cycle``, ``not_aspirant``, ``level``, ``taken``, ``too_many``.
     """
     if cycle:

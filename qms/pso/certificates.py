@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from qms.evidence.models import Certificate
@@ -54,8 +55,10 @@ _MESSAGES = {
     "level": lambda limit: _("An extension of an Aspirant-status is itself a PSO Aspirant-status: choose that norm "
                              "and level."),
     "taken": lambda limit: _("This certificate has already been extended: extend the latest extension instead."),
-    "too_many": lambda limit: _("An Aspirant-status can be extended at most %(n)s times; this chain has no extensions "
-                                "left.", n=limit),
+    "too_many": lambda limit: ngettext("An Aspirant-status can be extended at most once under this PSO handbook; "
+                                       "this chain has no extensions left.",
+                                       "An Aspirant-status can be extended at most %(num)s times; this chain has no "
+                                       "extensions left.", limit),
 }
 
 
@@ -76,7 +79,7 @@ def check(data, cert: Certificate | None) -> None:
         parents[own_id] = None  # the chain as it would be with this certificate's new choice
     cycle = own_id is not None and (base.id == own_id or own_id in aspirant.ancestors(base.id, parents))
     taken = any(child != own_id and parent == base.id for child, parent in parents.items())
-    limit = aspirant.max_extensions()
+    limit = max_extensions_on(data.issued_on)
     problem = aspirant.extension_problem(
         norm=data.norm, level=data.level, base_norm=base.norm, base_level=base.level,
         base_position=aspirant.position(base.id, parents), base_taken=taken, cycle=cycle, limit=limit,
@@ -86,6 +89,15 @@ def check(data, cert: Certificate | None) -> None:
     if data.issued_on < base.issued_on:
         raise EvidenceError("issued_on", _("An extension cannot be issued before the certificate it extends "
                                            "(%(date)s).", date=fmt_day(base.issued_on)))
+
+
+def max_extensions_on(day) -> int:
+    """How often an Aspirant-status may be extended under the handbook in force on ``day`` (1.9: twice, 2.1:
+    once): the handbook's own reference data decides (``qms.pso.versions``)."""
+    from . import services, versions
+
+    ref = versions.version_for_application(services.references(), day)
+    return ref.max_aspirant_extensions if ref is not None else aspirant.MAX_EXTENSIONS
 
 
 def _row(cert: Certificate) -> PsoCertificateExtension | None:
@@ -120,13 +132,15 @@ def badges(certificate_ids: list[int]) -> dict[int, str]:
                                       .where(PsoCertificateExtension.certificate_id.in_(positions))).all())
     numbers = dict(db.session.execute(select(Certificate.id, Certificate.number)
                                       .where(Certificate.id.in_(set(parents.values())))).all())
-    limit = aspirant.max_extensions()
-    return {cid: _("extension %(n)s of %(max)s", n=n, max=limit) + " " +
+    issued = dict(db.session.execute(select(Certificate.id, Certificate.issued_on)
+                                     .where(Certificate.id.in_(positions))).all())
+    limits = {day: max_extensions_on(day) for day in set(issued.values())}
+    return {cid: _("extension %(n)s of %(max)s", n=n, max=limits[issued[cid]]) + " " +
             _("of %(number)s", number=numbers.get(parents.get(cid), "")) for cid, n in positions.items()}
 
 
 EXTENSION = CertificateExtension(
     label=_l("Extends the Aspirant-status"),
-    description=_l("Only for an extension of a PSO Aspirant-status (at most two)."),
+    description=_l("Only for an extension of a PSO Aspirant-status (handbook 2.1: at most once; 1.9: at most twice)."),
     choices=choices, check=check, current=current, save=save, badges=badges,
 )

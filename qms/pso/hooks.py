@@ -159,4 +159,19 @@ def setup(app: Flask) -> None:
     reg.add_live_evidence("pso", live_evidence)
     reg.add_review_section("pso", review_section)
     reg.add_menu_entry("pso", NavItem("pso.index", lambda: str(_l("PSO")), "pso.view"))
+    reg.add_catalogue_usage(submitted_measurements)
     cli.register(app)
+
+
+def submitted_measurements(norm: str, version: str) -> int:
+    """How many submitted (frozen) measurements were computed under this handbook version (catalogue check)."""
+    if norm != "pso":
+        return 0
+    from sqlalchemy import func, select
+
+    from qms.extensions import db
+
+    from .models import MeasurementState, PsoMeasurement
+
+    return db.session.scalar(select(func.count()).select_from(PsoMeasurement).where(
+        PsoMeasurement.reference_code == version, PsoMeasurement.state == MeasurementState.SUBMITTED)) or 0

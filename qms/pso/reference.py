@@ -85,6 +85,15 @@ class Reference:
     #: Where the norm table came from ("shipped", or the name of an uploaded file).
     norm_table_source: str = "shipped"
     unconfirmed_notes: tuple[str, ...] = field(default=())
+    #: How often an Aspirant-status may be extended under this handbook (1.9: twice; 2.1: once).
+    max_aspirant_extensions: int = 2
+    #: Whether this handbook has a base level (Basistrede, since 2.1) between the Aspirant status and level 1.
+    has_basistrede: bool = False
+    #: Base-level thresholds by size: ((FTE, % total contribution), …); empty: derived from level 1 (below).
+    basis_rows: tuple[tuple[float, float], ...] = ()
+    #: Without loaded rows: the base-level threshold as this share of the level-1 norm (our inference).
+    basis_share_of_trede1: float | None = None
+    basis_confirmed: bool = False
 
     @property
     def norm_table_complete(self) -> bool:
@@ -108,6 +117,8 @@ class Reference:
         for key in ("pso30_excluded_positions", "pso30_excluded_contracts", "unconfirmed_notes"):
             data[key] = tuple(data[key])
         data["pso30_excluded_combinations"] = tuple(tuple(c) for c in data["pso30_excluded_combinations"])
+        if "basis_rows" in data:
+            data["basis_rows"] = tuple(tuple(r) for r in data["basis_rows"])
         return cls(**data)
 
     def with_norm_rows(self, rows: tuple[NormRow, ...], source: str, confirmed: bool) -> "Reference":
@@ -162,6 +173,8 @@ def _unconfirmed(data: dict) -> tuple[str, ...]:
         notes.append("weights_multiply")
     if not data["pso30_confirmed"]:
         notes.append("pso30plus")
+    if data.get("has_basistrede") and not data.get("basis_confirmed"):
+        notes.append("basistrede")
     return tuple(notes)
 
 
@@ -286,9 +299,44 @@ def parse_toml(text: str, name: str) -> Reference:
         pso30_excluded_positions=excluded_positions, pso30_excluded_contracts=excluded_contracts,
         pso30_excluded_combinations=combos, positions=positions, contracts=contracts, norm_rows=rows,
         norm_table_confirmed=_flag(table.get("confirmed", False), "confirmed", where_table),
+        **_version_rules(raw, name, text),
     )
     data["unconfirmed_notes"] = _unconfirmed(data)
     return Reference(**data)
+
+
+def _version_rules(raw: dict, name: str, text: str) -> dict:
+    """The rules that differ per handbook as data: Aspirant extensions and the base level (Basistrede)."""
+    aspirant = raw.get("aspirant", {})
+    where_a = _where(name, text, r"^\s*\[aspirant\]")
+    if not isinstance(aspirant, dict):
+        raise ReferenceError(f"{where_a}: [aspirant] must be a table")
+    extensions = aspirant.get("max_extensions", 2)
+    if isinstance(extensions, bool) or not isinstance(extensions, int) or not 0 <= extensions <= 10:
+        raise ReferenceError(f"{where_a}: max_extensions must be a whole number from 0 to 10")
+    basis = raw.get("basistrede")
+    out = {"max_aspirant_extensions": extensions, "has_basistrede": basis is not None}
+    if basis is None:
+        return out
+    where_b = _where(name, text, r"^\s*\[basistrede\]")
+    if not isinstance(basis, dict):
+        raise ReferenceError(f"{where_b}: [basistrede] must be a table")
+    rows = []
+    for index, row in enumerate(basis.get("rows", []), 1):
+        if not isinstance(row, list) or len(row) != 2:
+            raise ReferenceError(f"{where_b} (row {index}): a base-level row is [FTE, % total contribution]")
+        rows.append((_number(row[0], "the size in FTE", where_b, low=0.01, high=100000),
+                     _number(row[1], "the threshold", where_b, high=100)))
+    if any(b[0] <= a[0] for a, b in zip(rows, rows[1:])):
+        raise ReferenceError(f"{where_b}: the base-level rows must be sorted by size without repeats")
+    share = basis.get("share_of_trede1")
+    if share is not None:
+        share = _number(share, "share_of_trede1", where_b, high=1)
+    if not rows and share is None:
+        raise ReferenceError(f"{where_b}: give rows = [[FTE, %], …] or share_of_trede1")
+    out.update(basis_rows=tuple(rows), basis_share_of_trede1=share,
+               basis_confirmed=_flag(basis.get("confirmed", False), "confirmed", where_b))
+    return out
 
 
 def parse_norm_csv(text: str, name: str) -> tuple[NormRow, ...]:

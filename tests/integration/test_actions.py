@@ -115,9 +115,9 @@ def test_bad_input_keeps_text_and_changes_nothing(client, db, login_as, nc):
 def test_similar_cases_on_same_requirement(client, db, login_as):
     login_as(Role.AUDITOR)
     old = services.open_nonconformity(title="Old one", description="", source_type="manual",
-                                      requirement=("iso9001", "2015", "7.5.3"), opened_on=dt.date(2025, 1, 3))
+                                      requirement=("iso9001", "2015", "7.5.3.1"), opened_on=dt.date(2025, 1, 3))
     new = services.open_nonconformity(title="New one", description="", source_type="manual",
-                                      requirement=("iso9001", "2015", "7.5.3"))
+                                      requirement=("iso9001", "2015", "7.5.3.1"))
     other = services.open_nonconformity(title="Elsewhere", description="", source_type="manual",
                                         requirement=("iso9001", "2015", "8.1"))
     db.session.commit()

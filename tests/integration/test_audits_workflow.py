@@ -168,9 +168,9 @@ def test_coverage_shows_requirements_not_audited_in_the_cycle(client, db, login_
     db.session.commit()
     cov = services.coverage()
     assert [c["norm"].code for c in cov] == ["iso9001"]
-    assert "7.5.3" in cov[0]["planned"] and "8.2.1" not in cov[0]["planned"]
+    assert "7.5.3.1" in cov[0]["planned"] and "8.2.1" not in cov[0]["planned"]
     gaps = {r.code for r in cov[0]["gaps"]}
-    assert "8.4.1" not in gaps and "7.5.3" in gaps
+    assert "8.4.1" not in gaps and "7.5.3.1" in gaps
     page = client.get("/audits/coverage").get_data(as_text=True)
     assert "never audited" in page
 

@@ -32,7 +32,7 @@ def _build(client, db, norm="iso9001", version="2015", level=""):
 def test_dossier_zip_verifies_against_its_manifest(client, db, login_as):
     login_as(Role.COORDINATOR)
     first = _accepted_upload(client, db, title="Procedure documentbeheer", req="iso9001/2015/7.5.1")
-    client.post(f"/evidence/items/{first.id}/requirements", data={"requirement": "iso9001/2015/7.5.3"})
+    client.post(f"/evidence/items/{first.id}/requirements", data={"requirement": "iso9001/2015/7.5.3.1"})
     _accepted_upload(client, db, title="Auditrapport", req="iso9001/2015/9.2.1")
 
     job = _build(client, db)
@@ -57,7 +57,7 @@ def test_dossier_zip_verifies_against_its_manifest(client, db, login_as):
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
     evidence = [n for n in names if n not in (dossier.MANIFEST, dossier.PDF_IN_ZIP, dossier.INDEX)]
     assert len(evidence) == 3
-    assert any(n.startswith("7.5.1 ") for n in evidence) and any(n.startswith("7.5.3 ") for n in evidence)
+    assert any(n.startswith("7.5.1 ") for n in evidence) and any(n.startswith("7.5.3.1 ") for n in evidence)
     assert all(archive.read(n) == PDF for n in evidence)
     assert archive.read(dossier.PDF_IN_ZIP) == pdf.data
 
@@ -118,12 +118,12 @@ def test_access_per_role(client, db, login_as, make_user, role, view, manage):
     db.session.flush()
     item = EvidenceItem(title="Beleid", file_id=stored.id, valid_from=__import__("datetime").date(2026, 1, 1),
                         review_status=ReviewStatus.PENDING)
-    item.requirements = [EvidenceRequirement(norm="iso9001", version="2015", code="5.2")]
+    item.requirements = [EvidenceRequirement(norm="iso9001", version="2015", code="5.2.1")]
     db.session.add(item)
     db.session.commit()
     login_as(role)
     for url in ("/evidence/", "/evidence/items", f"/evidence/items/{item.id}", "/evidence/certificates",
-                "/evidence/norms/iso9001/2015", "/evidence/norms/iso9001/2015/req/5.2"):
+                "/evidence/norms/iso9001/2015", "/evidence/norms/iso9001/2015/req/5.2.1"):
         assert client.get(url).status_code == (200 if view else 403), url
     expected = 302 if manage else 403
     assert client.post(f"/evidence/items/{item.id}/review", data={"status": "accepted"}).status_code == expected

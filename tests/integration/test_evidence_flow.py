@@ -124,16 +124,16 @@ def test_unlinking_the_last_requirement_is_refused(client, db, login_as):
 
 def test_link_existing_evidence_from_the_requirement_page_and_suggestions(client, db, login_as):
     login_as(Role.COORDINATOR)
-    upload(client, req="iso9001/2015/7.5.3", title="Archiefregeling registraties")
+    upload(client, req="iso9001/2015/7.5.3.1", title="Archiefregeling registraties")
     item = db.session.scalars(select(EvidenceItem)).one()
-    # ISO 9001 7.5.3 maps to VCA 3.1 (training records): the VCA page suggests reusing the file.
+    # ISO 9001 7.5.3.1 maps to VCA 3.1 (training records): the VCA page suggests reusing the file.
     page = client.get("/evidence/norms/vca/2017-6.0/req/3.1").get_data(as_text=True)
     assert "Related requirements" in page and "Archiefregeling registraties" in page
     search = client.get("/evidence/norms/vca/2017-6.0/req/3.1?q=archief").get_data(as_text=True)
     assert f'name="evidence_id" value="{item.id}"' in search
     assert client.post("/evidence/norms/vca/2017-6.0/req/3.1/link", data={"evidence_id": str(item.id)}).status_code == 302
     db.session.refresh(item)
-    assert {(r.norm, r.code) for r in item.requirements} == {("iso9001", "7.5.3"), ("vca", "3.1")}
+    assert {(r.norm, r.code) for r in item.requirements} == {("iso9001", "7.5.3.1"), ("vca", "3.1")}
     # Already linked: refused, nothing doubled.
     client.post("/evidence/norms/vca/2017-6.0/req/3.1/link", data={"evidence_id": str(item.id)})
     assert db.session.scalar(select(func.count()).select_from(EvidenceRequirement)) == 2
@@ -283,7 +283,7 @@ def test_management_review_gets_a_certification_section(app, db, login_as, clien
     from qms.signals import review_input_requested
 
     login_as(Role.COORDINATOR)
-    upload(client, req="iso9001/2015/5.2")
+    upload(client, req="iso9001/2015/5.2.1")
     today = services.today()
     db.session.add(Certificate(norm="iso9001", level=None, certifying_body="CertiNed", number="Q-1",
                                issued_on=today - dt.timedelta(days=300), expires_on=today + dt.timedelta(days=795)))
@@ -321,12 +321,12 @@ def test_evidence_of_one_requirement_is_paginated(app, client, db, login_as):
         db.session.flush()
         item = EvidenceItem(title=f"Registratie {n:03d}", file_id=stored.id, valid_from=dt.date(2026, 1, 1),
                             review_status=ReviewStatus.ACCEPTED)
-        item.requirements = [EvidenceRequirement(norm="iso9001", version="2015", code="7.5.3")]
+        item.requirements = [EvidenceRequirement(norm="iso9001", version="2015", code="7.5.3.1")]
         db.session.add(item)
     db.session.commit()
-    first = client.get("/evidence/norms/iso9001/2015/req/7.5.3").get_data(as_text=True)
+    first = client.get("/evidence/norms/iso9001/2015/req/7.5.3.1").get_data(as_text=True)
     assert first.count("Registratie 0") == per_page and "Page 1 of 2" in first
-    second = client.get("/evidence/norms/iso9001/2015/req/7.5.3?page=2").get_data(as_text=True)
+    second = client.get("/evidence/norms/iso9001/2015/req/7.5.3.1?page=2").get_data(as_text=True)
     assert second.count("Registratie 0") == 3
     assert "Covered" in first  # the state counts every file, not only the page shown
 
@@ -334,7 +334,7 @@ def test_evidence_of_one_requirement_is_paginated(app, client, db, login_as):
 def test_evidence_list_filters_by_norm_and_status(client, db, login_as):
     login_as(Role.COORDINATOR)
     upload(client, req="vca/2017-6.0/2.1", title="RI&E")
-    upload(client, req="iso9001/2015/5.2", title="Kwaliteitsbeleid")
+    upload(client, req="iso9001/2015/5.2.1", title="Kwaliteitsbeleid")
     client.get("/evidence/items")  # shows (and clears) the flashed confirmations
     vca = client.get("/evidence/items?norm=vca").get_data(as_text=True)
     assert "RI&amp;E" in vca and "Kwaliteitsbeleid" not in vca
@@ -347,7 +347,7 @@ def test_evidence_list_filters_by_norm_and_status(client, db, login_as):
 
 def test_a_missing_file_is_refused_next_to_the_file_field(client, db, login_as):
     login_as(Role.COORDINATOR)
-    response = client.post("/evidence/items/new", data={"title": "Zonder bestand", "requirement": "iso9001/2015/5.2",
+    response = client.post("/evidence/items/new", data={"title": "Zonder bestand", "requirement": "iso9001/2015/5.2.1",
                                                          "valid_from": "2026-01-01", "owner": ""},
                            content_type="multipart/form-data")
     html = response.get_data(as_text=True)

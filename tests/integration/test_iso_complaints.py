@@ -79,7 +79,7 @@ def test_a_complaint_becomes_a_nonconformity_with_a_corrective_action(client, db
     assert response.status_code == 302
     nc = db.session.scalar(select(Nonconformity))
     assert (nc.source_type, nc.source_id) == ("complaint", str(complaint.id))
-    assert (nc.norm, nc.norm_version, nc.requirement) == ("iso9001", "2015", "8.7")
+    assert (nc.norm, nc.norm_version, nc.requirement) == ("iso9001", "2015", "8.7.1")
     action = db.session.scalar(select(CorrectiveAction))
     assert action.nonconformity_id == nc.id and action.owner_id == coordinator.id
     assert action.description == "Objectkaart aanpassen"

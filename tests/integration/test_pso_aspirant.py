@@ -34,19 +34,20 @@ def count(db):
 
 
 def test_aspirant_extended_twice_then_refused(client, db, login_as):
+    """Under handbooks 1.9 and 2.0 (before 1 April 2023) an Aspirant-status may be extended twice."""
     user = login_as(Role.COORDINATOR)
-    start = services.today() - dt.timedelta(days=3 * 365)
+    start = dt.date(2021, 5, 1)
     assert client.post("/evidence/certificates/new", data=form("ASP-0", start)).status_code == 302
     original = cert(db, "ASP-0")
     # The form offers the aspirant certificate to extend.
     assert "ASP-0" in client.get("/evidence/certificates/new").get_data(as_text=True)
 
-    first = start + dt.timedelta(days=365)
+    first = dt.date(2022, 5, 1)
     assert client.post("/evidence/certificates/new",
                        data=form("ASP-1", first, extends=original.id)).status_code == 302
     one = cert(db, "ASP-1")
     assert extends(db, one) == original.id
-    second = first + dt.timedelta(days=365)
+    second = dt.date(2023, 3, 1)
     assert client.post("/evidence/certificates/new", data=form("ASP-2", second, extends=one.id)).status_code == 302
     two = cert(db, "ASP-2")
     assert extension_positions() == {one.id: 1, two.id: 2}
@@ -55,7 +56,7 @@ def test_aspirant_extended_twice_then_refused(client, db, login_as):
     assert "extension 1 of 2" in page and "extension 2 of 2" in page
 
     # A third extension of the same chain is refused next to the field, keeping what was typed.
-    third = form("ASP-3", second + dt.timedelta(days=200), extends=two.id)
+    third = form("ASP-3", dt.date(2023, 3, 20), extends=two.id)
     response = client.post("/evidence/certificates/new", data=third)
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "at most 2 times" in text and 'value="ASP-3"' in text
@@ -75,6 +76,25 @@ def test_aspirant_extended_twice_then_refused(client, db, login_as):
         if json.loads(e.new_values)["certificate_id"] == two.id]
     assert len(entries) == 1 and json.loads(entries[0].new_values)["extends_id"] == one.id
     assert entries[0].actor_id == user.id
+
+
+def test_under_handbook_2_1_an_aspirant_status_is_extended_once(client, db, login_as):
+    """From 1 April 2023 (PSO handleiding 2.1) an Aspirant-status may be extended only once more: the number
+    comes from the handbook in force on the extension's issue date."""
+    login_as(Role.COORDINATOR)
+    start = dt.date(2023, 6, 1)
+    assert client.post("/evidence/certificates/new", data=form("ASP-A", start)).status_code == 302
+    original = cert(db, "ASP-A")
+    assert client.post("/evidence/certificates/new",
+                       data=form("ASP-B", dt.date(2024, 6, 1), extends=original.id)).status_code == 302
+    one = cert(db, "ASP-B")
+    page = client.get("/evidence/certificates").get_data(as_text=True)
+    assert "extension 1 of 1" in page
+
+    response = client.post("/evidence/certificates/new", data=form("ASP-C", dt.date(2025, 6, 1), extends=one.id))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "at most once" in text and 'value="ASP-C"' in text
+    assert count(db) == 2
 
 
 def test_only_an_aspirant_status_can_be_extended(client, db, login_as):

@@ -231,7 +231,7 @@ def test_cli_calculates_from_json(app, tmp_path):
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["total_fte"] == pytest.approx(1.5) and out["direct_pct"] == pytest.approx(25)
-    assert out["reference_version"] == "1.9" and out["level"] is None
+    assert out["reference_version"] == "2.1" and out["level"] is None  # handbook 2.1 is in force today
     path.write_text(json.dumps({"peiljaar": 2025, "employees": [], "purchases": []}))
     bad = app.test_cli_runner().invoke(args=["qms", "pso", "calculate", str(path)])
     assert bad.exit_code == 1 and "no employees" in bad.output
@@ -336,17 +336,18 @@ def test_admin_loads_a_new_version_that_applies_from_its_date(client, login_as, 
     from qms.pso.reference import FOLDER
 
     text = (FOLDER / "1.9.toml").read_text(encoding="utf-8")
-    text = text.replace('code = "1.9"', 'code = "2.0"').replace("effective = 2021-04-01", "effective = 2026-04-01")
+    text = text.replace('code = "1.9"', 'code = "2.2"').replace("effective = 2021-04-01", "effective = 2027-04-01")
     text = text.replace("weight = 0.75\n", "weight = 0.8\n", 1)
     login_as(Role.ADMIN)
     response = client.post("/pso/reference", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(text.encode()), "2.0.toml")})
+                           data={"file": (io.BytesIO(text.encode()), "2.2.toml")})
     assert response.status_code == 302
-    assert services.reference_in_force(dt.date(2026, 5, 1)).code == "2.0"
-    assert services.reference_in_force(dt.date(2025, 5, 1)).code == "1.9"
-    assert services.reference_version("2.0").positions["ww"].weight == 0.8
+    assert services.reference_in_force(dt.date(2027, 5, 1)).code == "2.2"
+    assert services.reference_in_force(dt.date(2025, 5, 1)).code == "2.1"
+    assert services.reference_in_force(dt.date(2022, 5, 1)).code == "2.0"
+    assert services.reference_version("2.2").positions["ww"].weight == 0.8
     page = client.get("/pso/reference").get_data(as_text=True)
-    assert "2.0.toml" in page
+    assert "2.2.toml" in page
 
 
 def test_measurement_names_only_for_hr(client, login_as, company, db, make_user):
@@ -438,8 +439,8 @@ def test_the_dossier_pdf_speaks_the_readers_language(client, login_as, company, 
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
     flat = " ".join(text.split())
-    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2021-04-01"):
+    for code in (" regular ", "wia_wajong", "trede2", "trede3", "24,000.00", "2023-04-01"):
         assert code not in f" {flat} ", code
     assert "Arbeidsovereenkomst" in flat and "WAO / WIA / WAZ /" in flat and "Trede 3" in flat
-    assert "€ 24.000,00" in flat and "1 april 2021" in flat
+    assert "€ 24.000,00" in flat and "1 april 2023" in flat
     assert "Pagina 1 van" in flat

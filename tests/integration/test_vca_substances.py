@@ -338,7 +338,7 @@ def test_readiness_shows_the_substance_rules(client, db, login_as):
     with current_app.test_request_context():
         rows = dict(review_section(TODAY - dt.timedelta(days=365), TODAY).rows)
     assert rows["Safety data sheets current"] == "0 of 1 sheets current"
-    iso = [e for e in _evidence("iso9001", "2015") if e.requirement == "7.5.3"]
+    iso = [e for e in _evidence("iso9001", "2015") if e.requirement == "7.5.3.2"]
     assert any("Safety data sheets of the cleaning products" in e.label for e in iso)
     assert "Safety data sheets of the cleaning products" in client.get(
         "/evidence/norms/iso9001/2015").get_data(as_text=True)

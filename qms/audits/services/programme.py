@@ -33,7 +33,8 @@ def scope_targets() -> list[tuple]:
         if targets and norm.code not in targets:
             continue
         target = targets.get(norm.code)
-        version = target if target in norm.versions else norm.default_version
+        # The version audits use today: VCA 2026/6.1 from 1 July 2026 (the catalogue's audits_from date).
+        version = target if target in norm.versions else norm.version_for(today())
         cat = norm.versions[version]
         level = target if target and cat.level(target) else None
         out.append((norm, cat, level))

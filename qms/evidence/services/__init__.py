@@ -5,7 +5,8 @@ this package as one module (``services.assess``, ``services.add_evidence`` …).
 """
 from ...norms import LiveEvidence  # noqa: F401  (the dossier rebuilds live evidence from its snapshot)
 from .certificates import (CalendarEntry, CertificateData, add_certificate, audit_calendar,  # noqa: F401
-                           certificate_level_name, extension_badges, update_certificate)
+                           certificate_level_name, certificate_version_title, extension_badges,
+                           update_certificate)
 from .common import (ALLOWED_KINDS, EvidenceError, parse_requirement_key, possible_owners,  # noqa: F401
                      requirement, today)
 from .coverage import (FileState, NormOverview, RecordView, RequirementView, assess,  # noqa: F401

@@ -26,6 +26,8 @@ class CertificateData:
     expires_on: dt.date
     #: The certificate this one extends, where a norm allows that (``registry().certificate_extensions``).
     extends_id: int | None = None
+    #: The catalogue version of the norm it was issued against (None: not recorded).
+    version: str | None = None
 
 
 def _check_certificate(data: CertificateData) -> None:
@@ -37,6 +39,8 @@ def _check_certificate(data: CertificateData) -> None:
         raise EvidenceError("level", _("This level does not exist for the chosen norm."))
     if levels and not data.level:
         raise EvidenceError("level", _("Choose the certified level."))
+    if data.version and data.version not in norm.versions:
+        raise EvidenceError("version", _("This version does not exist for the chosen norm."))
     if data.expires_on <= data.issued_on:
         raise EvidenceError("expires_on", _("The expiry date must be after the issue date."))
     latest = cycles.latest_expiry(cycles.cycle_for(data.norm), data.issued_on)
@@ -72,7 +76,7 @@ def add_certificate(data: CertificateData) -> Certificate:
     _check_extension(data, None)
     cert = Certificate(norm=data.norm, level=data.level or None, certifying_body=data.certifying_body,
                        number=data.number, scope=data.scope or None, issued_on=data.issued_on,
-                       expires_on=data.expires_on)
+                       expires_on=data.expires_on, version=data.version)
     db.session.add(cert)
     db.session.flush()
     _save_extension(cert, data)
@@ -85,6 +89,7 @@ def update_certificate(cert: Certificate, data: CertificateData) -> Certificate:
     cert.norm, cert.level = data.norm, data.level or None
     cert.certifying_body, cert.number, cert.scope = data.certifying_body, data.number, data.scope or None
     cert.issued_on, cert.expires_on = data.issued_on, data.expires_on
+    cert.version = data.version
     db.session.flush()
     _save_extension(cert, data)
     return cert
@@ -116,3 +121,10 @@ def certificate_level_name(cert: Certificate) -> str:
         if lv:
             return lv.name
     return cert.level
+
+
+def certificate_version_title(cert: Certificate) -> str:
+    """The title of the norm version a certificate names ("" when not recorded)."""
+    norm = registry().get(cert.norm)
+    cat = norm.versions.get(cert.version) if norm is not None and cert.version else None
+    return cat.title if cat is not None else (cert.version or "")

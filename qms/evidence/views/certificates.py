@@ -29,6 +29,8 @@ def _choices(form: CertificateForm, cert: Certificate | None) -> None:
                     seen.add(lv.code)
                     levels.append(SelectChoice(lv.code, f"{norm.title}: {lv.name}"))
     form.level.choices = levels
+    form.version.choices = [SelectChoice("", _("— not recorded —"))] + [
+        SelectChoice(cat.code, f"{norm.title} · {cat.title}") for norm in registry() for cat in norm.versions.values()]
     exclude = cert.id if cert is not None else None
     extensions = registry().certificate_extensions
     if not extensions:  # no enabled norm lets a certificate extend another: no such field
@@ -54,12 +56,19 @@ def _extends(value) -> int | None:
 def _data(form: CertificateForm) -> CertificateData:
     extends = _extends(form.extends_id.data) if "extends_id" in form else None
     return CertificateData(form.norm.data, form.level.data or None, form.certifying_body.data, form.number.data,
-                           form.scope.data, form.issued_on.data, form.expires_on.data, extends)
+                           form.scope.data, form.issued_on.data, form.expires_on.data, extends,
+                           version=form.version.data or None)
 
 
 def _cycles() -> list[tuple[str, cycles.Cycle]]:
     """(norm title, its certification cycle) of every enabled norm, for the note on the form."""
     return [(norm.title, cycles.cycle_for(norm.code)) for norm in registry()]
+
+
+def _transition_deadlines(on):
+    from ...catalogue.transition import deadlines
+
+    return deadlines(on)
 
 
 @bp.route("/certificates")
@@ -73,7 +82,9 @@ def certificates():
     return render_template("evidence/certificates.html", page=page, calendar=calendar, next_dates=dates, today=on,
                            kind_label=reminders.kind_label, norm_title=reminders.norm_title,
                            level_name=services.certificate_level_name,
-                           extensions=services.extension_badges([c.id for c in page.items]))
+                           version_title=services.certificate_version_title,
+                           extensions=services.extension_badges([c.id for c in page.items]),
+                           transitions=_transition_deadlines(on))
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])

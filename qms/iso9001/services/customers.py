@@ -119,7 +119,7 @@ def to_nonconformity(complaint: Complaint, *, user, severity: str, action: str, 
         nc = actions.open_nonconformity(
             title=f"{complaint.number}: {complaint.client}"[:200],
             description=complaint.description, source_type=SOURCE_TYPE, source_id=complaint.id, severity=severity,
-            requirement=("iso9001", "2015", "8.7"), owner=owner, opened_by=user)
+            requirement=("iso9001", "2015", "8.7.1"), owner=owner, opened_by=user)
         actions.add_action(nc, kind="corrective", description=action, owner=owner, due_date=due_date)
     except actions.ActionError as error:
         raise IsoError(error.field, error.message) from None

@@ -99,7 +99,7 @@ def evidence(version: str, level: str = "") -> list[LiveEvidence]:
     measured = db.session.scalar(select(func.count(func.distinct(Measurement.objective_id))).join(Measurement.objective)
                                  .where(Objective.state == ObjectiveState.ACTIVE,
                                         Measurement.measured_on >= on - dt.timedelta(days=120))) or 0
-    found.append(LiveEvidence("6.2", _("Quality objectives measured in the last four months"),
+    found.append(LiveEvidence("6.2.1", _("Quality objectives measured in the last four months"),
                               _("%(n)s of %(total)s", n=measured, total=running),
                               running > 0 and measured == running, "iso9001.objectives"))
     supplier = providers.figures(on)

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from ...database import writes_on_read
 from ...extensions import db
 from ...permissions import requires
-from .. import chart, services
+from .. import chart, services, versions
 from ..forms import ButtonForm, CorrectForm, HireForm, MeasureForm
 from ..models import MeasurementState, PsoMeasurement, PsoPlannedHire
 from ..services import PsoError
@@ -50,15 +50,30 @@ def _names(current) -> dict[str, str]:
     return {p: by_id.get(i, p) for p, i in current.register.names.items()}
 
 
+def _application_date():
+    """?applied_on=YYYY-MM-DD: the date of the definitive application, which picks the handbook; else today."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(request.args.get("applied_on", ""))
+    except ValueError:
+        return services.today()
+    return day if 1990 <= day.year <= 2200 else services.today()
+
+
 @bp.route("/")
 @requires("pso.view")
 def index():
     year = selected_year()
-    current = services.score(year)
+    applied_on = _application_date()
+    ref = versions.version_for_application(services.references(), applied_on)
+    current = services.score(year, ref=ref)
     upcoming, changes = services.forecast(year, current=current)
     names = _names(current)
+    versioned = versions.apply_rules(current.result, current.reference, applied_on) if current.result else None
     return render_template(
         "pso/index.html", year=year, current=current, result=current.result, ref=current.reference,
+        versioned=versioned, applied_on=applied_on,
         upcoming=upcoming, changes=changes, chart=_chart(current, upcoming), names=names,
         certificate=_certificate(), unconfirmed_label=unconfirmed_label, measure=MeasureForm(year=year),
         position_label=position_label, contract_label=contract_label)

@@ -38,7 +38,7 @@ def live_evidence(version: str, level: str = "") -> list[LiveEvidence]:
 
 #: ISO 9001 requirement the register gives evidence for, per catalogue version: safety data sheets are
 #: documents of external origin (2015 7.5.3); 2008 7.5.5 asks for correct labelling and handling of products.
-ISO9001_CODES = {"2015": "7.5.3", "2008": "7.5.5"}
+ISO9001_CODES = {"2015": "7.5.3.2", "2008": "7.5.5"}
 
 
 def iso9001_evidence(version: str, level: str = "") -> list[LiveEvidence]:

@@ -1,0 +1,53 @@
+"""The PSO score names its handbook: a 2026 application is scored under 2.1 (one Aspirant extension at most, the
+base level with its unconfirmed threshold), a 2022 application under 1.9."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from qms.organisation.models import Employee
+from qms.permissions import Role
+from qms.pso import services, versions
+from qms.pso.services import StatusData
+
+YEAR = 2025
+
+
+@pytest.fixture
+def company(db):
+    """Nineteen regular staff and one Wajong colleague with a documented dossier: 5 % direct in 2025."""
+    people = []
+    for n in range(20):
+        e = Employee(number=f"V{n:03}", first_name="Anna", last_name=f"Versie{n}", function="cleaner",
+                     hired_on=dt.date(2015, 1, 1))
+        db.session.add(e)
+        people.append(e)
+    db.session.flush()
+    for e in people:
+        services.add_employment(e, start=dt.date(2015, 1, 1), end=None, contract_type="regular",
+                                hours_per_week=Decimal(40), norm_week_hours=None)
+    status = services.save_status(people[0], StatusData(
+        starting_position="wia_wajong", intake_date=dt.date(2015, 1, 1), suitable_work="vaste ronde",
+        integration="werkoverleg", support="jobcoach"))
+    services.add_conversation(status, held_on=dt.date(YEAR, 5, 1), kind="performance", summary="goed gesprek")
+    db.session.commit()
+    return people
+
+
+def test_a_2026_application_is_scored_under_handbook_2_1(client, login_as, company):
+    ref = versions.version_for_application(services.references(), dt.date(2026, 3, 1))
+    current = services.score(YEAR, ref=ref)
+    outcome = versions.apply_rules(current.result, ref, dt.date(2026, 3, 1), aspirant_extensions=1)
+    assert outcome.version == "2.1" and outcome.max_aspirant_extensions == 1 and outcome.extension_possible is False
+    assert outcome.level == "basis" and not outcome.basis_confirmed
+
+    login_as(Role.HR)
+    page = client.get(f"/pso/?year={YEAR}&applied_on=2026-03-01").get_data(as_text=True)
+    assert "Handbook 2.1" in page and "at most 1 extension" in page and "at most 1 extensions" not in page
+    assert 'id="versioned-level">Base level' in page
+    assert "provisional-banner" in page and "PSO → Reference data" in page
+
+    old = client.get(f"/pso/?year={YEAR}&applied_on=2022-03-01").get_data(as_text=True)
+    assert "Handbook 1.9" in old and "at most 2 extensions" in old and "provisional-banner" not in old
+    # An odd date falls back to today (handbook 2.1 too) and never fails.
+    assert "Handbook 2.1" in client.get(f"/pso/?year={YEAR}&applied_on=31-02-2026").get_data(as_text=True)
