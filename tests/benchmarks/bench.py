@@ -292,7 +292,7 @@ def bench_users(app: Flask, roles: set[Role]) -> dict[Role, tuple[str, str]]:
     return made
 
 
-def run(scale: int, requests: int, warmup: int) -> int:
+def run(scale: int, requests: int, warmup: int, only: str = "") -> int:
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="qms-bench-"))
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     try:
@@ -302,7 +302,7 @@ def run(scale: int, requests: int, warmup: int) -> int:
         app.wsgi_app = meter  # type: ignore[method-assign]
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", meter.count)
-        results = measure_pages(app, meter, requests, warmup)
+        results = measure_pages(app, meter, requests, warmup, only)
         from qms.evidence.seed import measure_bench_dossier
 
         results += [Result(*row) for row in measure_bench_dossier(app)]
@@ -314,8 +314,9 @@ def run(scale: int, requests: int, warmup: int) -> int:
     return 1 if failed else 0
 
 
-def measure_pages(app: Flask, meter: Meter, requests: int, warmup: int) -> list[Result]:
-    present = [p for p in PAGES if p.endpoint in app.view_functions]
+def measure_pages(app: Flask, meter: Meter, requests: int, warmup: int, only: str = "") -> list[Result]:
+    pages = [p for p in PAGES if only.lower() in p.label.lower()]
+    present = [p for p in pages if p.endpoint in app.view_functions]
     logins = bench_users(app, {p.role for p in present})
     clients = {}
     for role, (email, password) in logins.items():
@@ -326,7 +327,7 @@ def measure_pages(app: Flask, meter: Meter, requests: int, warmup: int) -> list[
         clients[role] = client
 
     results = []
-    for page in PAGES:
+    for page in pages:
         if page.endpoint not in app.view_functions:
             results.append(Result(page.label, "skipped", note=f"no endpoint {page.endpoint} yet"))
             continue
@@ -373,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=20, help="seed scale (default 20)")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests first (default 3)")
+    parser.add_argument("--only", default="", help="measure only the cases whose label contains this text")
     parser.add_argument("--load-only", action="store_true", help="only the mixed load on gunicorn (load.py)")
     parser.add_argument("--no-load", action="store_true", help="only the per-page times, no mixed load")
     parser.add_argument("--users", type=int, default=50, help="virtual users of the load run (default 50)")
@@ -382,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("scale and requests must be positive, warmup not negative")
     if not 1 <= options.users <= 200 or not 1 <= options.duration <= 600:
         parser.error("the load run takes 1–200 users for 1–600 seconds")
-    status = 0 if options.load_only else run(options.scale, options.requests, options.warmup)
+    status = 0 if options.load_only else run(options.scale, options.requests, options.warmup, options.only)
     if options.load_only and options.no_load:
         parser.error("--load-only and --no-load exclude each other")
     if not options.no_load:
