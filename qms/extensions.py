@@ -46,17 +46,22 @@ class _MigrateOnDemand:
 
 
 class _DbCommands(click.Group):
-    """``flask db …``: Flask-Migrate's command group, imported when the command line asks for it."""
+    """``flask db …``: Flask-Migrate's own command group, imported when the command line runs it."""
+
+    @staticmethod
+    def _group() -> click.Group:
+        from flask_migrate.cli import db as group
+
+        return group
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self._group().make_context(info_name, args, parent=parent, **extra)
 
     def list_commands(self, ctx):
-        from flask_migrate.cli import db as group
-
-        return group.list_commands(ctx)
+        return self._group().list_commands(ctx)
 
     def get_command(self, ctx, name):
-        from flask_migrate.cli import db as group
-
-        return group.get_command(ctx, name)
+        return self._group().get_command(ctx, name)
 
 
 class LazyMigrate:
