@@ -181,7 +181,7 @@ PAGES = [
     Page("audit programme PDF", "audits.programme_export", Role.AUDITOR,
          lambda app: {"year": time.localtime().tm_year, "fmt": "pdf"}),
     Page("incident report PDF", "incidents.incident_pdf", Role.COORDINATOR, lambda app: _incidents(app, detail=True)),
-    Page("site QR poster PDF", "incidents.poster", Role.COORDINATOR, lambda app: _first(app, "Site", "site_id")),
+    Page("site QR poster PDF", "incidents.poster", Role.COORDINATOR, lambda app: _poster_site(app)),
     Page("review minutes PDF", "reviews.minutes_pdf", Role.COORDINATOR, lambda app: _audits(app, review=True)),
     Page("pso dossier PDF", "pso.dossier_pdf", Role.HR),
     Page("vca LMRA card PDF", "vca.card_pdf", Role.COORDINATOR,
@@ -198,6 +198,19 @@ def _first(app: Flask, model: str, argument: str) -> dict | None:
             found = db.session.scalar(select(mapper.class_.id).order_by(mapper.class_.id).limit(1))
             return None if found is None else {argument: found}
     return None
+
+
+def _poster_site(app: Flask) -> dict | None:
+    """The first site, with the QR code its poster shows (made once: a GET never makes one)."""
+    from qms.incidents.services import site_token
+    from qms.organisation.models import Site
+
+    site = db.session.scalar(select(Site).order_by(Site.id).limit(1))
+    if site is None:
+        return None
+    site_token(site, create=True)
+    db.session.commit()
+    return {"site_id": site.id}
 
 
 def _document_version(app: Flask) -> dict | None:
@@ -217,6 +230,7 @@ SEEDS = [
     ("200,000 incidents", lambda app: _incidents(app)),
     ("VCA registers", lambda app: _vca(app)),
     ("ISO 9001 registers", lambda app: _iso(app)),
+    ("QR code of the first site", lambda app: _poster_site(app)),
 ]
 
 # --- jobs ------------------------------------------------------------------------------------------
