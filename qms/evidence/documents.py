@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..documents.models import Document, DocumentRequirement, DocumentVersion, VersionState
@@ -56,6 +56,25 @@ def documents_by_norm(keys: Iterable[tuple[str, str]],
     for norm, version, req_code, doc_id, number, title, major, minor, effective in db.session.execute(stmt):
         out[(norm, version)].setdefault(req_code, []).append(
             DocumentEvidence(DocumentRef(doc_id, number, title), VersionRef(f"{major}.{minor}", effective)))
+    return out
+
+
+def document_counts_by_norm(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
+    """{(norm, version): {requirement code: number of published documents}}: what readiness and the norm tree
+    need, one aggregate row per requirement however many documents there are."""
+    keys = list(dict.fromkeys(keys))
+    out: dict[tuple[str, str], dict[str, int]] = {key: {} for key in keys}
+    if not keys:
+        return out
+    rows = db.session.execute(
+        select(DocumentRequirement.norm, DocumentRequirement.norm_version, DocumentRequirement.requirement,
+               func.count(func.distinct(DocumentRequirement.document_id)))
+        .join(DocumentVersion, (DocumentVersion.document_id == DocumentRequirement.document_id)
+              & (DocumentVersion.state == VersionState.PUBLISHED))
+        .where(or_(*(and_(DocumentRequirement.norm == n, DocumentRequirement.norm_version == v) for n, v in keys)))
+        .group_by(DocumentRequirement.norm, DocumentRequirement.norm_version, DocumentRequirement.requirement))
+    for norm, version, code, count in rows:
+        out[(norm, version)][code] = count
     return out
 
 

@@ -14,7 +14,7 @@ from ...extensions import db
 from ...norms import LiveEvidence, Requirement, registry
 from ...organisation.services import company
 from .. import readiness
-from ..documents import documents_by_norm
+from ..documents import document_counts_by_norm, documents_by_norm
 from ..models import EvidenceItem, EvidenceRecordLink, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
 from ..records import describe, record_types
 from .common import MAPPING_FILE, requirement, today
@@ -41,6 +41,8 @@ class RequirementView:
     state: readiness.RequirementState | None = None
     #: How many evidence files serve it (``files`` is empty unless the records were asked for).
     file_count: int = 0
+    #: How many published documents serve it (``documents`` is empty unless the records were asked for).
+    document_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,11 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
     norm_obj = registry().get(norm)
     cat = norm_obj.versions[version]  # type: ignore[union-attr]
     files = evidence_by_requirement(norm, version) if full else {}
-    loaded = loaded or load_many([(norm, version)], on, figures=not full)
+    loaded = loaded or load_many([(norm, version)], on, full=full)
     figures = loaded.figures.get((norm, version), {})
     records = loaded.records.get((norm, version), {})
     documents = loaded.documents.get((norm, version), {})
+    document_counts = loaded.document_counts.get((norm, version), {})
     live = live_evidence(norm, version, level) if live is None else live
     views: dict[str, RequirementView] = {}
     inputs = []
@@ -189,6 +192,7 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
             continue
         view = RequirementView(req, files.get(req.code, []), documents.get(req.code, []),
                                records.get(req.code, []), live.get(req.code, []))
+        view.document_count = len(view.documents) if full else document_counts.get(req.code, 0)
         if full:
             view.file_count = len(view.files)
             stand_ins = [readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in view.files]
@@ -199,7 +203,7 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
             code=req.code,
             applicability=req.applicability.get(level) if cat.has_applicability else None,
             files=stand_ins,
-            documents=len(view.documents), records=len(view.records), live=[x.ok for x in view.live]))
+            documents=view.document_count, records=len(view.records), live=[x.ok for x in view.live]))
     result = readiness.readiness(inputs, on, cat.min_supplementary.get(level, 0) if cat.has_applicability else 0)
     for state in result.states:
         views[state.code].state = state
@@ -212,15 +216,19 @@ class Loaded:
 
     figures: dict
     records: dict
+    #: The published documents themselves (only for the dossier, ``full``) …
     documents: dict
+    #: … and otherwise only how many serve each requirement.
+    document_counts: dict
 
 
-def load_many(keys, on: dt.date, figures: bool = True) -> Loaded:
+def load_many(keys, on: dt.date, full: bool = False) -> Loaded:
     """The evidence figures, linked records and published documents of several norm versions: three queries
-    (plus one per record type) whatever the number of norms, documents or evidence files."""
+    (plus one per record type) whatever the number of norms, documents or evidence files. Without ``full``
+    files and documents are counted in the database, not loaded."""
     keys = list(dict.fromkeys(keys))
-    return Loaded(evidence_figures_by_norm(keys, on) if figures else {}, records_by_norm(keys),
-                  documents_by_norm(keys))
+    return Loaded({} if full else evidence_figures_by_norm(keys, on), records_by_norm(keys),
+                  documents_by_norm(keys) if full else {}, {} if full else document_counts_by_norm(keys))
 
 
 def snapshot(norm: str, version: str, level: str, result: readiness.Readiness, on: dt.date) -> ReadinessSnapshot | None:
