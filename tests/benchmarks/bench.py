@@ -200,6 +200,30 @@ def _first(app: Flask, model: str, argument: str) -> dict | None:
     return None
 
 
+#: Published documents linked to the requirements of each enabled norm (readiness, norm tree, dossier).
+LINKED_DOCUMENTS = 2000
+
+
+def _document_links(app: Flask) -> None:
+    """Link the first LINKED_DOCUMENTS bench documents to the requirements of every enabled norm, once."""
+    from sqlalchemy import insert
+
+    from qms.documents.models import Document, DocumentRequirement
+    from qms.norms import registry
+
+    if db.session.scalar(select(DocumentRequirement.id).limit(1)) is not None:
+        return
+    ids = list(db.session.scalars(select(Document.id).where(Document.number.like("BN-%"))
+                                  .order_by(Document.id).limit(LINKED_DOCUMENTS)))
+    for norm in registry():
+        cat = norm.versions[norm.default_version]
+        codes = [r.code for r in cat.requirements.values() if r.kind == "requirement"]
+        if codes and ids:
+            db.session.execute(insert(DocumentRequirement), [
+                {"document_id": d, "norm": norm.code, "norm_version": norm.default_version,
+                 "requirement": codes[i % len(codes)]} for i, d in enumerate(ids)])
+
+
 def _poster_site(app: Flask) -> dict | None:
     """The first site, with the QR code its poster shows (made once: a GET never makes one)."""
     from qms.incidents.services import site_token
@@ -226,6 +250,7 @@ def _document_version(app: Flask) -> dict | None:
 SEEDS = [
     ("20,000 documents", lambda app: _documents(app)),
     ("5,000 evidence files, 10,000 links", lambda app: _evidence(app)),
+    ("2,000 documents linked to the requirements of every norm", lambda app: _document_links(app)),
     ("audit with 300 findings, management review", lambda app: _audits(app) and _audits(app, review=True)),
     ("200,000 incidents", lambda app: _incidents(app)),
     ("VCA registers", lambda app: _vca(app)),
