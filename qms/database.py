@@ -183,3 +183,25 @@ def include_in_autogenerate(name, type_, parent_names) -> bool:
     if type_ == "table" and prefixes and name and name.startswith(prefixes):
         return False
     return not (type_ == "index" and name in db.metadata.info.get("unmapped_indexes", ()))
+
+
+# --- once per request --------------------------------------------------------------------------
+
+_PER_REQUEST = "qms.per_request"
+
+
+def once_per_request(key: Any, compute):
+    """``compute()`` once per request for ``key`` (several surfaces of one page asking the same figures);
+    outside a request it is simply computed. Any flush in the request forgets what was kept."""
+    if not has_request_context():
+        return compute()
+    kept = request.environ.setdefault(_PER_REQUEST, {})
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_per_request(session: Session, flush_context) -> None:
+    if has_request_context():
+        request.environ.pop(_PER_REQUEST, None)

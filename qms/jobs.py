@@ -18,6 +18,7 @@ import datetime as dt
 import enum
 import json
 import logging
+import threading
 from typing import Any, Callable
 
 from flask import Flask, current_app
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 STALLED_AFTER = dt.timedelta(hours=1)
 TASK_NAME = "qms.run_job"
 _EXTENSION = "qms.jobs"
+_TASK = "qms.jobs.task"
 _PENDING = "qms_pending_jobs"
 
 
@@ -305,25 +307,44 @@ def make_huey(app: Flask):
     return SqliteHuey(name, filename=str(app.config["JOBS_DATABASE"]), immediate=immediate, results=False)
 
 
-def init_app(app: Flask) -> None:
+_BUILDING = threading.Lock()
+
+
+def _build(app: Flask) -> None:
+    """The app's Huey instance and its task, made the first time a job is queued or the worker starts: importing
+    Huey (and through it the Redis client) is a sizeable part of a web worker's start that most never need."""
     from huey import signals as huey_signals
 
-    huey = make_huey(app)
+    with _BUILDING:
+        if "huey" in app.extensions:
+            return
+        huey = make_huey(app)
 
-    @huey.task(name=TASK_NAME)
-    def run_job(job_id: int) -> None:
-        run(app, job_id)
+        @huey.task(name=TASK_NAME)
+        def run_job(job_id: int) -> None:
+            run(app, job_id)
 
-    @huey.signal(huey_signals.SIGNAL_INTERRUPTED)
-    def requeue(signal, task, *args, **kwargs) -> None:
-        if task.name == TASK_NAME and task.args:
-            _requeue_interrupted(app, task.args[0])
+        @huey.signal(huey_signals.SIGNAL_INTERRUPTED)
+        def requeue(signal, task, *args, **kwargs) -> None:
+            if task.name == TASK_NAME and task.args:
+                _requeue_interrupted(app, task.args[0])
 
-    app.extensions[_EXTENSION] = run_job
-    app.extensions["huey"] = huey
+        app.extensions[_TASK] = run_job
+        app.extensions["huey"] = huey
+
+
+def init_app(app: Flask) -> None:
+    def queue(job_id: int) -> None:
+        if _TASK not in app.extensions:
+            _build(app)
+        app.extensions[_TASK](job_id)
+
+    app.extensions[_EXTENSION] = queue
 
 
 def huey_of(app: Flask):
+    if "huey" not in app.extensions:
+        _build(app)
     return app.extensions["huey"]
 
 

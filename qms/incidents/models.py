@@ -201,3 +201,6 @@ class IncidentSettings(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Months after the incident after which personal details are removed (statistics stay).
     retention_months: Mapped[int] = mapped_column(Integer, default=60)
+
+
+from . import search  # noqa: E402,F401  (the full-text search objects, created with the incident table)

@@ -6,6 +6,7 @@ from qms.extensions import db as _db
 from qms.organisation.models import Employee
 from qms.pso import services
 from qms.pso.models import PsoHours
+from qms.pso.services import calculation
 
 
 def test_the_score_is_kept_until_the_register_changes(app, db, monkeypatch):
@@ -15,8 +16,8 @@ def test_the_score_is_kept_until_the_register_changes(app, db, monkeypatch):
     _db.session.add(person)
     _db.session.commit()
     computed = []
-    original = services.compute_score
-    monkeypatch.setattr(services, "compute_score", lambda *a, **k: computed.append(a) or original(*a, **k))
+    original = calculation.compute_score
+    monkeypatch.setattr(calculation, "compute_score", lambda *a, **k: computed.append(a) or original(*a, **k))
     first = services.score(year)
     assert services.score(year) is first and len(computed) == 1
     _db.session.add(PsoHours(employee_id=person.id, year=year, hours_worked=1200))

@@ -7,14 +7,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...norms import LiveEvidence, Requirement, registry
 from ...organisation.services import company
 from .. import readiness
-from ..documents import documents_by_requirement
+from ..documents import document_counts_by_norm, documents_by_norm
 from ..models import EvidenceItem, EvidenceRecordLink, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
 from ..records import describe, record_types
 from .common import MAPPING_FILE, requirement, today
@@ -41,6 +41,8 @@ class RequirementView:
     state: readiness.RequirementState | None = None
     #: How many evidence files serve it (``files`` is empty unless the records were asked for).
     file_count: int = 0
+    #: How many published documents serve it (``documents`` is empty unless the records were asked for).
+    document_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,23 +55,39 @@ class FileState:
     review_status: ReviewStatus
 
 
-def evidence_figures(norm: str, version: str, on: dt.date) -> dict[str, tuple[int, list[readiness.FileEvidence]]]:
-    """{code: (number of files, stand-in files for readiness)} for one norm version: one aggregate query, one
-    row per requirement however many files there are (see :func:`readiness.representative_files`)."""
+def _keys_where(norm_col, version_col, keys):
+    return or_(*(and_(norm_col == n, version_col == v) for n, v in keys))
+
+
+def evidence_figures_by_norm(keys, on: dt.date) -> dict[tuple[str, str], dict[str, tuple[int, list[readiness.FileEvidence]]]]:
+    """{(norm, version): {code: (number of files, stand-in files for readiness)}} for several norm versions:
+    one aggregate query, one row per requirement however many files there are (see
+    :func:`readiness.representative_files`)."""
+    keys = list(dict.fromkeys(keys))
+    out: dict[tuple[str, str], dict] = {key: {} for key in keys}
+    if not keys:
+        return out
     accepted = EvidenceItem.review_status == ReviewStatus.ACCEPTED
     current = accepted & (EvidenceItem.valid_from <= on)
     not_ended = EvidenceItem.valid_until.is_(None) | (EvidenceItem.valid_until >= on)
     rows = db.session.execute(
-        select(EvidenceRequirement.code, func.count(),
+        select(EvidenceRequirement.norm, EvidenceRequirement.version, EvidenceRequirement.code, func.count(),
                func.sum(case((current & EvidenceItem.valid_until.is_(None), 1), else_=0)),
                func.max(case((current & (EvidenceItem.valid_until >= on), EvidenceItem.valid_until), else_=None)),
                func.sum(case(((EvidenceItem.review_status == ReviewStatus.PENDING) & not_ended, 1), else_=0)),
                func.sum(case((accepted & (EvidenceItem.valid_until < on), 1), else_=0)))
         .join(EvidenceItem, EvidenceItem.id == EvidenceRequirement.evidence_id)
-        .where(EvidenceRequirement.norm == norm, EvidenceRequirement.version == version)
-        .group_by(EvidenceRequirement.code)).all()
-    return {code: (count, readiness.representative_files(open_current or 0, latest, pending or 0, expired or 0, on))
-            for code, count, open_current, latest, pending, expired in rows}
+        .where(_keys_where(EvidenceRequirement.norm, EvidenceRequirement.version, keys))
+        .group_by(EvidenceRequirement.norm, EvidenceRequirement.version, EvidenceRequirement.code)).all()
+    for norm, version, code, count, open_current, latest, pending, expired in rows:
+        out[(norm, version)][code] = (count, readiness.representative_files(
+            open_current or 0, latest, pending or 0, expired or 0, on))
+    return out
+
+
+def evidence_figures(norm: str, version: str, on: dt.date) -> dict[str, tuple[int, list[readiness.FileEvidence]]]:
+    """{code: (number of files, stand-in files for readiness)} for one norm version."""
+    return evidence_figures_by_norm([(norm, version)], on)[(norm, version)]
 
 
 def evidence_by_requirement(norm: str, version: str) -> dict[str, list[EvidenceItem]]:
@@ -104,20 +122,29 @@ def file_states(norm: str, version: str, code: str) -> list[FileState]:
     return [FileState(*row) for row in rows]
 
 
-def records_by_requirement(norm: str, version: str, code: str | None = None) -> dict[str, list[RecordView]]:
-    stmt = select(EvidenceRecordLink).where(EvidenceRecordLink.norm == norm, EvidenceRecordLink.version == version)
+def records_by_norm(keys, code: str | None = None) -> dict[tuple[str, str], dict[str, list[RecordView]]]:
+    """{(norm, version): {code: [linked records]}} for several norm versions: one query for the links, one
+    per record type to describe them."""
+    keys = list(dict.fromkeys(keys))
+    out: dict[tuple[str, str], dict[str, list[RecordView]]] = {key: {} for key in keys}
+    if not keys:
+        return out
+    stmt = select(EvidenceRecordLink).where(_keys_where(EvidenceRecordLink.norm, EvidenceRecordLink.version, keys))
     if code is not None:
         stmt = stmt.where(EvidenceRecordLink.code == code)
     links = db.session.scalars(stmt.order_by(EvidenceRecordLink.record_type, EvidenceRecordLink.id)).all()
     described = describe(links)
     types = record_types()
-    out: dict[str, list[RecordView]] = {}
     for link in links:
         label, url = described.get((link.record_type, link.record_id), ("", None))
         kind = types.get(link.record_type)
-        out.setdefault(link.code, []).append(
+        out[(link.norm, link.version)].setdefault(link.code, []).append(
             RecordView(link, label or link.label, url, str(kind.label) if kind else link.record_type))
     return out
+
+
+def records_by_requirement(norm: str, version: str, code: str | None = None) -> dict[str, list[RecordView]]:
+    return records_by_norm([(norm, version)], code)[(norm, version)]
 
 
 def live_evidence(norm: str, version: str, level: str) -> dict[str, list[LiveEvidence]]:
@@ -128,10 +155,14 @@ def live_evidence(norm: str, version: str, level: str) -> dict[str, list[LiveEvi
     return out
 
 
-def target_level(norm: str, version: str) -> str:
-    """The company's certification target level for this norm, else the first level (or "" without levels)."""
+_UNSET = object()
+
+
+def target_level(norm: str, version: str, profile=_UNSET) -> str:
+    """The company's certification target level for this norm, else the first level (or "" without levels);
+    ``profile``: the company profile when the caller has it already."""
     cat = registry().get(norm).versions[version]  # type: ignore[union-attr]
-    profile = company()
+    profile = company() if profile is _UNSET else profile
     wanted = profile.targets.get(norm) if profile else None
     if wanted and cat.level(wanted):
         return wanted
@@ -140,16 +171,19 @@ def target_level(norm: str, version: str) -> str:
 
 def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
            live: dict[str, list[LiveEvidence]] | None = None,
-           full: bool = False) -> tuple[readiness.Readiness, dict[str, RequirementView]]:
+           full: bool = False, loaded: "Loaded | None" = None) -> tuple[readiness.Readiness, dict[str, RequirementView]]:
     """Readiness of one norm version and level with, per requirement, everything that serves it (evidence
-    files as whole records only with ``full``, for the dossier)."""
+    files as whole records only with ``full``, for the dossier). ``loaded``: what :func:`load_many` read
+    for several norm versions at once (the overview), instead of reading it here."""
     on = on or today()
     norm_obj = registry().get(norm)
     cat = norm_obj.versions[version]  # type: ignore[union-attr]
     files = evidence_by_requirement(norm, version) if full else {}
-    figures = {} if full else evidence_figures(norm, version, on)
-    records = records_by_requirement(norm, version)
-    documents = documents_by_requirement(norm, version)
+    loaded = loaded or load_many([(norm, version)], on, full=full)
+    figures = loaded.figures.get((norm, version), {})
+    records = loaded.records.get((norm, version), {})
+    documents = loaded.documents.get((norm, version), {})
+    document_counts = loaded.document_counts.get((norm, version), {})
     live = live_evidence(norm, version, level) if live is None else live
     views: dict[str, RequirementView] = {}
     inputs = []
@@ -158,6 +192,7 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
             continue
         view = RequirementView(req, files.get(req.code, []), documents.get(req.code, []),
                                records.get(req.code, []), live.get(req.code, []))
+        view.document_count = len(view.documents) if full else document_counts.get(req.code, 0)
         if full:
             view.file_count = len(view.files)
             stand_ins = [readiness.FileEvidence(f.valid_from, f.valid_until, f.review_status.value) for f in view.files]
@@ -168,11 +203,32 @@ def assess(norm: str, version: str, level: str, on: dt.date | None = None, *,
             code=req.code,
             applicability=req.applicability.get(level) if cat.has_applicability else None,
             files=stand_ins,
-            documents=len(view.documents), records=len(view.records), live=[x.ok for x in view.live]))
+            documents=view.document_count, records=len(view.records), live=[x.ok for x in view.live]))
     result = readiness.readiness(inputs, on, cat.min_supplementary.get(level, 0) if cat.has_applicability else 0)
     for state in result.states:
         views[state.code].state = state
     return result, views
+
+
+@dataclass
+class Loaded:
+    """What readiness reads from the database for some norm versions, keyed by (norm, version)."""
+
+    figures: dict
+    records: dict
+    #: The published documents themselves (only for the dossier, ``full``) …
+    documents: dict
+    #: … and otherwise only how many serve each requirement.
+    document_counts: dict
+
+
+def load_many(keys, on: dt.date, full: bool = False) -> Loaded:
+    """The evidence figures, linked records and published documents of several norm versions: three queries
+    (plus one per record type) whatever the number of norms, documents or evidence files. Without ``full``
+    files and documents are counted in the database, not loaded."""
+    keys = list(dict.fromkeys(keys))
+    return Loaded({} if full else evidence_figures_by_norm(keys, on), records_by_norm(keys),
+                  documents_by_norm(keys) if full else {}, {} if full else document_counts_by_norm(keys))
 
 
 def snapshot(norm: str, version: str, level: str, result: readiness.Readiness, on: dt.date) -> ReadinessSnapshot | None:
@@ -219,10 +275,13 @@ def overview(on: dt.date | None = None) -> list[NormOverview]:
     snapshots (:func:`record_snapshots`)."""
     on = on or today()
     out = []
-    for norm in registry():
+    profile = company()
+    norms = list(registry())
+    loaded = load_many([(norm.code, norm.default_version) for norm in norms], on)
+    for norm in norms:
         version = norm.default_version
-        level = target_level(norm.code, version)
-        result, _views = assess(norm.code, version, level, on)
+        level = target_level(norm.code, version, profile)
+        result, _views = assess(norm.code, version, level, on, loaded=loaded)
         cat = norm.versions[version]
         lv = cat.level(level)
         out.append(NormOverview(norm, version, level, lv.name if lv else "", result))

@@ -9,7 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ...auth.models import User
 from ...database import paginate
@@ -18,6 +18,7 @@ from ...permissions import has_permission, requires
 from .. import services
 from ..forms import (ActionForm, ArboForm, InvestigationForm, LogFilterForm, PersonForm, StateForm, TriageForm)
 from ..models import Incident, IncidentPerson
+from ..search import search_clause
 from ..services import IncidentError, InvestigationData, PersonData, TriageData
 from ..workflow import (TRANSITIONS, ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory,
                         Severity)
@@ -31,9 +32,7 @@ from .common import (MAX_ID, department_choices, employee_choices, load_incident
 def _filtered(form: LogFilterForm):
     stmt = select(Incident)
     if (q := form.valid_value("q")) is not None:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Incident.number.ilike(like), Incident.description.ilike(like),
-                              Incident.location.ilike(like)))
+        stmt = stmt.where(search_clause(q))
     if (kind := form.valid_value("type")) is not None:
         stmt = stmt.where(Incident.type == IncidentType(kind))
     if (state := form.valid_value("state")) is not None:

@@ -5,13 +5,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from flask import current_app
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
-from ..models import PsoEmployment, PsoHours, PsoPlannedHire, PsoPurchase, PsoTargetStatus
+from ..models import (PsoConversation, PsoEmployment, PsoHours, PsoPlannedHire, PsoPurchase, PsoReferenceVersion,
+                      PsoTargetStatus)
 from ..reference import Reference
 from ..scoring import CalculationError, CalculationInput, Criteria, EmployeeInput, PurchaseInput, Result, calculate
 from .references import reference_in_force
@@ -107,7 +109,41 @@ class Score:
     error: CalculationError | None = None
 
 
+#: Scores kept per app (app.extensions): a register stamp changes with every write, so few are live at once.
+SCORE_CACHE = "qms_pso_scores"
+SCORE_CACHE_SIZE = 32
+
+
+def register_stamp() -> tuple:
+    """What the score depends on, in one query: the newest audit entry (every change to an audited record
+    writes one) and the size and newest id of each register table (bulk inserts that bypass the trail)."""
+    from ...audit.models import AuditEntry
+
+    parts = [select(func.max(AuditEntry.id)).scalar_subquery()]
+    for model in (Employee, PsoEmployment, PsoHours, PsoTargetStatus, PsoConversation, PsoPurchase,
+                  PsoReferenceVersion):
+        parts += [select(func.count()).select_from(model).scalar_subquery(),
+                  select(func.max(model.id)).scalar_subquery()]
+    return tuple(db.session.execute(select(*parts)).one())
+
+
 def score(year: int, norm_week: float | None = None, ref: Reference | None = None) -> Score:
+    """The peiljaar's score, computed once per register change: every surface that shows it (dashboard KPI,
+    live evidence, score page, review section) reuses the same result until the register changes."""
+    if ref is not None:
+        return compute_score(year, norm_week, ref)
+    cache = current_app.extensions.setdefault(SCORE_CACHE, {})
+    key = (year, norm_week, today(), register_stamp())
+    found = cache.get(key)
+    if found is None:
+        found = compute_score(year, norm_week)
+        if len(cache) >= SCORE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def compute_score(year: int, norm_week: float | None = None, ref: Reference | None = None) -> Score:
     """Calculate the peiljaar from the register (an impossible register gives ``error``, never a crash)."""
     ref = ref or reference_in_force(today())
     register = build_register(year, norm_week)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 
 from qms.core.dates import today
+from qms.database import once_per_request
 from qms.extensions import db
 from qms.organisation.models import Site
 
@@ -77,8 +78,13 @@ def sheets_needing_attention(on: dt.date | None = None):
 # --- figures ----------------------------------------------------------------------------------
 
 def figures(on: dt.date | None = None) -> rules.RegisterFigures:
-    """The register's counts on one day (a handful of aggregate queries)."""
+    """The register's counts on one day (a handful of aggregate queries, once per request: the VCA and the
+    ISO 9001 live evidence both ask)."""
     on = on or today()
+    return once_per_request(("vca.substances.figures", on), lambda: _figures(on))
+
+
+def _figures(on: dt.date) -> rules.RegisterFigures:
     active = VcaProduct.active.is_(True)
     products = db.session.scalar(select(func.count()).select_from(VcaProduct).where(active)) or 0
     attention = db.session.scalar(select(func.count()).select_from(
