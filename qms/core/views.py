@@ -26,7 +26,9 @@ def dashboard():
         rendered = widget()
         if rendered:
             widgets.append((norm, rendered))
-    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()]
+    # Only the figures this user sees are computed (a staff member's phone asks for none of the norms').
+    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()
+            if kpi.permission is None or has_permission(current_user, kpi.permission)]
     company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
     targets = company.targets if company else {}
     recent = []

@@ -23,7 +23,7 @@ norm = Norm(
     package=__name__,
     default_version="1.9",
     blueprint=bp,
-    kpis=[Kpi("pso.score", lambda: str(_l("PSO score")), hooks.kpi_score)],
+    kpis=[Kpi("pso.score", lambda: str(_l("PSO score")), hooks.kpi_score, permission="pso.view")],
     evidence_providers=[hooks.live_evidence],
     review_sections=[hooks.review_section],
     navigation=[NavItem("pso.index", lambda: str(_l("PSO")), "pso.view")],
