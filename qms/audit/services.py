@@ -168,8 +168,14 @@ def record(session: Session, action: str, entity_type: str | None = None, entity
 def record_many(session: Session, entries: Iterable[tuple[str, str | None, Any, dict | None, dict | None]]) -> int:
     """Append many event entries ``(action, entity_type, entity_id, old, new)`` in one multi-row insert (bulk
     work such as a payroll import that writes its rows without loading objects); returns how many."""
-    info = session.info
-    rows = [_row(info, action, entity_type, entity_id, old, new) for action, entity_type, entity_id, old, new in entries]
+    entries = list(entries)
+    if not entries:
+        return 0
+    base = _row(session.info, "", None, None, None, None)  # actor, time, request: the same for every entry
+    rows = [{**base, "action": action, "entity_type": entity_type,
+             "entity_id": None if entity_id is None else str(entity_id),
+             "old_values": dump_values(old), "new_values": dump_values(new)}
+            for action, entity_type, entity_id, old, new in entries]
     _append(session.connection(), rows)
     return len(rows)
 

@@ -96,3 +96,8 @@ def _heads_in(directory: str) -> frozenset[str]:
     cfg = Config()
     cfg.set_main_option("script_location", directory)
     return frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
+from .lookup import bp as lookup_bp  # noqa: E402
+
+bp.register_blueprint(lookup_bp)  # /lookup/<kind>: the search behind the long lists' inputs

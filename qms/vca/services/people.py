@@ -80,8 +80,8 @@ def _diploma_overview(on: dt.date) -> list[PersonGaps]:
     applies = (Employee.hired_on <= on, Employee.left_on.is_(None) | (Employee.left_on > on),
                Employee.is_supervisor.is_(True) | VcaWorker.risky_work_since.is_not(None))
     rows = db.session.execute(
-        select(Employee.id, Employee.number, Employee.first_name, Employee.last_name, Employee.function, Employee.is_supervisor,
-               Employee.is_apprentice, VcaWorker.engagement, VcaWorker.risky_work_since)
+        select(Employee.id, Employee.number, Employee.first_name, Employee.last_name, Employee.function,
+               Employee.is_supervisor, Employee.is_apprentice, VcaWorker.engagement, VcaWorker.risky_work_since)
         .outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id).where(*applies)
         .order_by(Employee.last_name, Employee.first_name)).all()
     ids = select(Employee.id).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id).where(*applies)
@@ -91,7 +91,8 @@ def _diploma_overview(on: dt.date) -> list[PersonGaps]:
         facts = rules.PersonFacts(id_, f"{first} {last}", is_supervisor=supervisor, is_apprentice=apprentice,
                                   engagement=engagement.value if engagement else "own", risky_work_since=since)
         diplomas = [rules.Diploma(r.kind, r.valid_until) for r in records.get(id_, [])]
-        out.append(PersonGaps(Person(id_, number, first, last, function), facts, rules.diploma_gaps(facts, diplomas, on)))
+        person = Person(id_, number, first, last, function)
+        out.append(PersonGaps(person, facts, rules.diploma_gaps(facts, diplomas, on)))
     return out
 
 
