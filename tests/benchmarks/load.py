@@ -238,7 +238,7 @@ def start_worker(database_url: str, workdir: pathlib.Path) -> subprocess.Popen:
     root = pathlib.Path(__file__).resolve().parents[2]
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "tests.benchmarks.load_app", "qms", "worker"],
                             cwd=root, env=_server_env(database_url, workdir), start_new_session=True,
-                            stdout=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def start_server(database_url: str, workdir: pathlib.Path, port: int) -> subprocess.Popen:
