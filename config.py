@@ -76,6 +76,8 @@ class Config:
     AUDIT_CHECKPOINT_WEBHOOK = os.environ.get("AUDIT_CHECKPOINT_WEBHOOK", "")
     #: Also told at once of an accident that must be reported to the Arbeidsinspectie (the director's address).
     INCIDENT_DIRECTOR_EMAIL = os.environ.get("INCIDENT_DIRECTOR_EMAIL", "")
+    #: How the daily reminders reach a user who has not chosen: "digest" (one message a day) or "immediate".
+    REMINDER_DELIVERY = os.environ.get("REMINDER_DELIVERY", "digest")
     #: Where the Arbeidsinspectie's online form for reporting an accident is found.
     ARBEIDSINSPECTIE_FORM_URL = os.environ.get("ARBEIDSINSPECTIE_FORM_URL", "https://www.nlarbeidsinspectie.nl")
     #: Wrong secrets in a row before a speak-up case code is locked, and for how long.

@@ -2,7 +2,7 @@
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event, func, select, text
@@ -18,6 +18,18 @@ T = TypeVar("T")
 #: The largest value of an INTEGER column (ids included) on every supported database: a larger number in a URL
 #: or a form cannot name a row, and sent to PostgreSQL or SQLite it would overflow the query parameter.
 MAX_ID = 2**31 - 1
+
+
+#: Most values one IN list binds: PostgreSQL refuses a statement with more than 65,535 parameters, and a bulk
+#: path (a payroll file of 100,000 rows) splits its lists into chunks of this size.
+IN_CHUNK = 10_000
+
+
+def chunked(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:
+    """``values`` in consecutive slices of at most ``size`` (IN_CHUNK) items, for IN lists of any length."""
+    size = size or IN_CHUNK
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def utcnow() -> dt.datetime:

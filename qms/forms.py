@@ -94,3 +94,41 @@ def int_choice(value) -> int:
     if number is None:
         raise ValueError("no id")
     return number
+
+
+CHOOSE_SUGGESTION = _l("Choose from the suggestions, or enter the number.")
+
+
+class LookupField(IntegerField):
+    """The id of a record from a list too long for a drop-down (sites, employees, users): a number input that
+    ``static/lookup.js`` turns into a search box with suggestions from ``/lookup/<kind>``. Without JavaScript
+    the number itself is typed; either way the service checks that the record exists."""
+
+    def __init__(self, label=None, validators=None, *, lookup: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.lookup = lookup
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(CHOOSE_SUGGESTION) from None
+        if not 0 < self.data <= MAX_INT:
+            self.data = None
+            raise ValueError(CHOOSE_SUGGESTION)
+
+    def __call__(self, **kwargs):
+        from flask import url_for
+
+        from .core.lookup import label_for
+
+        kwargs.setdefault("type", "number")
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("min", "1")
+        kwargs["data-lookup"] = url_for("core.lookup.search", kind=self.lookup)
+        kwargs["data-lookup-label"] = label_for(self.lookup, self.data)
+        return super().__call__(**kwargs)

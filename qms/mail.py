@@ -47,7 +47,33 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     return True
 
 
-def _send_smtp(message: EmailMessage) -> None:
+#: Messages sent over one SMTP connection: a reminders run opens one connection per batch, not per message.
+SMTP_BATCH = 100
+
+
+def send_many(messages: list[tuple[str, str, str]]) -> int:
+    """Send (to, subject, body) messages, over one SMTP connection per SMTP_BATCH; returns how many went.
+    Like :func:`send_mail` it never raises: a failed message or connection is logged and not counted."""
+    if current_app.config.get("MAIL_BACKEND", "log") != "smtp":
+        return sum(1 for to, subject, body in messages if send_mail(to, subject, body))
+    sent = 0
+    for start in range(0, len(messages), SMTP_BATCH):
+        batch = messages[start:start + SMTP_BATCH]
+        try:
+            with _connect() as smtp:
+                for to, subject, body in batch:
+                    try:
+                        smtp.send_message(build_message(to, subject, body))
+                        sent += 1
+                    except smtplib.SMTPRecipientsRefused:
+                        logger.exception("could not send mail to %s (subject %r)", to, subject)
+        except Exception:
+            logger.exception("could not send a batch of %s messages", len(batch))
+    return sent
+
+
+def _connect() -> smtplib.SMTP:
+    """An SMTP connection to MAIL_SERVER, with TLS and login as configured."""
     cfg = current_app.config
     server, port = cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"])
     if not server:
@@ -57,9 +83,17 @@ def _send_smtp(message: EmailMessage) -> None:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(server, port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
     else:
         smtp = smtplib.SMTP(server, port, timeout=SMTP_TIMEOUT_SECONDS)
-    with smtp:
+    try:
         if port != 465 and cfg["MAIL_USE_TLS"]:
             smtp.starttls(context=context)
         if cfg["MAIL_USERNAME"]:
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+    except Exception:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    with _connect() as smtp:
         smtp.send_message(message)

@@ -78,6 +78,9 @@ def app_factory(tmp_path):
         # Assertions on page text read the English msgids; the Dutch default is proven in
         # tests/unit/test_translations.py and the browser tests, against the real configuration.
         overrides.setdefault("BABEL_DEFAULT_LOCALE", "en")
+        # The packages' reminder tests read each reminder as its own notification; the daily digest (the
+        # shipped default) is proven in tests/integration/test_reminder_digest.py.
+        overrides.setdefault("REMINDER_DELIVERY", "immediate")
         application = create_app("testing", **overrides)
         # Tests keep one app context pushed and requests reuse it, so ``g`` would carry the logged-in
         # user, audit actor and locale from one request (or client) to the next. Start each request

@@ -85,7 +85,8 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     key = entry_key()
     for row in rows:
         prev = seal(prev, row, key)
-        conn.execute(insert(AuditEntry.__table__).values(**row))
+    # One executemany: SQLAlchemy sends it as multi-row INSERTs in the given order, so ids ascend with the chain.
+    conn.execute(insert(AuditEntry.__table__), rows)
 
 
 def _row(session_info: dict, action: str, entity_type: str | None, entity_id: Any,
@@ -106,6 +107,21 @@ def record(session: Session, action: str, entity_type: str | None = None, entity
            old: dict | None = None, new: dict | None = None, reason: str | None = None) -> None:
     """Append one event entry in the session's transaction (the caller commits)."""
     _append(session.connection(), [_row(session.info, action, entity_type, entity_id, old, new, reason)])
+
+
+def record_many(session: Session, entries: Iterable[tuple[str, str | None, Any, dict | None, dict | None]]) -> int:
+    """Append many event entries ``(action, entity_type, entity_id, old, new)`` in one multi-row insert (bulk
+    work such as a payroll import that writes its rows without loading objects); returns how many."""
+    entries = list(entries)
+    if not entries:
+        return 0
+    base = _row(session.info, "", None, None, None, None)  # actor, time, request: the same for every entry
+    rows = [{**base, "action": action, "entity_type": entity_type,
+             "entity_id": None if entity_id is None else str(entity_id),
+             "old_values": dump_values(old), "new_values": dump_values(new)}
+            for action, entity_type, entity_id, old, new in entries]
+    _append(session.connection(), rows)
+    return len(rows)
 
 
 def entity_name(obj_or_class: Any) -> str:

@@ -21,7 +21,9 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @requires("dashboard.view")
 def dashboard():
     reg = registry()
-    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()]
+    # Only the figures this user sees are computed (a staff member's phone asks for none of the norms').
+    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()
+            if kpi.permission is None or has_permission(current_user, kpi.permission)]
     company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
     targets = company.targets if company else {}
     recent = []
@@ -89,3 +91,8 @@ def _heads_in(directory: str) -> frozenset[str]:
     cfg = Config()
     cfg.set_main_option("script_location", directory)
     return frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
+from .lookup import bp as lookup_bp  # noqa: E402
+
+bp.register_blueprint(lookup_bp)  # /lookup/<kind>: the search behind the long lists' inputs

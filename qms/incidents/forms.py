@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, HiddenFi
                      SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import DecimalField, IntegerField, Optional
+from ..forms import DecimalField, IntegerField, LookupField, Optional
 from ..organisation.forms import clean, optional_id
 from .workflow import (ARBO_LABELS, ARBO_METHOD_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABELS, TYPE_LABELS, HoursCategory,
                        IncidentState, IncidentType, STATE_LABELS)
@@ -49,7 +49,9 @@ class ReportForm(FlaskForm):
                        validators=[DataRequired(message=_l("Choose what happened."))])
     occurred_at = DateTimeLocalField(_l("When did it happen?"), format=DATETIME_FORMATS,
                                      validators=[DataRequired(message=_l("Enter the date and time.")), _sane_year])
-    site_id = SelectField(_l("Where? (site or client)"), coerce=optional_id, validate_choice=False)
+    site_id = LookupField(_l("Where? (site or client)"), validators=[Optional()], lookup="sites",
+                          description=_l("Type part of the name of the site or client; leave it empty when the "
+                                         "place is not on the list."))
     location = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=255)], filters=[clean],
                            description=_l("For example: 3rd floor, kitchen, car park."))
     involved = CheckboxList(_l("Who was involved?"), choices=_choices(PERSON_LABELS), validate_choice=False)
@@ -192,7 +194,7 @@ class LogFilterForm(Form):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)], filters=[clean])
     type = SelectField(_l("Type"), choices=[SelectChoice("", _l("All types"))] + _choices(TYPE_LABELS))
     state = SelectField(_l("State"), choices=[SelectChoice("", _l("All states"))] + _choices(STATE_LABELS))
-    site = SelectField(_l("Site"), coerce=optional_id, validate_choice=False)
+    site = LookupField(_l("Site"), validators=[Optional()], lookup="sites")
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1990, max=2200)])
 
     def valid_value(self, name: str):

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from ..extensions import db
 from ..organisation.models import Site
@@ -61,6 +61,7 @@ def seed_incidents(session, count: int = BENCH_INCIDENTS, today: dt.date | None 
         session.execute(insert(Incident.__table__), batch)
     if persons:
         session.execute(insert(IncidentPerson.__table__), persons)
+    _catch_up_sequence(session)
     hours = []
     for year in range(start.year, today.year + 1):
         for month in range(1, 13):
@@ -72,6 +73,14 @@ def seed_incidents(session, count: int = BENCH_INCIDENTS, today: dt.date | None 
     if not existing:
         session.execute(insert(IncidentHours.__table__), hours)
     session.flush()
+
+
+def _catch_up_sequence(session) -> None:
+    """The rows above carry their ids (persons point at them), so on PostgreSQL the id sequence is moved past
+    them; without this the next incident reported would collide with a seeded one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence('incident', 'id'), "
+                             "(SELECT coalesce(max(id), 1) FROM incident))"))
 
 
 def bench_incident_args(app, detail: bool = False) -> dict:

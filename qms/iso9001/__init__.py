@@ -35,11 +35,14 @@ def _setup(app: Flask) -> None:
     reg.add_reminders(providers.reminders)
     reg.add_reminders(planning.reminders)
     for kpi in (
-        Kpi("iso9001.objectives_met", lambda: str(_l("Quality objectives on target")), figures.objectives_met),
+        Kpi("iso9001.objectives_met", lambda: str(_l("Quality objectives on target")), figures.objectives_met,
+            permission="iso9001.view"),
         Kpi("iso9001.complaint_handling", lambda: str(_l("Complaint handling time (12 months)")),
-            figures.complaint_handling),
-        Kpi("iso9001.supplier_score", lambda: str(_l("Average supplier score")), figures.supplier_scores),
-        Kpi("iso9001.open_nonconformities", lambda: str(_l("Open nonconformities")), figures.open_nonconformities),
+            figures.complaint_handling, permission="iso9001.view"),
+        Kpi("iso9001.supplier_score", lambda: str(_l("Average supplier score")), figures.supplier_scores,
+            permission="iso9001.view"),
+        Kpi("iso9001.open_nonconformities", lambda: str(_l("Open nonconformities")), figures.open_nonconformities,
+            permission="iso9001.view"),
     ):
         reg.add_kpi("iso9001", kpi)
     reg.add_live_evidence("iso9001", figures.evidence)

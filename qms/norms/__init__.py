@@ -25,11 +25,15 @@ from .loader import load_catalogue_folder  # noqa: F401
 
 @dataclass
 class Kpi:
-    """A key figure a norm contributes: ``compute()`` returns a display value (called in a request)."""
+    """A key figure a norm contributes: ``compute()`` returns a display value (called in a request).
+
+    With ``permission`` the dashboard computes and shows the figure only to users holding it (the pages the
+    figure leads to); without, to everyone."""
 
     key: str
     label: Callable[[], str]
     compute: Callable[[], Any]
+    permission: str | None = None
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """Notifications shown in the app (and mailed). Messages, not records: they are not written to the audit trail;
 the change that caused one is."""
 import datetime as dt
+import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..audit.models import Audited
 from ..database import utcnow
 from ..extensions import db
 
@@ -27,3 +29,34 @@ class Notification(db.Model):
     url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     read_at: Mapped[dt.datetime | None]
+
+
+class Delivery(str, enum.Enum):
+    """How a user receives the daily reminders."""
+
+    #: One message a day listing everything due, counted per kind (the default).
+    DIGEST = "digest"
+    #: A notification and an e-mail for every reminder.
+    IMMEDIATE = "immediate"
+
+
+class NotificationPreference(Audited, db.Model):
+    """A user's choice of reminder delivery; without a row the user gets the daily digest."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    reminders: Mapped[str] = mapped_column(String(20), default=Delivery.DIGEST.value)
+
+
+class ReminderSent(db.Model):
+    """A reminder (by its once-only key) that went out to a user in a digest, so no later digest repeats it."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_reminder_sent_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    #: The day of the digest that carried it.
+    sent_on: Mapped[dt.date] = mapped_column(Date)

@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
-from sqlalchemy import event, func, select, update
+from flask_babel import gettext as _
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..database import utcnow
+from ..database import chunked, utcnow
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import send_many
+from ..i18n import fmt_day
 from ..urls import safe_next
-from .models import Notification
+from .models import Delivery, Notification, NotificationPreference, ReminderSent
 
 Text = str | Callable[[], Any]
 _OUTBOX = "qms_notification_outbox"
@@ -90,8 +93,8 @@ def absolute_url(path: str) -> str:
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
     outbox = session.info.pop(_OUTBOX, None)
-    for to, subject, body in outbox or ():
-        send_mail(to, subject, body)
+    if outbox:
+        send_many(outbox)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -105,15 +108,134 @@ Collector = Callable[[dt.date], Iterable[Reminder]]
 
 
 def run_reminders(today: dt.date | None = None) -> int:
-    """Ask every collector what is due and notify; returns how many notifications were made. No commit."""
+    """Ask every collector what is due and tell each user: one digest a day for those who keep the default, a
+    notification per reminder for those who chose immediate delivery. Returns how many notifications were
+    made (digests count one each). No commit."""
     today = today or utcnow().date()
+    chosen = dict(db.session.execute(select(NotificationPreference.user_id, NotificationPreference.reminders)).all())
+    by_default = default_delivery() is Delivery.IMMEDIATE
+
+    def immediate(user: User) -> bool:
+        choice = chosen.get(user.id)
+        return by_default if choice is None else choice == Delivery.IMMEDIATE.value
+
     made = 0
+    waiting: dict[int, tuple[User, list[Reminder]]] = {}
     from ..norms import registry
 
     for collector in registry().reminders:
         for reminder in collector(today):
-            made += notify(reminder.users, reminder.subject, reminder.body, reminder.url, reminder.key)
+            recipients = _recipients(reminder.users)
+            now = [u for u in recipients if immediate(u)]
+            if now:
+                made += notify(now, reminder.subject, reminder.body, reminder.url, reminder.key)
+            for user in recipients:
+                if user not in now:
+                    waiting.setdefault(user.id, (user, []))[1].append(reminder)
+    return made + send_digests(waiting, today)
+
+
+#: Reminders listed by name per kind in a digest; the rest of the kind is counted.
+DIGEST_ITEMS_PER_KIND = 5
+_KEY_DETAIL = re.compile(r"[-:_]?\d[\d:_-]*.*$")
+
+
+def reminder_kind(key: str | None) -> str:
+    """The kind of a reminder, from its once-only key without ids and dates ("vca:diploma:12:2026-06-01" →
+    "vca:diploma"); a digest counts reminders per kind."""
+    return _KEY_DETAIL.sub("", key or "") or "other"
+
+
+def digest_path() -> str:
+    return current_app.url_map.bind("localhost").build("notifications.index", {})
+
+
+def send_digests(waiting: dict[int, tuple[User, list[Reminder]]], today: dt.date) -> int:
+    """One digest per user and day (an in-app notification and one e-mail) with what is new since the last
+    one: reminders already sent (in a digest or on their own) are left out; a user with nothing new gets none."""
+    if not waiting:
+        return 0
+    seen: set[tuple[int, str]] = set()
+    for part in chunked(sorted(waiting)):
+        seen.update(tuple(row) for row in db.session.execute(
+            select(ReminderSent.user_id, ReminderSent.key).where(ReminderSent.user_id.in_(part))))
+        seen.update(tuple(row) for row in db.session.execute(
+            select(Notification.user_id, Notification.key).where(Notification.user_id.in_(part),
+                                                                 Notification.key.is_not(None))))
+    day_key = f"digest:{today.isoformat()}"
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    rendered: dict[tuple[int, str], str] = {}  # a reminder's subject per language, rendered once
+    sent_rows, made = [], 0
+    for user_id, (user, reminders) in waiting.items():
+        if (user_id, day_key) in seen:
+            continue
+        fresh, keys = [], set()
+        for reminder in reminders:
+            if reminder.key is not None and ((user_id, reminder.key) in seen or reminder.key in keys):
+                continue
+            fresh.append(reminder)
+            if reminder.key is not None:
+                keys.add(reminder.key)
+        if not fresh:
+            continue
+        locale = user.locale or default
+        kinds: dict[str, list[Reminder]] = {}
+        for reminder in fresh:
+            kinds.setdefault(reminder_kind(reminder.key), []).append(reminder)
+        with force_locale(locale):
+            lines = []
+            for items in kinds.values():
+                shown = items[:DIGEST_ITEMS_PER_KIND]
+                for reminder in shown:
+                    text = rendered.get((id(reminder), locale))
+                    if text is None:
+                        text = rendered[(id(reminder), locale)] = _render(reminder.subject)[:300]
+                    link = f" — {absolute_url(safe_next(reminder.url) or '')}" if reminder.url else ""
+                    lines.append(f"- {text}{link}")
+                if len(items) > len(shown):
+                    lines.append("  " + _("… and %(count)s more of this kind", count=len(items) - len(shown)))
+                lines.append("")
+            subject = _("Your reminders of %(date)s: %(count)s", date=fmt_day(today), count=len(fresh))
+            counts = "; ".join(_("%(count)s × %(example)s", count=len(items), example=rendered[(id(items[0]), locale)])
+                               for items in kinds.values())
+            body = counts + "\n\n" + "\n".join(lines).rstrip()
+        url = digest_path()
+        db.session.add(Notification(user_id=user_id, key=day_key, subject=subject[:300], body=body, url=url))
+        if user.email:
+            db.session.info.setdefault(_OUTBOX, []).append((user.email, subject[:300],
+                                                             body + f"\n\n{absolute_url(url)}\n"))
+        sent_rows += [{"user_id": user_id, "key": key, "sent_on": today} for key in sorted(keys)]
+        made += 1
+    if sent_rows:
+        db.session.execute(insert(ReminderSent), sent_rows)
+    db.session.flush()
     return made
+
+
+def default_delivery() -> Delivery:
+    """The delivery of users who have not chosen (REMINDER_DELIVERY; the digest unless configured)."""
+    try:
+        return Delivery(current_app.config.get("REMINDER_DELIVERY", Delivery.DIGEST.value))
+    except ValueError:
+        return Delivery.DIGEST
+
+
+def delivery_of(user: User) -> Delivery:
+    found = db.session.get(NotificationPreference, user.id)
+    return Delivery(found.reminders) if found else default_delivery()
+
+
+def set_delivery(user: User, delivery: str) -> NotificationPreference:
+    """Store the user's choice (immediate or digest); the trail records the change."""
+    value = Delivery(delivery).value
+    found = db.session.get(NotificationPreference, user.id)
+    if found is None:
+        found = NotificationPreference(user_id=user.id, reminders=value)
+        db.session.add(found)
+    else:
+        found.reminders = value
+    db.session.flush()
+    return found
 
 
 # --- reading ------------------------------------------------------------------------------------

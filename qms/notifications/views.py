@@ -8,6 +8,7 @@ from ..extensions import db
 from ..permissions import require, requires
 from ..urls import safe_next
 from . import services
+from .forms import SettingsForm
 from .models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
@@ -51,3 +52,18 @@ def read_all():
     if count:
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("notifications.view")
+def settings():
+    """Each user chooses how reminders arrive: one daily overview (the default) or one message per reminder."""
+    form = SettingsForm()
+    if request.method == "GET":
+        form.reminders.data = services.delivery_of(current_user).value
+    if form.validate_on_submit():
+        services.set_delivery(current_user, form.reminders.data)
+        db.session.commit()
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)

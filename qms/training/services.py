@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import to_user_timezone
+from sqlalchemy import Select, select
 
 from ..core.dates import today
 from ..core.errors import FieldError
@@ -82,6 +83,28 @@ def records_for(employee_ids: Iterable[int]) -> dict[int, list[TrainingRecord]]:
             .order_by(TrainingRecord.employee_id, TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()))
     for record in db.session.scalars(stmt):
         found[record.employee_id].append(record)
+    return dict(found)
+
+
+class RecordFact(NamedTuple):
+    """The columns of a training record the rules read (VCA diplomas, ISO 9001 competence)."""
+
+    kind: str
+    title: str
+    valid_until: dt.date | None
+
+
+def record_facts(employee_ids: Select, kinds: Iterable[str] | None = None) -> dict[int, list[RecordFact]]:
+    """Like :func:`records_for` (same order), as plain columns, for the employees a select of ids names: the
+    figures over thousands of people read these without loading records or binding thousands of ids."""
+    stmt = (select(TrainingRecord.employee_id, TrainingRecord.kind, TrainingRecord.title, TrainingRecord.valid_until)
+            .where(TrainingRecord.employee_id.in_(employee_ids))
+            .order_by(TrainingRecord.employee_id, TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()))
+    if kinds is not None:
+        stmt = stmt.where(TrainingRecord.kind.in_(list(kinds)))
+    found: dict[int, list[RecordFact]] = defaultdict(list)
+    for employee_id, kind, title, valid_until in db.session.execute(stmt):
+        found[employee_id].append(RecordFact(kind, title, valid_until))
     return dict(found)
 
 

@@ -45,11 +45,16 @@ def _setup(app) -> None:
                           lambda id_: url_for("vca.inspection", inspection_id=int(id_)))
     reg.add_reminders(figures.collect_reminders)
     for kpi in (
-        Kpi("vca.injury_frequency", lambda: str(_l("Injury frequency (IF, 12 months)")), figures.kpi_injury_frequency),
-        Kpi("vca.toolbox", lambda: str(_l("Toolbox meetings this year")), figures.kpi_toolbox),
-        Kpi("vca.attendance", lambda: str(_l("Toolbox attendance (12 months)")), figures.kpi_attendance),
-        Kpi("vca.diplomas", lambda: str(_l("VCA diploma coverage")), figures.kpi_diplomas),
-        Kpi("vca.overdue", lambda: str(_l("Overdue inspections and keuringen")), figures.kpi_overdue),
+        Kpi("vca.injury_frequency", lambda: str(_l("Injury frequency (IF, 12 months)")), figures.kpi_injury_frequency,
+            permission="vca.view"),
+        Kpi("vca.toolbox", lambda: str(_l("Toolbox meetings this year")), figures.kpi_toolbox,
+            permission="vca.view"),
+        Kpi("vca.attendance", lambda: str(_l("Toolbox attendance (12 months)")), figures.kpi_attendance,
+            permission="vca.view"),
+        Kpi("vca.diplomas", lambda: str(_l("VCA diploma coverage")), figures.kpi_diplomas,
+            permission="vca.view"),
+        Kpi("vca.overdue", lambda: str(_l("Overdue inspections and keuringen")), figures.kpi_overdue,
+            permission="vca.view"),
     ):
         reg.add_kpi("vca", kpi)
     reg.add_live_evidence("vca", figures.live_evidence)

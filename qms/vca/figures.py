@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from qms.extensions import db
 from qms.norms import LiveEvidence, ReviewSection
+from qms.requestcache import per_request
 
 from ..i18n import fmt_day
 from . import integrations, rules
@@ -81,15 +82,17 @@ def _count(stmt) -> int:
 def collect(on: dt.date | None = None, level: str | None = None) -> Figures:
     """The registers on ``on``, judged against ``level`` (the level being viewed; the company's target when
     not given, as on the VCA pages)."""
-    on = on or common.today()
-    level = level or common.company_level()
+    return _collect(on or common.today(), level or common.company_level())
+
+
+@per_request
+def _collect(on: dt.date, level: str | None) -> Figures:
+    """:func:`collect` once per request for each (day, level): a page and its live evidence share it."""
     minimum = rules.toolbox_minimum(level)
     year_start = on - dt.timedelta(days=365)
     planned = toolbox.year_meetings(on.year, held_only=False)
     held = toolbox.held_between(year_start, on)
-    _people, rows = toolbox.summary(held)
-    attended = sum(r.attended + r.caught_up for r in rows.values())
-    expected = sum(r.expected for r in rows.values())
+    attended, expected = toolbox.attendance_totals(year_start, on)
     overview = people.diploma_overview(on)
     supervisors = [p for p in overview if p.facts.is_supervisor]
     vol_ok = sum(1 for p in supervisors if not [g for g in p.gaps if g.code in ("no_vol_vca", "vol_vca_expired")])
@@ -136,8 +139,7 @@ def kpi_toolbox() -> str:
 
 def kpi_attendance() -> str:
     on = common.today()
-    _people, rows = toolbox.summary(toolbox.held_between(on - dt.timedelta(days=365), on))
-    return _pct(rules.rate(sum(r.attended + r.caught_up for r in rows.values()), sum(r.expected for r in rows.values())))
+    return _pct(rules.rate(*toolbox.attendance_totals(on - dt.timedelta(days=365), on)))
 
 
 def kpi_diplomas() -> str:
@@ -212,13 +214,11 @@ def all_live_evidence(version: str, level: str, f: Figures | None = None) -> lis
 
 def review_section(start: dt.date, end: dt.date) -> ReviewSection:
     held = toolbox.held_between(start, end)
-    _people, rows = toolbox.summary(held)
     f = collect(end)
     ok, total = f.coverage
     figures_ = [
         (_("Toolbox meetings held"), _("%(held)s (minimum %(minimum)s a year)", held=len(held), minimum=f.minimum)),
-        (_("Toolbox attendance"), _pct(rules.rate(sum(r.attended + r.caught_up for r in rows.values()),
-                                                  sum(r.expected for r in rows.values())))),
+        (_("Toolbox attendance"), _pct(rules.rate(*toolbox.attendance_totals(start, end)))),
         (_("VCA diploma coverage"), _("%(ok)s of %(total)s", ok=ok, total=total)),
         (_("Workplace inspections overdue"), str(f.overdue_inspections)),
         (_("Keuringen overdue"), str(f.overdue_keuringen)),

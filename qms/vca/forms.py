@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from qms.forms import IntegerField, Optional, int_choice
+from qms.forms import IntegerField, LookupField, Optional, int_choice
 from qms.organisation.forms import _sane_year, clean, optional_id
 
 MODES = [SelectChoice("live", _l("Live")), SelectChoice("digital", _l("Digital"))]
@@ -22,8 +22,8 @@ class MeetingForm(FlaskForm):
     planned_on = DateField(_l("Date"), validators=[DataRequired(), _sane_year])
     topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     mode = SelectField(_l("Form"), choices=MODES, validators=[DataRequired()])
-    presenter_id = SelectField(_l("Presenter"), coerce=optional_id, validate_choice=False)
-    document_id = SelectField(_l("Materials (controlled document)"), coerce=optional_id, validate_choice=False)
+    presenter_id = LookupField(_l("Presenter"), validators=[Optional()], lookup="employees")
+    document_id = LookupField(_l("Materials (controlled document)"), validators=[Optional()], lookup="documents")
     lessons = TextAreaField(_l("Lessons from incidents and inspections"), validators=[Optional(), Length(max=4000)],
                             filters=[clean])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)], filters=[clean])

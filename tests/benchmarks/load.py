@@ -8,7 +8,9 @@ Coordinators: incident log, a log search, the document register, all actions, ev
 framework floor (a bare page of the same size as the average page of the mix) under the same number of users.
 Per database: requests/s, p50/p95/p99 ms and errors (5xx, refused connections, unexpected answers). Only
 127.0.0.1 is used; the run is bounded in time and stops the server it started, whatever happens.
-Targets, reported and not asserted: 0 errors and p95 under 250 ms.
+Jobs (the coordinators' notification of a report) go through a real queue to a job worker started beside
+gunicorn, as in production, not into the request.
+Targets, reported and not asserted: at least 100 requests/s, p95 at most 500 ms and 0 errors.
 """
 from __future__ import annotations
 
@@ -226,8 +228,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_env(database_url: str, workdir: pathlib.Path) -> dict[str, str]:
+    return dict(os.environ, BENCH_LOAD_DATABASE_URL=database_url, BENCH_LOAD_WORKDIR=str(workdir),
+                JOBS_IMMEDIATE="false", JOBS_DATABASE=str(workdir / "jobs.sqlite3"), REDIS_URL="")
+
+
+def start_worker(database_url: str, workdir: pathlib.Path) -> subprocess.Popen:
+    """The job worker beside gunicorn (flask qms worker on the same app and queue)."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "tests.benchmarks.load_app", "qms", "worker"],
+                            cwd=root, env=_server_env(database_url, workdir), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def start_server(database_url: str, workdir: pathlib.Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, BENCH_LOAD_DATABASE_URL=database_url, BENCH_LOAD_WORKDIR=str(workdir))
+    env = _server_env(database_url, workdir)
     root = pathlib.Path(__file__).resolve().parents[2]
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(THREADS),
@@ -332,12 +347,13 @@ def print_rows(rows: list[tuple]) -> None:
 
 def run_database(label: str, database_url: str, scale: int, users: int, duration: float) -> tuple[list[tuple], int]:
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="qms-load-"))
-    server = None
+    server = worker = None
     try:
         print(f"\n[{label}] preparing the database (scale {scale}) …", flush=True)
         accounts = prepare(database_url, workdir, scale)
         port = free_port()
         server = start_server(database_url, workdir, port)
+        worker = start_worker(database_url, workdir)
         print(f"[{label}] {users} virtual users for {duration:.0f} s against gunicorn "
               f"({WORKERS} workers × {THREADS} threads) on {HOST}:{port} …", flush=True)
         sessions = log_in_users(port, accounts, users)
@@ -351,8 +367,9 @@ def run_database(label: str, database_url: str, scale: int, users: int, duration
             if isinstance(session, Session):
                 session.close()
     finally:
-        if server is not None:
-            stop_server(server)
+        for process in (server, worker):
+            if process is not None:
+                stop_server(process)
         shutil.rmtree(workdir, ignore_errors=True)
     rows = [summary(f"{label}: mix", mix, mix_seconds), summary(f"{label}: floor", floor, floor_seconds)]
     print(f"[{label}] per step of the mix (requests, p50 / p95 ms):")
@@ -386,6 +403,7 @@ def main(scale: int, users: int, duration: float) -> int:
             if label == "PostgreSQL":
                 drop_postgres(url)
     print(f"\nMixed load: {users} virtual users ({STAFF_SHARE:.0%} staff), {duration:.0f} s per database, "
-          f"gunicorn {WORKERS} workers × {THREADS} threads. Targets: 0 errors, p95 under 250 ms.")
+          f"gunicorn {WORKERS} workers × {THREADS} threads. "
+          "Targets: at least 100 req/s, p95 at most 500 ms, 0 errors.")
     print_rows(rows)
     return 1 if errors else 0

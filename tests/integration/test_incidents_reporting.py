@@ -202,3 +202,32 @@ def test_the_poster_pdf_carries_the_qr_code_made_by_a_post(db, client, login_as,
     response = client.get(f"/incidents/sites/{site.id}/poster.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert services.site_token(site, create=False).token == token.token
+
+
+def test_the_coordinators_are_told_by_a_job_after_the_report_answered(app_factory, tmp_path, make_user):
+    """The report's request only queues the announcement; the worker notifies and e-mails the coordinators."""
+    from qms import jobs
+    from qms.extensions import db as _db
+    from qms.jobs import Job, JobState
+    from tests.conftest import PASSWORD
+
+    app = app_factory(JOBS_IMMEDIATE=False, JOBS_DATABASE=str(tmp_path / "q.sqlite3"), REDIS_URL="")
+    with app.app_context():
+        coordinators = [make_user(Role.COORDINATOR) for _ in range(3)]
+        staff = make_user(Role.STAFF)
+        client = app.test_client()
+        assert client.post("/login", data={"email": staff.email, "password": PASSWORD}).status_code == 302
+        assert client.post("/incidents/report", data=_form()).status_code == 302
+        _db.session.rollback()
+        assert _db.session.scalar(select(func.count()).select_from(Notification)) == 0
+        assert not app.extensions.get("mail_outbox")
+        job = _db.session.scalars(select(Job).where(Job.task == "incidents.announce")).one()
+        huey = jobs.huey_of(app)
+        _db.session.rollback()
+        huey.execute(huey.dequeue())
+        _db.session.rollback()
+        assert _db.session.get(Job, job.id).state == JobState.DONE
+        told = set(_db.session.scalars(select(Notification.user_id)))
+        assert told == {c.id for c in coordinators}
+        assert len(app.extensions["mail_outbox"]) == 3
+        _db.session.remove()

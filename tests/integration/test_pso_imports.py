@@ -138,3 +138,45 @@ def test_other_roles_cannot_see_an_import_or_a_job_of_another_kind(client, login
     db.session.commit()
     assert client.get(f"/pso/import/jobs/{other.id}").status_code == 404
     assert client.get("/pso/import/jobs/99999999999").status_code == 404
+
+
+def test_the_bulk_import_splits_its_in_lists_and_keeps_the_audit_chain_whole(client, login_as, db, monkeypatch):
+    """Lookups bind at most IN_CHUNK values per statement (PostgreSQL refuses more than 65,535 parameters,
+    reproduced here with a chunk of 7); new rows and changed rows are saved in bulk, each with its entry in the
+    trail, and the chain still verifies."""
+    from sqlalchemy import event
+
+    from qms import database
+    from qms.audit.models import AuditEntry
+    from qms.audit.services import verify_chain
+    from qms.pso import services
+
+    monkeypatch.setattr(database, "IN_CHUNK", 7)
+    login_as(Role.HR)
+    _people(db, 30)
+    db.session.add(PsoHours(employee_id=db.session.scalar(select(Employee.id).where(Employee.number == "E00003")),
+                            year=2025, hours_worked=5, source="entered"))
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    widest = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if " IN " in statement.upper() and not executemany:
+            widest.append(len(parameters) if isinstance(parameters, (list, tuple, dict)) else 0)
+
+    rows = [payroll.PayrollRow(i + 2, f"E{i:05}", 2025, 1000 + i) for i in range(30)]
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert services.import_hours(rows) == 30
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.commit()
+    assert widest and max(widest) <= 7 + 2  # the chunk of ids plus the years
+    hours = dict(db.session.execute(select(Employee.number, PsoHours.hours_worked).join(PsoHours)).all())
+    assert len(hours) == 30 and hours["E00003"] == 1003 and hours["E00029"] == 1029
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.id > 0).order_by(AuditEntry.id.desc())
+                                 .limit(30)).all()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before + 30
+    assert sorted(e.action for e in entries).count("update") == 1
+    assert all(e.entity_type == "pso_hours" for e in entries)
+    assert verify_chain(db.session).ok

@@ -196,7 +196,9 @@ def test_meeting_materials_are_a_controlled_document(client, db, login_as):
     db.session.add(document)
     db.session.commit()
     form = client.get("/vca/toolbox/new").get_data(as_text=True)
-    assert "WI-007 Werken met ladders" in form
+    assert 'data-lookup="/lookup/documents"' in form  # searched, not listed: the register has 20,000 documents
+    found = client.get("/lookup/documents?q=ladders").get_json()["results"]
+    assert found == [{"id": document.id, "label": "WI-007 Werken met ladders"}]
     client.post("/vca/toolbox/new", data={"planned_on": TODAY.isoformat(), "topic": "Ladders", "mode": "live",
                                           "document_id": document.id})
     meeting = db.session.scalar(select(VcaToolboxMeeting))

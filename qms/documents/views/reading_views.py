@@ -3,7 +3,8 @@ and the register exports (CSV, PDF)."""
 import csv
 import io
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import (Response, flash, make_response, redirect, render_template, request, stream_with_context,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from .. import services
 from ..content import render_markdown
 from ..forms import ButtonForm
 from ..labels import STATE_LABELS, TYPE_LABELS
-from ..models import DocumentVersion, VersionState
+from ..models import DocumentRequirement, DocumentVersion, VersionState
 from ..services.register import Filters
 from . import bp, can_see_history, can_see_version, load_document, load_version, per_page, refused, today
 
@@ -110,7 +111,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _export_rows():
+def _export_filters() -> Filters:
     filters = Filters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
                       status=request.args.get("status", ""), requirement=request.args.get("requirement", "")[:80],
                       review=request.args.get("review", ""), today=today())
@@ -118,28 +119,63 @@ def _export_rows():
         filters.type = ""
     if filters.status not in {s.value for s in VersionState}:
         filters.status = ""
-    stmt = services.register_query(filters, include_unpublished=can_see_history()).limit(50_000)
+    return filters
+
+
+def _export_rows():
+    stmt = services.register_query(_export_filters(), include_unpublished=can_see_history()).limit(50_000)
     return db.session.scalars(stmt).all()
+
+
+def _export_lines():
+    """The register's CSV rows from three queries of plain columns (documents with their owner, the versions
+    in use, the requirements): no document objects, versions or requirement collections are loaded."""
+    found = services.register_query(_export_filters(), include_unpublished=can_see_history()).limit(50_000).subquery()
+    ids = select(found.c.id)
+    in_use = {}
+    for document_id, major, minor, effective in db.session.execute(
+            select(DocumentVersion.document_id, DocumentVersion.major, DocumentVersion.minor,
+                   DocumentVersion.effective_date)
+            .where(DocumentVersion.state == VersionState.PUBLISHED, DocumentVersion.document_id.in_(ids))
+            .order_by(DocumentVersion.id.desc())):
+        in_use[document_id] = (f"{major}.{minor}", effective)
+    served: dict[int, list[str]] = {}
+    for document_id, norm, version, code in db.session.execute(
+            select(DocumentRequirement.document_id, DocumentRequirement.norm, DocumentRequirement.norm_version,
+                   DocumentRequirement.requirement).where(DocumentRequirement.document_id.in_(ids))
+            .order_by(DocumentRequirement.norm, DocumentRequirement.requirement)):
+        served.setdefault(document_id, []).append(f"{norm} {version} {code}")
+    documents = db.session.execute(
+        select(found.c.id, found.c.number, found.c.title, found.c.type, found.c.status, found.c.next_review_on,
+               User.name).outerjoin(User, User.id == found.c.owner_id).order_by(found.c.number))
+    for id_, number, title, type_, status, next_review, owner in documents:
+        label, effective = in_use.get(id_, ("", None))
+        yield [number, title, TYPE_LABELS[type_], STATE_LABELS[status], label,
+               effective.isoformat() if effective else "", owner or "",
+               next_review.isoformat() if next_review else "", ", ".join(served.get(id_, []))]
 
 
 @bp.route("/export.csv")
 @requires("documents.view")
 def export_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
-                     _("Owner"), _("Next review"), _("Requirements")])
-    for document in _export_rows():
-        current = services.current_version(document)
-        effective = current.effective_date if current else None
-        row = [document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
-               current.label if current else "", effective.isoformat() if effective else "",
-               document.owner.name if document.owner else "",
-               document.next_review_on.isoformat() if document.next_review_on else "",
-               ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)]
-        writer.writerow([_cell(value) for value in row])
-    response = make_response("\ufeff" + buffer.getvalue())
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    """The register as CSV, written out in pieces as the rows are read."""
+    header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
+              _("Owner"), _("Next review"), _("Requirements")]
+
+    def pieces():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for n, row in enumerate(_export_lines(), 1):
+            writer.writerow([_cell(value) for value in row])
+            if n % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(pieces()), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="document-register.csv"'
     return response
 

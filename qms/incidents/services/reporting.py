@@ -140,17 +140,11 @@ def coordinators() -> list[User]:
 
 
 def _announce(incident: Incident) -> None:
-    """Tell the coordinators (in the app and by e-mail) and the rest of the system."""
-    from ...notifications import services as notifications
+    """Tell the coordinators (in the app and by e-mail: a job, after the response) and the rest of the system.
+    An accident the Arbeidsinspectie must hear of is alerted at once, in the request."""
+    from ..jobs import submit_announcement
 
-    kind, number = incident.type, incident.number
-    where = incident.site.name if incident.site else (incident.location or "")
-    notifications.notify(
-        coordinators(),
-        lambda: _("New incident %(number)s: %(type)s", number=number, type=kind.label),
-        lambda: _("Where: %(where)s. Please triage it.", where=where or "—"),
-        url=detail_path(incident.id),
-        key=f"incident-reported-{incident.id}")
+    submit_announcement(incident)
     if incident.arbo_reason is not None:
         from .arbo import alert
 

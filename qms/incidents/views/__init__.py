@@ -5,6 +5,7 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents", template_folder="
                static_folder="../static")
 
 from . import figures, handling, public, reporting  # noqa: E402,F401  (routes register on import)
+from .. import jobs  # noqa: E402,F401  (the job handlers register on import)
 
 
 @bp.record_once

@@ -46,7 +46,6 @@ def _filtered(form: LogFilterForm):
 
 def _filter_form() -> LogFilterForm:
     form = LogFilterForm(request.args)
-    form.site.choices = site_choices(label=_("All sites"))
     form.validate()
     for field in form:  # a filter left empty is no error
         if not request.args.get(field.name):

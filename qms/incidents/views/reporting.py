@@ -19,7 +19,7 @@ from ..models import Incident
 from ..services import IncidentError, ReportData
 from ..workflow import ArboReason, IncidentType
 from . import bp
-from .common import show_error, site_choices
+from .common import show_error
 
 
 def report_data(form: ReportForm) -> ReportData:
@@ -32,7 +32,6 @@ def report_data(form: ReportForm) -> ReportData:
 
 
 def prepare(form: ReportForm) -> None:
-    form.site_id.choices = site_choices(label=_("Not on the list / somewhere else"))
     if not form.submission_id.data:
         form.submission_id.data = services.new_submission_token()
     if request.method == "GET" and form.occurred_at.data is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...organisation.models import Employee
 from ...permissions import has_permission
+from ...requestcache import per_request
 from ...training.models import kinds
 from .. import scoring
 from ..models import (Competence, CompetenceEvidence, EmployeeFunction, JobFunction, LearningAssignment,
@@ -150,11 +152,35 @@ def matrix(employees: list[Employee], all_functions: list[JobFunction], on: dt.d
 
 
 def summary(on: dt.date | None = None) -> dict:
-    """Counts over every employed person: function holdings met / expiring / missing."""
-    employees = list(db.session.scalars(employees_query(on=on)))
-    result = matrix(employees, functions(), on)
+    """Counts over every employed person: function holdings met / expiring / missing (once per request)."""
+    return _summary(on or today())
+
+
+@per_request
+def _summary(on: dt.date) -> dict:
+    """Counted per function held: only the competences of the functions a person holds are judged, on plain
+    columns (no employee or record objects), with the same pure functions as the matrix page."""
+    from ...training import services as training
+
+    employed = or_(Employee.left_on.is_(None), Employee.left_on > on)
+    holders = select(EmployeeFunction.employee_id).join(Employee, Employee.id == EmployeeFunction.employee_id) \
+        .where(employed)
+    held = db.session.execute(select(EmployeeFunction.employee_id, EmployeeFunction.function_id)
+                              .join(Employee, Employee.id == EmployeeFunction.employee_id).where(employed)).all()
+    proofs: dict[int, list[scoring.Proof]] = defaultdict(list)
+    for employee_id, records in training.record_facts(holders).items():
+        proofs[employee_id] += [scoring.Proof(r.kind, r.title, r.valid_until) for r in records]
+    for employee_id, competence_id, note, valid_until in db.session.execute(
+            select(CompetenceEvidence.employee_id, CompetenceEvidence.competence_id, CompetenceEvidence.note,
+                   CompetenceEvidence.valid_until).where(CompetenceEvidence.employee_id.in_(holders))):
+        proofs[employee_id].append(scoring.Proof(None, note or "", valid_until, competence_id))
+    active = {f.id: [(c.id, c.training_kind, c.training_title) for c in f.competences] for f in functions()}
     counts = {scoring.MET: 0, scoring.EXPIRING: 0, scoring.MISSING: 0}
-    for status in result["cells"].values():
+    for employee_id, function_id in set(held):
+        if function_id not in active:
+            continue
+        status = scoring.combined_status([scoring.competence_status(cid, kind, title, proofs[employee_id], on)
+                                          for cid, kind, title in active[function_id]])
         if status in counts:
             counts[status] += 1
     return counts

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from ...i18n import fmt_day
 from ...audit.services import record
+from ...database import chunked
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
@@ -155,21 +156,49 @@ def add_conversation(status: PsoTargetStatus, *, held_on: dt.date, kind: str, su
 
 
 def import_hours(rows: list[payroll.PayrollRow]) -> int:
-    """Save checked payroll rows (replacing hours of the same employee and year)."""
-    by_number = dict(db.session.execute(select(Employee.number, Employee.id)
-                                        .where(Employee.number.in_({r.number for r in rows}))).all())
-    years = {r.year for r in rows}
-    existing = {(h.employee_id, h.year): h for h in db.session.scalars(
-        select(PsoHours).where(PsoHours.year.in_(years), PsoHours.employee_id.in_(by_number.values())))}
-    for r in rows:
-        employee_id = by_number[r.number]
-        row = existing.get((employee_id, r.year))
-        if row is None:
-            db.session.add(PsoHours(employee_id=employee_id, year=r.year, hours_worked=Decimal(str(r.hours)),
-                                    source="import"))
-        else:
-            row.hours_worked, row.source = Decimal(str(r.hours)), "import"
-    db.session.flush()
+    """Save checked payroll rows (replacing hours of the same employee and year) as a bulk upsert: lookups in
+    chunked IN lists, one multi-row insert for new rows, one executemany for changed rows, and one multi-row
+    append to the audit trail for both (the same entries the trail holds for a row entered by hand)."""
+    from ...audit.services import entity_name, record_many
+
+    numbers = sorted({r.number for r in rows})
+    by_number: dict[str, int] = {}
+    for part in chunked(numbers):
+        by_number.update(db.session.execute(select(Employee.number, Employee.id)
+                                            .where(Employee.number.in_(part))).all())
+    years = sorted({r.year for r in rows})
+    existing: dict[tuple[int, int], tuple[int, Decimal, str]] = {}
+    for part in chunked(sorted(set(by_number.values()))):
+        for id_, employee_id, year, hours, source in db.session.execute(
+                select(PsoHours.id, PsoHours.employee_id, PsoHours.year, PsoHours.hours_worked, PsoHours.source)
+                .where(PsoHours.year.in_(years), PsoHours.employee_id.in_(part))):
+            existing[(employee_id, year)] = (id_, hours, source)
+    wanted: dict[tuple[int, int], Decimal] = {}
+    for r in rows:  # the check refuses duplicates; should one slip through, the last line wins
+        wanted[(by_number[r.number], r.year)] = Decimal(str(r.hours))
+    name = entity_name(PsoHours)
+    entries: list[tuple] = []
+    new = [{"employee_id": e, "year": y, "hours_worked": h, "source": "import"}
+           for (e, y), h in wanted.items() if (e, y) not in existing]
+    if new:
+        ids = db.session.scalars(insert(PsoHours).returning(PsoHours.id, sort_by_parameter_order=True), new).all()
+        entries += [("create", name, id_, None, {"id": id_, **values}) for id_, values in zip(ids, new)]
+    changed = []
+    for key, hours in wanted.items():
+        if key not in existing:
+            continue
+        id_, before, source = existing[key]
+        old_values, new_values = {}, {}
+        if Decimal(before) != hours:
+            old_values["hours_worked"], new_values["hours_worked"] = before, hours
+        if source != "import":
+            old_values["source"], new_values["source"] = source, "import"
+        if new_values:
+            changed.append({"id": id_, "hours_worked": hours, "source": "import"})
+            entries.append(("update", name, id_, old_values, new_values))
+    if changed:
+        db.session.execute(update(PsoHours), changed)
+    record_many(db.session, entries)
     return len(rows)
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qms.extensions import db
+from qms.requestcache import per_request
 from qms.organisation.models import Employee
 from qms.training import services as training
 
@@ -38,9 +39,24 @@ def set_risky_work(employee: Employee, since: dt.date | None, engagement: str) -
     return row
 
 
+@dataclass(frozen=True)
+class Person:
+    """The columns of an employee the diploma pages show."""
+
+    id: int
+    number: str
+    first_name: str
+    last_name: str
+    function: str | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 @dataclass
 class PersonGaps:
-    employee: Employee
+    employee: Person
     facts: rules.PersonFacts
     gaps: list[rules.Gap]
 
@@ -49,24 +65,34 @@ class PersonGaps:
         return [g for g in self.gaps if g.is_gap]
 
 
+#: The training kinds the diploma rules read.
+DIPLOMA_KINDS = ("b_vca", "vol_vca", "vil_vcu")
+
+
 def diploma_overview(on: dt.date | None = None) -> list[PersonGaps]:
     """Every employed person the diploma rules apply to (on risky work or supervisor), with their gaps;
-    two queries."""
-    on = on or today()
-    rows = db.session.execute(
-        select(Employee, VcaWorker).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id)
-        .where(Employee.hired_on <= on, Employee.left_on.is_(None) | (Employee.left_on > on),
+    two queries of plain columns, once per request."""
+    return _diploma_overview(on or today())
+
+
+@per_request
+def _diploma_overview(on: dt.date) -> list[PersonGaps]:
+    applies = (Employee.hired_on <= on, Employee.left_on.is_(None) | (Employee.left_on > on),
                Employee.is_supervisor.is_(True) | VcaWorker.risky_work_since.is_not(None))
+    rows = db.session.execute(
+        select(Employee.id, Employee.number, Employee.first_name, Employee.last_name, Employee.function,
+               Employee.is_supervisor, Employee.is_apprentice, VcaWorker.engagement, VcaWorker.risky_work_since)
+        .outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id).where(*applies)
         .order_by(Employee.last_name, Employee.first_name)).all()
-    records = training.records_for([e.id for e, _ in rows])
+    ids = select(Employee.id).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id).where(*applies)
+    records = training.record_facts(ids, DIPLOMA_KINDS)
     out = []
-    for employee, row in rows:
-        facts = rules.PersonFacts(employee.id, employee.full_name, is_supervisor=employee.is_supervisor,
-                                  is_apprentice=employee.is_apprentice,
-                                  engagement=row.engagement.value if row else "own",
-                                  risky_work_since=row.risky_work_since if row else None)
-        diplomas = [rules.Diploma(r.kind, r.valid_until) for r in records.get(employee.id, [])]
-        out.append(PersonGaps(employee, facts, rules.diploma_gaps(facts, diplomas, on)))
+    for id_, number, first, last, function, supervisor, apprentice, engagement, since in rows:
+        facts = rules.PersonFacts(id_, f"{first} {last}", is_supervisor=supervisor, is_apprentice=apprentice,
+                                  engagement=engagement.value if engagement else "own", risky_work_since=since)
+        diplomas = [rules.Diploma(r.kind, r.valid_until) for r in records.get(id_, [])]
+        person = Person(id_, number, first, last, function)
+        out.append(PersonGaps(person, facts, rules.diploma_gaps(facts, diplomas, on)))
     return out
 
 

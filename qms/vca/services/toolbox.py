@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from qms.core.transitions import can_move
 from qms.extensions import db
@@ -225,3 +225,20 @@ def summary(meetings: list[VcaToolboxMeeting]) -> tuple[list[Employee], dict[int
         .where(VcaToolboxAttendance.meeting_id.in_(ids)))}
     facts = [rules.Attendee(e.id, since, e.hired_on, e.left_on) for e, since in people]
     return [e for e, _ in people], rules.attendance_summary([(m.id, m.date) for m in meetings], facts, marks)
+
+
+def attendance_totals(start_: dt.date, end: dt.date) -> tuple[int, int]:
+    """(attended or caught up, expected) over the meetings held between ``start_`` and ``end``, counted in the
+    database: the same pairs ``rules.attendance_summary`` counts (``rules.expected_at``: employed that day and
+    on risky work by then), without loading the attendance rows."""
+    meeting, worker, person = VcaToolboxMeeting, VcaWorker, Employee
+    day = func.coalesce(meeting.held_on, meeting.planned_on)
+    expected = (select(func.count()).select_from(meeting)
+                .join(worker, and_(worker.risky_work_since.is_not(None), worker.risky_work_since <= day))
+                .join(person, and_(person.id == worker.employee_id, person.hired_on <= day,
+                                   or_(person.left_on.is_(None), person.left_on > day)))
+                .where(meeting.state.in_((MeetingState.HELD, MeetingState.CLOSED)),
+                       meeting.held_on >= start_, meeting.held_on <= end))
+    attended = expected.join(VcaToolboxAttendance, and_(VcaToolboxAttendance.meeting_id == meeting.id,
+                                                        VcaToolboxAttendance.employee_id == person.id))
+    return db.session.scalar(attended) or 0, db.session.scalar(expected) or 0

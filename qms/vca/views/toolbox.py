@@ -13,7 +13,7 @@ from qms.permissions import has_permission, require, requires
 from qms.training import services as training
 
 from . import bp
-from .helpers import document_choices, employee_choices, load, per_page, refused
+from .helpers import load, per_page, refused
 from .. import integrations, rules
 from ..forms import ButtonForm, CatchUpForm, CloseForm, MeetingForm, PlanYearForm, RecordForm
 from ..models import MeetingState, VcaToolboxAttendance, VcaToolboxMeeting
@@ -47,8 +47,6 @@ def _meeting_form(meeting=None) -> MeetingForm:
     form = MeetingForm(obj=meeting)
     if meeting is not None and not form.is_submitted():
         form.mode.data = meeting.mode.value
-    form.presenter_id.choices = employee_choices(_("No presenter chosen"))
-    form.document_id.choices = document_choices()
     return form
 
 

@@ -1,0 +1,131 @@
+"""Searchable inputs for lists too long for a drop-down (1,685 sites, 10,000 employees, hundreds of users).
+
+A form field :class:`qms.forms.LookupField` renders a plain number input holding the record's id (it works
+without JavaScript and the server validates it like any id); ``static/lookup.js`` turns it into an accessible
+combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches. Each kind names the permission its
+results need: the JSON endpoint refuses anyone else. Kinds: sites (active), employees (employed), users
+(active), documents (by number or title)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..auth.models import User
+from ..database import MAX_ID
+from ..extensions import db
+from ..organisation.models import Employee, Site
+from ..permissions import AUTHENTICATED, has_permission, requires
+
+bp = Blueprint("lookup", __name__, url_prefix="/lookup")
+
+#: Matches answered per request.
+LIMIT = 20
+
+
+def _like(q: str) -> str:
+    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True)
+class Kind:
+    #: Permission a user needs to see the results (None: every signed-in user).
+    permission: str | None
+    search: Callable[[str], list[tuple[int, str]]]
+    label: Callable[[int], str | None]
+
+
+def _site_label(site: Site) -> str:
+    return site.name + (f" ({site.client})" if site.client else "")
+
+
+def _sites(q: str) -> list[tuple[int, str]]:
+    pattern = _like(q)
+    rows = db.session.scalars(select(Site).where(Site.active.is_(True), or_(
+        func.lower(Site.name).like(pattern, escape="\\"), func.lower(func.coalesce(Site.client, "")).like(
+            pattern, escape="\\"))).order_by(Site.client, Site.name).limit(LIMIT))
+    return [(s.id, _site_label(s)) for s in rows]
+
+
+def _site(id_: int) -> str | None:
+    found = db.session.get(Site, id_)
+    return _site_label(found) if found else None
+
+
+def _employees(q: str) -> list[tuple[int, str]]:
+    pattern, today = _like(q), dt.date.today()
+    rows = db.session.execute(
+        select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
+        .where(or_(Employee.left_on.is_(None), Employee.left_on > today),
+               or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
+                   func.lower(Employee.number).like(pattern, escape="\\")))
+        .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
+    return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
+
+
+def _employee(id_: int) -> str | None:
+    found = db.session.get(Employee, id_)
+    return f"{found.full_name} ({found.number})" if found else None
+
+
+def _users(q: str) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(User.id, User.name).where(
+        User.active.is_(True), func.lower(User.name).like(_like(q), escape="\\")).order_by(User.name).limit(LIMIT))
+    return [(i, n) for i, n in rows]
+
+
+def _user(id_: int) -> str | None:
+    found = db.session.get(User, id_)
+    return found.name if found else None
+
+
+def _documents(q: str) -> list[tuple[int, str]]:
+    from ..documents.models import Document
+
+    pattern = _like(q)
+    rows = db.session.execute(select(Document.id, Document.number, Document.title).where(or_(
+        func.lower(Document.number).like(pattern, escape="\\"), func.lower(Document.title).like(pattern, escape="\\")))
+        .order_by(Document.number).limit(LIMIT))
+    return [(i, f"{n} {t}") for i, n, t in rows]
+
+
+def _document(id_: int) -> str | None:
+    from ..documents.models import Document
+
+    found = db.session.get(Document, id_)
+    return f"{found.number} {found.title}" if found else None
+
+
+KINDS: dict[str, Kind] = {
+    "sites": Kind(None, _sites, _site),
+    "employees": Kind("employees.view", _employees, _employee),
+    "users": Kind(None, _users, _user),
+    "documents": Kind("documents.view", _documents, _document),
+}
+
+
+def label_for(kind: str, value) -> str:
+    """The text shown for a chosen id (empty when none or unknown)."""
+    try:
+        id_ = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return (KINDS[kind].label(id_) or "") if 0 < id_ <= MAX_ID else ""
+
+
+@bp.route("/<kind>")
+@requires(AUTHENTICATED)
+def search(kind: str):
+    """Up to 20 matches for ``q`` as JSON ``{"results": [{"id": …, "label": …}]}``."""
+    found = KINDS.get(kind)
+    if found is None:
+        abort(404)
+    if found.permission is not None and not has_permission(current_user, found.permission):
+        abort(403)
+    q = request.args.get("q", "").strip()[:100]
+    results = found.search(q) if len(q) >= 2 else []
+    return jsonify(results=[{"id": i, "label": label} for i, label in results])
