@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..database import utcnow
+from ..database import SAFE_METHODS, utcnow
 from ..urls import safe_next
 from . import sessions
 
@@ -50,11 +50,12 @@ def _referrer_path() -> str | None:
 
 def recent_check_required(view):
     """Decorator for a view that changes something sensitive; refuses with the confirmation page when the
-    session's last check is older than STEP_UP_MINUTES. Put it below ``@requires``."""
+    session's last check is older than STEP_UP_MINUTES (a GET of the same view is let through). Put it below
+    ``@requires``."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if current_user.is_authenticated and not check_is_recent():
+        if request.method not in SAFE_METHODS and current_user.is_authenticated and not check_is_recent():
             return step_up_redirect()
         return view(*args, **kwargs)
 
