@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import urlencode
 
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, jwt
-from authlib.jose.errors import JoseError
-from authlib.oidc.core import CodeIDToken
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from flask import current_app, session, url_for
 
 from . import external
@@ -72,19 +73,22 @@ def validate_id_token(id_token: str, nonce: str | None) -> dict:
     """The claims of a provider-signed id token meant for us, or SsoError."""
     cfg = current_app.config
     issuer = cfg["OIDC_ISSUER"].rstrip("/")
-    keys = JsonWebKey.import_key_set(_get_json(metadata()["jwks_uri"]))
+    keys = KeySet.import_key_set(_get_json(metadata()["jwks_uri"]))
+    registry = jwt.JWTClaimsRegistry(
+        leeway=cfg["OIDC_CLOCK_LEEWAY"], iss={"essential": True, "values": [issuer, issuer + "/"]},
+        aud={"essential": True, "value": cfg["OIDC_CLIENT_ID"]}, exp={"essential": True},
+        iat={"essential": True}, sub={"essential": True}, nonce={"essential": True, "value": nonce})
     try:
-        claims = jwt.decode(id_token, keys, claims_cls=CodeIDToken,
-                            claims_options={"iss": {"essential": True, "values": [issuer, issuer + "/"]},
-                                            "aud": {"essential": True, "value": cfg["OIDC_CLIENT_ID"]},
-                                            "exp": {"essential": True}, "sub": {"essential": True}},
-                            claims_params={"nonce": nonce, "client_id": cfg["OIDC_CLIENT_ID"]})
-        claims.validate(now=int(time.time()), leeway=cfg["OIDC_CLOCK_LEEWAY"])
+        token = jwt.decode(id_token, keys, algorithms=["RS256", "PS256", "ES256", "EdDSA"])
+        registry.validate(token.claims)
     except JoseError as error:
         raise SsoError(f"{error.error}: {error.description or ''}".strip(": ")) from None
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise SsoError(f"malformed token: {error}") from None
-    return dict(claims)
+    claims = dict(token.claims)
+    if isinstance(claims.get("aud"), list) and len(claims["aud"]) > 1 and claims.get("azp") != cfg["OIDC_CLIENT_ID"]:
+        raise SsoError("invalid_claim: azp")
+    return claims
 
 
 def finish(args: dict) -> tuple[User, str]:
@@ -126,7 +130,6 @@ def logout_url(id_token: str) -> str:
     endpoint = metadata().get("end_session_endpoint")
     if not endpoint:
         return url_for("auth.login")
-    client = OAuth2Session(current_app.config["OIDC_CLIENT_ID"])
-    url, _state = client.create_authorization_url(
-        endpoint, id_token_hint=id_token, post_logout_redirect_uri=url_for("auth.login", _external=True))
-    return url
+    query = urlencode({"id_token_hint": id_token, "client_id": current_app.config["OIDC_CLIENT_ID"],
+                       "post_logout_redirect_uri": url_for("auth.login", _external=True)})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
