@@ -80,6 +80,10 @@ class Config:
     LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(mail={email})")
     LDAP_GROUP_BASE_DN = os.environ.get("LDAP_GROUP_BASE_DN", "")
     LDAP_ROLE_MAP = os.environ.get("LDAP_ROLE_MAP", "")
+    #: The security.txt served at /.well-known/security.txt; a self-hosting company points it at its own.
+    SECURITY_TXT_FILE = os.environ.get("SECURITY_TXT_FILE", str(BASE_DIR / "docs" / "security.txt"))
+    #: Where vulnerability reports go (a mailto: or https: URI); default security@ the site's host.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
     #: Failed logins per account before it is locked for LOGIN_LOCK_SECONDS.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", 15 * 60))

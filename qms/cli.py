@@ -170,6 +170,11 @@ def reminders(today):
     pruned = prune_login_attempts()
     db.session.commit()
     click.echo(f"{pruned} old login attempts removed.")
+    from .auth.sessions import prune as prune_sessions
+
+    pruned = prune_sessions()
+    db.session.commit()
+    click.echo(f"{pruned} ended sessions removed.")
     _sweep_uploads()
     if not _checkpoint(db.session):
         raise SystemExit(1)
