@@ -18,7 +18,7 @@ from flask import current_app, request, session
 from sqlalchemy import delete, func, select
 from webauthn import (generate_authentication_options, generate_registration_options, options_to_json,
                       verify_authentication_response, verify_registration_response)
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                       ResidentKeyRequirement, UserVerificationRequirement)
 
@@ -247,7 +247,7 @@ def register_passkey(user: User, answer: str, name: str) -> WebAuthnCredential:
     try:
         verified = verify_registration_response(credential=answer, expected_challenge=base64.b64decode(challenge),
                                                 expected_rp_id=rp_id, expected_origin=origin)
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except (WebAuthnException, ValueError, KeyError, TypeError):
         raise SecondFactorError() from None
     credential = WebAuthnCredential(user_id=user.id, credential_id=verified.credential_id,
                                     public_key=verified.credential_public_key, sign_count=verified.sign_count,
@@ -285,7 +285,7 @@ def verify_passkey(user: User, answer: str) -> WebAuthnCredential:
             credential=answer, expected_challenge=base64.b64decode(challenge), expected_rp_id=rp_id,
             expected_origin=origin, credential_public_key=credential.public_key,
             credential_current_sign_count=credential.sign_count)
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError):
+    except (WebAuthnException, ValueError, KeyError, TypeError):
         raise SecondFactorError() from None
     credential.sign_count = verified.new_sign_count
     credential.last_used_at = utcnow()

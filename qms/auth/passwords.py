@@ -48,8 +48,8 @@ def _squash(text: str) -> str:
 def password_problem(password: str, *, email: str = "", company: str = "") -> str | None:
     """Why a new password is refused ("short", "common", "email", "company"), or None when it may be used.
 
-    Passwords are compared ignoring case, spaces and punctuation, so "Schoon Bedrijf BV" and
-    "schoonbedrijfbv" count as the same."""
+    Compared ignoring case, spaces and punctuation, so "Schoon Bedrijf BV" and "schoonbedrijfbv" count as
+    the same, and so does the name with at most four characters added ("schoonbedrijfbv2026")."""
     if len(password or "") < MIN_LENGTH:
         return "short"
     lowered = password.lower()
@@ -58,6 +58,6 @@ def password_problem(password: str, *, email: str = "", company: str = "") -> st
     squashed = _squash(password)
     for kind, value in (("email", email), ("email", (email or "").split("@")[0]), ("company", company)):
         value = _squash(value)
-        if len(value) >= 4 and (squashed == value or value in squashed and len(squashed) - len(value) < 4):
+        if len(value) >= 4 and (squashed == value or value in squashed and len(squashed) - len(value) <= 4):
             return kind
     return None
