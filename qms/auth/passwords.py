@@ -38,7 +38,7 @@ def needs_rehash(password_hash: str) -> bool:
 @functools.cache
 def common_passwords() -> frozenset[str]:
     with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as fh:
-        return frozenset(line.strip() for line in fh if line.strip())
+        return frozenset(line.strip().lower() for line in fh if line.strip())
 
 
 def _squash(text: str) -> str:
