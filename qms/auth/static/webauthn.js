@@ -47,7 +47,7 @@
 
   function start(button) {
     var form = button.form, error = document.getElementById(button.getAttribute("data-error-target"));
-    var csrf = form.querySelector("input[name=csrf_token]");
+    var csrf = form.querySelector("input[name$=csrf_token]");
     if (!window.PublicKeyCredential) {
       if (error) { error.hidden = false; }
       return;
