@@ -78,12 +78,16 @@ def login():
             flash(_("Too many login attempts from this address. Please wait a while and try again."), "error")
             return render_template("auth/login.html", form=form, sso=_sso_enabled()), 429
         except services.UseSingleSignOn:
-            db.session.commit()
-            flash(_("Your account signs in through your company's single sign-on. Use the button below."),
-                  "error")
-            return render_template("auth/login.html", form=form, sso=_sso_enabled()), 200
-        if result.user is None:
-            result = _try_directory(form, result)
+            # The local password is switched off for this account: only the directory or the provider count.
+            result = _try_directory(form, services.LoginResult(None, "invalid"))
+            if result.user is None:
+                db.session.commit()
+                flash(_("Your account signs in through your company's single sign-on. Use the button below."),
+                      "error")
+                return render_template("auth/login.html", form=form, sso=_sso_enabled()), 200
+        else:
+            if result.user is None:
+                result = _try_directory(form, result)
         db.session.commit()
         if result.user is None:
             flash(_("That e-mail address and password do not match an active account. "

@@ -65,3 +65,20 @@ def test_no_account_without_just_in_time_and_no_anonymous_bind(app_factory, ldap
         db.session.commit()
         assert _login(client, "bram@example.test", "").status_code == 200  # empty password: never a bind
         assert _login(client, "bram@example.test", "bram-directory-password").status_code == 302
+
+
+def test_local_login_switched_off_for_directory_users(app_factory, ldap_directory, password_hash):  # noqa: F811
+    """With SSO_LOCAL_LOGIN off, a linked account's old local password no longer opens it; the directory does."""
+    from qms.auth.models import ExternalIdentity
+
+    app = _app(app_factory, ldap_directory, SSO_LOCAL_LOGIN=False)
+    with app.app_context():
+        from qms.extensions import db
+
+        user = User(email="anna@example.test", name="Anna", active=True, password_hash=password_hash)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(ExternalIdentity(user_id=user.id, provider="ldap", subject=f"uid=anna,ou=people,{LDAP_SUFFIX}"))
+        db.session.commit()
+        assert _login(app.test_client(), "anna@example.test", "correct horse battery").status_code == 200
+        assert _login(app.test_client(), "anna@example.test", "anna-directory-password").status_code == 302
