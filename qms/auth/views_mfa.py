@@ -11,6 +11,7 @@ from ..extensions import db
 from ..permissions import public, requires
 from ..urls import safe_next
 from . import mfa, sessions
+from .stepup import recent_check_required
 from .forms import BlankForm as ActionForm, CodeForm, ConfirmForm, PasskeyForm
 from .models import User
 from .passwords import verify_password
@@ -160,6 +161,7 @@ def two_factor():
 
 @bp.route("/account/two-factor/totp", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def totp_start():
     mfa.start_totp(current_user._get_current_object())
     db.session.commit()
@@ -193,6 +195,7 @@ def totp_confirm():
 
 @bp.route("/account/two-factor/totp/remove", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def totp_remove():
     user = current_user._get_current_object()
     if mfa.is_required(user) and not mfa.passkeys_of(user):
@@ -232,6 +235,7 @@ def passkey_add():
 
 @bp.route("/account/two-factor/passkey/<int:credential_id>/remove", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def passkey_remove(credential_id: int):
     user = current_user._get_current_object()
     if mfa.is_required(user) and not mfa.has_totp(user) and len(mfa.passkeys_of(user)) <= 1:
@@ -246,6 +250,7 @@ def passkey_remove(credential_id: int):
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def recovery_codes():
     user = current_user._get_current_object()
     if not mfa.is_enrolled(user):

@@ -6,6 +6,7 @@ from flask_login import current_user, logout_user
 from ..extensions import db
 from ..permissions import requires
 from . import sessions
+from .stepup import recent_check_required
 from .forms import BlankForm
 from .models import UserSession
 from .views import bp
@@ -22,6 +23,7 @@ def my_sessions():
 
 @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def end_session(session_id: int):
     user = current_user._get_current_object()
     record = db.session.get(UserSession, session_id)
@@ -40,6 +42,7 @@ def end_session(session_id: int):
 
 @bp.route("/account/sessions/end-others", methods=["POST"])
 @requires("account.manage_own")
+@recent_check_required
 def end_other_sessions():
     user = current_user._get_current_object()
     count = sessions.end_all(user, "user", keep=sessions.current())

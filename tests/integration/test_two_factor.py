@@ -153,3 +153,30 @@ def test_a_passkey_answer_that_is_not_one_is_refused(client, db, login_as):
     client.post("/account/two-factor/passkey-options")
     response = client.post("/account/two-factor/passkey", data={"pk-name": "Laptop", "pk-passkey_answer": '{"id": 1}'})
     assert response.status_code == 302 and not mfa.passkeys_of(user)
+
+
+def test_changing_own_factors_and_ending_sessions_ask_a_fresh_check(client, db, login_as, app):
+    user = login_as(Role.STAFF)
+    _enrol_totp(client, db, user)
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id,
+                                                         UserSession.ended_at.is_(None)))
+    record.second_factor_at -= dt.timedelta(minutes=app.config["STEP_UP_MINUTES"] + 1)
+    db.session.commit()
+    for path in ("/account/two-factor/totp/remove", "/account/two-factor/recovery-codes", "/account/sessions/end-others"):
+        response = client.post(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login/confirm"), path
+    assert mfa.has_totp(user), "nothing removed"
+
+
+def test_a_password_reset_link_does_not_skip_the_second_factor(client, db, login_as, app):
+    from qms.auth.services import issue_password_token
+
+    user = login_as(Role.STAFF)
+    _enrol_totp(client, db, user)
+    token = issue_password_token(user)
+    db.session.commit()
+    browser = app.test_client()
+    new = "een heel nieuw wachtwoord " + "x" * 60  # 86 characters: long passwords are welcome
+    response = browser.post(f"/set-password/{token}", data={"new_password": new, "confirm_password": new})
+    assert response.status_code == 302 and response.headers["Location"] == "/login/verify"
+    assert browser.get("/account").status_code == 302
