@@ -196,7 +196,7 @@ def two_factor():
     if request.method == "GET":
         form.roles.data = [role.value for role, required in mfa.policy().items() if required]
     if form.validate_on_submit():
-        mfa.set_policy({Role(r) for r in form.roles.data})
+        mfa.set_policy({Role(r) for r in form.roles.data or []})
         db.session.commit()
         flash(_("The two-factor policy has been saved."), "success")
         return redirect(url_for("admin.two_factor"))

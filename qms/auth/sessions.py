@@ -82,15 +82,22 @@ def check(user: User) -> bool:
     now = utcnow()
     reason = expired_reason(record, now)
     if reason:
-        expect_writes()
+        _begin_write()
         _end(record, reason, now)
         db.session.commit()
         return False
     if (now - record.last_seen_at).total_seconds() >= current_app.config["SESSION_TOUCH_SECONDS"]:
-        expect_writes()  # the throttled last-seen update (see the module docstring)
+        _begin_write()  # the throttled last-seen update (see the module docstring)
         db.session.execute(update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now))
         db.session.commit()
     return True
+
+
+def _begin_write() -> None:
+    """End the reading transaction (nothing is pending in the user loader) so the write starts a transaction of
+    its own, which on SQLite takes the write lock at once instead of upgrading a reader's snapshot."""
+    expect_writes()
+    db.session.commit()
 
 
 def _end(record: UserSession, reason: str, now: dt.datetime | None = None) -> None:

@@ -180,3 +180,25 @@ def test_a_password_reset_link_does_not_skip_the_second_factor(client, db, login
     response = browser.post(f"/set-password/{token}", data={"new_password": new, "confirm_password": new})
     assert response.status_code == 302 and response.headers["Location"] == "/login/verify"
     assert browser.get("/account").status_code == 302
+
+
+@pytest.mark.parametrize("role, path, data", [
+    (Role.HR, "/pso/measurements/new", {"year": "2026"}),  # the PSO norm package calls the core's helper
+    (Role.COORDINATOR, "/documents/1/versions/1/sign", {"meaning": "approved", "password": PASSWORD}),
+])
+def test_freezing_a_measurement_and_signing_ask_a_fresh_check(client, db, login_as, app, role, path, data):
+    from qms.pso.models import PsoMeasurement
+
+    user = login_as(role)
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    record.verified_at -= dt.timedelta(minutes=app.config["STEP_UP_MINUTES"] + 1)
+    db.session.commit()
+    response = client.post(path, data=data)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login/confirm")
+    assert db.session.scalar(select(PsoMeasurement)) is None
+
+
+def test_the_policy_may_require_no_role(client, login_as):
+    login_as(Role.ADMIN)
+    assert client.post("/admin/two-factor", data={}).status_code == 302
+    assert not any(mfa.policy().values())
