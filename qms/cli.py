@@ -180,6 +180,19 @@ def reminders(today):
         raise SystemExit(1)
 
 
+@qms_cli.command("sessions-end-all")
+def sessions_end_all():
+    """Log every user out on every device (for instance after a suspected break-in); each end is audited."""
+    from .audit.services import set_actor
+    from .auth.sessions import end_everyone
+    from .extensions import db
+
+    set_actor(None, "sessions-end-all")
+    count = end_everyone()
+    db.session.commit()
+    click.echo(f"{count} sessions ended.")
+
+
 @qms_cli.command("uploads-sweep")
 def uploads_sweep():
     """Remove upload files that no record owns and that are older than an hour (interrupted uploads)."""

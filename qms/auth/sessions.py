@@ -136,13 +136,25 @@ def open_sessions(user: User) -> list[UserSession]:
 
 
 def mark_verified(second_factor: bool) -> None:
-    """The session just proved the password or a second factor again (step-up)."""
+    """The session just proved the password or a second factor again (step-up): it gets a new token, and the
+    old one stops working (ASVS 7.2.4)."""
     record = current()
     if record is not None:
         now = utcnow()
         record.verified_at = now
         if second_factor:
             record.second_factor_at = now
+        token = secrets.token_urlsafe(32)
+        record.token_hash = _hash(token)
+        session[SESSION_KEY] = token
+
+
+def end_everyone(reason: str = "admin") -> int:
+    """End every open session of every user (after a suspected break-in); returns how many."""
+    records = db.session.scalars(select(UserSession).where(UserSession.ended_at.is_(None))).all()
+    for record in records:
+        _end(record, reason)
+    return len(records)
 
 
 def prune(older_than_days: int = 30) -> int:

@@ -117,3 +117,25 @@ def test_security_txt(client):
     expires = dt.datetime.strptime(text.split("Expires: ")[1].split()[0], "%Y-%m-%dT%H:%M:%SZ")
     assert dt.timedelta(days=1) < expires - dt.datetime.utcnow() < dt.timedelta(days=366)
     assert "{" not in text
+
+
+def test_administrator_can_end_every_session_of_every_user(app, db, client, make_user):
+    users = [make_user(Role.STAFF), make_user(Role.ADMIN)]
+    browsers = [app.test_client() for _ in users]
+    for browser, user in zip(browsers, users):
+        browser.post("/login", data={"email": user.email, "password": PASSWORD})
+    result = app.test_cli_runner().invoke(args=["qms", "sessions-end-all"])
+    assert result.exit_code == 0 and "2 sessions ended." in result.output
+    assert all(b.get("/account").status_code == 302 for b in browsers)
+
+
+def test_a_fresh_check_gives_the_session_a_new_token(app, db, client, login_as):
+    login_as(Role.STAFF)
+    before = client.get_cookie("session").value
+    copy = app.test_client()
+    copy.set_cookie("session", before)
+    assert copy.get("/account").status_code == 200
+    assert client.post("/login/confirm?next=/account", data={"password": PASSWORD}).status_code == 302
+    assert client.get_cookie("session").value != before
+    assert client.get("/account").status_code == 200
+    assert copy.get("/account").status_code == 302, "the token from before the check is dead"

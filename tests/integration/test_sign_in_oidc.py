@@ -140,3 +140,13 @@ def test_a_token_for_another_audience_or_expired_is_refused(app_factory, openid_
             assert sso.validate_id_token(own, nonce)["sub"] == "p-cas"
             with pytest.raises(sso.SsoError):
                 sso.validate_id_token(own, "another nonce")
+            head, body, signature = own.split(".")
+            forged = ".".join([head, body, ("A" if signature[0] != "A" else "B") + signature[1:]])
+            with pytest.raises(sso.SsoError):
+                sso.validate_id_token(forged, nonce)
+            import base64
+            import json
+
+            unsigned = base64.urlsafe_b64encode(json.dumps({"alg": "none"}).encode()).decode().rstrip("=")
+            with pytest.raises(sso.SsoError):
+                sso.validate_id_token(f"{unsigned}.{body}.", nonce)
