@@ -32,7 +32,7 @@ WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b
 #: Audit entries that record a read (see the module docstring): allowed during a GET.
 READ_LOG_ACTIONS = {"view", "access_refused"}
 #: The throttled last-seen update of the session record (see the module docstring): allowed during a GET.
-SESSION_TOUCH = re.compile(r'^\s*UPDATE\s+"?user_session"?\s+SET\s+last_seen_at=\S+\s+WHERE\s+"?user_session"?\.id\s*=',
+SESSION_TOUCH = re.compile(r'^\s*UPDATE\s+"?user_session"?\s+SET\s+last_seen_at=[^,]*?\s+WHERE\s+"?user_session"?\.id\s*=',
                            re.IGNORECASE)
 
 
