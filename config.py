@@ -44,6 +44,46 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("PERMANENT_SESSION_LIFETIME", 12 * 3600))
+    #: Sessions end after this many minutes without a request, and this many hours after login (ASVS V7.3).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12))
+    #: A session's "last seen" is written at most once per this many seconds.
+    SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", 300))
+    #: Roles that must use a second factor until an administrator sets the policy (Admin > Two-factor).
+    MFA_REQUIRED_ROLES = os.environ.get("MFA_REQUIRED_ROLES", "admin,hr")
+    #: The name an authenticator app and a passkey show for this installation.
+    MFA_ISSUER = os.environ.get("MFA_ISSUER", "QMS")
+    #: How old the last second-factor check may be before a sensitive change asks for it again.
+    STEP_UP_MINUTES = int(os.environ.get("STEP_UP_MINUTES", 15))
+    #: Single sign-on with OpenID Connect (Microsoft Entra ID, Google Workspace, …): off while OIDC_ISSUER is empty.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    #: The claim that lists the user's groups, and "group=role" pairs (comma-separated) that give roles.
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+    #: Seconds of clock difference allowed when checking a token's times.
+    OIDC_CLOCK_LEEWAY = int(os.environ.get("OIDC_CLOCK_LEEWAY", 60))
+    #: Create an account at the first single sign-on or directory login of an unknown person (off: an
+    #: administrator invites people first).
+    SSO_JIT_ACCOUNTS = _env_bool("SSO_JIT_ACCOUNTS", False)
+    #: Whether users linked to single sign-on or the directory may still log in with a local password.
+    SSO_LOCAL_LOGIN = _env_bool("SSO_LOCAL_LOGIN", True)
+    #: LDAP / Active Directory bind: off while LDAP_URL is empty. The user is found with the service account
+    #: (LDAP_BIND_DN, LDAP_BIND_PASSWORD) under LDAP_BASE_DN by LDAP_USER_FILTER ({email} is filled in), then
+    #: bound with their own password. Groups are found under LDAP_GROUP_BASE_DN (member = the user's DN);
+    #: LDAP_ROLE_MAP gives "group cn=role" pairs.
+    LDAP_URL = os.environ.get("LDAP_URL", "")
+    LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    LDAP_BASE_DN = os.environ.get("LDAP_BASE_DN", "")
+    LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(mail={email})")
+    LDAP_GROUP_BASE_DN = os.environ.get("LDAP_GROUP_BASE_DN", "")
+    LDAP_ROLE_MAP = os.environ.get("LDAP_ROLE_MAP", "")
+    #: The security.txt served at /.well-known/security.txt; a self-hosting company points it at its own.
+    SECURITY_TXT_FILE = os.environ.get("SECURITY_TXT_FILE", str(BASE_DIR / "docs" / "security.txt"))
+    #: Where vulnerability reports go (a mailto: or https: URI); default security@ the site's host.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
     #: Failed logins per account before it is locked for LOGIN_LOCK_SECONDS.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", 15 * 60))
@@ -101,6 +141,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     LOGIN_IP_MAX_ATTEMPTS = 1000
+    #: The test users log in with a password alone; tests/integration/test_two_factor.py sets the real default.
+    MFA_REQUIRED_ROLES = ""
     AUDIT_HMAC_KEY = "test-audit-chain-key-not-secret-0123456789"
     JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", True)
 

@@ -170,9 +170,27 @@ def reminders(today):
     pruned = prune_login_attempts()
     db.session.commit()
     click.echo(f"{pruned} old login attempts removed.")
+    from .auth.sessions import prune as prune_sessions
+
+    pruned = prune_sessions()
+    db.session.commit()
+    click.echo(f"{pruned} ended sessions removed.")
     _sweep_uploads()
     if not _checkpoint(db.session):
         raise SystemExit(1)
+
+
+@qms_cli.command("sessions-end-all")
+def sessions_end_all():
+    """Log every user out on every device (for instance after a suspected break-in); each end is audited."""
+    from .audit.services import set_actor
+    from .auth.sessions import end_everyone
+    from .extensions import db
+
+    set_actor(None, "sessions-end-all")
+    count = end_everyone()
+    db.session.commit()
+    click.echo(f"{count} sessions ended.")
 
 
 @qms_cli.command("uploads-sweep")

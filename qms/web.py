@@ -67,6 +67,10 @@ def init_app(app: Flask) -> None:
         user = db.session.get(User, uid)
         if user is None or not user.active or user.session_version != version:
             return None
+        from .auth import sessions
+
+        if not sessions.check(user):  # the server-side record: open, not idle, not past its lifetime
+            return None
         return user
 
     @app.before_request

@@ -83,3 +83,9 @@ class UserFilterForm(Form):
         """The valid filters; a malformed value is dropped rather than refused."""
         self.validate()
         return {name: (None if self[name].errors else self[name].data) for name in ("q", "role", "status")}
+
+
+class TwoFactorPolicyForm(FlaskForm):
+    """The roles that must use a second factor at every login."""
+
+    roles = RolesField(_l("Roles that must use a second factor"), choices=role_choices)

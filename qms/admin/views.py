@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.models import User, UserRole
+from ..auth.stepup import recent_check_required
 from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
@@ -67,6 +68,7 @@ def invite():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires("users.manage")
+@recent_check_required
 def user(user_id: int):
     target = load_user_or_404(user_id)
     form = UserForm(obj=None if request.method == "POST" else target)
@@ -176,3 +178,61 @@ def _flash_mail_outcome(user: User, sent: bool) -> None:
     else:
         flash(_("The e-mail to %(email)s could not be sent. Pass on the link below yourself.",
                 email=user.email), "warning")
+
+
+# --- second factors and sessions -------------------------------------------------------------------------
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@requires("users.manage")
+@recent_check_required
+def two_factor():
+    """Which roles must use a second factor, and who has set one up."""
+    from ..auth import mfa
+    from .forms import TwoFactorPolicyForm
+
+    form = TwoFactorPolicyForm()
+    if request.method == "GET":
+        form.roles.data = [role.value for role, required in mfa.policy().items() if required]
+    if form.validate_on_submit():
+        mfa.set_policy({Role(r) for r in form.roles.data or []})
+        db.session.commit()
+        flash(_("The two-factor policy has been saved."), "success")
+        return redirect(url_for("admin.two_factor"))
+    stmt = select(User).where(User.active.is_(True)).order_by(User.name, User.id)
+    page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    enrolled = mfa.enrolment_by_user([u.id for u in page.items])
+    required = mfa.policy()
+    return render_template("admin/two_factor.html", form=form, page=page, enrolled=enrolled,
+                           required={u.id: any(required[r] for r in u.role_set) for u in page.items})
+
+
+@bp.route("/users/<int:user_id>/two-factor-reset", methods=["POST"])
+@requires("users.manage")
+@recent_check_required
+def two_factor_reset(user_id: int):
+    from ..auth import mfa
+
+    target = load_user_or_404(user_id)
+    mfa.reset(target)
+    from ..auth.services import end_sessions
+
+    end_sessions(target, "admin")
+    db.session.commit()
+    flash(_("The second factors of %(name)s have been removed; they set up a new one at their next login.",
+            name=target.name), "success")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@requires("users.manage")
+def end_user_sessions(user_id: int):
+    from ..auth.services import end_sessions
+
+    target = load_user_or_404(user_id)
+    if target.id == current_user.id:
+        flash(_("End your own sessions from your account page."), "error")
+        return redirect(url_for("admin.user", user_id=target.id))
+    end_sessions(target, "admin")
+    db.session.commit()
+    flash(_("%(name)s has been logged out everywhere.", name=target.name), "success")
+    return redirect(url_for("admin.user", user_id=target.id))

@@ -1,7 +1,8 @@
-"""Users and their roles, and the login attempts that throttling counts."""
+"""Users and their roles, the login attempts that throttling counts, server-side session records, second
+factors (TOTP, passkeys, recovery codes) and links to an external identity (OpenID Connect, LDAP)."""
 import datetime as dt
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -86,3 +87,107 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def _role_enum() -> Enum:
+    return Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the cookie carries a random token, only its SHA-256 is kept here.
+
+    Ended at logout, by the user from their session list, by an administrator, on a password change, after
+    SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after login (qms/auth/sessions.py)."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_ended", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Updated at most once per SESSION_TOUCH_SECONDS, so reading pages hardly ever writes.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Last time this session proved the password or a second factor (for step-up).
+    verified_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Last time this session proved a second factor; None when it never did.
+    second_factor_at: Mapped[dt.datetime | None]
+    #: "password", "oidc" or "ldap".
+    method: Mapped[str] = mapped_column(String(10), default="password")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    ended_at: Mapped[dt.datetime | None]
+    #: "logout", "user", "admin", "password", "locked", "idle", "lifetime".
+    end_reason: Mapped[str | None] = mapped_column(String(10))
+    #: The OpenID provider's id token, for its logout (single sign-on sessions only).
+    id_token: Mapped[str | None] = mapped_column(String(4000))
+
+    user: Mapped[User] = relationship()
+
+
+class TotpSecret(Audited, db.Model):
+    """The authenticator-app secret of a user; confirmed once a first code from the app matched."""
+
+    __tablename__ = "user_totp"
+    __audit_secret__ = frozenset({"secret"})
+    __audit_ignore__ = frozenset({"last_step"})
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[dt.datetime | None]
+    #: The 30-second time step of the last accepted code: a code is accepted once.
+    last_step: Mapped[int] = mapped_column(default=0)
+
+
+class RecoveryCode(Audited, db.Model):
+    """One of the ten one-time recovery codes of a user (argon2id hash; the code is shown once)."""
+
+    __tablename__ = "user_recovery_code"
+    __audit_secret__ = frozenset({"code_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[dt.datetime | None]
+
+
+class WebAuthnCredential(Audited, db.Model):
+    """A passkey or security key registered by a user (WebAuthn)."""
+
+    __tablename__ = "user_webauthn"
+    __audit_secret__ = frozenset({"public_key", "credential_id"})
+    __audit_ignore__ = frozenset({"sign_count", "last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class ExternalIdentity(Audited, db.Model):
+    """The account of a user at the company's OpenID provider or directory (LDAP / Active Directory)."""
+
+    __tablename__ = "user_external_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: "oidc" or "ldap".
+    provider: Mapped[str] = mapped_column(String(10))
+    #: The provider's stable id: issuer and "sub" for OpenID Connect, the entry's DN for LDAP.
+    subject: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TwoFactorPolicy(Audited, db.Model):
+    """Whether a role must use a second factor; a role without a row follows MFA_REQUIRED_ROLES."""
+
+    __tablename__ = "two_factor_policy"
+
+    role: Mapped[Role] = mapped_column(_role_enum(), primary_key=True)
+    required: Mapped[bool] = mapped_column(Boolean)

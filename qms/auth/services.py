@@ -15,14 +15,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, select, text
 
 from ..audit import services as audit
 from ..database import utcnow
 from ..extensions import db
 from .models import LoginAttempt, User
-from .passwords import hash_password, needs_rehash, verify_password
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
 #: How long an invitation or password-reset link stays valid.
@@ -39,6 +39,18 @@ class WrongPassword(Exception):
 
 class InvalidToken(Exception):
     """A password link is unknown, already used, expired, or belongs to a deactivated account."""
+
+
+class WeakPassword(Exception):
+    """A new password breaks a rule; ``reason`` is "short", "common", "email" or "company"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UseSingleSignOn(Exception):
+    """The account signs in through the company's single sign-on, and local login is switched off for it."""
 
 
 @dataclass
@@ -93,6 +105,10 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     password_ok = verify_password(user.password_hash if user else None, password)
     locked = user is not None and user.locked_until is not None and user.locked_until > now
     ok = user is not None and user.active and password_ok and not locked
+    if ok and not current_app.config["SSO_LOCAL_LOGIN"] and _has_external_identity(user):
+        audit.record(db.session, "login_failed", "user", user.id, new={"email": email, "why": "sso only"})
+        db.session.add(LoginAttempt(ip=ip, at=now, success=False))
+        raise UseSingleSignOn()
     db.session.add(LoginAttempt(ip=ip, at=now, success=ok))
     if not ok:
         if user is not None and not locked:
@@ -115,24 +131,60 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user, "ok")
 
 
-def end_sessions(user: User) -> None:
-    """End every session of the user, on every device: the session (and a remember-me cookie) carries the
-    user's ``session_version``, and the user loader refuses one that is older."""
+def record_failure(user: User, why: str) -> None:
+    """A failed second factor or step-up counts like a wrong password: the account locks at the limit."""
+    cfg = current_app.config
+    now = utcnow()
+    db.session.add(LoginAttempt(ip=(request.remote_addr or "?") if has_request_context() else "?", at=now,
+                                success=False))
+    user.failed_logins += 1
+    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + dt.timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
+        user.failed_logins = 0
+    audit.record(db.session, "login_failed", "user", user.id, new={"email": user.email, "why": why})
+
+
+def _has_external_identity(user: User) -> bool:
+    from .models import ExternalIdentity
+
+    return db.session.scalar(select(ExternalIdentity.id).where(ExternalIdentity.user_id == user.id).limit(1)) \
+        is not None
+
+
+def end_sessions(user: User, reason: str = "admin") -> None:
+    """End every session of the user, on every device: each session record is closed, and the session cookie
+    carries the user's ``session_version``, which the user loader also compares."""
+    from . import sessions
+
     user.session_version += 1
+    sessions.end_all(user, reason)
 
 
 def log_out(user: User) -> None:
-    """Logout ends the session on the server too, so a copied session cookie stops working with it.
+    """Logout ends this session on the server too, so a copied session cookie stops working with it."""
+    from . import sessions
 
-    There is one version per user, so this ends the user's sessions on other devices as well."""
-    end_sessions(user)
+    record = sessions.current()
+    if record is not None:
+        sessions.end(record, "logout")
     audit.record(db.session, "logout", "user", user.id)
+
+
+def check_new_password(user: User, password: str) -> None:
+    """Refuse a new password that is too short, common, or the account's e-mail or the company's name."""
+    from ..organisation.services import company
+
+    profile = company()
+    reason = password_problem(password, email=user.email, company=profile.name if profile else "")
+    if reason:
+        raise WeakPassword(reason)
 
 
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every existing session of the user."""
+    check_new_password(user, password)
     user.password_hash = hash_password(password)
-    end_sessions(user)
+    end_sessions(user, "password")
     user.failed_logins = 0
     user.locked_until = None
     user.invite_token_hash = None

@@ -2,7 +2,7 @@ import functools
 import pathlib
 import tempfile
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -50,6 +50,27 @@ def set_language():
 def healthz():
     """Liveness: the process answers."""
     return jsonify(status="ok")
+
+
+@bp.route("/.well-known/security.txt")
+@public
+def security_txt():
+    """How to report a vulnerability (RFC 9116), from docs/security.txt (or SECURITY_TXT_FILE): the contact is
+    SECURITY_CONTACT (default security@ this host), and the file expires 180 days after it was served."""
+    import datetime as dt
+    import pathlib
+
+    path = pathlib.Path(current_app.config["SECURITY_TXT_FILE"])
+    if not path.is_file():
+        abort(404)
+    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    contact = current_app.config.get("SECURITY_CONTACT") or f"mailto:security@{request.host.split(':')[0]}"
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
+    text = (path.read_text(encoding="utf-8").replace("{contact}", contact).replace("{expires}", expires)
+            .replace("{base}", base))
+    response = current_app.response_class(text, mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/readyz")

@@ -51,7 +51,7 @@ def live_server(tmp_path_factory):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{root / 'live.sqlite3'}",
                      UPLOAD_FOLDER=str(root / "uploads"), WTF_CSRF_ENABLED=True)
     accounts = {role.value: [role] for role in Role}
-    accounts.update({"language": [Role.STAFF], "keyboard": [Role.STAFF]})
+    accounts.update({"language": [Role.STAFF], "keyboard": [Role.STAFF], "twofactor": [Role.STAFF]})
     emails = {}
     with app.app_context():
         db.create_all()

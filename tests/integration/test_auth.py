@@ -362,19 +362,19 @@ def test_logout_ends_the_session_server_side(app, make_user):
     assert is_logged_in(browser)
 
 
-def test_logout_also_ends_a_remember_cookie(app, make_user):
-    """A remember-me cookie for the session (Flask-Login signs the user id with its session version) is
-    refused after logout as well."""
+def test_a_remember_cookie_alone_opens_no_session(app, make_user):
+    """A remember-me cookie (Flask-Login signs the user id with its session version) carries no server-side
+    session record, so it opens nothing: before logout or after."""
     from flask_login.utils import encode_cookie
 
     user = make_user(Role.STAFF)
     browser, thief = app.test_client(), app.test_client()
     login(browser, user.email)
     thief.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(user.get_id()))
-    assert is_logged_in(thief), "the remember cookie opens a session before logout"
-    thief.delete_cookie("session")
+    assert not is_logged_in(thief), "a signed remember cookie without a session record is refused"
+    assert is_logged_in(browser)
     browser.post("/logout")
-    assert not is_logged_in(thief)
+    assert not is_logged_in(thief) and not is_logged_in(browser)
 
 
 # --- audit trail -----------------------------------------------------------------------------------

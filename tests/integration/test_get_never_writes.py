@@ -8,7 +8,11 @@ One kind of write is deliberate and allowed: an entry in the audit trail that *r
 special personal data (action ``view``: the PSO target-group dossier, measurement with names and named
 dossier PDF) and a refused access (``access_refused``, the security log). Keeping that trail is the point of
 those pages; the views that write it are marked ``writes_on_read`` so their SQLite transaction takes the
-write lock from the start. Any other write during a GET fails this test.
+write lock from the start.
+
+A second one is the session's "last seen" (qms/auth/sessions.py): the idle timeout needs to know when a
+session was last used, so a GET moves ``user_session.last_seen_at`` on, at most once per
+SESSION_TOUCH_SECONDS and touching that one column only. Any other write during a GET fails this test.
 """
 import datetime as dt
 import re
@@ -27,6 +31,9 @@ DEMO_PASSWORD = "demo-password-for-tests"
 WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE | re.DOTALL)
 #: Audit entries that record a read (see the module docstring): allowed during a GET.
 READ_LOG_ACTIONS = {"view", "access_refused"}
+#: The throttled last-seen update of the session record (see the module docstring): allowed during a GET.
+SESSION_TOUCH = re.compile(r'^\s*UPDATE\s+"?user_session"?\s+SET\s+last_seen_at=[^,]*?\s+WHERE\s+"?user_session"?\.id\s*=',
+                           re.IGNORECASE)
 
 
 def _holds(role: Role | None, permission: str | None) -> bool:
@@ -85,6 +92,8 @@ def _unexpected(found) -> list[str]:
         table = re.search(r"(?:INTO|UPDATE|FROM)\s+\"?(\w+)", statement, re.IGNORECASE)
         if table and table.group(1) == "audit_entry" and params.get("action") in READ_LOG_ACTIONS:
             continue
+        if SESSION_TOUCH.match(statement):
+            continue
         out.append(" ".join(statement.split())[:160])
     return out
 
@@ -130,3 +139,26 @@ def test_the_hook_sees_a_write(app, db, client, writes):
     problems = _unexpected(writes.found)
     assert len(writes.found) == 3  # the department, its audit entry, the view entry
     assert len(problems) == 2 and "department" in problems[0] and "audit_entry" in problems[1]
+
+
+def test_a_get_moves_last_seen_only_when_it_is_old(app, db, client, make_user, writes):
+    """The one session write a GET may make happens once per SESSION_TOUCH_SECONDS, and the hook lets exactly
+    that statement through (any other UPDATE of the session record is still reported)."""
+    import datetime as dt
+
+    from qms.auth.models import UserSession
+
+    user = make_user(Role.STAFF)
+    assert client.post("/login", data={"email": user.email, "password": "correct horse battery"}).status_code == 302
+    writes.watching = True
+    assert client.get("/account").status_code == 200
+    assert writes.found == [], "a fresh session writes nothing on a GET"
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    writes.watching = False
+    record.last_seen_at -= dt.timedelta(seconds=app.config["SESSION_TOUCH_SECONDS"] + 1)
+    db.session.commit()
+    writes.watching = True
+    assert client.get("/account").status_code == 200
+    writes.watching = False
+    assert len(writes.found) == 1 and _unexpected(writes.found) == []
+    assert _unexpected([("UPDATE user_session SET ended_at=? WHERE user_session.id = ?", {})])

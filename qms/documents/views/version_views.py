@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ...auth.stepup import recent_check_required
 from ...extensions import db
 from ...permissions import has_permission, requires
 from ...uploads.services import UploadRejected
@@ -133,6 +134,7 @@ def submit(document_id: int, version_id: int):
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/sign", methods=["POST"])
 @requires("documents.view")
+@recent_check_required
 def sign(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = SignForm()

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ...auth.stepup import recent_check_required
 from ...database import writes_on_read
 from ...extensions import db
 from ...permissions import requires
@@ -138,6 +139,7 @@ def measurements():
 
 @bp.route("/measurements/new", methods=["POST"])
 @requires("pso.manage")
+@recent_check_required
 def new_measurement():
     form = MeasureForm()
     if not form.validate_on_submit():
