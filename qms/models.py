@@ -1,5 +1,6 @@
 """Imports every core model so that metadata is complete (Alembic, create_all in tests)."""
 from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity  # noqa: F401
+from .api.models import ApiToken  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .core.models import RecordCounter  # noqa: F401
 from .audits.models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLink, AuditMember,  # noqa: F401

@@ -58,8 +58,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from .api import is_api_request
         from .auth.models import User
 
+        if is_api_request():
+            return None  # a session cookie never authenticates the API: only a token does (no CSRF there)
         try:
             uid, version = (int(part) for part in user_id.split(":", 1))
         except ValueError:

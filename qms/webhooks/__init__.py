@@ -1,0 +1,5 @@
+"""Outgoing webhooks."""
+
+
+def init_app(app):
+    return None
