@@ -27,7 +27,7 @@ from ..permissions import PERMISSIONS, has_permission, public
 
 PREFIX = "/api/v1"
 #: Core packages whose api.py registers endpoints (norms register theirs from their own setup).
-CORE_AREAS = ("incidents",)
+CORE_AREAS = ("incidents", "actions", "documents", "audits", "evidence", "organisation", "training", "suppliers")
 _EXT = "qms_api"
 READ, WRITE = "read", "write"
 #: What an error answer says, in the caller's language (the token user's).

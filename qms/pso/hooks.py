@@ -130,7 +130,7 @@ def setup(app: Flask) -> None:
     from qms.audit.services import name_entity_type, restrict_entity_type
     from qms.uploads.access import register_access_check, register_restriction
 
-    from . import cli, models  # noqa: F401  (tables known to migrations and create_all)
+    from . import api, cli, models  # noqa: F401  (tables known to migrations and create_all)
 
     for entity_type in RESTRICTED:
         restrict_entity_type(entity_type, "target_group.view")
@@ -139,3 +139,4 @@ def setup(app: Flask) -> None:
     register_access_check(_file_check)
     register_restriction(_file_restriction)
     cli.register(app)
+    api.register(app)
