@@ -20,6 +20,7 @@ from .speakup.models import (SpeakupAttempt, SpeakupCase, SpeakupMessage, Speaku
                              SpeakupSettings)
 from .suppliers.models import Supplier, SupplierCertificate  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 
 from flask_babel import lazy_gettext as _l  # noqa: E402
