@@ -266,16 +266,24 @@ def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
 
 def deliver(app: Flask, delivery_id: int) -> None:
     """The job: one try of one delivery in its own app context, committed; on failure the next try is queued
-    with backoff."""
-    with app.app_context():
+    with backoff. Texts in the log are in the default language (there is no requester)."""
+    with app.app_context(), app.test_request_context(base_url=app.config.get("PUBLIC_URL") or None):
         try:
             delivery = db.session.get(WebhookDelivery, delivery_id)
             if delivery is None or delivery.state is not DeliveryState.PENDING:
                 return
-            attempt(delivery)
-            retry_in = None
-            if delivery.state is DeliveryState.PENDING:
-                retry_in = backoff(delivery.attempts)
+            try:
+                attempt(delivery)
+            except Exception as error:  # recorded in the log and tried again, never lost silently
+                app.logger.exception("webhook delivery %s failed", delivery_id)
+                db.session.rollback()
+                delivery = db.session.get(WebhookDelivery, delivery_id)
+                db.session.add(WebhookAttempt(delivery_id=delivery_id, error=f"{type(error).__name__}: {error}"[:500]))
+                delivery.attempts += 1
+                done = delivery.attempts >= MAX_ATTEMPTS
+                delivery.state = DeliveryState.FAILED if done else DeliveryState.PENDING
+                delivery.next_attempt_at = None if done else utcnow() + dt.timedelta(seconds=backoff(delivery.attempts))
+            retry_in = backoff(delivery.attempts) if delivery.state is DeliveryState.PENDING else None
             db.session.commit()
             if retry_in is not None:
                 enqueue(app, delivery_id, delay=retry_in)
