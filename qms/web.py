@@ -128,6 +128,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        from .api import is_api_request, json_error
+
+        if is_api_request():  # an unknown API address or method: JSON too (API routes answer their own)
+            return json_error(error)
         if error.code in (401, 403) or isinstance(error, AccessRefused):
             _record_refusal(error.code or 403)
         if error.code == 401:

@@ -113,7 +113,8 @@ def current_token():
 
 # --- errors -----------------------------------------------------------------------------------
 
-def _json_error(error: HTTPException):
+def json_error(error: HTTPException):
+    """An error as the API answers it (also for an unknown address under /api/v1)."""
     from ..permissions import AccessRefused
     from ..web import _record_refusal
 
@@ -143,10 +144,10 @@ def _json_error(error: HTTPException):
 
 def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
-        return _json_error(error)
+        return json_error(error)
     db.session.rollback()
     current_app.logger.exception("API request %s failed", g.get("request_id"))
-    return _json_error(InternalServerError())
+    return json_error(InternalServerError())
 
 
 # --- per request --------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def register_api(app: Flask, blueprint, *, area: str, label, permissions: set[st
         known = st.areas[area]
         st.areas[area] = Area(area, known.label, known.permissions | frozenset(permissions), known.writes or writes)
     if not getattr(blueprint, "_qms_api_wired", False):
-        blueprint.register_error_handler(HTTPException, _json_error)
+        blueprint.register_error_handler(HTTPException, json_error)
         blueprint.register_error_handler(Exception, _unexpected)
         blueprint.before_request(_check_scope)
         blueprint._qms_api_wired = True

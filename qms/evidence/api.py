@@ -97,9 +97,8 @@ def get_evidence(evidence_id: int):
 @blp.route("/evidence/<int:evidence_id>/file")
 @requires("evidence.view")
 @scope("evidence", READ)
-@blp.doc(responses={"200": {"description": "The evidence file as uploaded",
-                            "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                                "format": "binary"}}}}})
+@blp.doc(responses={"200": {"description": "The evidence file as uploaded (PDF, image, office document …)",
+                            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}})
 def get_evidence_file(evidence_id: int):
     item = get_or_404(EvidenceItem, evidence_id)
     return uploads.send(load_readable(item.file_id))

@@ -1,15 +1,21 @@
 """A small company for the API tests: one record of every register the API exposes, made directly."""
 import datetime as dt
+import io
 from decimal import Decimal
 
+from werkzeug.datastructures import FileStorage
+
 from qms.actions.models import CorrectiveAction, Nonconformity
-from qms.evidence.models import Certificate
+from qms.evidence.models import Certificate, EvidenceItem, EvidenceRequirement, ReviewStatus
 from qms.incidents import services as incidents
 from qms.incidents.models import IncidentHours
 from qms.incidents.workflow import HoursCategory, IncidentType
 from qms.organisation.models import Department, Employee, Site
 from qms.suppliers.models import CertificateScheme, Supplier, SupplierCertificate
 from qms.training.models import TrainingKind, TrainingRecord
+from qms.uploads import services as uploads
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def make_company(db, users: dict) -> dict:
@@ -52,6 +58,11 @@ def make_company(db, users: dict) -> dict:
     certificate = Certificate(norm="vca", level="VCA*", certifying_body="CI", number="VCA-123",
                               issued_on=today - dt.timedelta(days=700), expires_on=today + dt.timedelta(days=25))
     db.session.add(certificate)
+    stored = uploads.store(FileStorage(io.BytesIO(PDF), filename="beleid.pdf"), allowed={"pdf"})
+    evidence = EvidenceItem(title="VGM-beleid", file_id=stored.id, valid_from=today - dt.timedelta(days=30),
+                            review_status=ReviewStatus.ACCEPTED)
+    evidence.requirements = [EvidenceRequirement(norm="vca", version="6.0", code="1.1")]
+    db.session.add(evidence)
     db.session.add(IncidentHours(year=today.year, month=1, category=HoursCategory.OWN_STAFF, hours=Decimal("1234.5")))
     incident, _ = incidents.report(incidents.ReportData(
         type=IncidentType.NEAR_MISS, occurred_at=incidents.local_now() - dt.timedelta(hours=2),
@@ -59,4 +70,5 @@ def make_company(db, users: dict) -> dict:
         reporter=owner, token=None)
     db.session.commit()
     return {"site": site.id, "department": dept.id, "employee": employee.id, "other_employee": other.id,
-            "supplier": supplier.id, "nc": nc.id, "certificate": certificate.id, "incident": incident.id}
+            "supplier": supplier.id, "nc": nc.id, "certificate": certificate.id, "incident": incident.id,
+            "evidence": evidence.id}

@@ -221,3 +221,24 @@ def test_pso_gives_aggregates_to_pso_roles_and_pseudonyms_only_to_hr(client, db,
     assert "Anna" not in body and "E-001" not in body
     assert len(rows.get_json()) == 2 and all(row["pseudonym"].startswith("P-") for row in rows.get_json())
     assert score.get_json()["total_fte"] == sum(row["fte"] for row in rows.get_json())  # one calculation
+
+
+def test_an_evidence_file_is_served_to_evidence_roles_only(client, db, make_user, api_token):
+    users = {r.value: make_user(r) for r in Role}
+    ids = make_company(db, users)
+    auditor = _bearer(api_token(users["auditor"]))
+    item = client.get(f"/api/v1/evidence/{ids['evidence']}", headers=auditor).get_json()
+    assert item["file"]["sha256"] and item["requirements"] == [{"norm": "vca", "version": "6.0", "code": "1.1"}]
+    download = client.get(f"/api/v1/evidence/{ids['evidence']}/file", headers=auditor)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert download.headers["Content-Type"].startswith("application/pdf")
+    staff = _bearer(api_token(users["staff"]))
+    assert client.get(f"/api/v1/evidence/{ids['evidence']}/file", headers=staff).status_code == 403
+
+
+def test_unknown_api_addresses_and_methods_answer_json(client, db, make_user, api_token):
+    token = _bearer(api_token(make_user(Role.COORDINATOR)))
+    missing = client.get("/api/v1/no-such-thing", headers=token)
+    assert missing.status_code == 404 and missing.get_json()["code"] == 404
+    wrong = client.delete("/api/v1/incidents", headers=token)
+    assert wrong.status_code == 405 and wrong.get_json()["code"] == 405
