@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import PageArgs, UtcDateTime, page_of, paged
+from flask_smorest import abort
+
+from ..api import ApiBlueprint, READ, WRITE, register_api, scope
+from ..api.common import PageArgs, UtcDateTime, page_of, paged, refuse
+from ..extensions import db
 from ..permissions import has_permission, requires
+from . import services
 from .models import CorrectiveAction, Nonconformity
 from .views import load_action, load_nc
 from .workflow import ActionKind, NcState, Severity
@@ -41,6 +45,11 @@ class ActionSchema(Schema):
     owner_id = fields.Integer(required=True)
     due_date = fields.Date(required=True)
     done_at = UtcDateTime(allow_none=True)
+
+
+class CompleteSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(max=5000),
+                         metadata={"description": "What was done"})
 
 
 class NcFilter(PageArgs):
@@ -108,5 +117,24 @@ def get_action(action_id: int):
     return load_action(action_id)
 
 
+@blp.route("/actions/<int:action_id>/complete", methods=["POST"])
+@requires("actions.own")
+@scope("actions", WRITE)
+@blp.arguments(CompleteSchema)
+@blp.response(200, ActionSchema)
+def complete_action(data, action_id: int):
+    """Mark an action done, as its owner (or a manager of actions) does on the page."""
+    action = load_action(action_id)
+    if action.owner_id != current_user.id and not has_permission(current_user, "actions.manage"):
+        abort(403)
+    try:
+        services.complete_action(action, current_user._get_current_object(), data["note"])
+    except services.ActionError as error:
+        refuse(error.message, error.field)
+    db.session.commit()
+    return action
+
+
 def register(app) -> None:
-    register_api(app, blp, area="actions", label=_l("Nonconformities and actions"), permissions={"actions.own"})
+    register_api(app, blp, area="actions", label=_l("Nonconformities and actions"), permissions={"actions.own"},
+                 writes=True)

@@ -242,3 +242,20 @@ def test_unknown_api_addresses_and_methods_answer_json(client, db, make_user, ap
     assert missing.status_code == 404 and missing.get_json()["code"] == 404
     wrong = client.delete("/api/v1/incidents", headers=token)
     assert wrong.status_code == 405 and wrong.get_json()["code"] == 405
+
+
+def test_the_owner_completes_an_action_and_others_cannot(client, db, make_user, api_token):
+    users = {r.value: make_user(r) for r in Role}
+    make_company(db, users)
+    own = db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.owner_id == users["staff"].id))
+    others = db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.owner_id != users["staff"].id))
+    staff = _bearer(api_token(users["staff"]))
+    empty = client.post(f"/api/v1/actions/{own.id}/complete", json={"note": "  "}, headers=staff)
+    assert empty.status_code == 422 and empty.get_json()["errors"]["json"]["note"]
+    done = client.post(f"/api/v1/actions/{own.id}/complete", json={"note": "Bord geplaatst"}, headers=staff)
+    assert done.status_code == 200 and done.get_json()["done_at"]
+    assert client.post(f"/api/v1/actions/{others.id}/complete", json={"note": "x"}, headers=staff).status_code == 404
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "corrective_action",
+                                                       AuditEntry.entity_id == str(own.id),
+                                                       AuditEntry.action == "update"))
+    assert entry.actor_id == users["staff"].id and "via API token" in entry.actor_label
