@@ -155,12 +155,16 @@ def test_csrf_does_not_apply_to_token_calls_but_still_to_pages(app_factory, db, 
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     token = api_token(make_user(Role.COORDINATOR))
-    assert client.post("/api/v1/incidents", json=REPORT, headers=_bearer(token)).status_code == 201
     user = make_user(Role.STAFF)
+    email, user_id = user.email, user.id
+    db.session.rollback()  # this test's session holds no lock while the other app's requests write
+    assert client.post("/api/v1/incidents", json=REPORT, headers=_bearer(token)).status_code == 201
     form = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token_from(form)})
+    logged_in = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token_from(form)})
+    assert logged_in.status_code == 302
     no_csrf = client.post("/account/tokens", data={"name": "x", "expires_on": _future(), "scopes": ["incidents:read"]})
-    assert no_csrf.status_code == 400 and db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id)) is None
+    assert no_csrf.status_code == 400
+    assert db.session.scalar(select(ApiToken).where(ApiToken.user_id == user_id)) is None
 
 
 def test_rate_limit_per_token(app_factory, db, make_user, api_token):
@@ -168,6 +172,7 @@ def test_rate_limit_per_token(app_factory, db, make_user, api_token):
     client = app.test_client()
     user = make_user(Role.COORDINATOR)
     first, second = api_token(user), api_token(user)
+    db.session.rollback()
     answers = [client.get("/api/v1/incidents", headers=_bearer(first)).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     limited = client.get("/api/v1/incidents", headers=_bearer(first))
