@@ -21,7 +21,7 @@ from tests.integration.api_data import make_company
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 #: Examples per operation and role: enough to reach every parameter, few enough for CI.
-EXAMPLES = 4
+EXAMPLES = 3
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                 suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
 
