@@ -16,14 +16,13 @@ from typing import Callable
 
 from flask import Flask, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint  # noqa: F401  (re-exported for the packages' api.py)
 from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from ..database import SAFE_METHODS, expect_writes
 from ..extensions import csrf, db
-from ..permissions import PERMISSIONS, has_permission, public
+from ..permissions import PERMISSIONS, has_permission
 
 PREFIX = "/api/v1"
 #: Core packages whose api.py registers endpoints (norms register theirs from their own setup).
@@ -264,4 +263,4 @@ def init_app(app: Flask) -> None:
     webhooks_init(app)
 
 
-__all__ = ["ApiBlueprint", "PREFIX", "READ", "WRITE", "register_api", "scope", "public"]
+__all__ = ["ApiBlueprint", "PREFIX", "READ", "WRITE", "register_api", "scope"]

@@ -9,7 +9,6 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..audit import services as audit
 from ..database import utcnow
 from ..extensions import db
 from .models import ApiToken

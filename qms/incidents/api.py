@@ -1,8 +1,6 @@
 """REST endpoints of the incident log: report, list, read, change the state; hours worked per month."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields, validate

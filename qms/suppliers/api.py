@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..api import ApiBlueprint, READ, register_api, scope
 from ..api.common import PageArgs, get_or_404, page_of, paged
 from ..permissions import requires
-from .models import CertificateScheme, Supplier, SupplierCertificate
+from .models import CertificateScheme, Supplier
 
 blp = ApiBlueprint("api_suppliers", __name__, url_prefix="/suppliers", description="Supplier register")
 

@@ -1,7 +1,6 @@
 """REST endpoints of training records and diplomas (read). Without ``training.view`` a user sees their own."""
 from __future__ import annotations
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields
