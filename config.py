@@ -129,6 +129,8 @@ class Config:
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "qms")
     #: Run every job inside the request that queues it (no worker needed): tests, debugging.
     JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    #: Requests per API token (Flask-Limiter notation); counted in Redis when REDIS_URL is set, else per process.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
 
 
 class DevelopmentConfig(Config):

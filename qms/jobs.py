@@ -330,7 +330,21 @@ def _build(app: Flask) -> None:
                 _requeue_interrupted(app, task.args[0])
 
         app.extensions[_TASK] = run_job
+        for add_tasks in app.extensions.get(_TASK_BUILDERS, []):
+            add_tasks(huey)
         app.extensions["huey"] = huey
+
+
+#: ``add_tasks(huey)`` callables of core packages with Huey tasks of their own (webhook deliveries): run when the
+#: app's Huey instance is made, in the web workers and the job worker alike.
+_TASK_BUILDERS = "qms_huey_task_builders"
+
+
+def add_tasks(app: Flask, builder) -> None:
+    """Have ``builder(huey)`` declare its tasks on this app's Huey instance when it is made."""
+    app.extensions.setdefault(_TASK_BUILDERS, []).append(builder)
+    if "huey" in app.extensions:
+        builder(app.extensions["huey"])
 
 
 def init_app(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Imports every core model so that metadata is complete (Alembic, create_all in tests)."""
 from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity  # noqa: F401
+from .api.models import ApiToken  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .catalogue.models import CatalogueImport  # noqa: F401
 from .core.models import RecordCounter  # noqa: F401
@@ -20,6 +21,7 @@ from .speakup.models import (SpeakupAttempt, SpeakupCase, SpeakupMessage, Speaku
                              SpeakupSettings)
 from .suppliers.models import Supplier, SupplierCertificate  # noqa: F401
 from .training.models import TrainingRecord  # noqa: F401
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 
 from flask_babel import lazy_gettext as _l  # noqa: E402

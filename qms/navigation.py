@@ -34,6 +34,7 @@ CORE_MENU = [
     MenuEntry("training.index", _l("Training and diplomas"), "training.view"),
     MenuEntry("audit.index", _l("Audit trail"), "audit_trail.view"),
     MenuEntry("admin.users", _l("Users"), "users.manage"),
+    MenuEntry("webhooks.index", _l("Webhooks"), "webhooks.manage"),
     MenuEntry("organisation.reference", _l("Reference data"), "reference.manage"),
 ]
 

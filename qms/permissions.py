@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "catalogue.import": frozenset({Role.ADMIN}),
     "audit_trail.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     "users.manage": frozenset({Role.ADMIN}),
+    #: Outgoing webhooks (qms/webhooks): subscriptions, secrets, the delivery log.
+    "webhooks.manage": frozenset({Role.ADMIN}),
     "reference.manage": frozenset({Role.ADMIN}),
     "employees.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),
     "employees.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR}),

@@ -12,3 +12,14 @@ _signals = Namespace()
 #: ``qms.norms.ReviewSection`` or None; collect with
 #: ``[value for _, value in review_input_requested.send(app, start=…, end=…) if value]``.
 review_input_requested = _signals.signal("review-input-requested")
+
+#: A document version was published. kwargs: ``version`` (the published version), ``superseded`` (the version it
+#: replaced, or None). Received by the outgoing webhooks (qms/webhooks/events.py).
+document_published = _signals.signal("document-published")
+
+#: An incident was reported. kwargs: ``incident``. Received by the outgoing webhooks.
+incident_reported = _signals.signal("incident-reported")
+
+#: A nonconformity was closed after a positive effectiveness check. kwargs: ``nonconformity``. Received by the
+#: outgoing webhooks.
+nonconformity_closed = _signals.signal("nonconformity-closed")

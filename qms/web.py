@@ -58,8 +58,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from .api import is_api_request
         from .auth.models import User
 
+        if is_api_request():
+            return None  # a session cookie never authenticates the API: only a token does (no CSRF there)
         try:
             uid, version = (int(part) for part in user_id.split(":", 1))
         except ValueError:
@@ -130,6 +133,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        from .api import is_api_request, json_error
+
+        if is_api_request():  # an unknown API address or method: JSON too (API routes answer their own)
+            return json_error(error)
         if error.code in (401, 403) or isinstance(error, AccessRefused):
             _record_refusal(error.code or 403)
         if error.code == 401:

@@ -157,3 +157,30 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in page"
     return match.group(1)
+
+
+@pytest.fixture
+def api_token(app, db):
+    """A personal access token for ``user``: ``api_token(user, scopes={"incidents:read"}) -> plain token``.
+
+    Without ``scopes`` the token carries every scope of every API area (the route permissions still limit it to
+    what the user's roles allow). Made directly, past the rule that offers only the user's own scopes, so
+    tests can prove that the server refuses more than the user holds."""
+    import datetime as dt
+    import json
+
+    from qms.api import state
+    from qms.api.models import ApiToken
+    from qms.api.tokens import TOKEN_PREFIX, hash_token
+
+    def make(user, scopes=None, *, expires_at=None, name="test token") -> str:
+        if scopes is None:
+            scopes = {f"{key}:{access}" for key in state(app).areas for access in ("read", "write")}
+        plain = TOKEN_PREFIX + f"test{next(_seq)}x" * 4
+        db.session.add(ApiToken(user_id=user.id, name=name, prefix=plain[:12], token_hash=hash_token(plain),
+                                scopes=json.dumps(sorted(scopes)),
+                                expires_at=expires_at or dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=7)))
+        db.session.commit()
+        return plain
+
+    return make

@@ -21,6 +21,7 @@ from ..core import numbering
 from ..database import MAX_ID, utcnow
 from ..extensions import db
 from ..organisation.services import today
+from ..signals import nonconformity_closed
 from . import workflow
 from .models import CorrectiveAction, EffectivenessCheck, Nonconformity
 from .workflow import ActionKind, NcState, Severity
@@ -251,7 +252,9 @@ def record_effectiveness(nc: Nonconformity, user: User, *, effective: bool, note
     else:
         _move(nc, NcState.OPEN)
     db.session.flush()
-    if nc.state is not NcState.CLOSED and nc.owner is not None:
+    if nc.state is NcState.CLOSED:
+        nonconformity_closed.send(current_app._get_current_object(), nonconformity=nc)
+    elif nc.owner is not None:
         notify(nc.owner, lambda: _("%(n)s was reopened: the actions did not work", n=nc.number), note,
                url=_nc_url(nc), key=f"nc-{nc.id}-reopened-{check.id}")
     return check

@@ -192,6 +192,8 @@ class NormRegistry:
         self._menu: list[tuple[str, NavItem]] = []
         #: ``check(norm, version) -> count`` of frozen records naming a catalogue version (qms.catalogue.store).
         self.catalogue_usage: list[Callable[[str, str], int]] = []
+        #: API blueprints of the norms, with their token area (qms.api.register_api keyword arguments).
+        self.api_blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         #: Per norm code: the versions of its shipped catalogue files (imports are laid over a copy).
         self.shipped: dict[str, dict[str, CatalogueVersion]] = {}
 
@@ -264,6 +266,12 @@ class NormRegistry:
         """A package that freezes records naming a catalogue version adds ``check(norm, version) -> count``, so
         that version is never changed in place."""
         self.catalogue_usage.append(check)
+
+    def add_api(self, blueprint: Blueprint, *, area: str, label: Any, permissions: set[str],
+                writes: bool = False) -> None:
+        """An API blueprint served under /api/v1 with the token area it is scoped to (wired after the setups)."""
+        self.api_blueprints.append((blueprint, {"area": area, "label": label, "permissions": permissions,
+                                                "writes": writes}))
 
     def add_job(self, name: str, handler: Callable[..., Any]) -> None:
         """The function that does the work of jobs whose ``task`` is ``name`` (see qms.jobs.handler)."""
@@ -382,6 +390,11 @@ def init_app(app: Flask) -> None:
             app.register_blueprint(norm.blueprint)
         if norm.setup is not None:
             norm.setup(app)
+    if reg.api_blueprints:
+        from ..api import register_api
+
+        for blueprint, options in reg.api_blueprints:
+            register_api(app, blueprint, **options)
     from ..permissions import check_declared_permissions
 
     check_declared_permissions(app)

@@ -140,7 +140,7 @@ def setup(app: Flask) -> None:
     """Everything PSO plugs into the core, on this app's registry."""
     from qms.norms import NavItem, registry
 
-    from . import certificates, cli, imports, models  # noqa: F401  (tables known to migrations and create_all)
+    from . import api, certificates, cli, imports, models  # noqa: F401  (tables known to migrations and create_all)
 
     reg = registry(app)
     for name, roles in PERMISSIONS.items():
@@ -161,6 +161,7 @@ def setup(app: Flask) -> None:
     reg.add_menu_entry("pso", NavItem("pso.index", lambda: str(_l("PSO")), "pso.view"))
     reg.add_catalogue_usage(submitted_measurements)
     cli.register(app)
+    api.register(app)
 
 
 def submitted_measurements(norm: str, version: str) -> int:

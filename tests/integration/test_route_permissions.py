@@ -11,6 +11,7 @@ import uuid
 import pytest
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, UUIDConverter
 
+from qms.api import PREFIX as API_PREFIX
 from qms.permissions import AUTHENTICATED, PERMISSIONS, PUBLIC, Role, roles_for
 
 QMS_DIR = pathlib.Path(__file__).resolve().parents[2] / "qms"
@@ -62,7 +63,12 @@ def _rules(app):
     return sorted(out, key=lambda item: (item[0].rule, item[0].endpoint))
 
 
-def _request(client, method: str, url: str):
+def _request(client, method: str, url: str, token: str | None = None):
+    """A request as the logged-in user: through the session for pages, with the user's token for the API
+    (a session never authenticates the API)."""
+    if url.startswith(API_PREFIX + "/"):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.open(url, method=method, json={} if method != "GET" else None, headers=headers)
     return client.open(url, method=method, data={} if method != "GET" else None)
 
 
@@ -104,6 +110,19 @@ def test_the_walk_finds_the_hazardous_substances_routes(app):
     assert roles_for(found["substances.cmr_import"]) == {Role.ADMIN}
 
 
+def test_the_walk_covers_the_api(app):
+    """The API routes are in the walk (asked with a token), and each declares a token scope besides its
+    permission."""
+    api = [(rule, perm) for rule, _, perm, _ in _rules(app) if rule.rule.startswith(API_PREFIX + "/")]
+    endpoints = {rule.endpoint for rule, _ in api}
+    assert {"api_incidents.list_incidents", "api_incidents.report_incident", "api_incidents.change_state",
+            "api_documents.confirm_read", "api_organisation.list_employees", "api_pso.get_score_persons",
+            "api_docs.openapi"} <= endpoints
+    unscoped = [rule.endpoint for rule, perm in api
+                if perm != PUBLIC and getattr(app.view_functions[rule.endpoint], "_qms_api_scope", None) is None]
+    assert not unscoped, f"API routes without @scope: {unscoped}"
+
+
 def test_every_route_declares_a_permission(app):
     undeclared = sorted(f"{rule.endpoint} ({rule.rule})" for rule, _, perm, _ in _rules(app) if perm is None)
     assert not undeclared, "routes without @requires/@public:\n  " + "\n  ".join(undeclared)
@@ -138,31 +157,31 @@ def test_anonymous_visitors_are_sent_to_login_or_refused(app, client):
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_each_role_is_refused_what_it_does_not_hold(app, client, make_user, login_as, role):
+def test_each_role_is_refused_what_it_does_not_hold(app, client, make_user, login_as, api_token, role):
     for other in Role:  # ids 1…n exist, so dummy ids hit real rows for some routes
         make_user(other)
-    login_as(role)
+    token = api_token(login_as(role))  # every scope: only the route permission stands between role and route
     problems = []
     for rule, url, perm, methods in _rules(app):
         if _role_holds(role, perm):
             continue
         for method in methods:
-            status = _request(client, method, url).status_code
+            status = _request(client, method, url, token).status_code
             if status not in REFUSED:
                 problems.append(f"{method} {url} ({rule.endpoint}, needs {perm}): {status}")
     assert not problems, f"{role.value} was not refused:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_each_role_can_open_what_it_holds_without_errors(app, client, make_user, login_as, role):
+def test_each_role_can_open_what_it_holds_without_errors(app, client, make_user, login_as, api_token, role):
     for other in Role:
         make_user(other)
-    login_as(role)
+    token = api_token(login_as(role))
     problems = []
     for rule, url, perm, methods in _rules(app):
         if "GET" not in methods or not _role_holds(role, perm):
             continue
-        status = client.get(url).status_code
+        status = _request(client, "GET", url, token).status_code
         if status >= 500 and status != 503:
             problems.append(f"GET {url} ({rule.endpoint}, {perm}): {status}")
     assert not problems, f"{role.value} holds the permission but got:\n  " + "\n  ".join(problems)

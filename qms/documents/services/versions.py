@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
@@ -11,6 +12,7 @@ from ...auth.models import User
 from ...auth.passwords import verify_password
 from ...database import utcnow
 from ...extensions import db
+from ...signals import document_published
 from ...uploads import services as uploads
 from ..content import sha256_text
 from ..models import (Document, DocumentVersion, ReviewOutcome, ReviewRecord, Signature, SignatureMeaning,
@@ -221,6 +223,7 @@ def publish(version: DocumentVersion, user, *, effective_date: dt.date) -> Docum
     document.next_review_on = next_review_date(effective_date, document.review_interval_months)
     db.session.flush()
     reindex(document)
+    document_published.send(current_app._get_current_object(), version=version, superseded=previous)
     notify_readers(version, previous)
     return version
 

@@ -18,6 +18,7 @@ from ...database import MAX_ID, lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Site
 from ...permissions import Role
+from ...signals import incident_reported
 from ...uploads import services as uploads
 from .. import figures
 from ..models import Incident, IncidentPhoto, IncidentReportAttempt, IncidentSiteToken
@@ -149,6 +150,7 @@ def _announce(incident: Incident) -> None:
         from .arbo import alert
 
         alert(incident)
+    incident_reported.send(current_app._get_current_object(), incident=incident)
 
 
 # --- the public form: site tokens and the rate limit --------------------------------------------------

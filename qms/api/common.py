@@ -1,0 +1,64 @@
+"""What every package's api.py shares: paging in the database, UTC timestamps, domain errors as 422."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, func, select
+
+from ..database import MAX_ID
+from ..extensions import db
+
+MAX_PER_PAGE = 100
+
+
+class UtcDateTime(fields.DateTime):
+    """A naive UTC column, written with its offset (RFC 3339 needs one)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 (a field factory reads like a field)
+    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, MAX_PER_PAGE))
+
+
+class PageSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """The envelope of a list: ``{"items": [...], "page", "per_page", "total"}``."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+
+
+def paged(stmt: Select, args: dict, *, scalars: bool = True) -> dict:
+    """One page of ``stmt``, counted and sliced in the database."""
+    per_page, page = args["per_page"], args["page"]
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    query = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = db.session.scalars(query).unique().all() if scalars else db.session.execute(query).all()
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def refuse(message: str, field: str | None = None):
+    """A business rule said no: 422 with the service's message (in the user's language), nothing changed."""
+    db.session.rollback()
+    abort(422, message=message, errors={"json": {field or "_schema": [message]}})
+
+
+def get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj

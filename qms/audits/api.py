@@ -1,0 +1,104 @@
+"""REST endpoints of internal audits and their findings (read)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from ..api import ApiBlueprint, READ, register_api, scope
+from ..api.common import PageArgs, UtcDateTime, page_of, paged
+from ..extensions import db
+from ..permissions import requires
+from .models import Audit, AuditItem
+from .rules import AuditState, AuditType, Result
+from .views import load_audit
+
+blp = ApiBlueprint("api_audits", __name__, url_prefix="/audits", description="Internal audits and findings")
+
+
+class AuditSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+    type = fields.Enum(AuditType, by_value=True, required=True)
+    state = fields.Enum(AuditState, by_value=True, required=True)
+    level = fields.String(allow_none=True)
+    scope = fields.String(required=True)
+    department_id = fields.Integer(allow_none=True)
+    site_id = fields.Integer(allow_none=True)
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(allow_none=True)
+    lead_auditor_id = fields.Integer(required=True)
+    conducted_on = fields.Date(allow_none=True)
+    reported_on = fields.Date(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    conclusion = fields.String(allow_none=True)
+
+
+class FindingSchema(Schema):
+    id = fields.Integer(required=True)
+    audit_id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    norm = fields.String(allow_none=True)
+    version = fields.String(allow_none=True)
+    requirement = fields.String(allow_none=True)
+    question = fields.String(required=True)
+    result = fields.Enum(Result, by_value=True, allow_none=True)
+    justification = fields.String(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+    nonconformity_id = fields.Integer(allow_none=True)
+
+
+class AuditFilter(PageArgs):
+    state = fields.Enum(AuditState, by_value=True)
+    type = fields.Enum(AuditType, by_value=True)
+    year = fields.Integer(metadata={"description": "Planned start in this year"})
+
+
+class FindingFilter(Schema):
+    answered = fields.Boolean(metadata={"description": "Only items with a result (true) or without (false)"})
+
+
+@blp.route("")
+@requires("audits.view")
+@scope("audits", READ)
+@blp.arguments(AuditFilter, location="query")
+@blp.response(200, page_of(AuditSchema, "AuditPage"))
+def list_audits(args):
+    import datetime as dt
+
+    stmt = select(Audit)
+    if "state" in args:
+        stmt = stmt.where(Audit.state == args["state"])
+    if "type" in args:
+        stmt = stmt.where(Audit.type == args["type"])
+    if "year" in args and 1 <= args["year"] <= 9999:
+        year = args["year"]
+        stmt = stmt.where(Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31))
+    return paged(stmt.order_by(Audit.planned_start.desc(), Audit.id.desc()), args)
+
+
+@blp.route("/<int:audit_id>")
+@requires("audits.view")
+@scope("audits", READ)
+@blp.response(200, AuditSchema)
+def get_audit(audit_id: int):
+    return load_audit(audit_id)
+
+
+@blp.route("/<int:audit_id>/findings")
+@requires("audits.view")
+@scope("audits", READ)
+@blp.arguments(FindingFilter, location="query")
+@blp.response(200, FindingSchema(many=True))
+def list_findings(args, audit_id: int):
+    """The checklist items of one audit with their results (findings open nonconformities when reported)."""
+    audit = load_audit(audit_id)
+    stmt = select(AuditItem).where(AuditItem.audit_id == audit.id)
+    if "answered" in args:
+        stmt = stmt.where(AuditItem.result.is_not(None) if args["answered"] else AuditItem.result.is_(None))
+    return list(db.session.scalars(stmt.order_by(AuditItem.position, AuditItem.id)))
+
+
+def register(app) -> None:
+    register_api(app, blp, area="audits", label=_l("Audits and findings"), permissions={"audits.view"})

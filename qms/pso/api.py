@@ -1,0 +1,85 @@
+"""REST endpoints of PSO: the score as aggregates, and per person only under a pseudonym and only for HR."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from qms.api import ApiBlueprint, READ, scope
+from qms.norms import registry
+from qms.permissions import requires
+
+from . import services
+
+blp = ApiBlueprint("api_pso", __name__, url_prefix="/pso", description="PSO score (aggregates and pseudonyms)")
+
+
+class YearArgs(Schema):
+    year = fields.Integer(load_default=lambda: dt.date.today().year, validate=validate.Range(2000, 2100))
+
+
+class ScoreSchema(Schema):
+    year = fields.Integer(required=True)
+    reference_version = fields.String(required=True)
+    #: Why the register cannot be calculated (then every figure below is null).
+    error = fields.String(allow_none=True)
+    total_fte = fields.Float(allow_none=True)
+    weighted_target_fte = fields.Float(allow_none=True)
+    attributable_fte = fields.Float(allow_none=True)
+    direct_pct = fields.Float(allow_none=True)
+    indirect_pct = fields.Float(allow_none=True)
+    total_pct = fields.Float(allow_none=True)
+    level = fields.String(allow_none=True)
+    below_minimum = fields.Boolean(allow_none=True)
+    pso30plus_pct = fields.Float(allow_none=True)
+    pso30plus = fields.Boolean(allow_none=True)
+    persons = fields.Integer(required=True)
+
+
+class PseudonymRowSchema(Schema):
+    #: A stable pseudonym (keyed hash of the employee id), never a name.
+    pseudonym = fields.String(required=True)
+    fte = fields.Float(required=True)
+    weighted_fte = fields.Float(required=True)
+    position_weight = fields.Float(required=True)
+    excluded = fields.Boolean(required=True)
+    window_end = fields.Date(allow_none=True)
+
+
+AGGREGATES = ("total_fte", "weighted_target_fte", "attributable_fte", "direct_pct", "indirect_pct", "total_pct",
+              "level", "below_minimum", "pso30plus_pct", "pso30plus")
+
+
+@blp.route("/score")
+@requires("pso.view")
+@scope("pso", READ)
+@blp.arguments(YearArgs, location="query")
+@blp.response(200, ScoreSchema)
+def get_score(args):
+    """The PSO score of a peiljaar as computed on the PSO page: totals only, nobody's data."""
+    current = services.score(args["year"])
+    out = {"year": current.year, "reference_version": current.reference.code,
+           "error": str(current.error) if current.error else None,
+           "persons": len(current.register.input.employees)}
+    for name in AGGREGATES:
+        out[name] = getattr(current.result, name) if current.result else None
+    return out
+
+
+@blp.route("/score/persons")
+@requires("target_group.view")
+@scope("pso", READ)
+@blp.arguments(YearArgs, location="query")
+@blp.response(200, PseudonymRowSchema(many=True))
+def get_score_persons(args):
+    """Each person's contribution under a pseudonym (target-group data: HR / PSO officers only)."""
+    current = services.score(args["year"])
+    if current.result is None:
+        return []
+    return [{"pseudonym": e.id, "fte": e.fte, "weighted_fte": e.weighted_fte, "position_weight": e.position_weight,
+             "excluded": e.excluded, "window_end": e.window_end} for e in current.result.employees]
+
+
+def register(app) -> None:
+    registry(app).add_api(blp, area="pso", label=_l("PSO score"), permissions={"pso.view"})
