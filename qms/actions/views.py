@@ -127,10 +127,10 @@ def all_actions():
                            source_link=services.source_link, mine=False)
 
 
-@bp.route("/export.<any(csv, pdf):fmt>")
+@bp.route("/export.<any(csv, xlsx, pdf):fmt>")
 @requires("actions.own")
 def export(fmt: str):
-    """The action list as CSV or PDF, with the filters of the page it was asked from."""
+    """The action list as CSV, XLSX or PDF, with the filters of the page it was asked from."""
     form = ActionFilterForm(request.args)
     everyone = has_permission(current_user, "actions.view") and request.args.get("scope") == "all"
     form.owner.choices = _user_choices(_("Everyone")) if everyone else [SelectChoice("", _("Me"))]
@@ -139,8 +139,8 @@ def export(fmt: str):
     stmt = services.actions_query(owner_id=owner_id, status=form.valid_value("status") or "open",
                                   kind=form.valid_value("kind"))
     actions = db.session.scalars(stmt.limit(exports.MAX_ROWS)).unique().all()
-    if fmt == "csv":
-        return exports.actions_csv(actions)
+    if fmt in ("csv", "xlsx"):
+        return exports.actions_table(actions, fmt)
     return exports.actions_pdf(actions, title=_("Actions"))
 
 

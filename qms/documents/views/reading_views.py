@@ -1,7 +1,5 @@
 """Reading: the "to read" list, one-tap confirmation, coverage per document and per person, reminders;
 and the register exports (CSV, PDF)."""
-import csv
-import io
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import User
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
@@ -104,12 +103,6 @@ def people():
     return render_template("documents/people.html", page=page, rows=rows)
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_rows():
     filters = Filters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
                       status=request.args.get("status", ""), requirement=request.args.get("requirement", "")[:80],
@@ -125,23 +118,28 @@ def _export_rows():
 @bp.route("/export.csv")
 @requires("documents.view")
 def export_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
-                     _("Owner"), _("Next review"), _("Requirements")])
-    for document in _export_rows():
-        current = services.current_version(document)
-        effective = current.effective_date if current else None
-        row = [document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
-               current.label if current else "", effective.isoformat() if effective else "",
-               document.owner.name if document.owner else "",
-               document.next_review_on.isoformat() if document.next_review_on else "",
-               ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)]
-        writer.writerow([_cell(value) for value in row])
-    response = make_response("\ufeff" + buffer.getvalue())
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="document-register.csv"'
-    return response
+    return _export_table("csv")
+
+
+@bp.route("/export.xlsx")
+@requires("documents.view")
+def export_xlsx():
+    return _export_table("xlsx")
+
+
+def _export_table(fmt: str):
+    header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
+              _("Owner"), _("Next review"), _("Requirements")]
+
+    def rows():
+        for document in _export_rows():
+            current = services.current_version(document)
+            yield [document.number, document.title, TYPE_LABELS[document.type], STATE_LABELS[document.status],
+                   current.label if current else "", current.effective_date if current else None,
+                   document.owner.name if document.owner else "", document.next_review_on,
+                   ", ".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)]
+
+    return tabular.response(fmt, header, rows(), "document-register", _("Documents"))
 
 
 @bp.route("/export.pdf")
