@@ -75,6 +75,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                       reviews_bp, documents_bp, speakup_bp):
         app.register_blueprint(blueprint)
 
+    from .core import imports as bulk_imports
+    bulk_imports.init_app(app)
     norms.init_app(app)
 
     from .cli import qms_cli

@@ -1,0 +1,155 @@
+"""Bulk import (core framework, employee register): the preview changes nothing and says why each rejected
+row is refused, the confirmation saves through the register's service (audit trail included), a file
+imported again updates instead of adding, and an exported file imports back with nothing changed."""
+import datetime as dt
+import io
+
+import openpyxl
+from sqlalchemy import func, select
+
+from qms.audit.models import AuditEntry
+from qms.core import imports
+from qms.jobs import Job
+from qms.organisation.models import Department, Employee, Site
+from qms.permissions import Role
+
+HEADER = ["Employee number", "First name", "Last name", "Function", "Department", "Work location",
+          "Employed since", "Left on"]
+
+
+def _xlsx(rows, header=HEADER) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _reference(db):
+    db.session.add_all([Department(name="Schoonmaak"), Site(name="Kantoor Noord")])
+    db.session.commit()
+
+
+def _upload(client, data: bytes, name="people.xlsx"):
+    response = client.post("/organisation/employees/import", data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    return response.headers["Location"]
+
+
+def _count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_preview_changes_nothing_and_names_each_rejected_row(client, db, login_as):
+    _reference(db)
+    login_as(Role.HR)
+    rows = [["E1", "Anna", "Jansen", "Schoonmaker", "Schoonmaak", "Kantoor Noord", dt.date(2020, 1, 6), None],
+            ["E2", "Bram", "Vos", "Schoonmaker", "Onbekend", "", "2021-02-01", ""],
+            ["E3", "Cem", "Kaya", "Teamleider", "", "", "31-13-2021", ""],
+            ["E4", "Dewi", "Smit", "", "", "", "2021-02-01", ""],
+            ["E1", "Anna", "Dubbel", "Schoonmaker", "", "", "2020-01-06", ""],
+            ["E5", "Eva", "Bos", "Schoonmaker", "", "", "2022-05-01", "2021-01-01"]]
+    location = _upload(client, _xlsx(rows))
+    page = client.get(location).get_data(as_text=True)
+    assert _count(db, Employee) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity_type == "employee")) == 0
+    assert "Preview" in page
+    assert "There is no department with this name" in page and "“Onbekend”" in page
+    assert "“31-13-2021” is not a date" in page
+    assert "Column “Function” is empty." in page
+    assert "“E1” already appears on line 2." in page
+    assert "The leaving date cannot lie before the date of employment." in page
+    job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    outcome = job.outcome
+    assert (outcome["created"], outcome["updated"], outcome["rejected"]) == (1, 0, 5)
+    assert sum(count for _reason, count in outcome["reasons"]) == 5
+    assert _count(db, Employee) == 0
+
+
+def test_confirm_saves_with_audit_trail_and_reimport_updates(client, db, login_as):
+    _reference(db)
+    login_as(Role.HR)
+    rows = [["E1", "Anna", "Jansen", "Schoonmaker", "Schoonmaak", "Kantoor Noord", dt.date(2020, 1, 6), None],
+            ["E2", "Bram", "Vos", "Schoonmaker", "", "", dt.date(2021, 2, 1), None]]
+    location = _upload(client, _xlsx(rows))
+    job_id = int(location.rsplit("/", 1)[1])
+    done = client.post(f"/organisation/employees/import/jobs/{job_id}/confirm")
+    assert done.status_code == 302
+    assert "The import is saved." in client.get(done.headers["Location"]).get_data(as_text=True)
+    anna = db.session.scalar(select(Employee).where(Employee.number == "E1"))
+    assert anna.department.name == "Schoonmaak" and anna.site.name == "Kantoor Noord"
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity_type == "employee", AuditEntry.entity_id == str(anna.id))) >= 1
+    rows[1][3] = "Teamleider"
+    location = _upload(client, _xlsx(rows))
+    job_id = int(location.rsplit("/", 1)[1])
+    outcome = db.session.get(Job, job_id).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"]) == (0, 1, 1)
+    client.post(f"/organisation/employees/import/jobs/{job_id}/confirm")
+    db.session.expire_all()
+    assert _count(db, Employee) == 2
+    assert db.session.scalar(select(Employee.function).where(Employee.number == "E2")) == "Teamleider"
+
+
+def test_export_imports_back_unchanged_xlsx_and_csv(client, db, login_as):
+    _reference(db)
+    department = db.session.scalar(select(Department))
+    db.session.add_all([
+        Employee(number="E1", first_name="=HYPERLINK(\"http://x\")", last_name="-Min", function="@cmd",
+                 department_id=department.id, hired_on=dt.date(2019, 3, 1)),
+        Employee(number="E2", first_name="Bram", last_name="+Plus", function="+31 schoonmaker",
+                 hired_on=dt.date(2020, 4, 1), left_on=dt.date(2026, 1, 31))])
+    db.session.commit()
+    login_as(Role.HR)
+    before = [(e.number, e.first_name, e.last_name, e.function, e.department_id, e.site_id, e.hired_on, e.left_on)
+              for e in db.session.scalars(select(Employee).order_by(Employee.number))]
+    for fmt in ("xlsx", "csv"):
+        exported = client.get(f"/organisation/employees/export.{fmt}?status=all")
+        assert exported.status_code == 200
+        data = exported.data if fmt == "xlsx" else exported.get_data()
+        if fmt == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+            cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+            assert not any(c.data_type == "f" for c in cells)
+            first = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "E1")
+            assert first[1:4] == ("'=HYPERLINK(\"http://x\")", "'-Min", "'@cmd")
+            assert isinstance(first[6], dt.datetime)  # a date cell, not text
+        location = _upload(client, data, f"employees.{fmt}")
+        outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+        assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 2, 0)
+    db.session.expire_all()
+    after = [(e.number, e.first_name, e.last_name, e.function, e.department_id, e.site_id, e.hired_on, e.left_on)
+             for e in db.session.scalars(select(Employee).order_by(Employee.number))]
+    assert after == before
+
+
+def test_a_file_without_the_key_column_is_refused_whole(client, db, login_as):
+    login_as(Role.HR)
+    location = _upload(client, _xlsx([["Anna"]], header=["First name"]))
+    page = client.get(location).get_data(as_text=True)
+    assert "The file has no column" in page and "Employee number" in page
+
+
+def test_jobs_of_another_user_are_not_found(client, db, login_as, make_user):
+    login_as(Role.HR)
+    location = _upload(client, _xlsx([["E1", "A", "B", "C", "", "", "2020-01-01", ""]]))
+    client.get("/logout")
+    client.post("/logout")
+    login_as(Role.HR)
+    assert client.get(location).status_code == 404
+
+
+def test_importers_are_registered_per_app(app):
+    assert "employees" in imports.importers(app)
+    try:
+        imports.register_importer(app, imports.Importer(
+            name="employees", title="x", permission="employees.manage", columns=(), key="x", save=lambda v, c: ""))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a second importer with the same name was accepted")
