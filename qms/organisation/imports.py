@@ -21,17 +21,20 @@ class _Lookups:
     departments: dict[str, list[int]]
     sites: dict[str, list[int]]
     employees: dict[str, Employee]
+    #: The loaded rows themselves: the session's identity map holds them only while something refers to them.
+    keep: list
 
 
 def _lookups() -> _Lookups:
+    """Every department, site and employee loaded once (the service's look-ups then hit the session)."""
+    keep: list = list(db.session.scalars(select(Department))) + list(db.session.scalars(select(Site)))
     departments: dict[str, list[int]] = {}
-    for row in db.session.execute(select(Department.id, Department.name)):
-        departments.setdefault(row.name.casefold(), []).append(row.id)
     sites: dict[str, list[int]] = {}
-    for row in db.session.execute(select(Site.id, Site.name)):
-        sites.setdefault(row.name.casefold(), []).append(row.id)
+    for row in keep:
+        found = departments if isinstance(row, Department) else sites
+        found.setdefault(row.name.casefold(), []).append(row.id)
     employees = {e.number.casefold(): e for e in db.session.scalars(select(Employee))}
-    return _Lookups(departments, sites, employees)
+    return _Lookups(departments, sites, employees, keep)
 
 
 def _one(found: dict[str, list[int]], name: str, unknown: str, ambiguous: str) -> int | None:

@@ -306,6 +306,9 @@ def run(scale: int, requests: int, warmup: int) -> int:
         from qms.evidence.seed import measure_bench_dossier
 
         results += [Result(*row) for row in measure_bench_dossier(app)]
+        from .imports import measure_employee_import
+
+        results += [Result(*row) for row in measure_employee_import()]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     shown = make_url(database_url).render_as_string(hide_password=True)
