@@ -136,6 +136,33 @@ def integer(value: Any) -> int | None:
     return int(amount)
 
 
+class choice:
+    """A parser for a coded column: the file may hold the label (Dutch or English, as an export writes it) or the
+    code; the result is the code."""
+
+    def __init__(self, labels: dict[str, Any]):
+        #: code → lazy label
+        self.labels = labels
+
+    def __call__(self, value: Any) -> str | None:
+        raw = text(value)
+        if not raw:
+            return None
+        wanted = _normal(raw)
+        for code, label in self.labels.items():
+            if wanted == _normal(code):
+                return code
+            for locale in ("nl", "en"):
+                with force_locale(locale):
+                    if wanted == _normal(str(label)):
+                        return code
+        raise ValueError(raw)
+
+    @staticmethod
+    def problem() -> str:
+        return _("not one of the choices")
+
+
 _KIND_MESSAGES: dict[Callable, Callable[[], str]] = {
     date: lambda: _("not a date (write it as 2026-03-31 or 31-03-2026)"),
     boolean: lambda: _("not yes or no"),
@@ -166,8 +193,8 @@ class Importer:
     #: Needed to import (and to export with :func:`export_rows`).
     permission: str
     columns: tuple[Column, ...]
-    #: The column whose value finds the row to update (an employee number, a certificate number, …).
-    key: str
+    #: The column(s) whose values find the row to update (an employee number; person, kind and date; …).
+    key: str | tuple[str, ...]
     #: Saves one row through the register's service: (values by column key, context) → CREATED/UPDATED/UNCHANGED.
     save: Callable[[dict[str, Any], Any], str]
     #: Builds what every row needs (lookups of sites by name, …) once per file.
@@ -181,6 +208,10 @@ class Importer:
     #: A short text shown on the upload page (what a row needs).
     hint: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
 
     def header(self) -> list[str]:
         return [str(str(c.label)) for c in self.columns]
@@ -256,7 +287,7 @@ def _column_map(importer: Importer, header: list[Any]) -> dict[int, Column]:
         if column is not None and column not in found.values():
             found[index] = column
     missing = [str(str(c.label)) for c in importer.columns
-               if (c.required or c.key == importer.key) and c not in found.values()]
+               if (c.required or c.key in importer.keys) and c not in found.values()]
     if missing:
         raise FileRejected(_("The file has no column %(columns)s; the first row must hold the column names "
                              "(download an export of the register for an example).",
@@ -290,7 +321,7 @@ def _parse(importer: Importer, columns: dict[int, Column], raw: list[Any]) -> di
         try:
             value = column.parse(cell)
         except (ValueError, decimal.InvalidOperation, ArithmeticError):
-            describe = _KIND_MESSAGES.get(column.parse, lambda: _("not understood"))()
+            describe = _KIND_MESSAGES.get(column.parse, getattr(column.parse, "problem", lambda: _("not understood")))()
             reason = _("Column “%(column)s”: %(problem)s.", column=str(column.label), problem=describe)
             raise RowRejected(reason, _("Column “%(column)s”: “%(value)s” is %(problem)s.", column=str(column.label),
                                         value=text(cell)[:80], problem=describe)) from None
@@ -314,7 +345,7 @@ def process(importer: Importer, data: bytes, *, dry_run: bool) -> Outcome:
     if header is None:
         raise FileRejected(_("The file is empty."))
     columns = _column_map(importer, header)
-    key_index = _key_index(importer, columns)
+    key_indexes = [next(i for i, c in columns.items() if c.key == key) for key in importer.keys]
     outcome = Outcome()
     outer = db.session.begin_nested() if dry_run else None
     try:
@@ -323,7 +354,7 @@ def process(importer: Importer, data: bytes, *, dry_run: bool) -> Outcome:
         for line, raw in enumerate(rows, start=2):
             if not any(text(v) for v in raw):
                 continue
-            key = text(raw[key_index] if key_index < len(raw) else "")
+            key = " / ".join(text(raw[i] if i < len(raw) else "") for i in key_indexes)
             try:
                 if key.casefold() in seen:
                     raise RowRejected(_("The same key appears on an earlier line of the file."),
@@ -348,10 +379,6 @@ def process(importer: Importer, data: bytes, *, dry_run: bool) -> Outcome:
         if outer is not None:
             outer.rollback()
     return outcome
-
-
-def _key_index(importer: Importer, columns: dict[int, Column]) -> int:
-    return next(i for i, c in columns.items() if c.key == importer.key)
 
 
 def _reject(outcome: Outcome, line: int, key: str, raw: list[Any], reason: str, message: str) -> None:
@@ -448,5 +475,7 @@ def run(job: Job) -> dict:
 def init_app(app: Flask) -> None:
     """Register the core's own registers; norms add theirs from their ``setup(app)``."""
     from ..organisation.imports import EMPLOYEES
+    from ..training.imports import TRAINING
 
     register_importer(app, EMPLOYEES)
+    register_importer(app, TRAINING)

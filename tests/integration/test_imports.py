@@ -153,3 +153,41 @@ def test_importers_are_registered_per_app(app):
         pass
     else:
         raise AssertionError("a second importer with the same name was accepted")
+
+
+def test_training_records_import_by_label_update_and_export_back(client, db, login_as):
+    db.session.add(Employee(number="E1", first_name="Anna", last_name="Jansen", function="Schoonmaker",
+                            hired_on=dt.date(2019, 3, 1)))
+    db.session.commit()
+    login_as(Role.HR)
+    header = ["Employee number", "Name", "Kind", "Title", "Certificate number", "Exam date", "Valid until"]
+    rows = [["E1", "Anna Jansen", "B-VCA (basisveiligheid)", "", "CDR-123", "2024-05-01", ""],
+            ["E1", "", "bhv", "BHV basis", "", "2025-01-10", "2026-01-10"],
+            ["E9", "", "bhv", "", "", "2025-01-10", ""],
+            ["E1", "", "Rijbewijs", "", "", "2025-01-10", ""],
+            ["E1", "", "First aid", "", "", "2999-01-01", ""]]
+    location = _upload_to(client, "/training/import", _xlsx(rows, header))
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["rejected"]) == (2, 3)
+    reasons = " ".join(why for *_rest, why in outcome["rejections"])
+    assert "no employee with this number" in reasons and "is not one of the choices" in reasons
+    assert "The exam date cannot lie in the future." in reasons
+    client.post(f"/training/import/jobs/{location.rsplit('/', 1)[1]}/confirm")
+    from qms.training.models import TrainingRecord
+
+    vca = db.session.scalar(select(TrainingRecord).where(TrainingRecord.number == "CDR-123"))
+    assert vca.kind.value == "b_vca" and vca.valid_until == dt.date(2034, 4, 30)  # the service's 10 years
+    rows[0][4] = "CDR-456"
+    location = _upload_to(client, "/training/import", _xlsx(rows[:2], header))
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"]) == (0, 1, 1)
+    exported = client.get("/training/export.xlsx")
+    location = _upload_to(client, "/training/import", exported.data)
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 2, 0)
+
+
+def _upload_to(client, url, data: bytes, name="file.xlsx"):
+    response = client.post(url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    return response.headers["Location"]
