@@ -19,6 +19,7 @@ import datetime as dt
 import decimal
 import io
 import pathlib
+import re
 import secrets
 import time
 from collections import Counter
@@ -99,6 +100,16 @@ def date(value: Any) -> dt.date | None:
     raise ValueError(raw)
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email(value: Any) -> str:
+    raw = text(value)
+    if raw and not _EMAIL.fullmatch(raw):
+        raise ValueError(raw)
+    return raw
+
+
 _YES = {"yes", "ja", "y", "j", "true", "waar", "1", "x"}
 _NO = {"no", "nee", "n", "false", "onwaar", "0", ""}
 
@@ -168,6 +179,7 @@ _KIND_MESSAGES: dict[Callable, Callable[[], str]] = {
     boolean: lambda: _("not yes or no"),
     number: lambda: _("not a number"),
     integer: lambda: _("not a whole number"),
+    email: lambda: _("not an e-mail address"),
 }
 
 
@@ -475,7 +487,8 @@ def run(job: Job) -> dict:
 def init_app(app: Flask) -> None:
     """Register the core's own registers; norms add theirs from their ``setup(app)``."""
     from ..organisation.imports import EMPLOYEES
+    from ..suppliers.imports import SUPPLIERS
     from ..training.imports import TRAINING
 
-    register_importer(app, EMPLOYEES)
-    register_importer(app, TRAINING)
+    for importer in (EMPLOYEES, TRAINING, SUPPLIERS):
+        register_importer(app, importer)

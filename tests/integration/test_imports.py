@@ -191,3 +191,37 @@ def _upload_to(client, url, data: bytes, name="file.xlsx"):
     response = client.post(url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     return response.headers["Location"]
+
+
+def test_suppliers_with_certificates_round_trip_and_rules(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    header = ["Supplier", "KvK number", "City", "Contact person", "E-mail", "Phone", "What we buy", "Certificate",
+              "Certificate number", "Level or version", "Certifying body", "Valid until"]
+    rows = [["Schoon BV", "12345678", "Utrecht", "", "info@schoon.example", "", "=cmd|' /C calc'!A0", "VCA",
+             "VCA-1", "VCA*", "Kiwa", "2027-06-30"],
+            ["Schoon BV", "12345678", "Utrecht", "", "info@schoon.example", "", "=cmd|' /C calc'!A0", "iso9001",
+             "Q-9", "", "", "2028-01-31"],
+            ["Glas & Co", "", "", "", "", "", "", "", "", "", "", ""],
+            ["Fout BV", "123", "", "", "", "", "", "", "", "", "", ""],
+            ["Mail BV", "", "", "", "geen-adres", "", "", "", "", "", "", ""],
+            ["Zonder BV", "", "", "", "", "", "", "PSO", "P-1", "", "", ""]]
+    location = _upload_to(client, "/suppliers/import", _xlsx(rows, header))
+    job_id = location.rsplit("/", 1)[1]
+    outcome = db.session.get(Job, int(job_id)).outcome
+    assert (outcome["created"], outcome["updated"], outcome["rejected"]) == (2, 1, 3)
+    reasons = " ".join(why for *_rest, why in outcome["rejections"])
+    assert "A KvK number has exactly 8 digits." in reasons and "is not an e-mail address" in reasons
+    assert "A certificate needs the date until which it is valid." in reasons
+    client.post(f"/suppliers/import/jobs/{job_id}/confirm")
+    from qms.suppliers.models import Supplier
+
+    schoon = db.session.scalar(select(Supplier).where(Supplier.name == "Schoon BV"))
+    assert sorted(c.number for c in schoon.certificates) == ["Q-9", "VCA-1"]
+    exported = client.get("/suppliers/export.xlsx?status=all")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.data)).active
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(values) == 3 and all(v[6] in (None, "", "'=cmd|' /C calc'!A0") for v in values)
+    assert {v[7] for v in values} >= {"VCA", "ISO 9001"}
+    location = _upload_to(client, "/suppliers/import", exported.data)
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 3, 0)
