@@ -25,8 +25,9 @@ from .views import bp  # noqa: E402
 
 
 def _setup(app) -> None:
-    from . import integrations
+    from . import imports, integrations
 
+    imports.init_app(app)
     integrations.register_inspection_source(app)
     substances.init_app(app)
     integrations.register_reminders(app, figures.collect_reminders)

@@ -225,3 +225,34 @@ def test_suppliers_with_certificates_round_trip_and_rules(client, db, login_as):
     location = _upload_to(client, "/suppliers/import", exported.data)
     outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
     assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 3, 0)
+
+
+def test_vca_equipment_and_keuringen_import_through_the_norm_registration(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    equipment = [["L-01", "Ladder 3m", "Magazijn", 12, "2026-12-01", ""],
+                 ["L-02", "Rolsteiger", "", 0, "", ""]]
+    header = ["Asset number", "Name", "Location", "Keuring every (months)", "Next keuring due", "Last keuring"]
+    location = _upload_to(client, "/vca/equipment/import", _xlsx(equipment, header))
+    job_id = location.rsplit("/", 1)[1]
+    outcome = db.session.get(Job, int(job_id)).outcome
+    assert (outcome["created"], outcome["rejected"]) == (1, 1)
+    assert "Enter an interval between 1 and 120 months." in outcome["rejections"][0][3]
+    client.post(f"/vca/equipment/import/jobs/{job_id}/confirm")
+    keuringen = [["L-01", "", "2026-01-15", "Goedgekeurd", "Keurbedrijf", "", ""],
+                 ["X-99", "", "2026-01-15", "approved", "", "", ""]]
+    header = ["Asset number", "Name", "Inspected on", "Result", "Inspected by", "Note", "Next keuring due"]
+    location = _upload_to(client, "/vca/equipment/keuringen/import", _xlsx(keuringen, header))
+    job_id = location.rsplit("/", 1)[1]
+    outcome = db.session.get(Job, int(job_id)).outcome
+    assert (outcome["created"], outcome["rejected"]) == (1, 1)
+    client.post(f"/vca/equipment/keuringen/import/jobs/{job_id}/confirm")
+    from qms.vca.models import VcaEquipment
+
+    ladder = db.session.scalar(select(VcaEquipment).where(VcaEquipment.code == "L-01"))
+    assert ladder.last_keuring_on == dt.date(2026, 1, 15) and ladder.next_keuring_on == dt.date(2027, 1, 15)
+    for export, url in (("/vca/equipment/export.xlsx", "/vca/equipment/import"),
+                        ("/vca/equipment/keuringen.xlsx", "/vca/equipment/keuringen/import")):
+        data = client.get(export).data
+        location = _upload_to(client, url, data)
+        outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+        assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 1, 0)
