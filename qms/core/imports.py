@@ -486,9 +486,10 @@ def run(job: Job) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the core's own registers; norms add theirs from their ``setup(app)``."""
+    from ..incidents.imports import HOURS
     from ..organisation.imports import EMPLOYEES
     from ..suppliers.imports import SUPPLIERS
     from ..training.imports import TRAINING
 
-    for importer in (EMPLOYEES, TRAINING, SUPPLIERS):
+    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS):
         register_importer(app, importer)

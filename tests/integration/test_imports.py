@@ -256,3 +256,24 @@ def test_vca_equipment_and_keuringen_import_through_the_norm_registration(client
         location = _upload_to(client, url, data)
         outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
         assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 1, 0)
+
+
+def test_hours_worked_per_month_import_and_round_trip(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    header = ["Year", "Month", "Group", "Hours"]
+    rows = [[2026, 1, "Eigen personeel", 1520.5], [2026, 2, "own_staff", "1.480,0"], [2026, 13, "own_staff", 10],
+            [2026, 3, "Robots", 10], [2026, 3, "own_staff", -5]]
+    location = _upload_to(client, "/incidents/hours/import", _xlsx(rows, header))
+    job_id = location.rsplit("/", 1)[1]
+    outcome = db.session.get(Job, int(job_id)).outcome
+    assert (outcome["created"], outcome["rejected"]) == (2, 3)
+    reasons = " ".join(why for *_rest, why in outcome["rejections"])
+    assert "The month is a number from 1 to 12." in reasons and "Hours must lie between 0 and 10,000,000." in reasons
+    client.post(f"/incidents/hours/import/jobs/{job_id}/confirm")
+    from qms.incidents.models import IncidentHours
+
+    assert sorted(float(h) for h in db.session.scalars(select(IncidentHours.hours))) == [1480.0, 1520.5]
+    data = client.get("/incidents/hours/export.xlsx?year=2026").data
+    location = _upload_to(client, "/incidents/hours/import", data)
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 2, 0)
