@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ..core import exports as tabular
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
@@ -150,11 +151,28 @@ def nonconformities():
     form = NcFilterForm(request.args)
     form.source.choices = [SelectChoice("", _("All"))] + [SelectChoice(k, v) for k, v in services.source_choices()]
     form.validate()
-    stmt = services.nonconformities_query(state=form.valid_value("state") if "state" in request.args else "active",
+    page = paginate(_nc_query(form), request.args.get("page"), _per_page())
+    return render_template("actions/nonconformities.html", page=page, form=form)
+
+
+def _nc_query(form: NcFilterForm):
+    return services.nonconformities_query(state=form.valid_value("state") if "state" in request.args else "active",
                                           severity=form.valid_value("severity"), source_type=form.valid_value("source"),
                                           text=form.valid_value("q"))
-    page = paginate(stmt, request.args.get("page"), _per_page())
-    return render_template("actions/nonconformities.html", page=page, form=form)
+
+
+@bp.route("/nc/export.<any(csv, xlsx):fmt>")
+@requires("actions.view")
+def nonconformities_export(fmt: str):
+    """The nonconformity register with the page's filters."""
+    form = NcFilterForm(request.args)
+    form.source.choices = [SelectChoice("", _("All"))] + [SelectChoice(k, v) for k, v in services.source_choices()]
+    form.validate()
+    header = [_("Number"), _("Title"), _("Requirement"), _("Severity"), _("State"), _("Opened on")]
+    rows = ([nc.number, nc.title, f"{nc.norm} {nc.requirement}" if nc.requirement else "",
+             SEVERITY_LABELS.get(nc.severity, nc.severity), STATE_LABELS.get(nc.state, nc.state), nc.opened_on]
+            for nc in db.session.scalars(_nc_query(form).limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "nonconformities", _("Nonconformities"))
 
 
 # --- one nonconformity ------------------------------------------------------------------------

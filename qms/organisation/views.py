@@ -81,6 +81,14 @@ def departments():
     return render_template("organisation/departments.html", form=form, page=page, toggle=ActiveForm())
 
 
+@bp.route("/departments/export.<any(csv, xlsx):fmt>")
+@requires("reference.manage")
+def export_departments(fmt: str):
+    stmt = select(Department).order_by(Department.active.desc(), Department.name)
+    rows = ([d.name, d.active] for d in db.session.scalars(stmt))
+    return tabular.response(fmt, [_("Department"), _("In use")], rows, "departments", _("Departments"))
+
+
 @bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
 @requires("reference.manage")
 def edit_department(department_id: int):
@@ -130,6 +138,14 @@ def sites():
     stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
     page = paginate(stmt, request.args.get("page"), _per_page())
     return render_template("organisation/sites.html", form=form, page=page, toggle=ActiveForm())
+
+
+@bp.route("/sites/export.<any(csv, xlsx):fmt>")
+@requires("reference.manage")
+def export_sites(fmt: str):
+    stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
+    rows = ([s.client or "", s.name, s.address or "", s.active] for s in db.session.scalars(stmt))
+    return tabular.response(fmt, [_("Client"), _("Site"), _("Address"), _("In use")], rows, "sites", _("Sites"))
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])

@@ -7,9 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ...auth.models import User
+from ...core import exports as tabular
 from ...database import MAX_ID, paginate
 from ...extensions import db
 from ...norms import registry
@@ -42,13 +44,14 @@ def _data(form) -> EvidenceData:
     return EvidenceData(form.title.data, form.description.data, owner, form.valid_from.data, form.valid_until.data)
 
 
-@bp.route("/items")
-@requires("evidence.view")
-def items():
+def _items_filter():
     form = ItemFilterForm(request.args)
     form.norm.choices = [SelectChoice("", _("All norms"))] + [SelectChoice(n.code, n.title) for n in registry()]
     form.validate()
-    on = services.today()
+    return form
+
+
+def _items_stmt(form, on: dt.date):
     stmt = select(EvidenceItem).order_by(EvidenceItem.title, EvidenceItem.id)
     q = (form.q.data or "").strip() if not form.q.errors else ""
     if q:
@@ -68,9 +71,32 @@ def items():
     elif status == "expiring":
         stmt = stmt.where(EvidenceItem.valid_until >= on,
                           EvidenceItem.valid_until <= on + dt.timedelta(days=readiness.SOON_DAYS))
-    page = paginate(stmt, request.args.get("page"), per_page())
+    return stmt
+
+
+@bp.route("/items")
+@requires("evidence.view")
+def items():
+    form = _items_filter()
+    on = services.today()
+    page = paginate(_items_stmt(form, on), request.args.get("page"), per_page())
     return render_template("evidence/items.html", form=form, page=page, today=on,
                            soon=on + dt.timedelta(days=readiness.SOON_DAYS))
+
+
+@bp.route("/items/export.<any(csv, xlsx):fmt>")
+@requires("evidence.view")
+def items_export(fmt: str):
+    """The evidence files with the page's filters: validity, review and the requirements each serves."""
+    stmt = _items_stmt(_items_filter(), services.today()).options(selectinload(EvidenceItem.requirements))
+    header = [_("Number"), _("Title"), _("Owner"), _("Valid from"), _("Valid until"), _("Review"), _("Revision"),
+              _("File"), _("SHA-256"), _("Requirements")]
+    rows = ([item.id, item.title, item.owner.name if item.owner else "", item.valid_from, item.valid_until,
+             services.review_label(item.review_status), len(item.revisions) or 1, item.file.original_name,
+             item.file.sha256, ", ".join(f"{r.norm} {r.version} {r.code}" for r in item.requirements)]
+            for item in db.session.scalars(stmt.options(selectinload(EvidenceItem.revisions))
+                                           .limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "evidence", _("Evidence files"))
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
