@@ -120,3 +120,14 @@ def test_typed_cells_and_labels():
     assert exports.cell_value(Colour.RED) == "Rood"
     assert exports.cell_value(dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
     assert exports.cell_value(3) == 3
+
+
+def test_the_pso_register_export_is_only_for_the_roles_that_see_the_register(client, db, login_as):
+    _seed(db)
+    login_as(Role.COORDINATOR)
+    assert client.get("/pso/register/export.xlsx").status_code == 403
+    assert client.get("/pso/register/export.csv").status_code == 403
+    client.post("/logout")
+    login_as(Role.HR)
+    rows = _xlsx_rows(client.get("/pso/register/export.xlsx?q=Test1").data)
+    assert [row[0] for row in rows[1:]] == ["E1"]
