@@ -1,5 +1,5 @@
 """Migration 0090 keeps every existing evidence file as its item's revision 1 (dates and review included), and
-its downgrade leaves the items as they were. (Slow by nature: it runs the history up to the revision before.)
+its downgrade leaves the items as they were. (Slow by nature: it runs the history up to the revision before.)"""
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
