@@ -486,10 +486,11 @@ def run(job: Job) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the core's own registers; norms add theirs from their ``setup(app)``."""
+    from ..evidence.imports import EVIDENCE
     from ..incidents.imports import HOURS
     from ..organisation.imports import EMPLOYEES
     from ..suppliers.imports import SUPPLIERS
     from ..training.imports import TRAINING
 
-    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS):
+    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS, EVIDENCE):
         register_importer(app, importer)

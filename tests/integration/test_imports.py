@@ -277,3 +277,31 @@ def test_hours_worked_per_month_import_and_round_trip(client, db, login_as):
     location = _upload_to(client, "/incidents/hours/import", data)
     outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
     assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 2, 0)
+
+
+def test_evidence_details_import_back_and_update_by_number(client, db, login_as):
+    from tests.integration.test_evidence_revisions import _item
+    from qms.evidence.models import EvidenceItem
+
+    login_as(Role.COORDINATOR)
+    item_id = _item(client)
+    data = client.get("/evidence/items/export.xlsx").data
+    location = _upload_to(client, "/evidence/items/import", data)
+    outcome = db.session.get(Job, int(location.rsplit("/", 1)[1])).outcome
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"], outcome["rejected"]) == (0, 0, 1, 0)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.active
+    sheet.cell(2, 5).value = dt.date(2027, 6, 30)
+    sheet.append([999, "Onbekend", "", dt.date(2026, 1, 1)])
+    sheet.append([item_id + 1000, "Ook onbekend", "niemand@example.invalid", dt.date(2026, 1, 1)])
+    out = io.BytesIO()
+    book.save(out)
+    location = _upload_to(client, "/evidence/items/import", out.getvalue())
+    job_id = location.rsplit("/", 1)[1]
+    outcome = db.session.get(Job, int(job_id)).outcome
+    assert (outcome["updated"], outcome["rejected"]) == (1, 2)
+    assert "There is no evidence with this number" in outcome["rejections"][0][3]
+    client.post(f"/evidence/items/import/jobs/{job_id}/confirm")
+    db.session.expire_all()
+    item = db.session.get(EvidenceItem, item_id)
+    assert item.valid_until == dt.date(2027, 6, 30) and item.revisions[0].valid_until == dt.date(2027, 6, 30)

@@ -12,6 +12,8 @@ from wtforms import SelectChoice
 
 from ...auth.models import User
 from ...core import exports as tabular
+from ...core.import_views import add_import_routes
+from ...core.imports import export_rows
 from ...database import MAX_ID, paginate
 from ...extensions import db
 from ...norms import registry
@@ -22,6 +24,7 @@ from ...uploads.services import UploadRejected
 from .. import readiness, services
 from ..forms import (ConfirmForm, EvidenceEditForm, EvidenceForm, ItemFilterForm, LinkRequirementForm,
                      ReviewForm, RevisionForm, requirement_choices)
+from ..imports import EVIDENCE
 from ..models import REVIEW_TRANSITIONS, EvidenceItem, EvidenceRequirement, EvidenceRevision, ReviewStatus
 from ..services import EvidenceData, EvidenceError
 from . import bp
@@ -87,16 +90,13 @@ def items():
 @bp.route("/items/export.<any(csv, xlsx):fmt>")
 @requires("evidence.view")
 def items_export(fmt: str):
-    """The evidence files with the page's filters: validity, review and the requirements each serves."""
+    """The evidence files with the page's filters, in the columns the import reads."""
     stmt = _items_stmt(_items_filter(), services.today()).options(selectinload(EvidenceItem.requirements))
-    header = [_("Number"), _("Title"), _("Owner"), _("Valid from"), _("Valid until"), _("Review"), _("Revision"),
-              _("File"), _("SHA-256"), _("Requirements")]
-    rows = ([item.id, item.title, item.owner.name if item.owner else "", item.valid_from, item.valid_until,
-             services.review_label(item.review_status), len(item.revisions) or 1, item.file.original_name,
-             item.file.sha256, ", ".join(f"{r.norm} {r.version} {r.code}" for r in item.requirements)]
-            for item in db.session.scalars(stmt.options(selectinload(EvidenceItem.revisions))
-                                           .limit(tabular.MAX_ROWS)).unique())
-    return tabular.response(fmt, header, rows, "evidence", _("Evidence files"))
+    items = db.session.scalars(stmt.limit(tabular.MAX_ROWS)).unique()
+    return tabular.response(fmt, EVIDENCE.header(), export_rows(EVIDENCE, items), "evidence", _("Evidence files"))
+
+
+add_import_routes(bp, "evidence", "evidence.manage", "/items")
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
