@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Form, SelectChoice, SelectField
 
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
@@ -38,6 +39,21 @@ def risks():
     result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     return page("risks.html", filters=filters, page_=result, risk_matrix=services.matrix("risk"),
                 opportunity_matrix=services.matrix("opportunity"), scoring=scoring, today=today())
+
+
+@bp.route("/risks/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def risks_export(fmt: str):
+    """The risks and opportunities register with the page's filters."""
+    filters = RiskFilterForm(request.args)
+    filters.validate()
+    state = "current" if filters.state.errors else filters.state.data
+    stmt = services.risks_query(kind=_valid(filters, "kind"), state=state, level=_valid(filters, "level"))
+    header = [_("Kind"), _("Title"), _("Likelihood"), _("Impact"), _("Score"), _("Owner"), _("Next review"),
+              _("Status")]
+    rows = ([r.kind, r.title, r.likelihood, r.impact, r.likelihood * r.impact, r.owner.name if r.owner else "",
+             r.review_on, r.state] for r in db.session.scalars(stmt.limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "risks", _("Risks and opportunities"))
 
 
 def _risk_form(risk: Risk | None) -> RiskForm:
