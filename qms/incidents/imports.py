@@ -46,7 +46,8 @@ HOURS = Importer(
     columns=(
         Column("year", _l("Year"), integer, required=True),
         Column("month", _l("Month"), integer, required=True),
-        Column("category", _l("Group"), choice({c.value: PERSON_LABELS[PersonCategory(c.value)] for c in HoursCategory}), required=True),
+        Column("category", _l("Group"),
+               choice({c.value: PERSON_LABELS[PersonCategory(c.value)] for c in HoursCategory}), required=True),
         Column("hours", _l("Hours"), number, required=True),
     ),
     save=_save,
