@@ -55,8 +55,22 @@ def _csv_rows(data: bytes):
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
+def _seed_registers(db):
+    """A row in registers whose export computes more than it reads (a status, a latest value)."""
+    from decimal import Decimal
+
+    from qms.iso9001.models import Objective
+    from qms.vca.models import VcaEquipment
+
+    db.session.add_all([Objective(title="=Klachten < 5", target=Decimal("5"), unit="per jaar", evaluation="",
+                                  deadline=dt.date(2026, 12, 31)),
+                        VcaEquipment(name="Ladder", code="L-1", interval_months=12, active=True)])
+    db.session.commit()
+
+
 def test_every_list_export_answers_a_valid_xlsx_matching_its_csv(app, client, db, login_as):
     _seed(db)
+    _seed_registers(db)
     login_as(Role.ADMIN, Role.HR)
     rules = _export_rules(app)
     assert len(rules) >= 15, [r[0] for r in rules]
