@@ -78,6 +78,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from . import api
     api.init_app(app)
 
+    from .core import imports as bulk_imports
+    bulk_imports.init_app(app)
     norms.init_app(app)
 
     from .cli import qms_cli

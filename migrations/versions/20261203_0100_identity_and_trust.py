@@ -1,7 +1,7 @@
 """identity and trust
 
 Revision ID: 0100
-Revises: 0080
+Revises: 0090
 Create Date: 2026-12-03 17:20:16.720495
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0100'
-down_revision = '0080'
+down_revision = '0090'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from ..core.errors import show_refusal as _refused
 from ..core.loaders import get_or_404
+from ..core import exports as tabular
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
@@ -111,10 +112,10 @@ def all_actions():
                            source_link=services.source_link, mine=False)
 
 
-@bp.route("/export.<any(csv, pdf):fmt>")
+@bp.route("/export.<any(csv, xlsx, pdf):fmt>")
 @requires("actions.own")
 def export(fmt: str):
-    """The action list as CSV or PDF, with the filters of the page it was asked from."""
+    """The action list as CSV, XLSX or PDF, with the filters of the page it was asked from."""
     form = ActionFilterForm(request.args)
     everyone = has_permission(current_user, "actions.view") and request.args.get("scope") == "all"
     form.owner.choices = _user_choices(_("Everyone")) if everyone else [SelectChoice("", _("Me"))]
@@ -123,8 +124,8 @@ def export(fmt: str):
     stmt = services.actions_query(owner_id=owner_id, status=form.valid_value("status") or "open",
                                   kind=form.valid_value("kind"))
     actions = db.session.scalars(stmt.limit(exports.MAX_ROWS)).unique().all()
-    if fmt == "csv":
-        return exports.actions_csv(actions)
+    if fmt in ("csv", "xlsx"):
+        return exports.actions_table(actions, fmt)
     return exports.actions_pdf(actions, title=_("Actions"))
 
 
@@ -134,11 +135,28 @@ def nonconformities():
     form = NcFilterForm(request.args)
     form.source.choices = [SelectChoice("", _("All"))] + [SelectChoice(k, v) for k, v in services.source_choices()]
     form.validate()
-    stmt = services.nonconformities_query(state=form.valid_value("state") if "state" in request.args else "active",
+    page = paginate(_nc_query(form), request.args.get("page"), _per_page())
+    return render_template("actions/nonconformities.html", page=page, form=form)
+
+
+def _nc_query(form: NcFilterForm):
+    return services.nonconformities_query(state=form.valid_value("state") if "state" in request.args else "active",
                                           severity=form.valid_value("severity"), source_type=form.valid_value("source"),
                                           text=form.valid_value("q"))
-    page = paginate(stmt, request.args.get("page"), _per_page())
-    return render_template("actions/nonconformities.html", page=page, form=form)
+
+
+@bp.route("/nc/export.<any(csv, xlsx):fmt>")
+@requires("actions.view")
+def nonconformities_export(fmt: str):
+    """The nonconformity register with the page's filters."""
+    form = NcFilterForm(request.args)
+    form.source.choices = [SelectChoice("", _("All"))] + [SelectChoice(k, v) for k, v in services.source_choices()]
+    form.validate()
+    header = [_("Number"), _("Title"), _("Requirement"), _("Severity"), _("State"), _("Opened on")]
+    rows = ([nc.number, nc.title, f"{nc.norm} {nc.requirement}" if nc.requirement else "",
+             SEVERITY_LABELS.get(nc.severity, nc.severity), STATE_LABELS.get(nc.state, nc.state), nc.opened_on]
+            for nc in db.session.scalars(_nc_query(form).limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "nonconformities", _("Nonconformities"))
 
 
 # --- one nonconformity ------------------------------------------------------------------------

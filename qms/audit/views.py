@@ -4,12 +4,13 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..auth.models import User
+from ..core import exports as tabular
 from ..database import paginate
 from ..extensions import db
 from ..permissions import requires
@@ -83,6 +84,20 @@ def index():
     form = _filter_form()
     page = _page(_filtered(select(AuditEntry), form))
     return _render("audit/index.html", page, form=form)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@requires("audit_trail.view")
+def export(fmt: str):
+    """The trail with the page's filters, newest first: who did what to which record and when (the changed
+    values stay on the page, where each record kind's rules for who may read them apply)."""
+    form = _filter_form()
+    stmt = _filtered(select(AuditEntry), form).order_by(AuditEntry.id.desc()).limit(tabular.MAX_ROWS)
+    header = [_("When"), _("Who"), _("Action"), _("Kind of record"), _("Record"), _("Reason")]
+    rows = ([to_user_timezone(e.at).replace(tzinfo=None), e.actor_label, _action_label(e.action),
+             services.entity_type_name(e.entity_type) if e.entity_type else "", e.entity_id or "", e.reason or ""]
+            for e in db.session.scalars(stmt.execution_options(yield_per=1000)))
+    return tabular.response(fmt, header, rows, "audit-trail", _("Audit trail"))
 
 
 @bp.route("/record/<entity_type>/<path:entity_id>")

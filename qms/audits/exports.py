@@ -1,8 +1,6 @@
 """Audit output: the programme as CSV and PDF, and the audit report PDF (ReportLab)."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Callable, Sequence
 
 from flask import Response
@@ -10,8 +8,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.platypus import KeepTogether
 
+from ..core import exports as tabular
 from ..core import pdf
-from ..actions.exports import _safe_cell
 from ..norms import registry
 from ..organisation.services import today
 from .forms import LINK_LABELS, RESULT_LABELS, STATE_LABELS, TYPE_LABELS
@@ -46,20 +44,15 @@ def _scope_codes(audit: Audit) -> str:
     return ", ".join(f"{s.norm} {s.code}" for s in audit.scope_items) or _("All requirements")
 
 
-def programme_csv(audits: Sequence[Audit], year: int) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Number"), _("Planned date"), _("Until"), _("Title"), _("Type"), _("Norms"),
-                     _("Certification level"),
-                     _("Chapters and requirements"), _("Processes"), _("Audited department"), _("Location"),
-                     _("Audit team"), _("State")])
-    for a in audits:
-        writer.writerow([_safe_cell(v) for v in (
-            a.number, a.planned_start.isoformat(), a.planned_end.isoformat() if a.planned_end else "", a.title,
-            TYPE_LABELS[a.type], _norms(a), _level(a), _scope_codes(a), a.processes or "",
-            a.department.name if a.department else "", a.site.name if a.site else "", _team(a), STATE_LABELS[a.state])])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="audit-programme-{year}.csv"'})
+def programme_table(audits: Sequence[Audit], year: int, fmt: str) -> Response:
+    """The audit programme as CSV or XLSX (``fmt``)."""
+    header = [_("Number"), _("Planned date"), _("Until"), _("Title"), _("Type"), _("Norms"), _("Certification level"),
+              _("Chapters and requirements"), _("Processes"), _("Audited department"), _("Location"),
+              _("Audit team"), _("State")]
+    rows = ([a.number, a.planned_start, a.planned_end, a.title, TYPE_LABELS[a.type], _norms(a), _level(a),
+             _scope_codes(a), a.processes or "", a.department.name if a.department else "",
+             a.site.name if a.site else "", _team(a), STATE_LABELS[a.state]] for a in audits)
+    return tabular.response(fmt, header, rows, f"audit-programme-{year}", _("Audit programme %(year)s", year=year))
 
 
 def programme_pdf(audits: Sequence[Audit], year: int) -> Response:

@@ -44,13 +44,18 @@ def index():
     return render_template("audits/index.html", page=page, form=form, year=year)
 
 
-@bp.route("/programme/<int:year>.<any(csv, pdf):fmt>")
+@bp.route("/programme/<int:year>.<any(csv, xlsx, pdf):fmt>")
 @requires("audits.view")
 def programme_export(year: int, fmt: str):
     if not 2000 <= year <= 2100:
         abort(404)
-    audits = db.session.scalars(services.programme_query(year)).unique().all()
-    return exports.programme_csv(audits, year) if fmt == "csv" else exports.programme_pdf(audits, year)
+    stmt = services.programme_query(year)
+    if (state := request.args.get("state")) in {s.value for s in AuditState}:
+        stmt = stmt.where(Audit.state == AuditState(state))
+    audits = db.session.scalars(stmt).unique().all()
+    if fmt in ("csv", "xlsx"):
+        return exports.programme_table(audits, year, fmt)
+    return exports.programme_pdf(audits, year)
 
 
 @bp.route("/coverage")

@@ -17,6 +17,16 @@ from ..urls import safe_next
 bp = Blueprint("core", __name__, template_folder="templates")
 
 
+@bp.app_template_global()
+def export_url(endpoint: str, fmt: str, **values) -> str:
+    """The export of the list on this page with the page's filters: its query string without the page number
+    and without names url_for reserves (a crafted ``?endpoint=`` or ``_external=`` is dropped, never a 500)."""
+    args = {k: v for k, v in request.args.items()
+            if k not in ("page", "fmt", "endpoint", "values") and not k.startswith("_")}
+    args.update(values)
+    return url_for(endpoint, fmt=fmt, **args)
+
+
 @bp.route("/")
 @requires("dashboard.view")
 def dashboard():

@@ -14,6 +14,7 @@ from ..norms import registry
 from ..permissions import Role
 from ..uploads import services as uploads
 from .models import Certificate, EvidenceItem, EvidenceRequirement, ReadinessSnapshot, ReviewStatus
+from .services.files import first_revision
 
 #: (title, file name, [(norm, version, code)], valid_until in days from today or None, accepted)
 ITEMS = [
@@ -65,6 +66,8 @@ def add_evidence(demo) -> None:
                             review_status=ReviewStatus.ACCEPTED if accepted else ReviewStatus.PENDING,
                             reviewed_by_id=owner.id if owner and accepted else None)
         item.requirements = [EvidenceRequirement(norm=n, version=v, code=c) for n, v, c in keys]
+        item.file = stored
+        first_revision(item)
         demo.session.add(item)
     certificates = [
         ("iso9001", None, "CertiNed B.V.", "Q-2024-1187", 480, 3),

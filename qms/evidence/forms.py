@@ -38,6 +38,17 @@ class EvidenceEditForm(EvidenceForm):
     requirement = None
 
 
+class RevisionForm(FlaskForm):
+    """A new file for an existing evidence item (the yearly renewal)."""
+
+    file = FileField(_l("New file (PDF, Office document or photo)"),
+                     validators=[FileRequired(message=_l("No file was sent. Please choose a file."))])
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired(), _sane_year])
+    valid_until = DateField(_l("Valid until"), validators=[Optional(), _sane_year],
+                            description=_l("Leave empty when the evidence does not expire."))
+    note = StringField(_l("What changed"), validators=[Optional(), Length(max=500)], filters=[clean])
+
+
 class LinkRequirementForm(FlaskForm):
     requirement = SelectField(_l("Requirement"), validators=[DataRequired()], validate_choice=False)
 

@@ -57,6 +57,40 @@ class EvidenceItem(Audited, db.Model):
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
     requirements: Mapped[list["EvidenceRequirement"]] = relationship(
         back_populates="evidence", cascade="all, delete-orphan", order_by="EvidenceRequirement.id")
+    #: Every file this evidence has had, newest first; the item's own file, dates and review are the newest's.
+    revisions: Mapped[list["EvidenceRevision"]] = relationship(
+        back_populates="evidence", cascade="all, delete-orphan", order_by="EvidenceRevision.number.desc()")
+
+
+class EvidenceRevision(Audited, db.Model):
+    """One file of an evidence item (the yearly renewal adds one), with its dates and who reviewed it.
+
+    The file's SHA-256 is on its stored file. Revision 1 is the file the item was created with."""
+
+    __tablename__ = "evidence_revision"
+    __table_args__ = (UniqueConstraint("evidence_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence_item.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3, … per item.
+    number: Mapped[int] = mapped_column(Integer)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        Enum(ReviewStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=ReviewStatus.PENDING)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[dt.datetime | None]
+    #: What changed, in the uploader's words ("renewed for 2027").
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    evidence: Mapped[EvidenceItem] = relationship(back_populates="revisions")
+    file = relationship("StoredFile", lazy="joined")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
 
 
 class EvidenceRequirement(Audited, db.Model):

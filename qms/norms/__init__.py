@@ -192,6 +192,8 @@ class NormRegistry:
         self._menu: list[tuple[str, NavItem]] = []
         #: ``check(norm, version) -> count`` of frozen records naming a catalogue version (qms.catalogue.store).
         self.catalogue_usage: list[Callable[[str, str], int]] = []
+        #: Bulk-import register name -> qms.core.imports.Importer (the core's and the norms' registers).
+        self.importers: dict[str, Any] = {}
         #: API blueprints of the norms, with their token area (qms.api.register_api keyword arguments).
         self.api_blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         #: Per norm code: the versions of its shipped catalogue files (imports are laid over a copy).
@@ -272,6 +274,13 @@ class NormRegistry:
         """An API blueprint served under /api/v1 with the token area it is scoped to (wired after the setups)."""
         self.api_blueprints.append((blueprint, {"area": area, "label": label, "permissions": permissions,
                                                 "writes": writes}))
+
+    def add_importer(self, importer: Any) -> None:
+        """A register people can fill from an XLSX or CSV file (qms.core.imports.Importer); a name is used once."""
+        known = self.importers.get(importer.name)
+        if known is not None and known is not importer:
+            raise ValueError(f"an importer named {importer.name!r} is already registered")
+        self.importers[importer.name] = importer
 
     def add_job(self, name: str, handler: Callable[..., Any]) -> None:
         """The function that does the work of jobs whose ``task`` is ``name`` (see qms.jobs.handler)."""

@@ -6,10 +6,14 @@ from sqlalchemy import func, or_, select
 
 from ..core.errors import show_refusal as _refused
 from ..core.loaders import get_or_404
+from ..core import exports as tabular
+from ..core.import_views import add_import_routes
+from ..core.imports import export_rows
 from ..database import paginate
 from ..extensions import db
 from ..permissions import requires
 from . import services
+from .imports import EMPLOYEES
 from .forms import ActiveForm, CompanyForm, DepartmentForm, EmployeeFilterForm, EmployeeForm, SiteForm
 from .models import Department, Employee, Site
 from .services import EmployeeData, OrganisationError
@@ -70,6 +74,14 @@ def departments():
     return render_template("organisation/departments.html", form=form, page=page, toggle=ActiveForm())
 
 
+@bp.route("/departments/export.<any(csv, xlsx):fmt>")
+@requires("reference.manage")
+def export_departments(fmt: str):
+    stmt = select(Department).order_by(Department.active.desc(), Department.name)
+    rows = ([d.name, d.active] for d in db.session.scalars(stmt))
+    return tabular.response(fmt, [_("Department"), _("In use")], rows, "departments", _("Departments"))
+
+
 @bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
 @requires("reference.manage")
 def edit_department(department_id: int):
@@ -119,6 +131,14 @@ def sites():
     stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
     page = paginate(stmt, request.args.get("page"), _per_page())
     return render_template("organisation/sites.html", form=form, page=page, toggle=ActiveForm())
+
+
+@bp.route("/sites/export.<any(csv, xlsx):fmt>")
+@requires("reference.manage")
+def export_sites(fmt: str):
+    stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
+    rows = ([s.client or "", s.name, s.address or "", s.active] for s in db.session.scalars(stmt))
+    return tabular.response(fmt, [_("Client"), _("Site"), _("Address"), _("In use")], rows, "sites", _("Sites"))
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
@@ -205,18 +225,37 @@ def _filtered_employees(form: EmployeeFilterForm):
     return stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
 
 
-@bp.route("/employees")
-@requires("employees.view")
-def employees():
+def _employee_filter_form() -> EmployeeFilterForm:
     form = EmployeeFilterForm(request.args)
     form.department.choices = _department_choices()
     form.department.choices[0] = SelectChoice("", _("All"))
     functions = db.session.scalars(select(Employee.function).distinct().order_by(Employee.function)).all()
     form.function.choices = [SelectChoice("", _("All"))] + [SelectChoice(f, f) for f in functions]
+    return form
+
+
+@bp.route("/employees")
+@requires("employees.view")
+def employees():
+    form = _employee_filter_form()
     if request.args and not form.validate():
         flash(_("Some filters were not understood and are ignored; see the messages below."), "warning")
     page = paginate(_filtered_employees(form), request.args.get("page"), _per_page())
     return render_template("organisation/employees.html", form=form, page=page, today=services.today())
+
+
+@bp.route("/employees/export.<any(csv, xlsx):fmt>")
+@requires("employees.view")
+def export_employees(fmt: str):
+    """The register with the page's filters, in the columns the import reads (so it imports back unchanged)."""
+    form = _employee_filter_form()
+    form.validate()
+    stmt = _filtered_employees(form).limit(tabular.MAX_ROWS).execution_options(yield_per=1000)
+    return tabular.response(fmt, EMPLOYEES.header(), export_rows(EMPLOYEES, db.session.scalars(stmt)), "employees",
+                            _("Employees"))
+
+
+add_import_routes(bp, "employees", "employees.manage", "/employees")
 
 
 def _employee_data(form: EmployeeForm) -> EmployeeData:

@@ -55,7 +55,7 @@ _MESSAGES = {
     "level": lambda limit: _("An extension of an Aspirant-status is itself a PSO Aspirant-status: choose that norm "
                              "and level."),
     "taken": lambda limit: _("This certificate has already been extended: extend the latest extension instead."),
-    "too_many": lambda limit: ngettext("An Aspirant-status can be extended at most once under this PSO handbook; "
+    "too_many": lambda limit: ngettext("An Aspirant-status can be extended at most %(num)s time under this PSO handbook; "
                                        "this chain has no extensions left.",
                                        "An Aspirant-status can be extended at most %(num)s times; this chain has no "
                                        "extensions left.", limit),

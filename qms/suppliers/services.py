@@ -88,6 +88,16 @@ def add_certificate(supplier: Supplier, *, scheme: str, valid_until: dt.date,
     return certificate
 
 
+def update_certificate(certificate: SupplierCertificate, *, valid_until: dt.date, level: str | None = None,
+                       issuer: str | None = None) -> SupplierCertificate:
+    """A renewed or corrected certificate (scheme and number stay: they are what the certificate is)."""
+    certificate.valid_until = valid_until
+    certificate.level = level or None
+    certificate.issuer = issuer or None
+    db.session.flush()
+    return certificate
+
+
 def remove_certificate(certificate: SupplierCertificate) -> None:
     """Remove a certificate entered by mistake or replaced (the trail keeps what it said)."""
     db.session.delete(certificate)

@@ -2,16 +2,22 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from sqlalchemy.orm import selectinload
+
+from ..core import exports as tabular
 from ..core.errors import show_refusal as _refused
+from ..core.import_views import add_import_routes
+from ..core.imports import export_rows
 from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..organisation.forms import ActiveForm
 from ..permissions import requires
-from . import services
+from . import imports, services
 from .expiry import WARN_DAYS, certificate_status, days_left
 from .forms import CertificateForm, ConfirmForm, SupplierFilterForm, SupplierForm
-from .models import SupplierCertificate
+from .imports import SUPPLIERS
+from .models import Supplier, SupplierCertificate
 from .services import SupplierData, SupplierError
 
 bp = Blueprint("suppliers", __name__, url_prefix="/suppliers", template_folder="templates", static_folder="static")
@@ -56,6 +62,22 @@ def index():
     certificates = services.certificates_for([s.id for s in page.items])
     return render_template("suppliers/index.html", form=form, page=page, certificates=certificates,
                            expiring=services.expiring(), **_helpers())
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@requires("suppliers.view")
+def export(fmt: str):
+    """The register with the page's filters, one row per certificate, in the columns the import reads."""
+    form = SupplierFilterForm(request.args)
+    form.validate()
+    stmt = services.register_query(q=form.valid_value("q"), status=form.valid_value("status") or "active",
+                                   scheme=form.valid_value("scheme")).options(selectinload(Supplier.certificates))
+    suppliers = db.session.scalars(stmt.limit(tabular.MAX_ROWS)).all()
+    return tabular.response(fmt, SUPPLIERS.header(), export_rows(SUPPLIERS, imports.rows(suppliers)), "suppliers",
+                            _("Suppliers"))
+
+
+add_import_routes(bp, "suppliers", "suppliers.manage", "")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..core import exports as tabular
+from ..core.import_views import add_import_routes
+from ..core.imports import export_rows
 from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
@@ -15,6 +18,7 @@ from ..uploads.access import register_access_check
 from ..uploads.services import UploadRejected
 from . import rules, services
 from .forms import TrainingFilterForm, TrainingForm
+from .imports import TRAINING
 from .models import TrainingRecord
 from .services import TrainingData, TrainingError
 
@@ -41,12 +45,7 @@ def _data(form: TrainingForm) -> TrainingData:
                         number=form.number.data, valid_until=form.valid_until.data, note=form.note.data)
 
 
-@bp.route("/")
-@requires("training.view")
-def index():
-    form = TrainingFilterForm(request.args)
-    form.validate()
-    today = services.today()
+def _filtered(form: TrainingFilterForm, today: dt.date):
     stmt = select(TrainingRecord).join(TrainingRecord.employee)
     if form.q.data and not form.q.errors:
         pattern = "%" + form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -60,12 +59,34 @@ def index():
                           TrainingRecord.valid_until <= today + dt.timedelta(days=rules.WARNING_DAYS))
     elif form.status.data == "expired":
         stmt = stmt.where(TrainingRecord.valid_until < today)
-    stmt = stmt.order_by(Employee.last_name, Employee.first_name, TrainingRecord.completed_on.desc(),
+    return stmt.order_by(Employee.last_name, Employee.first_name, TrainingRecord.completed_on.desc(),
                          TrainingRecord.id)
-    page = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+
+
+@bp.route("/")
+@requires("training.view")
+def index():
+    form = TrainingFilterForm(request.args)
+    form.validate()
+    today = services.today()
+    page = paginate(_filtered(form, today), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     expiring_count = len(services.expiring(rules.WARNING_DAYS, today))
     return render_template("training/index.html", form=form, page=page, today=today, status=rules.status,
                            expiring_count=expiring_count)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@requires("training.view")
+def export(fmt: str):
+    """The register with the page's filters, in the columns the import reads."""
+    form = TrainingFilterForm(request.args)
+    form.validate()
+    stmt = _filtered(form, services.today()).limit(tabular.MAX_ROWS)
+    return tabular.response(fmt, TRAINING.header(), export_rows(TRAINING, db.session.scalars(stmt)),
+                            "training-records", _("Training and diplomas"))
+
+
+add_import_routes(bp, "training", "training.manage", "")
 
 
 @bp.route("/mine")

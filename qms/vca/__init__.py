@@ -62,6 +62,9 @@ def _setup(app) -> None:
     reg.add_menu_entry("vca", NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"))
     reg.add_menu_entry("vca", NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"))
     substances.setup(app)
+    from . import imports
+
+    imports.init_app(app)
 
 
 norm = Norm(

@@ -517,6 +517,10 @@ def run(scale: int, requests: int, warmup: int, only: str = "", database: str = 
             event.listen(db.engine, "before_cursor_execute", meter.count)
         results, clients = measure_pages(app, meter, requests, warmup, only)
         results += measure_jobs(app, meter, clients, job_runs, only)
+        if only.lower() in "employee import":
+            from .imports import measure_employee_import
+
+            results += [Result(*row) for row in measure_employee_import()]
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

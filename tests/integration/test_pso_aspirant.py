@@ -93,7 +93,7 @@ def test_under_handbook_2_1_an_aspirant_status_is_extended_once(client, db, logi
 
     response = client.post("/evidence/certificates/new", data=form("ASP-C", dt.date(2025, 6, 1), extends=one.id))
     text = response.get_data(as_text=True)
-    assert response.status_code == 400 and "at most once" in text and 'value="ASP-C"' in text
+    assert response.status_code == 400 and "at most 1 time under this PSO handbook" in text and 'value="ASP-C"' in text
     assert count(db) == 2
 
 

@@ -1,15 +1,14 @@
 """Reading: the "to read" list, one-tap confirmation, coverage per document and per person, reminders;
 and the register exports (CSV, PDF)."""
-import csv
-import io
 
-from flask import (Response, flash, make_response, redirect, render_template, request, stream_with_context,
+from flask import (flash, make_response, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import User
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
@@ -105,12 +104,6 @@ def people():
     return render_template("documents/people.html", page=page, rows=rows)
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_filters() -> Filters:
     filters = Filters(q=request.args.get("q", "")[:200], type=request.args.get("type", ""),
                       status=request.args.get("status", ""), requirement=request.args.get("requirement", "")[:80],
@@ -150,34 +143,27 @@ def _export_lines():
                User.name).outerjoin(User, User.id == found.c.owner_id).order_by(found.c.number))
     for id_, number, title, type_, status, next_review, owner in documents:
         label, effective = in_use.get(id_, ("", None))
-        yield [number, title, TYPE_LABELS[type_], STATE_LABELS[status], label,
-               effective.isoformat() if effective else "", owner or "",
-               next_review.isoformat() if next_review else "", ", ".join(served.get(id_, []))]
+        yield [number, title, TYPE_LABELS[type_], STATE_LABELS[status], label, effective, owner or "",
+               next_review, ", ".join(served.get(id_, []))]
 
 
 @bp.route("/export.csv")
 @requires("documents.view")
 def export_csv():
-    """The register as CSV, written out in pieces as the rows are read."""
+    return _export_table("csv")
+
+
+@bp.route("/export.xlsx")
+@requires("documents.view")
+def export_xlsx():
+    return _export_table("xlsx")
+
+
+def _export_table(fmt: str):
+    """The register as CSV or XLSX, written out in pieces as the rows are read."""
     header = [_("Number"), _("Title"), _("Type"), _("Status"), _("Version in use"), _("Effective date"),
               _("Owner"), _("Next review"), _("Requirements")]
-
-    def pieces():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        buffer.write("\ufeff")
-        writer.writerow(header)
-        for n, row in enumerate(_export_lines(), 1):
-            writer.writerow([_cell(value) for value in row])
-            if n % 1000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(pieces()), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="document-register.csv"'
-    return response
+    return tabular.response(fmt, header, _export_lines(), "document-register", _("Documents"))
 
 
 @bp.route("/export.pdf")

@@ -13,5 +13,5 @@ from .coverage import (FileState, NormOverview, RecordView, RequirementView, ass
                        evidence_by_requirement, evidence_for_requirement, expiring_evidence, file_states, history,
                        history_with_today, live_evidence, overview, pending_count, record_snapshots,
                        records_by_requirement, related_requirements, snapshot, suggestions, target_level)
-from .files import (EvidenceData, add_evidence, escape_like, link_evidence, link_record,  # noqa: F401
-                    review_evidence, review_label, search_evidence, unlink_evidence, unlink_record, update_evidence)
+from .files import (EvidenceData, add_evidence, add_revision, current_revision, escape_like,  # noqa: F401
+                    first_revision, link_evidence, link_record, review_evidence, review_label, search_evidence, unlink_evidence, unlink_record, update_evidence)

@@ -13,7 +13,8 @@ from ...database import utcnow
 from ...extensions import db
 from ...permissions import has_permission
 from ...uploads import services as uploads
-from ..models import REVIEW_TRANSITIONS, EvidenceItem, EvidenceRecordLink, EvidenceRequirement, ReviewStatus
+from ..models import (REVIEW_TRANSITIONS, EvidenceItem, EvidenceRecordLink, EvidenceRequirement, EvidenceRevision,
+                      ReviewStatus)
 from ..records import record_types
 from .common import ALLOWED_KINDS, EvidenceError, _check_requirement
 
@@ -49,7 +50,56 @@ def add_evidence(data: EvidenceData, file, requirements: list[tuple[str, str, st
     for norm, version, code in dict.fromkeys(requirements):
         item.requirements.append(EvidenceRequirement(norm=norm, version=version, code=code))
     db.session.flush()
+    first_revision(item)
+    db.session.flush()
     return item
+
+
+def first_revision(item: EvidenceItem) -> EvidenceRevision:
+    """Revision 1: the file the item was created with (the item's current file, dates and review)."""
+    revision = EvidenceRevision(number=1, file_id=item.file_id, valid_from=item.valid_from,
+                                valid_until=item.valid_until, review_status=item.review_status,
+                                reviewed_by_id=item.reviewed_by_id, reviewed_at=item.reviewed_at,
+                                created_by_id=item.file.uploaded_by_id if item.file is not None else None)
+    item.revisions.append(revision)
+    return revision
+
+
+def current_revision(item: EvidenceItem) -> EvidenceRevision:
+    """The revision whose file the item holds now (an item saved without history gets its revision 1)."""
+    if not item.revisions:
+        return first_revision(item)
+    return item.revisions[0]
+
+
+def _sync_current(item: EvidenceItem) -> None:
+    """The newest revision carries the item's dates and review (the item is the newest revision's summary)."""
+    revision = current_revision(item)
+    revision.valid_from, revision.valid_until = item.valid_from, item.valid_until
+    revision.review_status = item.review_status
+    revision.reviewed_by_id, revision.reviewed_at = item.reviewed_by_id, item.reviewed_at
+
+
+def add_revision(item: EvidenceItem, file, valid_from: dt.date, valid_until: dt.date | None, note: str | None,
+                 user: User) -> EvidenceRevision:
+    """A new file for the same evidence (the yearly renewal): the history keeps the old file with its dates and
+    review; the item now holds the new file, awaiting review, and keeps its requirement links."""
+    if valid_until is not None and valid_until < valid_from:
+        raise EvidenceError("valid_until", _("Valid until cannot be before valid from."))
+    previous = current_revision(item)
+    stored = uploads.store(file, allowed=ALLOWED_KINDS)
+    if item.file is not None and stored.sha256 == item.file.sha256:
+        raise EvidenceError("file", _("This is the same file as the current revision."))
+    revision = EvidenceRevision(number=previous.number + 1, file_id=stored.id, valid_from=valid_from,
+                                valid_until=valid_until, review_status=ReviewStatus.PENDING, note=note or None,
+                                created_by_id=user.id)
+    revision.file = stored
+    item.revisions.insert(0, revision)
+    item.file_id, item.file = stored.id, stored
+    item.valid_from, item.valid_until = valid_from, valid_until
+    item.review_status, item.reviewed_by_id, item.reviewed_at = ReviewStatus.PENDING, None, None
+    db.session.flush()
+    return revision
 
 
 def update_evidence(item: EvidenceItem, data: EvidenceData) -> EvidenceItem:
@@ -65,6 +115,7 @@ def update_evidence(item: EvidenceItem, data: EvidenceData) -> EvidenceItem:
         item.review_status = ReviewStatus.PENDING
         item.reviewed_by_id = None
         item.reviewed_at = None
+    _sync_current(item)
     db.session.flush()
     return item
 
@@ -77,6 +128,7 @@ def review_evidence(item: EvidenceItem, user: User, status: ReviewStatus) -> Evi
     item.review_status = status
     item.reviewed_by_id = user.id if status != ReviewStatus.PENDING else None
     item.reviewed_at = utcnow() if status != ReviewStatus.PENDING else None
+    _sync_current(item)
     db.session.flush()
     return item
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...norms import registry
@@ -85,6 +86,23 @@ def certificates():
                            version_title=services.certificate_version_title,
                            extensions=services.extension_badges([c.id for c in page.items]),
                            transitions=_transition_deadlines(on))
+
+
+@bp.route("/certificates/export.<any(csv, xlsx):fmt>")
+@requires("evidence.view")
+def certificates_export(fmt: str):
+    on = services.today()
+    header = [_("Norm"), _("Level"), _("Certifying body"), _("Number"), _("Issued on"), _("Expires on"),
+              _("Next audit")]
+
+    def rows():
+        for c in db.session.scalars(select(Certificate).order_by(Certificate.expires_on.desc(), Certificate.id.desc())
+                                    .limit(tabular.MAX_ROWS)):
+            due = cycles.next_audit(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on)
+            yield [reminders.norm_title(c.norm), services.certificate_level_name(c), c.certifying_body, c.number,
+                   c.issued_on, c.expires_on, f"{due.due.isoformat()} {reminders.kind_label(due.kind)}" if due else ""]
+
+    return tabular.response(fmt, header, rows(), "certificates", _("Certificates and audits"))
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])

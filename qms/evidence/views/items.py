@@ -7,10 +7,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ...auth.models import User
-from ...database import paginate
+from ...core import exports as tabular
+from ...core.import_views import add_import_routes
+from ...core.imports import export_rows
+from ...database import MAX_ID, paginate
 from ...extensions import db
 from ...norms import registry
 from ...permissions import has_permission, requires
@@ -19,8 +23,9 @@ from ...uploads.access import register_access_check
 from ...uploads.services import UploadRejected
 from .. import readiness, services
 from ..forms import (ConfirmForm, EvidenceEditForm, EvidenceForm, ItemFilterForm, LinkRequirementForm,
-                     ReviewForm, requirement_choices)
-from ..models import REVIEW_TRANSITIONS, EvidenceItem, EvidenceRequirement, ReviewStatus
+                     ReviewForm, RevisionForm, requirement_choices)
+from ..imports import EVIDENCE
+from ..models import REVIEW_TRANSITIONS, EvidenceItem, EvidenceRequirement, EvidenceRevision, ReviewStatus
 from ..services import EvidenceData, EvidenceError
 from . import bp
 from .common import load, owner_choices, per_page, refused
@@ -31,7 +36,10 @@ def evidence_files(user, stored_file) -> bool:
     """An evidence file is readable by everyone who may see the evidence."""
     if not has_permission(user, "evidence.view"):
         return False
-    return db.session.scalar(select(EvidenceItem.id).where(EvidenceItem.file_id == stored_file.id).limit(1)) is not None
+    if db.session.scalar(select(EvidenceItem.id).where(EvidenceItem.file_id == stored_file.id).limit(1)) is not None:
+        return True
+    return db.session.scalar(select(EvidenceRevision.id).where(EvidenceRevision.file_id == stored_file.id)
+                             .limit(1)) is not None
 
 
 def _data(form) -> EvidenceData:
@@ -39,13 +47,14 @@ def _data(form) -> EvidenceData:
     return EvidenceData(form.title.data, form.description.data, owner, form.valid_from.data, form.valid_until.data)
 
 
-@bp.route("/items")
-@requires("evidence.view")
-def items():
+def _items_filter():
     form = ItemFilterForm(request.args)
     form.norm.choices = [SelectChoice("", _("All norms"))] + [SelectChoice(n.code, n.title) for n in registry()]
     form.validate()
-    on = services.today()
+    return form
+
+
+def _items_stmt(form, on: dt.date):
     stmt = select(EvidenceItem).order_by(EvidenceItem.title, EvidenceItem.id)
     q = (form.q.data or "").strip() if not form.q.errors else ""
     if q:
@@ -65,9 +74,29 @@ def items():
     elif status == "expiring":
         stmt = stmt.where(EvidenceItem.valid_until >= on,
                           EvidenceItem.valid_until <= on + dt.timedelta(days=readiness.SOON_DAYS))
-    page = paginate(stmt, request.args.get("page"), per_page())
+    return stmt
+
+
+@bp.route("/items")
+@requires("evidence.view")
+def items():
+    form = _items_filter()
+    on = services.today()
+    page = paginate(_items_stmt(form, on), request.args.get("page"), per_page())
     return render_template("evidence/items.html", form=form, page=page, today=on,
                            soon=on + dt.timedelta(days=readiness.SOON_DAYS))
+
+
+@bp.route("/items/export.<any(csv, xlsx):fmt>")
+@requires("evidence.view")
+def items_export(fmt: str):
+    """The evidence files with the page's filters, in the columns the import reads."""
+    stmt = _items_stmt(_items_filter(), services.today()).options(selectinload(EvidenceItem.requirements))
+    items = db.session.scalars(stmt.limit(tabular.MAX_ROWS)).unique()
+    return tabular.response(fmt, EVIDENCE.header(), export_rows(EVIDENCE, items), "evidence", _("Evidence files"))
+
+
+add_import_routes(bp, "evidence", "evidence.manage", "/items")
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -115,7 +144,7 @@ def _item_page(obj: EvidenceItem, link_form, status: int = 200):
                            review_form=ReviewForm(), confirm=ConfirmForm(), today=services.today(),
                            norms={n.code: n for n in reg}, statuses=ReviewStatus,
                            allowed_reviews=lambda i: REVIEW_TRANSITIONS[i.review_status],
-                           review_label=services.review_label), status
+                           review_label=services.review_label, revisions=obj.revisions), status
 
 
 @bp.route("/items/<int:item_id>/file")
@@ -143,6 +172,41 @@ def edit_item(item_id: int):
             flash(_("The evidence was saved."), "success")
             return redirect(url_for("evidence.item", item_id=obj.id))
     return render_template("evidence/item_form.html", form=form, item=obj), 400 if form.errors else 200
+
+
+@bp.route("/items/<int:item_id>/revisions/new", methods=["GET", "POST"])
+@requires("evidence.manage")
+def new_revision(item_id: int):
+    """Upload the renewed file of an evidence item: it keeps its links, the old file stays in the history."""
+    obj = load(EvidenceItem, item_id)
+    form = RevisionForm()
+    if request.method == "GET":
+        form.valid_from.data = services.today()
+    if form.validate_on_submit():
+        try:
+            revision = services.add_revision(obj, form.file.data, form.valid_from.data, form.valid_until.data,
+                                             form.note.data, current_user)
+        except UploadRejected as error:
+            db.session.rollback()
+            form.file.errors.append(error.message)
+        except EvidenceError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Revision %(n)s of %(title)s was added; it counts once it is accepted.", n=revision.number,
+                    title=obj.title), "success")
+            return redirect(url_for("evidence.item", item_id=obj.id))
+    return render_template("evidence/revision_form.html", form=form, item=obj), 400 if form.errors else 200
+
+
+@bp.route("/items/<int:item_id>/revisions/<int:revision_id>/file")
+@requires("evidence.view")
+def revision_file(item_id: int, revision_id: int):
+    obj = load(EvidenceItem, item_id)
+    revision = db.session.get(EvidenceRevision, revision_id) if 0 < revision_id <= MAX_ID else None
+    if revision is None or revision.evidence_id != obj.id:
+        abort(404)
+    return uploads.send(revision.file)
 
 
 @bp.route("/items/<int:item_id>/review", methods=["POST"])

@@ -10,12 +10,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...core.loaders import get_or_404
+from ...core import exports as tabular
+from ...core.import_views import add_import_routes
+from ...core.imports import export_rows
 from ...database import paginate
 from ...extensions import db
 from ...organisation.models import Site
 from ...notifications.services import absolute_url
 from ...permissions import requires
 from .. import charts, figures, pdf, services
+from ..imports import HOURS
+from ..models import IncidentHours
 from ..forms import RetentionForm, SimpleForm, hours_field_name, make_hours_form
 from ..services import IncidentError
 from ..workflow import TYPE_SHORT, HoursCategory, IncidentType, PersonCategory
@@ -220,6 +225,20 @@ def hours():
     months = [(m, format_date(dt.date(year, m, 1), "MMMM")) for m in range(1, 13)]
     return render_template("incidents/hours.html", form=form, year=year, months=months, categories=list(HoursCategory),
                            field_name=hours_field_name, totals=totals), 200 if not form.errors else 400
+
+
+@bp.route("/hours/export.<any(csv, xlsx):fmt>")
+@requires("incidents.manage")
+def hours_export(fmt: str):
+    """The hours of the year shown, in the columns the import reads."""
+    year = _year_arg()
+    stmt = select(IncidentHours).where(IncidentHours.year == year).order_by(
+        IncidentHours.month, IncidentHours.category)
+    return tabular.response(fmt, HOURS.header(), export_rows(HOURS, db.session.scalars(stmt)), f"hours-{year}",
+                            _("Hours worked"))
+
+
+add_import_routes(bp, "hours", "incidents.manage", "/hours")
 
 
 # --- site QR codes ----------------------------------------------------------------------------------------

@@ -1,17 +1,16 @@
 """The log, one incident with its triage, persons, investigation and actions, and the Arbowet list."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
-from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import User
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...permissions import has_permission, requires
@@ -62,37 +61,21 @@ def index():
                            lessons=services.toolbox_lessons_count())
 
 
-def _csv_response(rows, header, filename: str) -> Response:
-    """Stream ``rows`` as CSV. The rows are read from the database while the body is sent, after the view has
-    returned: stream_with_context keeps the request (and its session, user and locale) open until the end."""
-
-    @stream_with_context
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        buffer.write("\ufeff")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            if buffer.tell() > 32_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return Response(generate(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
-
-
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/export.csv")
 @requires("incidents.view")
 def export_csv():
+    return _export("csv")
+
+
+@bp.route("/export.xlsx")
+@requires("incidents.view")
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(fmt: str) -> Response:
+    """The log with the page's filters. The rows are read from the database while a CSV body is sent, after the
+    view has returned: the export module's stream_with_context keeps the request (session, user, locale) open."""
     form = _filter_form()
     names = services.may_see_persons(current_user)
     stmt = _filtered(form).execution_options(yield_per=1000)
@@ -103,15 +86,14 @@ def export_csv():
 
     def rows():
         for i in db.session.scalars(stmt):
-            yield [i.number, i.occurred_on.isoformat(), i.type.label, i.state.label,
-                   i.severity.label if i.severity else "", _safe_cell(i.site.name if i.site else ""),
-                   _safe_cell(i.location), _safe_cell(i.department.name if i.department else ""),
+            yield [i.number, i.occurred_on, i.type.label, i.state.label, i.severity.label if i.severity else "",
+                   i.site.name if i.site else "", i.location, i.department.name if i.department else "",
                    ", ".join(c.label for c in i.involved_categories), i.injured_count, i.lti_count, i.lost_days,
-                   i.arbo_reason.label if i.arbo_reason else "", _safe_cell(i.description),
-                   _safe_cell(i.immediate_action)] + ([_safe_cell(_names(i))] if names else []) + [
+                   i.arbo_reason.label if i.arbo_reason else "", i.description, i.immediate_action
+                   ] + ([_names(i)] if names else []) + [
                    i.type.value, i.state.value, i.severity.value if i.severity else ""]
 
-    return _csv_response(rows(), header, "incidents.csv")
+    return tabular.response(fmt, header, rows(), "incidents", _("Incidents"))
 
 
 def _names(incident: Incident) -> str:
@@ -329,6 +311,16 @@ def arbowet():
 @bp.route("/arbowet.csv")
 @requires("incidents.arbowet")
 def arbowet_csv():
+    return _arbowet_export("csv")
+
+
+@bp.route("/arbowet.xlsx")
+@requires("incidents.arbowet")
+def arbowet_xlsx():
+    return _arbowet_export("xlsx")
+
+
+def _arbowet_export(fmt: str) -> Response:
     names = services.may_see_persons(current_user)
     header = [_("Number"), _("Date"), _("Type"), _("Site"), _("Reported to the Arbeidsinspectie because"),
               _("Reported on"), _("How"), _("Reported by"), _("Reference"), _("Injured"), _("Most days of absence"), _("Lost days")]
@@ -336,14 +328,13 @@ def arbowet_csv():
 
     def rows():
         for i in db.session.scalars(services.arbowet_statement().execution_options(yield_per=1000)):
-            yield [i.number, i.occurred_on.isoformat(), i.type.label, _safe_cell(i.site.name if i.site else ""),
+            yield [i.number, i.occurred_on, i.type.label, i.site.name if i.site else "",
                    i.arbo_reason.label if i.arbo_reason else "",
                    format_datetime(i.arbo_notified_at, "yyyy-MM-dd HH:mm") if i.arbo_notified_at else "",
-                   i.arbo_method.label if i.arbo_method else "", _safe_cell(i.arbo_reported_by),
-                   _safe_cell(i.arbo_reference), i.injured_count, i.max_lost_days, i.lost_days
-                   ] + ([_safe_cell(_names(i))] if names else [])
+                   i.arbo_method.label if i.arbo_method else "", i.arbo_reported_by, i.arbo_reference,
+                   i.injured_count, i.max_lost_days, i.lost_days] + ([_names(i)] if names else [])
 
-    return _csv_response(rows(), header, "arbowet-list.csv")
+    return tabular.response(fmt, header, rows(), "arbowet-list", _("Arbowet list"))
 
 
 @bp.app_template_filter("incident_date")

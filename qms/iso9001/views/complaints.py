@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...permissions import has_permission, requires
@@ -30,6 +31,21 @@ def complaints():
     on = today()
     figures = services.figures(on - dt.timedelta(days=365), on)
     return page("complaints.html", filters=filters, page_=result, figures=figures, today=on)
+
+
+@bp.route("/complaints/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def complaints_export(fmt: str):
+    """The complaints register with the page's filters."""
+    filters = ComplaintFilterForm(request.args)
+    filters.validate()
+    state = filters.state.data if not filters.state.errors else "open"
+    stmt = services.complaints_query(q=filters.valid_value("q"), state=state or None, kind=filters.valid_value("kind"))
+    header = [_("Number"), _("Kind"), _("Client"), _("Site"), _("Received"), _("Channel"), _("Handle before"),
+              _("Status")]
+    rows = ([c.number, c.kind, c.client, c.site.name if c.site else "", c.received_on, c.channel, c.deadline, c.state]
+            for c in db.session.scalars(stmt.limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "complaints", _("Complaints and feedback"))
 
 
 def _log(form_class, template: str, manage: bool):

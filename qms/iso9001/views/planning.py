@@ -4,7 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Form, SelectChoice, SelectField
 
+from ...core import exports as tabular
 from ...database import paginate
+from ...i18n import fmt_number
 from ...extensions import db
 from ...permissions import requires
 from .. import scoring
@@ -38,6 +40,21 @@ def risks():
     result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     return page("risks.html", filters=filters, page_=result, risk_matrix=services.matrix("risk"),
                 opportunity_matrix=services.matrix("opportunity"), scoring=scoring, today=today())
+
+
+@bp.route("/risks/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def risks_export(fmt: str):
+    """The risks and opportunities register with the page's filters."""
+    filters = RiskFilterForm(request.args)
+    filters.validate()
+    state = "current" if filters.state.errors else filters.state.data
+    stmt = services.risks_query(kind=_valid(filters, "kind"), state=state, level=_valid(filters, "level"))
+    header = [_("Kind"), _("Title"), _("Likelihood"), _("Impact"), _("Score"), _("Owner"), _("Next review"),
+              _("Status")]
+    rows = ([r.kind, r.title, r.likelihood, r.impact, r.likelihood * r.impact, r.owner.name if r.owner else "",
+             r.review_on, r.state] for r in db.session.scalars(stmt.limit(tabular.MAX_ROWS)).unique())
+    return tabular.response(fmt, header, rows, "risks", _("Risks and opportunities"))
 
 
 def _risk_form(risk: Risk | None) -> RiskForm:
@@ -129,6 +146,30 @@ def objectives():
     statuses = {o.id: scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
                 for o in result.items}
     return page("objectives.html", page_=result, values=values, statuses=statuses, show=show, today=today())
+
+
+@bp.route("/objectives/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def objectives_export(fmt: str):
+    """The objectives as the page shows them (running, or all), with the latest measurement and its status."""
+    from sqlalchemy import select
+
+    stmt = select(Objective)
+    if request.args.get("show", "running") != "all":
+        stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
+    objectives_ = db.session.scalars(stmt.order_by(Objective.deadline, Objective.id).limit(tabular.MAX_ROWS)).all()
+    values = services.latest_values([o.id for o in objectives_])
+    labels = {"met": _("met"), "on_target": _("on target"), "off_target": _("not on target"), "no_data": _("no data")}
+    header = [_("Objective"), _("State"), _("Target"), _("Unit"), _("Latest"), _("Status"), _("Owner"), _("Deadline")]
+
+    def rows():
+        for o in objectives_:
+            status = scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
+            yield [o.title, o.state, f"{o.direction.label} {fmt_number(o.target, 2, trim=True)}", o.unit or "",
+                   values[o.id][-1][1] if values[o.id] else None, labels.get(status, ""),
+                   o.owner.name if o.owner else "", o.deadline]
+
+    return tabular.response(fmt, header, rows(), "objectives", _("Quality objectives"))
 
 
 def _save_objective(objective: Objective | None):

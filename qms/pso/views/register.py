@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from ... import jobs
 from ...core.loaders import get_row
+from ...core import exports as tabular
 from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...i18n import select_locale
@@ -63,12 +64,7 @@ def _ref():
     return services.reference_in_force(services.today())
 
 
-@bp.route("/register")
-@requires("pso.manage")
-def register():
-    year = selected_year()
-    q = (request.args.get("q") or "").strip()[:100]
-    kind = request.args.get("only", "")
+def _register_stmt(year: int, q: str, kind: str):
     stmt = (select(Employee, PsoTargetStatus, PsoHours)
             .outerjoin(PsoTargetStatus, PsoTargetStatus.employee_id == Employee.id)
             .outerjoin(PsoHours, (PsoHours.employee_id == Employee.id) & (PsoHours.year == year)))
@@ -78,10 +74,33 @@ def register():
                               func.lower(Employee.number).like(pattern, escape="\\")))
     if kind == "target":
         stmt = stmt.where(PsoTargetStatus.id.is_not(None))
-    stmt = stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
-    page = _paginate_rows(stmt)
+    return stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
+
+
+@bp.route("/register")
+@requires("pso.manage")
+def register():
+    year = selected_year()
+    q = (request.args.get("q") or "").strip()[:100]
+    kind = request.args.get("only", "")
+    page = _paginate_rows(_register_stmt(year, q, kind))
     return render_template("pso/register.html", page=page, year=year, q=q, kind=kind, ref=_ref(),
                            position_label=position_label)
+
+
+@bp.route("/register/export.<any(csv, xlsx):fmt>")
+@requires("pso.manage")
+def register_export(fmt: str):
+    """The register as the page shows it (year, search, target group only); target-group data, so only for the
+    role that may see the page."""
+    year = selected_year()
+    stmt = _register_stmt(year, (request.args.get("q") or "").strip()[:100], request.args.get("only", ""))
+    ref = _ref()
+    header = [_("Number"), _("Name"), _("Starting position"), _("Hours worked %(year)s", year=year)]
+    rows = ([employee.number, employee.full_name, position_label(ref, status.starting_position) if status else "",
+             hours.hours_worked if hours else None]
+            for employee, status, hours in db.session.execute(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, f"pso-register-{year}", _("PSO register"))
 
 
 def _paginate_rows(stmt):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from qms.core import exports as tabular
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, require, requires
@@ -34,11 +35,7 @@ def vca_files(user, stored_file) -> bool:
     return False
 
 
-@bp.route("/inspections")
-@requires("vca.view")
-def inspections():
-    on = common.today()
-    show = request.args.get("show", "")
+def _inspections_stmt(show: str, on):
     stmt = select(VcaInspection)
     if show == "planned":
         stmt = stmt.where(VcaInspection.state == InspectionState.PLANNED)
@@ -46,7 +43,33 @@ def inspections():
         stmt = stmt.where(VcaInspection.state == InspectionState.PLANNED, VcaInspection.planned_on < on)
     elif show == "done":
         stmt = stmt.where(VcaInspection.state == InspectionState.DONE)
-    stmt = stmt.order_by(VcaInspection.planned_on.desc(), VcaInspection.id.desc())
+    return stmt.order_by(VcaInspection.planned_on.desc(), VcaInspection.id.desc())
+
+
+@bp.route("/inspections/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def inspections_export(fmt: str):
+    """The inspections as the page shows them (the same ``show`` filter), with the count of findings not OK."""
+    on = common.today()
+    inspections_ = db.session.scalars(_inspections_stmt(request.args.get("show", ""), on)
+                                      .limit(tabular.MAX_ROWS)).unique().all()
+    findings = dict(db.session.execute(
+        select(VcaInspectionFinding.inspection_id, db.func.count()).where(
+            VcaInspectionFinding.inspection_id.in_([i.id for i in inspections_] or [0]),
+            VcaInspectionFinding.result == "not_ok").group_by(VcaInspectionFinding.inspection_id)).all())
+    header = [_("Date"), _("Checklist"), _("Site"), _("Status"), _("Findings")]
+    rows = ([i.done_on or i.planned_on, i.template.name, i.site.name if i.site else "",
+             _("Carried out") if i.state == InspectionState.DONE else _("Overdue") if i.planned_on < on else _("Planned"),
+             findings.get(i.id, 0) if i.state == InspectionState.DONE else None] for i in inspections_)
+    return tabular.response(fmt, header, rows, "inspections", _("Workplace inspections"))
+
+
+@bp.route("/inspections")
+@requires("vca.view")
+def inspections():
+    on = common.today()
+    show = request.args.get("show", "")
+    stmt = _inspections_stmt(show, on)
     page = paginate(stmt, request.args.get("page"), per_page())
     findings = dict(db.session.execute(
         select(VcaInspectionFinding.inspection_id, db.func.count()).where(

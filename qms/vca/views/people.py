@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from qms.core import exports as tabular
 from qms.database import paginate
 from qms.extensions import db
 from qms.organisation.models import Employee
@@ -119,6 +120,17 @@ def person_ppe(employee_id: int):
             flash(_("The PPE issue was recorded."), "success")
             return redirect(url_for("vca.person", employee_id=employee.id))
     return _person_page(employee, ppe_form=form)
+
+
+@bp.route("/ppe/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def ppe_export(fmt: str):
+    stmt = (select(VcaPpeIssue).join(VcaPpeIssue.employee)
+            .order_by(VcaPpeIssue.issued_on.desc(), VcaPpeIssue.id.desc()).limit(tabular.MAX_ROWS))
+    header = [_("Employee number"), _("Name"), _("Item"), _("Size"), _("Issued on"), _("Replace on")]
+    rows = ([p.employee.number, p.employee.full_name, p.item, p.size or "", p.issued_on, p.replace_on]
+            for p in db.session.scalars(stmt))
+    return tabular.response(fmt, header, rows, "ppe", _("PPE issued"))
 
 
 @bp.route("/ppe")

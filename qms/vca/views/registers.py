@@ -5,6 +5,9 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qms.core import exports as tabular
+from qms.core.import_views import add_import_routes
+from qms.core.imports import export_rows
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import requires
@@ -12,7 +15,7 @@ from qms.uploads.services import UploadRejected
 
 from . import bp
 from .helpers import document_choices, load, per_page, refused, user_choices
-from .. import integrations, rules
+from .. import imports, integrations, rules
 from ..forms import AssessmentForm, ButtonForm, CardForm, EquipmentForm, KeuringForm, MeasureForm
 from ..models import (AssessmentKind, VcaEquipment, VcaKeuring, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure)
 from ..services import common, registers
@@ -21,11 +24,7 @@ from ..services.common import VcaError
 
 # --- equipment --------------------------------------------------------------------------------
 
-@bp.route("/equipment")
-@requires("vca.view")
-def equipment():
-    on = common.today()
-    show = request.args.get("show", "")
+def _equipment_stmt(show: str, on: dt.date):
     stmt = select(VcaEquipment).where(VcaEquipment.active.is_(True))
     if show == "overdue":
         stmt = stmt.where(VcaEquipment.next_keuring_on < on)
@@ -33,10 +32,42 @@ def equipment():
         stmt = stmt.where(VcaEquipment.next_keuring_on <= on + dt.timedelta(days=rules.KEURING_WARNING_DAYS))
     elif show == "retired":
         stmt = select(VcaEquipment).where(VcaEquipment.active.is_(False))
-    stmt = stmt.order_by(VcaEquipment.next_keuring_on.is_(None), VcaEquipment.next_keuring_on, VcaEquipment.name)
-    page = paginate(stmt, request.args.get("page"), per_page())
+    return stmt.order_by(VcaEquipment.next_keuring_on.is_(None), VcaEquipment.next_keuring_on, VcaEquipment.name)
+
+
+@bp.route("/equipment")
+@requires("vca.view")
+def equipment():
+    on = common.today()
+    show = request.args.get("show", "")
+    page = paginate(_equipment_stmt(show, on), request.args.get("page"), per_page())
     return render_template("vca/equipment.html", page=page, show=show, on=on, status=rules.keuring_status,
                            overdue=len(registers.overdue_equipment(on)))
+
+
+@bp.route("/equipment/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def equipment_export(fmt: str):
+    """The equipment list as shown (the same ``show`` filter), in the columns the import reads."""
+    stmt = _equipment_stmt(request.args.get("show", ""), common.today()).limit(tabular.MAX_ROWS)
+    return tabular.response(fmt, imports.EQUIPMENT.header(), export_rows(imports.EQUIPMENT, db.session.scalars(stmt)),
+                            "equipment", _("Equipment and keuringen"))
+
+
+@bp.route("/equipment/keuringen.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def keuringen_export(fmt: str):
+    """Every keuring of the equipment in the list as shown, in the columns the keuringen import reads."""
+    items = db.session.scalars(_equipment_stmt(request.args.get("show", ""), common.today())
+                               .limit(tabular.MAX_ROWS)).all()
+    stmt = select(VcaKeuring).where(VcaKeuring.equipment_id.in_([i.id for i in items])).order_by(
+        VcaKeuring.equipment_id, VcaKeuring.inspected_on, VcaKeuring.id)
+    return tabular.response(fmt, imports.KEURINGEN.header(), export_rows(imports.KEURINGEN, db.session.scalars(stmt)),
+                            "keuringen", _("Keuringen"))
+
+
+add_import_routes(bp, "vca_equipment", "vca.manage", "/equipment")
+add_import_routes(bp, "vca_keuringen", "vca.manage", "/equipment/keuringen")
 
 
 def _equipment_form(item=None) -> EquipmentForm:
