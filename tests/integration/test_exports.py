@@ -33,6 +33,11 @@ def _export_rules(app):
     return found
 
 
+#: The exports added with the ISO 9001, VCA, users, reviews, substances and reading-coverage pages (CSV and XLSX).
+NEW_ENDPOINTS = ["iso9001.competence_export", "iso9001.suppliers_export", "iso9001.satisfaction_export",
+                 "vca.risks_export", "vca.cards_export", "admin.users_export", "reviews.index_export"]
+
+
 def _seed(db):
     department = Department(name="Schoonmaak")
     site = Site(name="=Kantoor")
@@ -74,6 +79,7 @@ def test_every_list_export_answers_a_valid_xlsx_matching_its_csv(app, client, db
     login_as(Role.ADMIN, Role.HR)
     rules = _export_rules(app)
     assert len(rules) >= 15, [r[0] for r in rules]
+    assert set(NEW_ENDPOINTS) <= {r[0] for r in rules if r[2]}, "a new list export is missing from the walk"
     for endpoint, xlsx_path, csv_path in rules:
         response = client.get(xlsx_path)
         assert response.status_code == 200, (endpoint, response.status_code)
@@ -145,3 +151,134 @@ def test_the_pso_register_export_is_only_for_the_roles_that_see_the_register(cli
     login_as(Role.HR)
     rows = _xlsx_rows(client.get("/pso/register/export.xlsx?q=Test1").data)
     assert [row[0] for row in rows[1:]] == ["E1"]
+
+
+def _in_dutch(client):
+    """The tests run in English by default; these read the Dutch export, the product's default language."""
+    with client.session_transaction() as session:
+        session["lang"] = "nl"
+
+
+def _seed_more_lists(db, chair):
+    """One known row in each list that gained an export with the ISO 9001, VCA, users and reviews pages."""
+    from decimal import Decimal
+
+    from qms.iso9001.models import Competence, EmployeeFunction, JobFunction, SatisfactionResult
+    from qms.iso9001.models.providers import Decision, SupplierEvaluation
+    from qms.reviews.models import Review
+    from qms.reviews.rules import ReviewState
+    from qms.suppliers.models import Supplier
+    from qms.vca.models import AssessmentKind, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure
+
+    employee = Employee(number="C1", first_name="Cor", last_name="Competent", function="Schoonmaker",
+                        hired_on=dt.date(2020, 1, 1))
+    function = JobFunction(name="Glazenwasser", active=True)
+    supplier = Supplier(name="=Leverancier BV", supplies="Schoonmaakmiddelen", active=True)
+    tra = VcaRiskAssessment(kind=AssessmentKind.TRA, title="TRA hoogwerker", subject="Werken op hoogte",
+                            assessed_on=dt.date(2020, 3, 1), assessed_by="K. Veilig", active=True)
+    db.session.add_all([employee, function, supplier, tra,
+                        SatisfactionResult(surveyed_on=dt.date(2026, 5, 1), client="=cmd|' /C calc'!A0",
+                                           score=Decimal("7.5"), method="Enquête", remarks="Tevreden"),
+                        VcaLmraCard(title="LMRA ramen", task="Ramen wassen", questions="Ladder goed?\nWeer veilig?",
+                                    active=True),
+                        Review(title="Directiebeoordeling 2026", period_start=dt.date(2025, 1, 1),
+                               period_end=dt.date(2025, 12, 31), meeting_on=dt.date(2026, 2, 1), chair_id=chair.id,
+                               state=ReviewState.PLANNED)])
+    db.session.flush()
+    db.session.add_all([Competence(function_id=function.id, name="Hoogwerker", training_title="Hoogwerker"),
+                        EmployeeFunction(employee_id=employee.id, function_id=function.id),
+                        SupplierEvaluation(supplier_id=supplier.id, evaluated_on=dt.date(2026, 1, 10), quality=4,
+                                           delivery=4, communication=4, price=4, sustainability=4, score=80,
+                                           decision=Decision.APPROVED, next_evaluation=dt.date(2027, 1, 10)),
+                        VcaRiskMeasure(assessment_id=tra.id, measure="Valbeveiliging", due_on=dt.date(2026, 6, 1))])
+    db.session.commit()
+
+
+#: (path without the extension, a role without the page's permission, the first header in Dutch, a cell of the
+#: seeded row -> the expected row, given the header).
+NEW_EXPORTS = [
+    ("/iso9001/competence/export", Role.STAFF, "Nummer",
+     lambda rows: next(r for r in rows if r[0] == "C1")[:2] + [next(r for r in rows if r[0] == "C1")[
+         rows[0].index("Glazenwasser")]], ["C1", "Cor Competent", "ontbreekt"]),
+    ("/iso9001/suppliers/export", Role.STAFF, "Leverancier",
+     lambda rows: next(r for r in rows if r[1] == "Schoonmaakmiddelen")[:7],
+     ["'=Leverancier BV", "Schoonmaakmiddelen", 80, "Goedgekeurd", dt.datetime(2026, 1, 10),
+      dt.datetime(2027, 1, 10), "nee"]),
+    ("/iso9001/satisfaction/export", Role.STAFF, "Datum",
+     lambda rows: rows[1], [dt.datetime(2026, 5, 1), "'=cmd|' /C calc'!A0", 7.5, "Enquête", "Tevreden"]),
+    ("/vca/risks/export", Role.STAFF, "Titel",
+     lambda rows: next(r for r in rows if r[0] == "TRA hoogwerker"),
+     ["TRA hoogwerker", "TRA", "Werken op hoogte", dt.datetime(2020, 3, 1), "K. Veilig", "ja", 1]),
+    ("/vca/cards/export", Role.STAFF, "Titel",
+     lambda rows: rows[1], ["LMRA ramen", "Ramen wassen", 2, "Ladder goed?\nWeer veilig?"]),
+    ("/reviews/export", Role.STAFF, "Datum van de vergadering",
+     lambda rows: rows[1][:6], [dt.datetime(2026, 2, 1), "Directiebeoordeling 2026", dt.datetime(2025, 1, 1),
+                                dt.datetime(2025, 12, 31), "Voorzitter Test", "Gepland"]),
+]
+
+
+@pytest.mark.parametrize("path, forbidden, first_header, pick, expected", NEW_EXPORTS,
+                         ids=[e[0] for e in NEW_EXPORTS])
+def test_the_iso_vca_and_review_lists_export_their_rows(client, db, login_as, make_user, path, forbidden,
+                                                         first_header, pick, expected):
+    chair = make_user(Role.COORDINATOR, name="Voorzitter Test")
+    _seed_more_lists(db, chair)
+    login_as(forbidden)
+    assert client.get(f"{path}.xlsx").status_code == 403
+    assert client.get(f"{path}.csv").status_code == 403
+    client.post("/logout")
+    login_as(Role.ADMIN)
+    _in_dutch(client)
+    xlsx = client.get(f"{path}.xlsx")
+    assert xlsx.status_code == 200 and xlsx.mimetype == exports.XLSX_MIMETYPE
+    rows = _xlsx_rows(xlsx.data)
+    assert rows[0][0] == first_header
+    assert pick(rows) == expected
+    text = client.get(f"{path}.csv")
+    assert text.status_code == 200 and text.mimetype == "text/csv"
+    text_rows = _csv_rows(text.data)
+    assert text_rows[0] == rows[0] and len(text_rows) == len(rows)
+
+
+def test_the_new_page_buttons_link_their_export_with_the_filters(client, db, login_as, make_user):
+    chair = make_user(Role.COORDINATOR, name="Voorzitter Test")
+    _seed_more_lists(db, chair)
+    login_as(Role.ADMIN)
+    for page, export in [("/iso9001/competence?q=Cor", "/iso9001/competence/export.xlsx?q=Cor"),
+                         ("/iso9001/suppliers", "/iso9001/suppliers/export.csv"),
+                         ("/iso9001/satisfaction", "/iso9001/satisfaction/export.xlsx"),
+                         ("/vca/risks?kind=tra", "/vca/risks/export.xlsx?kind=tra"),
+                         ("/vca/cards", "/vca/cards/export.csv"),
+                         ("/reviews/", "/reviews/export.xlsx"),
+                         ("/admin/users?q=Voorzitter", "/admin/users/export.xlsx?q=Voorzitter")]:
+        assert f'href="{export}"' in client.get(page).get_data(as_text=True), page
+
+
+def test_the_competence_and_risk_exports_apply_the_page_filter(client, db, login_as, make_user):
+    chair = make_user(Role.COORDINATOR, name="Voorzitter Test")
+    _seed_more_lists(db, chair)
+    _seed(db)
+    login_as(Role.ADMIN)
+    rows = _xlsx_rows(client.get("/iso9001/competence/export.xlsx?q=Competent").data)
+    assert [r[0] for r in rows[1:]] == ["C1"]
+    assert len(_xlsx_rows(client.get("/iso9001/competence/export.xlsx").data)) > 2
+    assert [r[1] for r in _xlsx_rows(client.get("/vca/risks/export.xlsx?kind=rie").data)[1:]] == []
+    assert [r[0] for r in _xlsx_rows(client.get("/vca/risks/export.xlsx?kind=tra").data)[1:]] == ["TRA hoogwerker"]
+
+
+def test_the_users_export_is_for_administrators_and_holds_no_secret(client, db, login_as, make_user):
+    make_user(Role.COORDINATOR, Role.AUDITOR, name="=Injectie Gebruiker", email="inject@test.example")
+    login_as(Role.COORDINATOR)
+    assert client.get("/admin/users/export.xlsx").status_code == 403
+    assert client.get("/admin/users/export.csv").status_code == 403
+    client.post("/logout")
+    admin = login_as(Role.ADMIN)
+    _in_dutch(client)
+    rows = _xlsx_rows(client.get("/admin/users/export.xlsx?q=Injectie").data)
+    assert rows[0][:4] == ["Naam", "E-mailadres", "Rollen", "Status"]
+    assert [r[:4] for r in rows[1:]] == [["'=Injectie Gebruiker", "inject@test.example",
+                                          rows[1][2], "Actief"]]
+    assert set(rows[1][2].split(", ")) == {Role.COORDINATOR.label, Role.AUDITOR.label}
+    text = client.get("/admin/users/export.csv").get_data(as_text=True)
+    assert admin.password_hash not in text and "$" not in text
+    assert admin.email in text
