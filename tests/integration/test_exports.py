@@ -35,7 +35,8 @@ def _export_rules(app):
 
 #: The exports added with the ISO 9001, VCA, users, reviews, substances and reading-coverage pages (CSV and XLSX).
 NEW_ENDPOINTS = ["iso9001.competence_export", "iso9001.suppliers_export", "iso9001.satisfaction_export",
-                 "vca.risks_export", "vca.cards_export", "admin.users_export", "reviews.index_export"]
+                 "vca.risks_export", "vca.cards_export", "admin.users_export", "reviews.index_export",
+                 "substances.cards_export", "substances.cmr_export", "substances.hazard_codes_export"]
 
 
 def _seed(db):
@@ -169,6 +170,7 @@ def _seed_more_lists(db, chair):
     from qms.reviews.rules import ReviewState
     from qms.suppliers.models import Supplier
     from qms.vca.models import AssessmentKind, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure
+    from qms.vca.substances.models import HazardKind, VcaCmrSubstance, VcaHazardCode, VcaProduct
 
     employee = Employee(number="C1", first_name="Cor", last_name="Competent", function="Schoonmaker",
                         hired_on=dt.date(2020, 1, 1))
@@ -183,7 +185,11 @@ def _seed_more_lists(db, chair):
                                     active=True),
                         Review(title="Directiebeoordeling 2026", period_start=dt.date(2025, 1, 1),
                                period_end=dt.date(2025, 12, 31), meeting_on=dt.date(2026, 2, 1), chair_id=chair.id,
-                               state=ReviewState.PLANNED)])
+                               state=ReviewState.PLANNED),
+                        VcaProduct(name="@Reiniger", purpose="Sanitairreiniger", active=True),
+                        VcaCmrSubstance(cas="50-00-0", name="Formaldehyde", category="1B", source="SZW-lijst",
+                                        version_date=dt.date(2026, 1, 1)),
+                        VcaHazardCode(code="H314", kind=HazardKind.HAZARD, text_nl="Brandwonden", text_en="Burns")])
     db.session.flush()
     db.session.add_all([Competence(function_id=function.id, name="Hoogwerker", training_title="Hoogwerker"),
                         EmployeeFunction(employee_id=employee.id, function_id=function.id),
@@ -214,6 +220,10 @@ NEW_EXPORTS = [
     ("/reviews/export", Role.STAFF, "Datum van de vergadering",
      lambda rows: rows[1][:6], [dt.datetime(2026, 2, 1), "Directiebeoordeling 2026", dt.datetime(2025, 1, 1),
                                 dt.datetime(2025, 12, 31), "Voorzitter Test", "Gepland"]),
+    ("/vca/substances/reference/cmr/export", Role.STAFF, "CAS-nummer",
+     lambda rows: rows[1], ["50-00-0", "Formaldehyde", "1B", "SZW-lijst", dt.datetime(2026, 1, 1)]),
+    ("/vca/substances/reference/hazard-codes/export", Role.STAFF, "Code",
+     lambda rows: rows[1], ["H314", "H-zin", "Brandwonden", "Burns"]),
 ]
 
 
@@ -250,7 +260,10 @@ def test_the_new_page_buttons_link_their_export_with_the_filters(client, db, log
                          ("/vca/risks?kind=tra", "/vca/risks/export.xlsx?kind=tra"),
                          ("/vca/cards", "/vca/cards/export.csv"),
                          ("/reviews/", "/reviews/export.xlsx"),
-                         ("/admin/users?q=Voorzitter", "/admin/users/export.xlsx?q=Voorzitter")]:
+                         ("/admin/users?q=Voorzitter", "/admin/users/export.xlsx?q=Voorzitter"),
+                         ("/vca/substances/cards?q=rein", "/vca/substances/cards/export.xlsx?q=rein"),
+                         ("/vca/substances/reference", "/vca/substances/reference/cmr/export.csv"),
+                         ("/vca/substances/reference", "/vca/substances/reference/hazard-codes/export.xlsx")]:
         assert f'href="{export}"' in client.get(page).get_data(as_text=True), page
 
 
@@ -282,3 +295,15 @@ def test_the_users_export_is_for_administrators_and_holds_no_secret(client, db, 
     text = client.get("/admin/users/export.csv").get_data(as_text=True)
     assert admin.password_hash not in text and "$" not in text
     assert admin.email in text
+
+
+def test_the_work_instruction_cards_export_is_for_every_role_with_the_search(client, db, login_as, make_user):
+    chair = make_user(Role.COORDINATOR, name="Voorzitter Test")
+    _seed_more_lists(db, chair)
+    login_as(Role.STAFF)
+    _in_dutch(client)
+    rows = _xlsx_rows(client.get("/vca/substances/cards/export.xlsx?q=rein").data)
+    assert rows == [["Product", "Soort product", "Instructie gehad"], ["'@Reiniger", "Sanitairreiniger", "nee"]]
+    assert _xlsx_rows(client.get("/vca/substances/cards/export.xlsx?q=onbekend").data)[1:] == []
+    assert _csv_rows(client.get("/vca/substances/cards/export.csv?q=rein").data)[1] == ["'@Reiniger",
+                                                                                        "Sanitairreiniger", "nee"]
