@@ -12,17 +12,21 @@ from werkzeug.routing import AnyConverter
 from qms.core import exports
 from qms.organisation.models import Department, Employee, Site
 from qms.permissions import Role
+from tests.integration.test_documents_reading import published  # noqa: F401  (a fixture)
+from tests.integration.test_documents_workflow import people  # noqa: F401  (a fixture)
 
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+31 6 1234", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
 
-def _export_rules(app):
-    """(endpoint, path with fmt=xlsx, path with fmt=csv or None) for every route that exports a list."""
+def _export_rules(app, ids=None):
+    """(endpoint, path with fmt=xlsx, path with fmt=csv or None) for every route that exports a list; a route
+    with an id in its path gets the id in ``ids`` (a seeded record), else 1."""
     found = []
     for rule in app.url_map.iter_rules():
         converters = getattr(rule, "_converters", {})
         fmt = converters.get("fmt")
-        values = {name: 2026 if name == "year" else 1 for name in rule.arguments if name != "fmt"}
+        values = {name: (ids or {}).get(name, 2026 if name == "year" else 1) for name in rule.arguments
+                  if name != "fmt"}
         if isinstance(fmt, AnyConverter) and "xlsx" in fmt.items:
             csv_path = rule.build({**values, "fmt": "csv"})[1] if "csv" in fmt.items else None
             found.append((rule.endpoint, rule.build({**values, "fmt": "xlsx"})[1], csv_path))
@@ -36,7 +40,8 @@ def _export_rules(app):
 #: The exports added with the ISO 9001, VCA, users, reviews, substances and reading-coverage pages (CSV and XLSX).
 NEW_ENDPOINTS = ["iso9001.competence_export", "iso9001.suppliers_export", "iso9001.satisfaction_export",
                  "vca.risks_export", "vca.cards_export", "admin.users_export", "reviews.index_export",
-                 "substances.cards_export", "substances.cmr_export", "substances.hazard_codes_export"]
+                 "substances.cards_export", "substances.cmr_export", "substances.hazard_codes_export",
+                 "documents.coverage_export", "documents.people_export"]
 
 
 def _seed(db):
@@ -75,10 +80,15 @@ def _seed_registers(db):
 
 
 def test_every_list_export_answers_a_valid_xlsx_matching_its_csv(app, client, db, login_as):
+    from qms.documents.models import Document, DocumentType
+
     _seed(db)
     _seed_registers(db)
+    document = Document(number="PR-001", title="Werkinstructie", type=DocumentType.PROCEDURE)
+    db.session.add(document)
+    db.session.commit()
     login_as(Role.ADMIN, Role.HR)
-    rules = _export_rules(app)
+    rules = _export_rules(app, {"document_id": document.id})
     assert len(rules) >= 15, [r[0] for r in rules]
     assert set(NEW_ENDPOINTS) <= {r[0] for r in rules if r[2]}, "a new list export is missing from the walk"
     for endpoint, xlsx_path, csv_path in rules:
@@ -307,3 +317,32 @@ def test_the_work_instruction_cards_export_is_for_every_role_with_the_search(cli
     assert _xlsx_rows(client.get("/vca/substances/cards/export.xlsx?q=onbekend").data)[1:] == []
     assert _csv_rows(client.get("/vca/substances/cards/export.csv?q=rein").data)[1] == ["'@Reiniger",
                                                                                         "Sanitairreiniger", "nee"]
+
+
+def test_the_reading_coverage_exports_give_the_pages_figures(app, db, people, published, make_user):
+    from tests.integration.test_documents_workflow import client_for
+
+    document, version = published
+    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    staff = client_for(app, people["staff"])
+    assert staff.get(f"/documents/{document.id}/coverage/export.xlsx").status_code == 403
+    assert staff.get("/documents/coverage/export.csv").status_code == 403
+    auditor = client_for(app, people["reviewer"])
+    _in_dutch(auditor)
+    rows = _xlsx_rows(auditor.get(f"/documents/{document.id}/coverage/export.xlsx").data)
+    assert rows[0] == ["Naam", "E-mailadres", "Bevestigd", "Bevestigd op"]
+    mine = next(r for r in rows[1:] if r[0] == people["staff"].name)
+    assert mine[1:3] == [people["staff"].email, "ja"] and isinstance(mine[3], dt.datetime)
+    assert len(_csv_rows(auditor.get(f"/documents/{document.id}/coverage/export.csv").data)) == len(rows)
+    page = auditor.get("/documents/coverage").get_data(as_text=True)
+    assert f'href="/documents/{document.id}/coverage/export.xlsx"' in auditor.get(
+        f"/documents/{document.id}/coverage").get_data(as_text=True)
+    assert 'href="/documents/coverage/export.csv"' in page
+    from qms.documents import services
+
+    per_person = _xlsx_rows(auditor.get("/documents/coverage/export.xlsx").data)
+    assert per_person[0] == ["Naam", "Moet lezen", "Bevestigd", "Nog te lezen"]
+    expected = {r.user.name: [r.must_read, r.confirmed, r.open] for r in services.coverage_by_person(
+        [people["staff"], people["hr"]])}
+    assert {r[0]: r[1:] for r in per_person[1:] if r[0] in expected} == expected
+    assert expected[people["staff"].name] == [1, 1, 0]
