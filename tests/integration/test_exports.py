@@ -84,8 +84,11 @@ def test_every_list_export_answers_a_valid_xlsx_matching_its_csv(app, client, db
 
     _seed(db)
     _seed_registers(db)
+    from qms.evidence.models import Certificate
+
     document = Document(number="PR-001", title="Werkinstructie", type=DocumentType.PROCEDURE)
-    db.session.add(document)
+    db.session.add_all([document, Certificate(norm="iso9001", certifying_body="Keurmerk BV", number="C-1",
+                                              issued_on=dt.date(2025, 8, 10), expires_on=dt.date(2028, 8, 10))])
     db.session.commit()
     login_as(Role.ADMIN, Role.HR)
     rules = _export_rules(app, {"document_id": document.id})
