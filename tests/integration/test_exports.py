@@ -349,3 +349,57 @@ def test_the_reading_coverage_exports_give_the_pages_figures(app, db, people, pu
         [people["staff"], people["hr"]])}
     assert {r[0]: r[1:] for r in per_person[1:] if r[0] in expected} == expected
     assert expected[people["staff"].name] == [1, 1, 0]
+
+
+def test_the_new_exports_cost_the_same_queries_for_one_or_many_rows(client, db, login_as, make_user):
+    from decimal import Decimal
+
+    from sqlalchemy import event
+
+    from qms.iso9001.models import EmployeeFunction, JobFunction, SatisfactionResult
+    from qms.iso9001.models.providers import Decision, SupplierEvaluation
+    from qms.reviews.models import Review, ReviewDecision
+    from qms.suppliers.models import Supplier
+    from qms.vca.models import AssessmentKind, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure
+    from qms.vca.substances.models import VcaProduct
+
+    chair = make_user(Role.COORDINATOR, name="Voorzitter Test")
+    _seed_more_lists(db, chair)
+    login_as(Role.ADMIN)
+    urls = [f"{path}.xlsx" for path, *_rest in NEW_EXPORTS] + [
+        "/admin/users/export.xlsx", "/vca/substances/cards/export.xlsx", "/documents/coverage/export.xlsx"]
+
+    def queries(url):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(url)
+            assert response.status_code == 200 and response.data[:2] == b"PK", url
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = {url: queries(url) for url in urls}
+    function = db.session.scalar(db.select(JobFunction))
+    for n in range(6):
+        make_user(Role.STAFF, Role.HR)
+        employee = Employee(number=f"M{n}", first_name="Meer", last_name=f"Mens{n}", function="Schoonmaker",
+                            hired_on=dt.date(2020, 1, 1))
+        supplier = Supplier(name=f"Leverancier {n}", active=True)
+        tra = VcaRiskAssessment(kind=AssessmentKind.TRA, title=f"TRA {n}", assessed_on=dt.date(2026, 1, 1), active=True)
+        review = Review(title=f"Beoordeling {n}", period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
+                        meeting_on=dt.date(2026, 3, 1), chair_id=chair.id)
+        db.session.add_all([employee, supplier, tra, review, VcaProduct(name=f"Middel {n}", active=True),
+                            VcaLmraCard(title=f"LMRA {n}", questions="Veilig?", active=True),
+                            SatisfactionResult(surveyed_on=dt.date(2026, 4, 1), client=f"Klant {n}",
+                                               score=Decimal("8"))])
+        db.session.flush()
+        db.session.add_all([EmployeeFunction(employee_id=employee.id, function_id=function.id),
+                            SupplierEvaluation(supplier_id=supplier.id, evaluated_on=dt.date(2026, 1, 1), quality=3,
+                                               delivery=3, communication=3, price=3, sustainability=3, score=60,
+                                               decision=Decision.CONDITIONAL, next_evaluation=dt.date(2027, 1, 1)),
+                            VcaRiskMeasure(assessment_id=tra.id, measure="Maatregel", due_on=dt.date(2026, 6, 1)),
+                            ReviewDecision(review_id=review.id, text="Besluit")])
+    db.session.commit()
+    assert {url: queries(url) for url in urls} == few
