@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
+from ..core import exports as tabular
 from ..core.errors import show_refusal as _refused
 from ..core.loaders import get_or_404
 from ..database import paginate
@@ -46,6 +47,23 @@ def index():
     page = paginate(select(Review).order_by(Review.meeting_on.desc(), Review.id.desc()), request.args.get("page"),
                     current_app.config["ITEMS_PER_PAGE"])
     return render_template("reviews/index.html", page=page, state_labels=STATE_LABELS)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@requires("reviews.view")
+def index_export(fmt: str):
+    """The management reviews list: dates, chair, state and the number of decisions taken."""
+    from .models import ReviewDecision
+
+    decisions = dict(db.session.execute(select(ReviewDecision.review_id, db.func.count())
+                                        .group_by(ReviewDecision.review_id)).all())
+    stmt = select(Review).order_by(Review.meeting_on.desc(), Review.id.desc())
+    header = [_("Meeting date"), _("Title"), _("Period from"), _("Period until"), _("Chair"), _("State"),
+              _("Closed on"), _("Decisions")]
+    rows = ([r.meeting_on, r.title, r.period_start, r.period_end, r.chair.name if r.chair else "",
+             str(STATE_LABELS[r.state]), r.closed_on, decisions.get(r.id, 0)]
+            for r in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "management-reviews", _("Management review"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -79,6 +79,18 @@ def coverage(document_id: int):
                            button=ButtonForm(formdata=None))
 
 
+@bp.route("/<int:document_id>/coverage/export.<any(csv, xlsx):fmt>")
+@requires("documents.view_history")
+def coverage_export(fmt: str, document_id: int):
+    """Who must read the version in use of one document, and when they confirmed it."""
+    document = load_document(document_id)
+    _version, rows = services.coverage(document)
+    header = [_("Name"), _("E-mail address"), _("Confirmed"), _("Confirmed at")]
+    lines = ([r.user.name, r.user.email, r.confirmed_at is not None, r.confirmed_at] for r in rows)
+    number = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in document.number)
+    return tabular.response(fmt, header, lines, f"read-coverage-{number}", _("Read coverage"))
+
+
 @bp.route("/<int:document_id>/remind", methods=["POST"])
 @requires("documents.manage")
 def remind(document_id: int):
@@ -102,6 +114,16 @@ def people():
     page = paginate(stmt, request.args.get("page"), per_page())
     rows = services.coverage_by_person(list(page.items), today())
     return render_template("documents/people.html", page=page, rows=rows)
+
+
+@bp.route("/coverage/export.<any(csv, xlsx):fmt>")
+@requires("documents.view_history")
+def people_export(fmt: str):
+    """Read coverage per active user: documents in use to read, confirmed and still open (the page's figures)."""
+    users = db.session.scalars(select(User).where(User.active).order_by(User.name).limit(tabular.MAX_ROWS)).all()
+    header = [_("Name"), _("Must read"), _("Confirmed"), _("Still to read")]
+    lines = ([r.user.name, r.must_read, r.confirmed, r.open] for r in services.coverage_by_person(list(users), today()))
+    return tabular.response(fmt, header, lines, "read-coverage-per-person", _("Read coverage per person"))
 
 
 def _export_filters() -> Filters:

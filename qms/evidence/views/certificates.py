@@ -98,7 +98,7 @@ def certificates_export(fmt: str):
     def rows():
         for c in db.session.scalars(select(Certificate).order_by(Certificate.expires_on.desc(), Certificate.id.desc())
                                     .limit(tabular.MAX_ROWS)):
-            due = cycles.next_audit(cycles.audit_dates(c.norm, c.issued_on, c.expires_on), on)
+            due = cycles.next_audit(cycles.audit_dates(cycles.cycle_for(c.norm), c.issued_on, c.expires_on), on)
             yield [reminders.norm_title(c.norm), services.certificate_level_name(c), c.certifying_body, c.number,
                    c.issued_on, c.expires_on, f"{due.due.isoformat()} {reminders.kind_label(due.kind)}" if due else ""]
 

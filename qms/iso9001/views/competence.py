@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ...core import exports as tabular
 from ...database import paginate
 from ...extensions import db
 from ...organisation.models import Employee
@@ -30,6 +31,24 @@ def competence():
     matrix = services.matrix(list(result.items), functions)
     return page("competence.html", filters=filters, page_=result, functions=functions, cells=matrix["cells"],
                 scoring=scoring)
+
+
+@bp.route("/competence/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.competence.view")
+def competence_export(fmt: str):
+    """The competence matrix with the page's filters: one row per person, one column per function."""
+    functions = services.functions()
+    filters = MatrixFilterForm(request.args)
+    filters.function.choices = [SelectChoice("", _("All"))] + [SelectChoice(f.id, f.name) for f in functions]
+    filters.validate()
+    stmt = services.employees_query(q=filters.valid_value("q"), function_id=filters.valid_value("function"))
+    employees = list(db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    cells = services.matrix(employees, functions)["cells"]
+    labels = {"met": _("met"), "expiring": _("expiring"), "missing": _("missing"), scoring.NOT_REQUIRED: _("not held")}
+    header = [_("Number"), _("Person")] + [f.name for f in functions]
+    rows = ([e.number, e.full_name] + [labels.get(cells[(e.id, f.id)], cells[(e.id, f.id)]) for f in functions]
+            for e in employees)
+    return tabular.response(fmt, header, rows, "competence-matrix", _("Competence matrix"))
 
 
 @bp.route("/competence/<int:employee_id>")

@@ -168,6 +168,17 @@ def satisfaction(form=None, status=200):
     return page("satisfaction.html", status, form=form or SatisfactionForm(surveyed_on=today()), page_=result)
 
 
+@bp.route("/satisfaction/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def satisfaction_export(fmt: str):
+    """Every customer satisfaction result, newest first (the page's order)."""
+    stmt = select(SatisfactionResult).order_by(SatisfactionResult.surveyed_on.desc(), SatisfactionResult.id.desc())
+    header = [_("Date"), _("Client"), _("Score"), _("Method"), _("Remarks")]
+    rows = ([r.surveyed_on, r.client, r.score, r.method or "", r.remarks or ""]
+            for r in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "customer-satisfaction", _("Customer satisfaction"))
+
+
 @bp.route("/satisfaction", methods=["POST"])
 @requires("iso9001.manage")
 def add_satisfaction():

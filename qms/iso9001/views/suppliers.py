@@ -4,6 +4,7 @@ from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...core import exports as tabular
 from ...extensions import db
 from ...permissions import has_permission, requires
 from ...suppliers.models import Supplier
@@ -28,6 +29,24 @@ def suppliers():
     rows = [(s, latest.get(s.id), latest.get(s.id) is None or latest[s.id].next_evaluation <= on)
             for s in result.items]
     return page("suppliers.html", rows=rows, page_=result, figures=services.figures(on), today=on)
+
+
+@bp.route("/suppliers/export.<any(csv, xlsx):fmt>")
+@requires("iso9001.view")
+def suppliers_export(fmt: str):
+    """The external providers overview: every active supplier with its latest evaluation."""
+    from sqlalchemy import func, select
+
+    stmt = select(Supplier).where(Supplier.active.is_(True)).order_by(func.lower(Supplier.name), Supplier.id)
+    found = list(db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    latest = services.latest_by_supplier([s.id for s in found])
+    on = today()
+    header = [_("Supplier"), _("Supplies"), _("Score"), _("Approval"), _("Evaluated on"), _("Next evaluation"),
+              _("Re-evaluation due")]
+    rows = ([s.name, s.supplies or "", e.score if e else None, e.decision if e else _("Not evaluated"),
+             e.evaluated_on if e else None, e.next_evaluation if e else None, e is None or e.next_evaluation <= on]
+            for s in found for e in [latest.get(s.id)])
+    return tabular.response(fmt, header, rows, "external-providers", _("External providers"))
 
 
 @bp.route("/suppliers/<int:supplier_id>/evaluate", methods=["GET", "POST"])

@@ -158,6 +158,29 @@ def risks():
                            open_measures=open_measures, stale_count=len(registers.stale_tras(on)))
 
 
+@bp.route("/risks/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def risks_export(fmt: str):
+    """The risk assessments (RI&E, function RI&E, TRA) with the page's kind filter and their open measures."""
+    on = common.today()
+    kind = request.args.get("kind", "")
+    stmt = select(VcaRiskAssessment).where(VcaRiskAssessment.active.is_(True))
+    if kind in {k.value for k in AssessmentKind}:
+        stmt = stmt.where(VcaRiskAssessment.kind == AssessmentKind(kind))
+    stmt = stmt.order_by(VcaRiskAssessment.kind, VcaRiskAssessment.assessed_on.desc())
+    open_measures = dict(db.session.execute(
+        select(VcaRiskMeasure.assessment_id, db.func.count()).where(VcaRiskMeasure.done_on.is_(None))
+        .group_by(VcaRiskMeasure.assessment_id)).all())
+    kinds = {AssessmentKind.RIE: _("RI&E"), AssessmentKind.FUNCTION_RIE: _("Function RI&E"),
+             AssessmentKind.TRA: _("TRA")}
+    header = [_("Title"), _("Kind"), _("Function or task"), _("Assessed on"), _("Assessed by"),
+              _("Older than 12 months"), _("Open measures")]
+    rows = ([r.title, kinds[r.kind], r.subject or "", r.assessed_on, r.assessed_by or "",
+             r.kind == AssessmentKind.TRA and rules.tra_is_stale(r.assessed_on, on), open_measures.get(r.id, 0)]
+            for r in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "risk-assessments", _("Risk assessments"))
+
+
 def _assessment_save(row):
     form = AssessmentForm(obj=row)
     if row is not None and not form.is_submitted():
@@ -257,6 +280,17 @@ def cards():
     page = paginate(select(VcaLmraCard).where(VcaLmraCard.active.is_(True)).order_by(VcaLmraCard.title),
                     request.args.get("page"), per_page())
     return render_template("vca/cards.html", page=page)
+
+
+@bp.route("/cards/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def cards_export(fmt: str):
+    """The active LMRA cards with their questions (one per line in the cell)."""
+    stmt = select(VcaLmraCard).where(VcaLmraCard.active.is_(True)).order_by(VcaLmraCard.title)
+    header = [_("Title"), _("Task"), _("Number of questions"), _("Questions")]
+    rows = ([c.title, c.task or "", len(c.question_list), "\n".join(c.question_list)]
+            for c in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "lmra-cards", _("LMRA cards"))
 
 
 def _card_save(card):

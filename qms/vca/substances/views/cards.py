@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from qms.core import exports as tabular
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, requires
@@ -30,6 +31,20 @@ def cards():
     confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
         VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()
     return render_template("substances/cards.html", page=page, q=q, confirmed=confirmed)
+
+
+@bp.route("/cards/export.<any(csv, xlsx):fmt>")
+@requires("vca.substances.card")
+def cards_export(fmt: str):
+    """The work instruction cards with the page's search, and whether you confirmed each instruction."""
+    q = request.args.get("q", "").strip()[:100]
+    products = db.session.scalars(register.filtered(Filters(q=q)).limit(tabular.MAX_ROWS)).unique().all()
+    ids = [p.id for p in products]
+    confirmed = set(db.session.scalars(select(VcaProductInstruction.product_id).where(
+        VcaProductInstruction.user_id == current_user.id, VcaProductInstruction.product_id.in_(ids)))) if ids else set()
+    header = [_("Product"), _("Kind of product"), _("Instructed")]
+    rows = ([p.name, p.purpose or "", p.id in confirmed] for p in products)
+    return tabular.response(fmt, header, rows, "work-instruction-cards", _("Work instruction cards"))
 
 
 @bp.route("/<int:product_id>/card")

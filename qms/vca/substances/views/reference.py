@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from qms.core import exports as tabular
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, requires
 
 from .. import reference, services
 from ..forms import ButtonForm, CmrImportForm, ConfirmCmrForm, HazardFileForm, SettingsForm
-from ..models import VcaCmrSubstance, VcaHazardCode
+from ..models import HazardKind, VcaCmrSubstance, VcaHazardCode
 from ..services import SubstanceError
 from .common import _refused, bp
 
@@ -73,6 +74,29 @@ def reference_page():
     return render_template("substances/reference.html", page=page, codes=codes, may_load=may_load,
                            settings_form=settings_form, hazard_form=hazard_form,
                            button=ButtonForm(formdata=None)), 400 if request.method == "POST" else 200
+
+
+@bp.route("/reference/cmr/export.<any(csv, xlsx):fmt>")
+@requires("vca.substances.view")
+def cmr_export(fmt: str):
+    """The CMR list as loaded, in the page's order."""
+    stmt = select(VcaCmrSubstance).order_by(VcaCmrSubstance.name)
+    header = [_("CAS number"), _("Name"), _("Category"), _("Source"), _("Version date")]
+    rows = ([s.cas, s.name, s.category, s.source or "", s.version_date]
+            for s in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "cmr-substances", _("CMR substances"))
+
+
+@bp.route("/reference/hazard-codes/export.<any(csv, xlsx):fmt>")
+@requires("vca.substances.view")
+def hazard_codes_export(fmt: str):
+    """The hazard codes with their texts in both languages."""
+    kinds = {HazardKind.PICTOGRAM: _("Pictogram"), HazardKind.HAZARD: _("H statement"),
+             HazardKind.PRECAUTION: _("P statement")}
+    stmt = select(VcaHazardCode).order_by(VcaHazardCode.kind, VcaHazardCode.code)
+    header = [_("Code"), _("Kind"), _("Text (Dutch)"), _("Text (English)")]
+    rows = ([c.code, kinds[c.kind], c.text_nl, c.text_en] for c in db.session.scalars(stmt.limit(tabular.MAX_ROWS)))
+    return tabular.response(fmt, header, rows, "hazard-codes", _("Hazard codes"))
 
 
 def _import_folder() -> pathlib.Path:
