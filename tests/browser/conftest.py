@@ -112,8 +112,14 @@ def page(context):
 
 
 def log_in(page, live_server: LiveServer, account: str) -> None:
-    """Log in through the login form, as a person would."""
-    page.goto(live_server.url + "/login")
+    """Log in through the login form, as a person would. A test that switches person clears the cookies first; a
+    static response still in flight can bring the old session cookie back, so the login page is reloaded until it
+    shows the form."""
+    for _ in range(5):
+        page.goto(live_server.url + "/login", wait_until="networkidle")
+        if page.locator("input[name=email]").count():
+            break
+        page.context.clear_cookies()
     page.fill("input[name=email]", live_server.emails[account])
     page.fill("input[name=password]", live_server.password)
     with page.expect_navigation():
