@@ -108,10 +108,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():
-        from .navigation import menu
+        from .navigation import may_open, menu, menu_groups
         from .norms import registry
 
-        return {"can": lambda name: has_permission(current_user, name), "menu": menu,
+        return {"can": lambda name: has_permission(current_user, name), "menu": menu, "menu_groups": menu_groups,
+                "may_open": may_open,
                 "current_locale": lambda: str(get_locale() or "nl"),
                 "entity_type_name": audit.entity_type_name, "enabled_norms": lambda: list(registry())}
 

@@ -27,6 +27,26 @@
     }
   });
 
+  // Menu groups (<details>): one open at a time; Escape or a click elsewhere closes it, focus back on its title.
+  ready(function () {
+    var groups = Array.prototype.slice.call(document.querySelectorAll("details[data-menu-group]"));
+    if (!groups.length) { return; }
+    groups.forEach(function (group) {
+      group.addEventListener("toggle", function () {
+        if (group.open) { groups.forEach(function (other) { if (other !== group) { other.open = false; } }); }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      groups.forEach(function (group) {
+        if (group.open) { group.open = false; group.querySelector("summary").focus(); }
+      });
+    });
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -115,11 +115,15 @@ def record_arbo_notification(incident: Incident, notified_at_local: dt.datetime,
     return incident
 
 
+#: "Immediately" read as within this many hours of the accident.
+ARBO_HOURS = 24
+
+
 def arbo_deadline(incident: Incident) -> dt.datetime | None:
     """'Immediately' read as within 24 hours of the accident (UTC); None when no report is due."""
     if incident.arbo_reason is None:
         return None
-    return incident.occurred_at + dt.timedelta(hours=24)
+    return incident.occurred_at + dt.timedelta(hours=ARBO_HOURS)
 
 
 # --- injured persons and lost days ---------------------------------------------------------------------
