@@ -106,6 +106,14 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(template_filters())
 
+    def openable(endpoint: str) -> bool:
+        """``endpoint is openable``: the current user may open that page (see qms.navigation.may_open)."""
+        from .navigation import may_open
+
+        return may_open(endpoint)
+
+    app.jinja_env.tests["openable"] = openable
+
     @app.context_processor
     def template_helpers():
         from .navigation import may_open, menu, menu_groups

@@ -47,6 +47,19 @@
     });
   });
 
+  // "All in order" on a checklist: every question without an answer gets its "ok" choice, here on the page
+  // (without scripts the button asks the server to do the same).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-all-ok]");
+    if (!button || !button.form) { return; }
+    event.preventDefault();
+    var names = {};
+    button.form.querySelectorAll("input[type=radio][value=ok]").forEach(function (radio) { names[radio.name] = radio; });
+    Object.keys(names).forEach(function (name) {
+      if (!button.form.querySelector("input[type=radio][name='" + name + "']:checked")) { names[name].checked = true; }
+    });
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
