@@ -60,6 +60,13 @@
     });
   });
 
+  // A document's file opens in a new tab; the reading view then reloads to offer the read confirmation.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-opens-file]")) {
+      window.setTimeout(function () { window.location.reload(); }, 1500);
+    }
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
