@@ -67,6 +67,12 @@
     }
   });
 
+  // A form that came back with errors: focus its summary, so the person hears and sees what to correct first.
+  ready(function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

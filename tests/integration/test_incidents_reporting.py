@@ -231,3 +231,37 @@ def test_the_coordinators_are_told_by_a_job_after_the_report_answered(app_factor
         assert told == {c.id for c in coordinators}
         assert len(app.extensions["mail_outbox"]) == 3
         _db.session.remove()
+
+
+def test_a_validation_error_keeps_the_photo_and_sums_up_what_to_correct(db, client, login_as, site):
+    """The error is named at the top with a link to its field, and the photo chosen is kept: sending the
+    corrected form without choosing it again stores the report with that photo, once."""
+    import re
+
+    login_as(Role.STAFF)
+    data = _form(site_id=str(site.id), description="", photos=[_photo("vloer.jpg")])
+    response = client.post("/incidents/report", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and db.session.scalar(select(func.count()).select_from(Incident)) == 0
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert 'href="#description"' in summary and "This field is required" not in summary.split("<h2", 1)[0]
+    assert html.index("data-error-summary") < html.index('name="description"')
+    assert "Photo kept: vloer.jpg" in html
+    token = re.search(r'name="kept_photo" value="([^"]+)"', html).group(1)
+    fixed = _form(site_id=str(site.id), kept_photo=token)
+    sent = client.post("/incidents/report", data=fixed, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    incident = db.session.scalar(select(Incident))
+    assert [p.stored_file.original_name for p in incident.photos] == ["vloer.jpg"]
+    # The kept file is gone once the report is stored; its token does not bring it back.
+    again = client.post("/incidents/report", data=_form(site_id=str(site.id), description="", kept_photo=token,
+                                                        submission_id="tok-2"), content_type="multipart/form-data")
+    assert "Photo kept" not in again.get_data(as_text=True)
+
+
+def test_a_forged_kept_photo_token_is_ignored(db, client, login_as, site):
+    login_as(Role.STAFF)
+    sent = client.post("/incidents/report", data=_form(site_id=str(site.id), kept_photo="forged.token"),
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302
+    assert db.session.scalar(select(Incident)).photos == []
