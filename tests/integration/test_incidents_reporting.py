@@ -265,3 +265,48 @@ def test_a_forged_kept_photo_token_is_ignored(db, client, login_as, site):
                        content_type="multipart/form-data")
     assert sent.status_code == 302
     assert db.session.scalar(select(Incident)).photos == []
+
+
+def test_the_reporter_opens_their_own_report_and_sees_what_the_handler_shared(app, db, client, login_as, make_user,
+                                                                                site):
+    from qms.incidents.workflow import IncidentState
+    from tests.conftest import PASSWORD
+
+    staff = login_as(Role.STAFF)
+    client.post("/incidents/report", data=_form(site_id=str(site.id)), content_type="multipart/form-data")
+    incident = db.session.scalar(select(Incident))
+    mine = client.get("/incidents/mine").get_data(as_text=True)
+    assert f'href="/incidents/mine/{incident.id}"' in mine
+    page = client.get(f"/incidents/mine/{incident.id}").get_data(as_text=True)
+    assert "Natte vloer zonder bord" in page and "Reported" in page
+    assert "has not shared anything" in page
+
+    coordinator = make_user(Role.COORDINATOR)
+    handler = app.test_client()
+    handler.post("/login", data={"email": coordinator.email, "password": PASSWORD})
+    assert "Shared with the reporter" in handler.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    done = handler.post(f"/incidents/{incident.id}/reporter-note",
+                        data={"note": "Dank je. Er komen nu borden op elke verdieping."})
+    assert done.status_code == 302
+    too_long = handler.post(f"/incidents/{incident.id}/reporter-note", data={"note": "x" * 2001})
+    assert too_long.status_code == 400
+    db.session.refresh(incident)
+    assert incident.reporter_note == "Dank je. Er komen nu borden op elke verdieping."
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "incident",
+                                                       AuditEntry.entity_id == str(incident.id),
+                                                       AuditEntry.action == "update",
+                                                       AuditEntry.actor_id == coordinator.id))
+    assert entry is not None and "borden op elke verdieping" in json.loads(entry.new_values)["reporter_note"]
+    incident.state = IncidentState.TRIAGED
+    db.session.commit()
+    page = client.get(f"/incidents/mine/{incident.id}").get_data(as_text=True)
+    assert "Er komen nu borden op elke verdieping." in page
+    assert 'data-state>' in page and incident.state.label in page
+
+    # Only one's own report: another staff member, and a report without a reporter, are not found.
+    other = make_user(Role.STAFF)
+    stranger = app.test_client()
+    stranger.post("/login", data={"email": other.email, "password": PASSWORD})
+    assert stranger.get(f"/incidents/mine/{incident.id}").status_code == 404
+    assert stranger.get("/incidents/mine/999999999999").status_code == 404
+    assert staff.id == incident.reporter_id

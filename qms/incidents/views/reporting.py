@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -151,6 +151,17 @@ def report():
             return redirect(url_for("incidents.mine", sent=1))
     return render_template("incidents/report.html", form=form, action=url_for("incidents.report"), public=False,
                            kept_photos=keep_photos(form))
+
+
+@bp.route("/mine/<int:incident_id>")
+@requires("incidents.report")
+def my_report(incident_id: int):
+    """The reporter's own report: what they sent, its state and what the handler chose to share. Only one's
+    own reports (another's, or one whose personal details were removed, is not found)."""
+    incident = db.session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    if incident is None or incident.reporter_id is None or incident.reporter_id != current_user.id:
+        abort(404)
+    return render_template("incidents/my_report.html", incident=incident)
 
 
 @bp.route("/mine")
