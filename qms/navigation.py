@@ -24,9 +24,9 @@ class MenuEntry:
 
 #: The menu's groups in order, with their labels; the norms' entries go in "norms".
 GROUPS = {
-    "work": _l("Daily work"),
-    "quality": _l("Quality system"),
-    "norms": _l("Norm modules"),
+    "work": _l("Work"),
+    "quality": _l("Quality"),
+    "norms": _l("Modules"),
     "admin": _l("Administration"),
 }
 #: Up to this many entries the menu stays flat (a staff member's phone menu); more are grouped.

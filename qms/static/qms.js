@@ -27,20 +27,28 @@
     }
   });
 
-  // Menu groups (<details>): one open at a time; Escape or a click elsewhere closes it, focus back on its title.
+  // Menu groups (<details>). On a desktop they are dropdowns: one open at a time, Escape or a click elsewhere
+  // closes it (focus back on its title). In the phone menu every group is open, a list under its heading.
   ready(function () {
     var groups = Array.prototype.slice.call(document.querySelectorAll("details[data-menu-group]"));
     if (!groups.length) { return; }
+    var desktop = window.matchMedia("(min-width: 960px)");
+    var arrange = function () { groups.forEach(function (group) { group.open = !desktop.matches; }); };
+    arrange();
+    if (desktop.addEventListener) { desktop.addEventListener("change", arrange); }
     groups.forEach(function (group) {
       group.addEventListener("toggle", function () {
-        if (group.open) { groups.forEach(function (other) { if (other !== group) { other.open = false; } }); }
+        if (desktop.matches && group.open) {
+          groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+        }
       });
     });
     document.addEventListener("click", function (event) {
+      if (!desktop.matches) { return; }
       groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape") { return; }
+      if (event.key !== "Escape" || !desktop.matches) { return; }
       groups.forEach(function (group) {
         if (group.open) { group.open = false; group.querySelector("summary").focus(); }
       });
