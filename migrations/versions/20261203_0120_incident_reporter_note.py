@@ -16,13 +16,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE (SQLite 3.35+ drops a column in place): a batch copy of the incident table would break the
+# foreign keys of the tables that point at it.
 def upgrade():
-    with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reporter_note', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('reporter_note_at', sa.DateTime(), nullable=True))
+    op.add_column('incident', sa.Column('reporter_note', sa.Text(), nullable=True))
+    op.add_column('incident', sa.Column('reporter_note_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.drop_column('reporter_note_at')
-        batch_op.drop_column('reporter_note')
+    op.drop_column('incident', 'reporter_note_at')
+    op.drop_column('incident', 'reporter_note')
