@@ -29,8 +29,8 @@ GROUPS = {
     "norms": _l("Modules"),
     "admin": _l("Administration"),
 }
-#: Up to this many entries the menu stays flat (a staff member's phone menu); more are grouped.
-FLAT_UP_TO = 9
+#: Up to this many entries the menu stays flat; more are grouped (a desktop row holds about six entries).
+FLAT_UP_TO = 6
 
 CORE_MENU = [
     MenuEntry("core.dashboard", _l("Dashboard"), "dashboard.view"),
