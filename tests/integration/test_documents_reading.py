@@ -277,3 +277,14 @@ def test_a_file_version_offers_the_confirmation_only_after_it_was_opened(app, db
     assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/files/{stored.id}")
     assert read_and_confirm(staff, document.id, version.id).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 1
+
+
+def test_the_to_read_badge_counts_documents_not_unread_notifications(app, db, people, published):
+    """The base template's notification count once overwrote the documents page's own: 3 unread messages and 1
+    document to read showed "3" on the "To read" button."""
+    for n in range(2):
+        notifications.notify([people["staff"]], f"Bericht {n}", key=f"extra-{n}", email=False)
+    db.session.commit()
+    html = client_for(app, people["staff"]).get("/documents/").get_data(as_text=True)
+    assert '<span class="doc-count">1</span>' in html
+    assert 'aria-label="3 unread">3</span>' in html
