@@ -106,12 +106,21 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(template_filters())
 
+    def openable(endpoint: str) -> bool:
+        """``endpoint is openable``: the current user may open that page (see qms.navigation.may_open)."""
+        from .navigation import may_open
+
+        return may_open(endpoint)
+
+    app.jinja_env.tests["openable"] = openable
+
     @app.context_processor
     def template_helpers():
-        from .navigation import menu
+        from .navigation import may_open, menu, menu_groups
         from .norms import registry
 
-        return {"can": lambda name: has_permission(current_user, name), "menu": menu,
+        return {"can": lambda name: has_permission(current_user, name), "menu": menu, "menu_groups": menu_groups,
+                "may_open": may_open,
                 "current_locale": lambda: str(get_locale() or "nl"),
                 "entity_type_name": audit.entity_type_name, "enabled_norms": lambda: list(registry())}
 

@@ -30,6 +30,9 @@ def _setup(state) -> None:
 
     services.register_builtin_sources(state.app)
     registry(state.app).add_reminders(services.collect_reminders)
+    from .tasks import SOURCE
+
+    registry(state.app).add_task_source(SOURCE)
 
 
 @bp.app_context_processor

@@ -25,6 +25,9 @@ def _setup(state) -> None:
     reg = registry(state.app)
     reg.add_action_source(services.SOURCE_TYPE, _l("Audit finding"), lambda id: url_for("audits.finding", item_id=int(id)))
     reg.add_reminders(services.collect_reminders)
+    from .tasks import SOURCE
+
+    reg.add_task_source(SOURCE)
 
 
 @register_access_check

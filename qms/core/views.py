@@ -30,16 +30,24 @@ def export_url(endpoint: str, fmt: str, **values) -> str:
 @bp.route("/")
 @requires("dashboard.view")
 def dashboard():
+    from ..navigation import may_open
+    from .dates import today
+    from .tasks import tasks_for
+
     reg = registry()
+    # "My tasks" first: only the sources this user's roles see are asked.
+    tasks = tasks_for(current_user, today())
     # Only the figures this user sees are computed (a staff member's phone asks for none of the norms').
-    kpis = [(norm, kpi.label, kpi.compute()) for norm, kpi in reg.kpis()
+    kpis = [(norm, kpi.label, kpi.compute(),
+             url_for(kpi.endpoint, **kpi.endpoint_args) if kpi.endpoint and may_open(kpi.endpoint) else None)
+            for norm, kpi in reg.kpis()
             if kpi.permission is None or has_permission(current_user, kpi.permission)]
     company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
     targets = company.targets if company else {}
     recent = []
     if has_permission(current_user, "audit_trail.view"):
         recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)).all()
-    return render_template("core/dashboard.html", norms=list(reg), kpis=kpis,
+    return render_template("core/dashboard.html", norms=list(reg), kpis=kpis, tasks=tasks,
                            company=company, targets=targets, recent=recent, action_labels=ACTION_LABELS)
 
 

@@ -142,6 +142,12 @@ class ActionForm(FlaskForm):
     due_date = DateField(_l("Due date"), validators=[DataRequired(), _sane_year])
 
 
+class ReporterNoteForm(FlaskForm):
+    note = TextAreaField(_l("Message for the reporter"), filters=[clean], validators=[Optional(), Length(max=2000)],
+                         description=_l("The reporter sees this on their own page under My reports, with the state. "
+                                        "Leave it empty to share nothing. Never put names or medical details here."))
+
+
 class StateForm(FlaskForm):
     """A button that moves the incident to another state."""
 

@@ -101,4 +101,7 @@ def init_app(app: Flask) -> None:
     from ..norms import registry
 
     registry(app).add_reminders(collect_reminders)
+    from .tasks import SOURCE
+
+    registry(app).add_task_source(SOURCE)
     registry(app).add_action_source("incident", _l("Incident"), lambda id: detail_path(int(id)))

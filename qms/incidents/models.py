@@ -107,6 +107,9 @@ class Incident(Audited, db.Model):
     closed_at: Mapped[dt.datetime | None]
     #: When personal details were removed by the retention purge (statistics stay).
     purged_at: Mapped[dt.datetime | None]
+    #: What the handler chose to tell the reporter (shown on the reporter's own page, "My reports"), and when.
+    reporter_note: Mapped[str | None] = mapped_column(Text)
+    reporter_note_at: Mapped[dt.datetime | None]
 
     site: Mapped[Site | None] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship(lazy="joined")

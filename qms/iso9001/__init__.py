@@ -36,15 +36,19 @@ def _setup(app: Flask) -> None:
     reg.add_reminders(planning.reminders)
     for kpi in (
         Kpi("iso9001.objectives_met", lambda: str(_l("Quality objectives on target")), figures.objectives_met,
-            permission="iso9001.view"),
+            permission="iso9001.view", endpoint="iso9001.objectives"),
         Kpi("iso9001.complaint_handling", lambda: str(_l("Complaint handling time (12 months)")),
-            figures.complaint_handling, permission="iso9001.view"),
+            figures.complaint_handling, permission="iso9001.view", endpoint="iso9001.complaints"),
         Kpi("iso9001.supplier_score", lambda: str(_l("Average supplier score")), figures.supplier_scores,
-            permission="iso9001.view"),
+            permission="iso9001.view", endpoint="iso9001.suppliers"),
         Kpi("iso9001.open_nonconformities", lambda: str(_l("Open nonconformities")), figures.open_nonconformities,
-            permission="iso9001.view"),
+            permission="iso9001.view", endpoint="actions.nonconformities"),
     ):
         reg.add_kpi("iso9001", kpi)
+    from .tasks import SOURCES as TASK_SOURCES
+
+    for source in TASK_SOURCES:
+        reg.add_task_source(source)
     reg.add_live_evidence("iso9001", figures.evidence)
     for section in figures.REVIEW_SECTIONS:
         reg.add_review_section("iso9001", section)

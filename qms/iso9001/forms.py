@@ -1,7 +1,7 @@
 """ISO 9001 forms: shape only; the rules live in services. Choices of people and sites are set by the views."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..forms import DecimalField, IntegerField, Optional
@@ -247,6 +247,8 @@ class AssignPathForm(FlaskForm):
 
 class SignoffForm(FlaskForm):
     note = StringField(_l("Note (optional)"), filters=[clean], validators=[Optional(), Length(max=500)])
+    #: Set by the confirmation step: the master trainer saw what they sign and said yes.
+    confirmed = HiddenField()
 
 
 class MatrixFilterForm(Form):

@@ -4,7 +4,7 @@ Each package listed in ``QMS_NORMS`` exposes a module-level ``norm`` (a :class:`
 blueprint, demo steps and ``setup``). In ``setup(app)`` the norm registers everything else on its app's
 :class:`NormRegistry` (``registry(app)``): permissions, upload restrictions and access checks, record names,
 KPIs, live evidence, review sections, reminders, jobs, menu entries, action and process sources, evidence
-record types, supplier panels, its certification cycle, its diploma kinds and certificate extensions. Nothing is kept per process, so
+record types, supplier panels, start-page task sources, its certification cycle, its diploma kinds and certificate extensions. Nothing is kept per process, so
 two apps in one process never see each other's registrations. The core asks the registry and never imports
 or names a norm. Core tables refer to a requirement by (norm code, version code, requirement code).
 """
@@ -34,6 +34,9 @@ class Kpi:
     label: Callable[[], str]
     compute: Callable[[], Any]
     permission: str | None = None
+    #: The page behind the figure (the dashboard's card links there when the user may open it).
+    endpoint: str | None = None
+    endpoint_args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +97,44 @@ class CertificateExtension:
     save: Callable[..., None]
     #: ``badges(certificate ids) -> {id: text}`` shown beside an extension in the register.
     badges: Callable[..., dict[int, str]]
+
+
+#: Order of a task's urgency on the start page: a legal deadline first, then overdue, due soon, the rest.
+TASK_URGENCIES = ("alarm", "overdue", "due", "todo")
+
+
+@dataclass
+class Task:
+    """One thing a person has to do, shown at the top of their start page as a link to where it is done.
+
+    Built by a task source (``add_task_source``) in a request, already in the current language."""
+
+    label: str
+    url: str
+    #: One of :data:`TASK_URGENCIES`: "alarm" (a legal deadline such as the Arbeidsinspectie's), "overdue",
+    #: "due" (soon) or "todo".
+    urgency: str = "todo"
+    #: The deadline (a date or a UTC datetime), shown beside the label; None without one.
+    due: Any = None
+    #: A second line ("3 steps to sign off", the record's number).
+    detail: str = ""
+    #: What kind of task this is (the source's key), for styling and tests.
+    kind: str = ""
+
+
+@dataclass
+class TaskSource:
+    """Where a kind of task comes from: ``collect(user, today)`` returns the user's :class:`Task` items.
+
+    Only called for users holding ``permission``. A source runs a fixed number of queries (counts and short
+    lists in the database, never one per row), so the start page costs the same with ten or ten thousand
+    records."""
+
+    key: str
+    permission: str
+    collect: Callable[..., Iterable[Task]]
+    #: Tie-break between sources with tasks of the same urgency (lower first).
+    order: int = 50
 
 
 @dataclass
@@ -190,6 +231,8 @@ class NormRegistry:
         self._evidence: list[tuple[str, Callable[..., Any]]] = []
         self._review: list[tuple[str, Callable[..., Any]]] = []
         self._menu: list[tuple[str, NavItem]] = []
+        #: Where the start page's "my tasks" come from (the core packages' and the norms').
+        self.task_sources: list[TaskSource] = []
         #: ``check(norm, version) -> count`` of frozen records naming a catalogue version (qms.catalogue.store).
         self.catalogue_usage: list[Callable[[str, str], int]] = []
         #: Bulk-import register name -> qms.core.imports.Importer (the core's and the norms' registers).
@@ -348,6 +391,14 @@ class NormRegistry:
 
     def add_menu_entry(self, norm: str, item: NavItem) -> None:
         self._menu.append((norm, item))
+
+    def add_task_source(self, source: TaskSource) -> None:
+        """A kind of task for the start page (see :class:`TaskSource`); a key is used once."""
+        known = next((s for s in self.task_sources if s.key == source.key), None)
+        if known is not None and known is not source:
+            raise ValueError(f"a task source named {source.key!r} is already registered")
+        if known is None:
+            self.task_sources.append(source)
 
     # --- asking ---------------------------------------------------------------------------------
 

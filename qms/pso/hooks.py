@@ -155,7 +155,8 @@ def setup(app: Flask) -> None:
     reg.add_job(imports.IMPORT, imports.import_rows)
     #: A PSO certificate is valid at most two years and is renewed by a new assessment (no surveillance).
     reg.set_cycle("pso", years=2, yearly_surveillance=False)
-    reg.add_kpi("pso", Kpi("pso.score", lambda: str(_l("PSO score")), kpi_score, permission="pso.view"))
+    reg.add_kpi("pso", Kpi("pso.score", lambda: str(_l("PSO score")), kpi_score, permission="pso.view",
+                               endpoint="pso.index"))
     reg.add_live_evidence("pso", live_evidence)
     reg.add_review_section("pso", review_section)
     reg.add_menu_entry("pso", NavItem("pso.index", lambda: str(_l("PSO")), "pso.view"))

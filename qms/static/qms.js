@@ -27,6 +27,60 @@
     }
   });
 
+  // Menu groups (<details>). On a desktop they are dropdowns: one open at a time, Escape or a click elsewhere
+  // closes it (focus back on its title). In the phone menu every group is open, a list under its heading.
+  ready(function () {
+    var groups = Array.prototype.slice.call(document.querySelectorAll("details[data-menu-group]"));
+    if (!groups.length) { return; }
+    var desktop = window.matchMedia("(min-width: 960px)");
+    var arrange = function () { groups.forEach(function (group) { group.open = !desktop.matches; }); };
+    arrange();
+    if (desktop.addEventListener) { desktop.addEventListener("change", arrange); }
+    groups.forEach(function (group) {
+      group.addEventListener("toggle", function () {
+        if (desktop.matches && group.open) {
+          groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!desktop.matches) { return; }
+      groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !desktop.matches) { return; }
+      groups.forEach(function (group) {
+        if (group.open) { group.open = false; group.querySelector("summary").focus(); }
+      });
+    });
+  });
+
+  // "All in order" on a checklist: every question without an answer gets its "ok" choice, here on the page
+  // (without scripts the button asks the server to do the same).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-all-ok]");
+    if (!button || !button.form) { return; }
+    event.preventDefault();
+    var names = {};
+    button.form.querySelectorAll("input[type=radio][value=ok]").forEach(function (radio) { names[radio.name] = radio; });
+    Object.keys(names).forEach(function (name) {
+      if (!button.form.querySelector("input[type=radio][name='" + name + "']:checked")) { names[name].checked = true; }
+    });
+  });
+
+  // A document's file opens in a new tab; the reading view then reloads to offer the read confirmation.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-opens-file]")) {
+      window.setTimeout(function () { window.location.reload(); }, 1500);
+    }
+  });
+
+  // A form that came back with errors: focus its summary, so the person hears and sees what to correct first.
+  ready(function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
+
   // Ask before destructive or irreversible actions: <form data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -46,21 +46,25 @@ def _setup(app) -> None:
     reg.add_reminders(figures.collect_reminders)
     for kpi in (
         Kpi("vca.injury_frequency", lambda: str(_l("Injury frequency (IF, 12 months)")), figures.kpi_injury_frequency,
-            permission="vca.view"),
+            permission="vca.view", endpoint="vca.index"),
         Kpi("vca.toolbox", lambda: str(_l("Toolbox meetings this year")), figures.kpi_toolbox,
-            permission="vca.view"),
+            permission="vca.view", endpoint="vca.toolbox_index"),
         Kpi("vca.attendance", lambda: str(_l("Toolbox attendance (12 months)")), figures.kpi_attendance,
-            permission="vca.view"),
+            permission="vca.view", endpoint="vca.attendance"),
         Kpi("vca.diplomas", lambda: str(_l("VCA diploma coverage")), figures.kpi_diplomas,
-            permission="vca.view"),
+            permission="vca.view", endpoint="vca.diplomas"),
         Kpi("vca.overdue", lambda: str(_l("Overdue inspections and keuringen")), figures.kpi_overdue,
-            permission="vca.view"),
+            permission="vca.view", endpoint="vca.inspections"),
     ):
         reg.add_kpi("vca", kpi)
     reg.add_live_evidence("vca", figures.live_evidence)
     reg.add_review_section("vca", figures.review_section)
     reg.add_menu_entry("vca", NavItem("vca.index", lambda: str(_l("VCA")), "vca.view"))
     reg.add_menu_entry("vca", NavItem("vca.my_toolbox", lambda: str(_l("Toolbox sign-in")), "vca.sign_menu"))
+    from .tasks import SOURCES as TASK_SOURCES
+
+    for source in TASK_SOURCES:
+        reg.add_task_source(source)
     substances.setup(app)
     from . import imports
 

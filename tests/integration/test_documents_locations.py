@@ -12,6 +12,7 @@ from qms.organisation.models import Employee, Site
 from qms.organisation.services import EmployeeData, OrganisationError, save_employee
 from qms.permissions import Role
 from tests.integration.test_documents_workflow import approve_and_publish, client_for, create, people  # noqa: F401
+from tests.integration.test_documents_reading import read_and_confirm
 
 
 def make_site(db, name, active=True):
@@ -73,7 +74,7 @@ def test_a_site_target_makes_exactly_the_people_at_that_site_readers(app, db, pe
     assert [(r.user.name, r.confirmed_at) for r in rows] == [("Mila Malie", None)]
     assert [(r.must_read, r.confirmed) for r in services.coverage_by_person([here, there, left])] == \
         [(1, 0), (0, 0), (0, 0)]
-    client_for(app, here).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    read_and_confirm(client_for(app, here), document.id, version.id)
     assert [(r.must_read, r.confirmed) for r in services.coverage_by_person([here])] == [(1, 1)]
     page = client_for(app, people["reviewer"]).get(f"/documents/{document.id}/coverage").get_data(as_text=True)
     assert "1 / 1" in page and "Mila Malie" in page

@@ -23,6 +23,16 @@ def pdf_text(data: bytes) -> str:
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
+def read_and_confirm(client, document_id: int, version_id: int):
+    """Open the reading view (which shows the content and carries the proof of it) and confirm from it."""
+    import re
+
+    page = client.get(f"/documents/{document_id}/versions/{version_id}/read").get_data(as_text=True)
+    token = re.search(r'name="shown" value="([^"]+)"', page)
+    return client.post(f"/documents/{document_id}/versions/{version_id}/confirm",
+                       data={"shown": token.group(1) if token else ""})
+
+
 @pytest.fixture
 def published(app, db, people):
     author = client_for(app, people["author"])
@@ -36,15 +46,15 @@ def test_to_read_one_tap_and_a_new_major_version_asks_again(app, db, people, pub
     document, v1 = published
     staff = client_for(app, people["staff"])
     page = staff.get("/documents/to-read").get_data(as_text=True)
-    assert "PR-012" in page and "I have read this" in page
+    assert "PR-012" in page and "Open and read" in page
     assert '<span class="doc-count">1</span>' in staff.get("/documents/").get_data(as_text=True)
     # the publication put a notification (and an e-mail) in the staff member's inbox
     assert db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == people["staff"].id)) == 1
-    r = staff.post(f"/documents/{document.id}/versions/{v1.id}/confirm")
+    r = read_and_confirm(staff, document.id, v1.id)
     assert r.status_code == 302
     assert "Nothing to read" in staff.get("/documents/to-read").get_data(as_text=True)
-    staff.post(f"/documents/{document.id}/versions/{v1.id}/confirm")  # a second tap changes nothing
+    read_and_confirm(staff, document.id, v1.id)  # a second tap changes nothing
     assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 1
 
     # a minor version does not ask again …
@@ -75,7 +85,7 @@ def test_coverage_per_document_and_person_and_reminders(app, db, people, publish
             "department_id": "", "site_id": "", "review_interval_months": "12", "requirements": "",
             "target_roles": ["staff"], "target_departments": [str(cleaners.id)]}
     assert author.post(f"/documents/{document.id}/edit", data=form).status_code == 302
-    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    read_and_confirm(client_for(app, people["staff"]), document.id, version.id)
 
     auditor = client_for(app, people["reviewer"])
     page = auditor.get(f"/documents/{document.id}/coverage").get_data(as_text=True)
@@ -215,7 +225,7 @@ def test_management_review_section(app, db, people, published):
     from qms.signals import review_input_requested
 
     document, version = published
-    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    read_and_confirm(client_for(app, people["staff"]), document.id, version.id)
     with app.test_request_context():
         sections = [value for _, value in review_input_requested.send(app, start=dt.date.today() - dt.timedelta(days=30),
                                                                        end=dt.date.today())]
@@ -223,3 +233,58 @@ def test_management_review_section(app, db, people, published):
     rows = dict(section.rows)
     assert rows["Documents in use"] == "1" and rows["Versions published in the period"] == "1"
     assert rows["Reading confirmed"] == "1 of 1 (100%)"
+
+
+def test_confirming_needs_the_version_opened_first(app, db, people, published):
+    """A confirmation without having been shown the content (a bare POST, another version's proof, another
+    person's proof) is refused and nothing is recorded; from the reading view it is accepted."""
+    import re
+
+    document, version = published
+    staff = client_for(app, people["staff"])
+    refused = staff.post(f"/documents/{document.id}/versions/{version.id}/confirm", data={"shown": ""})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"/versions/{version.id}/read")
+    assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 0
+    other = client_for(app, people["reviewer"])
+    page = other.get(f"/documents/{document.id}/versions/{version.id}/read").get_data(as_text=True)
+    foreign = re.search(r'name="shown" value="([^"]+)"', page).group(1)
+    staff.post(f"/documents/{document.id}/versions/{version.id}/confirm", data={"shown": foreign})
+    assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 0
+    assert "Open and read the document first" in staff.get("/documents/to-read").get_data(as_text=True)
+    assert read_and_confirm(staff, document.id, version.id).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 1
+
+
+def test_a_file_version_offers_the_confirmation_only_after_it_was_opened(app, db, people, published):
+    """The file opens through a POST (a GET never writes); only then does the reading view carry the proof."""
+    import re
+
+    from qms.uploads.models import StoredFile
+
+    document, version = published
+    stored = StoredFile(stored_name="wi.pdf", original_name="werkinstructie.pdf", content_type="application/pdf",
+                        size=3, sha256="0" * 64)
+    db.session.add(stored)
+    db.session.flush()
+    db.session.get(DocumentVersion, version.id).stored_file_id = stored.id
+    db.session.commit()
+    staff = client_for(app, people["staff"])
+    page = staff.get(f"/documents/{document.id}/versions/{version.id}/read").get_data(as_text=True)
+    assert 'name="shown"' not in page and "Open the file first" in page
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    opened = staff.post(f"/documents/{document.id}/versions/{version.id}/open",
+                        data={"csrf_token": csrf.group(1)} if csrf else {})
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/files/{stored.id}")
+    assert read_and_confirm(staff, document.id, version.id).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)) == 1
+
+
+def test_the_to_read_badge_counts_documents_not_unread_notifications(app, db, people, published):
+    """The base template's notification count once overwrote the documents page's own: 3 unread messages and 1
+    document to read showed "3" on the "To read" button."""
+    for n in range(2):
+        notifications.notify([people["staff"]], f"Bericht {n}", key=f"extra-{n}", email=False)
+    db.session.commit()
+    html = client_for(app, people["staff"]).get("/documents/").get_data(as_text=True)
+    assert '<span class="doc-count">1</span>' in html
+    assert 'aria-label="3 unread">3</span>' in html

@@ -231,3 +231,82 @@ def test_the_coordinators_are_told_by_a_job_after_the_report_answered(app_factor
         assert told == {c.id for c in coordinators}
         assert len(app.extensions["mail_outbox"]) == 3
         _db.session.remove()
+
+
+def test_a_validation_error_keeps_the_photo_and_sums_up_what_to_correct(db, client, login_as, site):
+    """The error is named at the top with a link to its field, and the photo chosen is kept: sending the
+    corrected form without choosing it again stores the report with that photo, once."""
+    import re
+
+    login_as(Role.STAFF)
+    data = _form(site_id=str(site.id), description="", photos=[_photo("vloer.jpg")])
+    response = client.post("/incidents/report", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and db.session.scalar(select(func.count()).select_from(Incident)) == 0
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert 'href="#description"' in summary and "This field is required" not in summary.split("<h2", 1)[0]
+    assert html.index("data-error-summary") < html.index('name="description"')
+    assert "Photo kept: vloer.jpg" in html
+    token = re.search(r'name="kept_photo" value="([^"]+)"', html).group(1)
+    fixed = _form(site_id=str(site.id), kept_photo=token)
+    sent = client.post("/incidents/report", data=fixed, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    incident = db.session.scalar(select(Incident))
+    assert [p.stored_file.original_name for p in incident.photos] == ["vloer.jpg"]
+    # The kept file is gone once the report is stored; its token does not bring it back.
+    again = client.post("/incidents/report", data=_form(site_id=str(site.id), description="", kept_photo=token,
+                                                        submission_id="tok-2"), content_type="multipart/form-data")
+    assert "Photo kept" not in again.get_data(as_text=True)
+
+
+def test_a_forged_kept_photo_token_is_ignored(db, client, login_as, site):
+    login_as(Role.STAFF)
+    sent = client.post("/incidents/report", data=_form(site_id=str(site.id), kept_photo="forged.token"),
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302
+    assert db.session.scalar(select(Incident)).photos == []
+
+
+def test_the_reporter_opens_their_own_report_and_sees_what_the_handler_shared(app, db, client, login_as, make_user,
+                                                                                site):
+    from qms.incidents.workflow import IncidentState
+    from tests.conftest import PASSWORD
+
+    staff = login_as(Role.STAFF)
+    client.post("/incidents/report", data=_form(site_id=str(site.id)), content_type="multipart/form-data")
+    incident = db.session.scalar(select(Incident))
+    mine = client.get("/incidents/mine").get_data(as_text=True)
+    assert f'href="/incidents/mine/{incident.id}"' in mine
+    page = client.get(f"/incidents/mine/{incident.id}").get_data(as_text=True)
+    assert "Natte vloer zonder bord" in page and "Reported" in page
+    assert "has not shared anything" in page
+
+    coordinator = make_user(Role.COORDINATOR)
+    handler = app.test_client()
+    handler.post("/login", data={"email": coordinator.email, "password": PASSWORD})
+    assert "Shared with the reporter" in handler.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    done = handler.post(f"/incidents/{incident.id}/reporter-note",
+                        data={"note": "Dank je. Er komen nu borden op elke verdieping."})
+    assert done.status_code == 302
+    too_long = handler.post(f"/incidents/{incident.id}/reporter-note", data={"note": "x" * 2001})
+    assert too_long.status_code == 400
+    db.session.refresh(incident)
+    assert incident.reporter_note == "Dank je. Er komen nu borden op elke verdieping."
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "incident",
+                                                       AuditEntry.entity_id == str(incident.id),
+                                                       AuditEntry.action == "update",
+                                                       AuditEntry.actor_id == coordinator.id))
+    assert entry is not None and "borden op elke verdieping" in json.loads(entry.new_values)["reporter_note"]
+    incident.state = IncidentState.TRIAGED
+    db.session.commit()
+    page = client.get(f"/incidents/mine/{incident.id}").get_data(as_text=True)
+    assert "Er komen nu borden op elke verdieping." in page
+    assert 'data-state>' in page and incident.state.label in page
+
+    # Only one's own report: another staff member, and a report without a reporter, are not found.
+    other = make_user(Role.STAFF)
+    stranger = app.test_client()
+    stranger.post("/login", data={"email": other.email, "password": PASSWORD})
+    assert stranger.get(f"/incidents/mine/{incident.id}").status_code == 404
+    assert stranger.get("/incidents/mine/999999999999").status_code == 404
+    assert staff.id == incident.reporter_id

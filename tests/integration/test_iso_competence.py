@@ -137,11 +137,15 @@ def test_the_master_trainer_signs_off_a_step_once(client, db, apprenticeship):
     assert "Tim van Leeuwen" in client.get("/iso9001/learning").get_data(as_text=True)
     page = client.get(f"/iso9001/learning/{apprentice.id}").get_data(as_text=True)
     assert "Sign off this step" in page
-    response = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={"note": "Netjes"})
+    ask = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={"note": "Netjes"})
+    assert ask.status_code == 200 and "Confirm the sign-off" in ask.get_data(as_text=True)
+    assert db.session.scalar(select(StepSignoff)) is None  # asking stores nothing
+    response = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff",
+                           data={"note": "Netjes", "confirmed": "yes"})
     assert response.status_code == 302
     signoff = db.session.scalar(select(StepSignoff))
     assert signoff.signed_by_user_id == apprenticeship["trainer_user"].id and signoff.note == "Netjes"
-    again = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={})
+    again = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={"confirmed": "yes"})
     assert "already been signed off" in client.get(again.location).get_data(as_text=True)
     assert len(db.session.scalars(select(StepSignoff)).all()) == 1
     assert "1 of 2 steps signed off" in client.get(f"/iso9001/learning/{apprentice.id}").get_data(as_text=True)
@@ -164,3 +168,31 @@ def test_a_coordinator_sees_the_path_but_cannot_sign_for_the_master_trainer(clie
     response = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff")
     assert "Only the apprentice" in client.get(response.location).get_data(as_text=True)
     assert db.session.scalars(select(StepSignoff)).all() == []
+
+
+def test_the_signer_can_undo_a_sign_off_within_ten_minutes_and_the_trail_keeps_it(client, db, apprenticeship, app):
+    import datetime as dt
+
+    from qms.audit.models import AuditEntry
+
+    login_user(client, apprenticeship["trainer_user"])
+    apprentice, step = apprenticeship["apprentice"], apprenticeship["path"].steps[0]
+    client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={"confirmed": "yes"})
+    signoff = db.session.scalar(select(StepSignoff))
+    page = client.get(f"/iso9001/learning/{apprentice.id}").get_data(as_text=True)
+    assert "Undo this sign-off" in page
+    undo = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/undo")
+    assert "was undone" in client.get(undo.location).get_data(as_text=True)
+    assert db.session.scalars(select(StepSignoff)).all() == []
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_type == "iso_step_signoff", AuditEntry.entity_id == str(signoff.id)))]
+    assert actions == ["create", "delete"]
+    # Signed again and eleven minutes later: final.
+    client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/signoff", data={"confirmed": "yes"})
+    signoff = db.session.scalar(select(StepSignoff))
+    signoff.signed_at = signoff.signed_at - dt.timedelta(minutes=11)
+    db.session.commit()
+    assert "Undo this sign-off" not in client.get(f"/iso9001/learning/{apprentice.id}").get_data(as_text=True)
+    late = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/undo")
+    assert "within 10 minutes" in client.get(late.location).get_data(as_text=True)
+    assert len(db.session.scalars(select(StepSignoff)).all()) == 1

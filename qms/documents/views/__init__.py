@@ -26,6 +26,15 @@ bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="
 bp.record_once(lambda state: registry(state.app).add_reminders(reading.collect_reminders))
 
 
+def _register_tasks(state) -> None:
+    from ..tasks import register
+
+    register(state.app)
+
+
+bp.record_once(_register_tasks)
+
+
 
 def can_see_history(user=None) -> bool:
     return has_permission(user or current_user, "documents.view_history")

@@ -1,8 +1,9 @@
 """Reading: the "to read" list, one-tap confirmation, coverage per document and per person, reminders;
 and the register exports (CSV, PDF)."""
 
-from flask import (flash, make_response, redirect, render_template, request,
+from flask import (current_app, flash, make_response, redirect, render_template, request, session,
                    url_for)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,18 +37,59 @@ def to_read():
     return render_template("documents/to_read.html", versions=versions, button=ButtonForm(formdata=None))
 
 
+#: How long the proof that a version was shown on the page stays good for a confirmation.
+SHOWN_MAX_AGE = 12 * 3600
+#: Session key: the file versions this browser opened through the reading view (their ids).
+OPENED_KEY = "documents_opened"
+
+
+def _shown_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="document-version-shown")
+
+
+def shown_token(version: DocumentVersion) -> str:
+    """Signed proof, put in the confirm form, that this user was shown this version's content."""
+    return _shown_serializer().dumps({"u": current_user.id, "v": version.id})
+
+
+def was_shown(token: str | None, version: DocumentVersion) -> bool:
+    try:
+        data = _shown_serializer().loads(token or "", max_age=SHOWN_MAX_AGE)
+    except BadSignature:
+        return False
+    return isinstance(data, dict) and data.get("u") == current_user.id and data.get("v") == version.id
+
+
 @bp.route("/<int:document_id>/versions/<int:version_id>/read")
 @requires("documents.view")
 def read(document_id: int, version_id: int):
-    """The phone reading view: the text and one button to confirm."""
+    """The phone reading view: the text and, once the content has been shown (the text on this page, or the
+    file opened through the button below), one button to confirm."""
     version = load_version(document_id, version_id)
     confirmed = db.session.scalar(select(services.reading.ReadConfirmation).where(
         services.reading.ReadConfirmation.user_id == current_user.id,
         services.reading.ReadConfirmation.document_id == version.document_id,
         services.reading.ReadConfirmation.major == version.major).limit(1))
+    shown = version.stored_file_id is None or version.id in session.get(OPENED_KEY, [])
     return render_template("documents/read.html", version=version, document=version.document,
                            html=render_markdown(version.content_markdown), confirmed=confirmed,
-                           button=ButtonForm(formdata=None))
+                           button=ButtonForm(formdata=None), shown=shown,
+                           token=shown_token(version) if shown else None)
+
+
+@bp.route("/<int:document_id>/versions/<int:version_id>/open", methods=["POST"])
+@requires("documents.view")
+def open_file(document_id: int, version_id: int):
+    """Open the version's file from the reading view: remembered for this session, so the reading view then
+    offers the confirmation; then the file itself."""
+    version = load_version(document_id, version_id)
+    form = ButtonForm()
+    if not form.validate_on_submit() or version.stored_file_id is None:
+        flash(_("The request could not be processed; please try again."), "error")
+        return redirect(url_for("documents.read", document_id=document_id, version_id=version_id))
+    opened = [v for v in session.get(OPENED_KEY, []) if v != version.id][-49:]
+    session[OPENED_KEY] = opened + [version.id]
+    return redirect(url_for("uploads.download", file_id=version.stored_file_id), 303)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/confirm", methods=["POST"])
@@ -55,6 +97,9 @@ def read(document_id: int, version_id: int):
 def confirm(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = ButtonForm()
+    if form.validate_on_submit() and not was_shown(request.form.get("shown"), version):
+        flash(_("Open and read the document first; then confirm that you have read it."), "error")
+        return redirect(url_for("documents.read", document_id=document_id, version_id=version_id))
     if form.validate_on_submit():
         number = version.document.number  # read before the commit: nothing after it can fail the answer
         try:

@@ -59,8 +59,10 @@ def index():
         filters.type = ""
     page = paginate(services.register_query(filters, include_unpublished=history), request.args.get("page"),
                     per_page())
-    unread = db.session.scalar(select(func.count()).select_from(services.reading.to_read_query(current_user).subquery()))
-    return render_template("documents/index.html", form=form, page=page, history=history, unread=unread)
+    to_read_count = db.session.scalar(
+        select(func.count()).select_from(services.reading.to_read_query(current_user).subquery()))
+    return render_template("documents/index.html", form=form, page=page, history=history,
+                           to_read_count=to_read_count)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,4 +9,13 @@ bp = Blueprint("evidence", __name__, url_prefix="/evidence", template_folder="..
                static_folder="../static")
 bp.record_once(lambda state: registry(state.app).add_reminders(reminders.collect))
 
+
+def _register_tasks(state) -> None:
+    from ..tasks import SOURCE
+
+    registry(state.app).add_task_source(SOURCE)
+
+
+bp.record_once(_register_tasks)
+
 from . import certificates, dossiers, items, overview  # noqa: E402,F401  (routes)

@@ -6,6 +6,7 @@ frequency over the rolling 12 months, the one every surface shows), ``ltis_and_h
 """
 from .arbo import assistant as arbo_assistant, report_text as arbo_report_text  # noqa: F401
 from .errors import IncidentError  # noqa: F401
+from .handling import share_with_reporter  # noqa: F401
 from .handling import (InvestigationData, PersonData, TriageData, add_prevention_action, arbo_deadline,  # noqa: F401
                        close, move, nonconformities, record_arbo_notification, remove_person, save_investigation,
                        save_person, triage)

@@ -115,11 +115,26 @@ def record_arbo_notification(incident: Incident, notified_at_local: dt.datetime,
     return incident
 
 
+#: "Immediately" read as within this many hours of the accident.
+ARBO_HOURS = 24
+
+
+def share_with_reporter(incident: Incident, note: str | None) -> Incident:
+    """Set (or clear, with an empty note) what the reporter sees about the handling on their own page."""
+    note = (note or "").strip() or None
+    if note == incident.reporter_note:
+        return incident
+    incident.reporter_note = note
+    incident.reporter_note_at = utcnow() if note else None
+    db.session.flush()
+    return incident
+
+
 def arbo_deadline(incident: Incident) -> dt.datetime | None:
     """'Immediately' read as within 24 hours of the accident (UTC); None when no report is due."""
     if incident.arbo_reason is None:
         return None
-    return incident.occurred_at + dt.timedelta(hours=24)
+    return incident.occurred_at + dt.timedelta(hours=ARBO_HOURS)
 
 
 # --- injured persons and lost days ---------------------------------------------------------------------

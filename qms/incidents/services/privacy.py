@@ -75,6 +75,7 @@ def purge(today: dt.date) -> int:
         incident.reporter_name = None
         incident.reporter_contact = None
         incident.persons_text = None
+        incident.reporter_note = None
         incident.submission_token = None
         for person in incident.persons:
             person.name = None

@@ -15,7 +15,8 @@ from ...database import paginate
 from ...extensions import db
 from ...permissions import has_permission, requires
 from .. import services
-from ..forms import (ActionForm, ArboForm, InvestigationForm, LogFilterForm, PersonForm, StateForm, TriageForm)
+from ..forms import (ActionForm, ArboForm, InvestigationForm, LogFilterForm, PersonForm, ReporterNoteForm, StateForm,
+                     TriageForm)
 from ..models import Incident, IncidentPerson
 from ..search import search_clause
 from ..services import IncidentError, InvestigationData, PersonData, TriageData
@@ -122,6 +123,8 @@ def _forms(incident: Incident, **given):
             "lessons": incident.lessons, "lessons_for_toolbox": incident.lessons_for_toolbox}),
         "action": given.get("action") or ActionForm(formdata=None),
         "state": StateForm(formdata=None),
+        "reporter_note": given.get("reporter_note") or ReporterNoteForm(formdata=None,
+                                                                        data={"note": incident.reporter_note}),
     }
     forms["triage"].site_id.choices = site_choices(label=_("Unknown"))
     forms["triage"].department_id.choices = department_choices(label=_("Unknown"))
@@ -189,6 +192,19 @@ def arbo(incident_id: int):
         else:
             return _done(incident, _("The report to the Arbeidsinspectie was recorded."), "#triage")
     return _detail(incident, 400, arbo=form)
+
+
+@bp.route("/<int:incident_id>/reporter-note", methods=["POST"])
+@requires("incidents.manage")
+def reporter_note(incident_id: int):
+    """What the handler shares with the reporter: shown on the reporter's own page (in the audit trail)."""
+    incident = load_incident(incident_id)
+    form = ReporterNoteForm()
+    if form.validate_on_submit():
+        services.share_with_reporter(incident, form.note.data)
+        return _done(incident, _("The reporter sees this message on their own page.") if form.note.data
+                     else _("Nothing is shared with the reporter now."), "#reporter")
+    return _detail(incident, 400, reporter_note=form)
 
 
 def _person_data(form: PersonForm) -> PersonData:

@@ -16,7 +16,7 @@ from .. import services
 from ..forms import PublicReportForm
 from ..services import RateLimited
 from . import bp
-from .reporting import NotStored, prepare, store, submit
+from .reporting import NotStored, forget_kept, keep_photos, prepare, store, submit
 
 
 def _as_anonymous_visitor() -> None:
@@ -58,15 +58,18 @@ def public_report(token: str):
         except RateLimited:
             db.session.rollback()
             return render_template("incidents/report.html", form=form, site=site, public=True,
-                                   action=url_for("incidents.public_report", token=token), limited=True), 429
+                                   action=url_for("incidents.public_report", token=token), limited=True,
+                                   kept_photos=keep_photos(form)), 429
         except NotStored as failure:
             form.form_errors.append(failure.message)
             return render_template("incidents/report.html", form=form, site=site, public=True,
-                                   action=url_for("incidents.public_report", token=token)), 503
+                                   action=url_for("incidents.public_report", token=token),
+                                   kept_photos=keep_photos(form)), 503
         if number is not None:
+            forget_kept()
             return redirect(url_for("incidents.public_thanks", token=token, number=number))
     return render_template("incidents/report.html", form=form, site=site, public=True,
-                           action=url_for("incidents.public_report", token=token))
+                           action=url_for("incidents.public_report", token=token), kept_photos=keep_photos(form))
 
 
 @bp.route("/qr/<token>/thanks")

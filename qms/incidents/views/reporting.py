@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from ...database import lost_connection, paginate
 from ...extensions import db
 from ...permissions import requires
+from ...uploads import pending
 from ...uploads.services import UploadRejected
 from .. import services
 from ..forms import ReportForm
@@ -38,12 +39,41 @@ def prepare(form: ReportForm) -> None:
         form.occurred_at.data = services.local_now().replace(second=0, microsecond=0)
 
 
+#: Name of the form's hidden inputs carrying photos kept from an earlier attempt (qms.uploads.pending).
+KEPT_FIELD = "kept_photo"
+
+
+def kept_tokens() -> list[str]:
+    """Tokens of photos kept from an earlier attempt of this form that are still good."""
+    if request.method != "POST":
+        return []
+    return [t for t in request.form.getlist(KEPT_FIELD)[:5] if pending.filename(t)]
+
+
+def keep_photos(form: ReportForm) -> list[tuple[str, str]]:
+    """When the form is shown again with an error: the photos it carried, kept, as (token, file name). A
+    rejected photo (wrong type, too large) is not kept: its error says why."""
+    tokens = kept_tokens()
+    if request.method == "POST" and not form.photos.errors:
+        for upload in request.files.getlist(form.photos.name):
+            token = pending.keep(upload)
+            if token:
+                tokens.append(token)
+    return [(t, pending.filename(t)) for t in tokens[:5]]
+
+
+def forget_kept() -> None:
+    for token in kept_tokens():
+        pending.discard(token)
+
+
 def submit(form: ReportForm, *, named: tuple[str, str] | None = None, **kwargs):
     """Send the report to the service; returns the incident or None (errors shown on the form)."""
     data = report_data(form)
     if named:
         data.reporter_name, data.reporter_contact = named
-    photos = request.files.getlist(form.photos.name)
+    photos = [p for p in request.files.getlist(form.photos.name) if getattr(p, "filename", "")]
+    photos += [p for p in (pending.take(t) for t in kept_tokens()) if p is not None]
     for photo in photos:  # a second attempt reads the photos again from the start
         photo.stream.seek(0)
     try:
@@ -113,12 +143,25 @@ def report():
         except NotStored as failure:
             form.form_errors.append(failure.message)
             return render_template("incidents/report.html", form=form, action=url_for("incidents.report"),
-                                   public=False), 503
+                                   public=False, kept_photos=keep_photos(form)), 503
         if number is not None:
+            forget_kept()
             flash(_("Thank you. Your report %(number)s was received; the coordinator has been told.",
                     number=number), "success")
             return redirect(url_for("incidents.mine", sent=1))
-    return render_template("incidents/report.html", form=form, action=url_for("incidents.report"), public=False)
+    return render_template("incidents/report.html", form=form, action=url_for("incidents.report"), public=False,
+                           kept_photos=keep_photos(form))
+
+
+@bp.route("/mine/<int:incident_id>")
+@requires("incidents.report")
+def my_report(incident_id: int):
+    """The reporter's own report: what they sent, its state and what the handler chose to share. Only one's
+    own reports (another's, or one whose personal details were removed, is not found)."""
+    incident = db.session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    if incident is None or incident.reporter_id is None or incident.reporter_id != current_user.id:
+        abort(404)
+    return render_template("incidents/my_report.html", incident=incident)
 
 
 @bp.route("/mine")

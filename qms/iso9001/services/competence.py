@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ...database import utcnow
 from ...extensions import db
 from ...organisation.models import Employee
 from ...permissions import has_permission
@@ -258,8 +259,28 @@ def learning_of(employee: Employee) -> list[tuple[LearningAssignment, list[Learn
     return [(a, steps[a.path_id], signed) for a in assignments]
 
 
+#: Minutes after signing during which the master trainer can undo a sign-off made by mistake.
+UNDO_MINUTES = 10
+
+
+def can_undo(user, signoff: StepSignoff, now: dt.datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (signoff.signed_by_user_id == getattr(user, "id", None)
+            and now - signoff.signed_at <= dt.timedelta(minutes=UNDO_MINUTES))
+
+
+def undo_sign_off(user, signoff: StepSignoff, now: dt.datetime | None = None) -> None:
+    """The signer takes back a sign-off within :data:`UNDO_MINUTES` (the removal stays in the audit trail)."""
+    if not can_undo(user, signoff, now):
+        raise IsoError(None, _("A sign-off can only be undone by its signer, within %(minutes)s minutes.",
+                               minutes=UNDO_MINUTES))
+    db.session.delete(signoff)
+    db.session.flush()
+
+
 def sign_off(user, employee: Employee, step: LearningStep, note: str | None, on: dt.date | None = None) -> StepSignoff:
-    """The apprentice's own master trainer signs off one step. A sign-off is final: never changed or removed."""
+    """The apprentice's own master trainer signs off one step. A sign-off is final once the few minutes for
+    undoing a mistake (:func:`undo_sign_off`) have passed: then never changed or removed."""
     if not is_mentor_of(user, employee):
         raise IsoError(None, _("Only the apprentice's own master trainer can sign off a step."))
     mentor = employee.mentor

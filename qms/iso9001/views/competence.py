@@ -13,7 +13,7 @@ from ...permissions import has_permission, require, requires
 from .. import scoring
 from ..forms import (AssignFunctionForm, AssignPathForm, CompetenceForm, ConfirmForm, EvidenceForm, FunctionForm,
                      MatrixFilterForm, PathForm, SignoffForm, StepForm)
-from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep
+from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep, StepSignoff
 from ..services import IsoError, competence as services, today
 from . import bp, load, page, refused
 
@@ -223,9 +223,11 @@ def apprentice(employee_id: int, assign_form=None, status=200):
     for assignment, steps, signed in services.learning_of(employee):
         done, total, following = scoring.progress([s.id for s in steps], signed)
         progress.append((assignment, steps, done, total, following))
+    undoable = {step_id for step_id, s in signed.items() if services.can_undo(current_user, s)}
     return page("apprentice.html", status, employee=employee, progress=progress, signed=signed,
                 may_sign=services.is_mentor_of(current_user, employee), form=SignoffForm(), assign_form=assign_form,
-                may_assign=has_permission(current_user, "iso9001.competence.manage"))
+                may_assign=has_permission(current_user, "iso9001.competence.manage"), undoable=undoable,
+                undo_minutes=services.UNDO_MINUTES)
 
 
 @bp.route("/learning/<int:employee_id>/steps/<int:step_id>/signoff", methods=["POST"])
@@ -234,6 +236,12 @@ def sign_off(employee_id: int, step_id: int):
     employee = _apprentice(employee_id)
     step = load(LearningStep, step_id)
     form = SignoffForm()
+    if form.validate_on_submit() and form.confirmed.data != "yes":
+        # First the confirmation: what will be signed, for whom, with the note; nothing is stored yet.
+        if not services.is_mentor_of(current_user, employee):
+            flash(_("Only the apprentice's own master trainer can sign off a step."), "error")
+            return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
+        return page("signoff_confirm.html", employee=employee, step=step, form=form)
     if form.validate_on_submit():
         try:
             services.sign_off(current_user, employee, step, form.note.data)
@@ -242,11 +250,33 @@ def sign_off(employee_id: int, step_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Step \"%(step)s\" of %(name)s is signed off.", step=step.title, name=employee.full_name),
-                  "success")
+            flash(_("Step \"%(step)s\" of %(name)s is signed off. A mistake? You can undo it for %(minutes)s "
+                    "minutes.", step=step.title, name=employee.full_name, minutes=services.UNDO_MINUTES), "success")
     else:
         flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
+    return redirect(url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
+
+
+@bp.route("/learning/<int:employee_id>/steps/<int:step_id>/undo", methods=["POST"])
+@requires("iso9001.learning")
+def undo_sign_off(employee_id: int, step_id: int):
+    employee = _apprentice(employee_id)
+    step = load(LearningStep, step_id)
+    signoff = db.session.scalar(select(StepSignoff).where(StepSignoff.employee_id == employee.id,
+                                                          StepSignoff.step_id == step.id))
+    require(signoff is not None)
+    if SignoffForm().validate_on_submit():
+        try:
+            services.undo_sign_off(current_user, signoff)
+        except IsoError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The sign-off of step \"%(step)s\" was undone.", step=step.title), "success")
+    else:
+        flash(_("The request could not be processed; please try again."), "error")
+    return redirect(url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
 
 
 @bp.route("/learning/<int:employee_id>/paths", methods=["POST"])

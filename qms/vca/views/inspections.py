@@ -109,6 +109,13 @@ def inspection(inspection_id: int):
     return render_template("vca/inspection.html", row=row, links=links, on=common.today())
 
 
+def _after_inspection(row: VcaInspection) -> str:
+    """The inspection's page for those who may read the register; the start page for an inspector on staff."""
+    if has_permission(current_user, "vca.view"):
+        return url_for("vca.inspection", inspection_id=row.id)
+    return url_for("core.dashboard")
+
+
 @bp.route("/inspections/<int:inspection_id>/carry-out", methods=["GET", "POST"])
 @requires("vca.sign")
 def inspection_do(inspection_id: int):
@@ -118,14 +125,18 @@ def inspection_do(inspection_id: int):
             (row.inspector_id is not None and row.inspector_id == current_user.id))
     if row.state is not InspectionState.PLANNED:
         flash(_("This inspection was already carried out; its findings are kept as they are."), "warning")
-        return redirect(url_for("vca.inspection", inspection_id=row.id))
+        return redirect(_after_inspection(row))
     form = InspectionForm(data=None if request.method == "POST" else {"done_on": common.today()})
     checks = row.template.item_list
     answers = [registers.Answer(item=c, result=request.form.get(f"result-{i}", ""),
                                 note=(request.form.get(f"note-{i}") or "")[:2000],
                                 photo=request.files.get(f"photo-{i}")) for i, c in enumerate(checks)]
     problems: dict[int, str] = {}
-    if form.validate_on_submit():
+    if request.method == "POST" and request.form.get("all_ok"):
+        # "All in order": every check without an answer becomes OK; nothing is saved until the form is sent.
+        for answer in answers:
+            answer.result = answer.result or "ok"
+    elif form.validate_on_submit():
         for i, answer in enumerate(answers):
             if answer.result not in {"ok", "not_ok", "na"}:
                 problems[i] = _("Choose OK, not OK or not applicable.")
@@ -143,7 +154,7 @@ def inspection_do(inspection_id: int):
             else:
                 db.session.commit()
                 flash(_("The inspection was recorded."), "success")
-                return redirect(url_for("vca.inspection", inspection_id=row.id))
+                return redirect(_after_inspection(row))
     return render_template("vca/inspection_do.html", row=row, form=form, checks=checks, answers=answers,
                            problems=problems, results=FINDING_RESULTS)
 
