@@ -12,6 +12,7 @@ from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..uploads.content import UploadRejected
 from .errors import DomainError, show_refusal
 
 #: The flash of a button form that did not validate (an expired CSRF token, a tampered field).
@@ -22,9 +23,9 @@ def _value(what, result):
     return what(result) if callable(what) else what
 
 
-def submit(form, change: Callable[[], Any], *, done, to, on_form: bool = False):
+def on_submit(form, change: Callable[[], Any], *, done, to, on_form: bool = False, upload_field: str = "file"):
     """The redirect after ``change()`` succeeded, or None when the form was not sent, did not validate or the
-    service refused (the refusal then stands on the form).
+    service refused (the refusal then stands on the form; a rejected upload next to ``upload_field``).
 
     ``done`` (the success message) and ``to`` (the URL) are values or functions of what ``change`` returned."""
     if not form.validate_on_submit():
@@ -32,6 +33,8 @@ def submit(form, change: Callable[[], Any], *, done, to, on_form: bool = False):
     try:
         result = change()
     except DomainError as error:
+        if isinstance(error, UploadRejected) and error.field is None:
+            error = DomainError(error.message, upload_field)
         show_refusal(form, error, on_form=on_form)
         return None
     db.session.commit()

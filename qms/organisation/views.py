@@ -5,7 +5,7 @@ from wtforms import SelectChoice
 from sqlalchemy import func, or_, select
 
 from ..core.loaders import get_or_404
-from ..core.submit import act, submit
+from ..core.submit import act, on_submit
 from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
@@ -37,10 +37,10 @@ def _per_page() -> int:
 def reference():
     profile = services.company()
     form = CompanyForm(obj=profile)
-    saved = submit(form, lambda: services.save_company(form.name.data, form.kvk_number.data, form.address.data,
-                                                       form.city.data),
-                   done=_("The company profile was saved."),
-                   to=url_for("organisation.reference"))
+    saved = on_submit(form, lambda: services.save_company(form.name.data, form.kvk_number.data, form.address.data,
+                                                          form.city.data),
+                      done=_("The company profile was saved."),
+                      to=url_for("organisation.reference"))
     if saved:
         return saved
     counts = {
@@ -57,9 +57,9 @@ def reference():
 @requires("reference.manage")
 def departments():
     form = DepartmentForm()
-    saved = submit(form, lambda: services.add_department(form.name.data),
-                   done=lambda department: _("Department %(name)s was added.", name=department.name),
-                   to=url_for("organisation.departments"))
+    saved = on_submit(form, lambda: services.add_department(form.name.data),
+                      done=lambda department: _("Department %(name)s was added.", name=department.name),
+                      to=url_for("organisation.departments"))
     if saved:
         return saved
     stmt = select(Department).order_by(Department.active.desc(), Department.name)
@@ -80,9 +80,9 @@ def export_departments(fmt: str):
 def edit_department(department_id: int):
     department = _load(Department, department_id)
     form = DepartmentForm(obj=department)
-    saved = submit(form, lambda: services.rename_department(department, form.name.data),
-                   done=_("The department was saved."),
-                   to=url_for("organisation.departments"))
+    saved = on_submit(form, lambda: services.rename_department(department, form.name.data),
+                      done=_("The department was saved."),
+                      to=url_for("organisation.departments"))
     return saved or render_template("organisation/edit.html", form=form, title=_("Edit department"),
                                     cancel=url_for("organisation.departments"))
 
@@ -104,8 +104,8 @@ def department_active(department_id: int):
 @requires("reference.manage")
 def sites():
     form = SiteForm()
-    saved = submit(form, lambda: services.add_site(form.name.data, form.client.data, form.address.data),
-                   done=lambda site: _("Site %(name)s was added.", name=site.name), to=url_for("organisation.sites"))
+    saved = on_submit(form, lambda: services.add_site(form.name.data, form.client.data, form.address.data),
+                      done=lambda site: _("Site %(name)s was added.", name=site.name), to=url_for("organisation.sites"))
     if saved:
         return saved
     stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
@@ -126,8 +126,8 @@ def export_sites(fmt: str):
 def edit_site(site_id: int):
     site = _load(Site, site_id)
     form = SiteForm(obj=site)
-    saved = submit(form, lambda: services.update_site(site, form.name.data, form.client.data, form.address.data),
-                   done=_("The site was saved."), to=url_for("organisation.sites"))
+    saved = on_submit(form, lambda: services.update_site(site, form.name.data, form.client.data, form.address.data),
+                      done=_("The site was saved."), to=url_for("organisation.sites"))
     return saved or render_template("organisation/edit.html", form=form, title=_("Edit site"),
                                     cancel=url_for("organisation.sites"))
 
@@ -251,9 +251,9 @@ def _employee_form(employee: Employee | None) -> EmployeeForm:
 @requires("employees.manage")
 def new_employee():
     form = _employee_form(None)
-    saved = submit(form, lambda: services.save_employee(None, _employee_data(form)),
-                   done=lambda employee: _("%(name)s was added to the employee register.", name=employee.full_name),
-                   to=lambda employee: url_for("organisation.employee", employee_id=employee.id))
+    saved = on_submit(form, lambda: services.save_employee(None, _employee_data(form)),
+                      done=lambda employee: _("%(name)s was added to the employee register.", name=employee.full_name),
+                      to=lambda employee: url_for("organisation.employee", employee_id=employee.id))
     return saved or render_template("organisation/employee_form.html", form=form, employee=None)
 
 
@@ -273,7 +273,7 @@ def employee(employee_id: int):
 def edit_employee(employee_id: int):
     person = _load(Employee, employee_id)
     form = _employee_form(person)
-    saved = submit(form, lambda: services.save_employee(person, _employee_data(form)),
-                   done=lambda _saved: _("The details of %(name)s were saved.", name=person.full_name),
-                   to=url_for("organisation.employee", employee_id=person.id))
+    saved = on_submit(form, lambda: services.save_employee(person, _employee_data(form)),
+                      done=lambda _saved: _("The details of %(name)s were saved.", name=person.full_name),
+                      to=url_for("organisation.employee", employee_id=person.id))
     return saved or render_template("organisation/employee_form.html", form=form, employee=person)

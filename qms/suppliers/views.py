@@ -8,7 +8,7 @@ from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
 from ..core.loaders import get_row
-from ..core.submit import act, submit
+from ..core.submit import act, on_submit
 from ..database import paginate
 from ..extensions import db
 from ..organisation.forms import ActiveForm
@@ -84,9 +84,9 @@ add_import_routes(bp, "suppliers", "suppliers.manage", "")
 @requires("suppliers.manage")
 def new():
     form = SupplierForm()
-    saved = submit(form, lambda: services.save_supplier(None, _data(form)),
-                   done=lambda supplier: _("Supplier %(name)s was added.", name=supplier.name),
-                   to=lambda supplier: url_for("suppliers.detail", supplier_id=supplier.id))
+    saved = on_submit(form, lambda: services.save_supplier(None, _data(form)),
+                      done=lambda supplier: _("Supplier %(name)s was added.", name=supplier.name),
+                      to=lambda supplier: url_for("suppliers.detail", supplier_id=supplier.id))
     return saved or render_template("suppliers/form.html", form=form, supplier=None)
 
 
@@ -110,9 +110,9 @@ def _panels(supplier) -> list:
 def edit(supplier_id: int):
     supplier = _load(supplier_id)
     form = SupplierForm(obj=supplier)
-    saved = submit(form, lambda: services.save_supplier(supplier, _data(form)),
-                   done=lambda _saved: _("The details of %(name)s were saved.", name=supplier.name),
-                   to=url_for("suppliers.detail", supplier_id=supplier.id))
+    saved = on_submit(form, lambda: services.save_supplier(supplier, _data(form)),
+                      done=lambda _saved: _("The details of %(name)s were saved.", name=supplier.name),
+                      to=url_for("suppliers.detail", supplier_id=supplier.id))
     return saved or render_template("suppliers/form.html", form=form, supplier=supplier)
 
 
@@ -132,11 +132,11 @@ def set_active(supplier_id: int):
 def add_certificate(supplier_id: int):
     supplier = _load(supplier_id)
     form = CertificateForm()
-    saved = submit(form, lambda: services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
-                                                          number=form.number.data, issuer=form.issuer.data,
-                                                          valid_until=form.valid_until.data),
-                   done=_("The certificate was added."),
-                   to=url_for("suppliers.detail", supplier_id=supplier.id))
+    saved = on_submit(form, lambda: services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
+                                                             number=form.number.data, issuer=form.issuer.data,
+                                                             valid_until=form.valid_until.data),
+                      done=_("The certificate was added."),
+                      to=url_for("suppliers.detail", supplier_id=supplier.id))
     if saved:
         return saved
     return render_template("suppliers/detail.html", supplier=supplier, form=form, toggle=ActiveForm(),

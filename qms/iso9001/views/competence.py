@@ -16,6 +16,7 @@ from ..forms import (AssignFunctionForm, AssignPathForm, CompetenceForm, Confirm
 from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep
 from ..services import IsoError, competence as services, today
 from . import bp, load, page, refused
+from ...core.submit import on_submit
 
 
 @bp.route("/competence")
@@ -142,15 +143,11 @@ def functions(form=None, status=200):
 @requires("iso9001.competence.manage")
 def add_function():
     form = FunctionForm()
-    if form.validate_on_submit():
-        try:
-            function = services.save_function(None, name=form.name.data, description=form.description.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The function %(name)s was added.", name=function.name), "success")
-            return redirect(url_for("iso9001.function", function_id=function.id))
+    saved = on_submit(form, lambda: services.save_function(None, name=form.name.data, description=form.description.data),
+                      done=lambda function: _("The function %(name)s was added.", name=function.name),
+                      to=lambda function: url_for("iso9001.function", function_id=function.id))
+    if saved:
+        return saved
     return functions(form=form, status=400)
 
 
@@ -166,16 +163,13 @@ def function(function_id: int, form=None, status=200):
 def add_competence(function_id: int):
     found = load(JobFunction, function_id)
     form = CompetenceForm()
-    if form.validate_on_submit():
-        try:
-            services.add_competence(found, name=form.name.data, training_kind=form.training_kind.data,
-                                    training_title=form.training_title.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The competence was added."), "success")
-            return redirect(url_for("iso9001.function", function_id=found.id))
+    saved = on_submit(form, lambda: services.add_competence(found, name=form.name.data,
+                                                            training_kind=form.training_kind.data,
+                                                            training_title=form.training_title.data),
+                      done=_("The competence was added."),
+                      to=url_for("iso9001.function", function_id=found.id))
+    if saved:
+        return saved
     return function(found.id, form=form, status=400)
 
 
@@ -280,15 +274,11 @@ def paths(form=None, status=200):
 @requires("iso9001.competence.manage")
 def add_path():
     form = PathForm()
-    if form.validate_on_submit():
-        try:
-            path = services.save_path(name=form.name.data, description=form.description.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The learning path was added."), "success")
-            return redirect(url_for("iso9001.path", path_id=path.id))
+    saved = on_submit(form, lambda: services.save_path(name=form.name.data, description=form.description.data),
+                      done=_("The learning path was added."),
+                      to=lambda path: url_for("iso9001.path", path_id=path.id))
+    if saved:
+        return saved
     return paths(form=form, status=400)
 
 

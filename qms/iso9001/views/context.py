@@ -9,8 +9,9 @@ from ...permissions import requires
 from ..forms import (ClimateForm, ConfirmForm, ContextReviewForm, ExclusionForm, IssueForm, PartyForm, ProcessForm,
                      ScopeForm)
 from ..models import Exclusion, InterestedParty, Issue, Process
-from ..services import IsoError, context as services, today
-from . import bp, load, page, refused, user_choices
+from ..services import context as services, today
+from . import bp, load, page, user_choices
+from ...core.submit import on_submit
 
 EDITABLE = {"issue": (Issue, IssueForm), "party": (InterestedParty, PartyForm), "process": (Process, ProcessForm)}
 
@@ -49,15 +50,11 @@ def _submit(form_name: str, form, apply, message: str):
         form.requirement.choices = [SelectChoice(c, label) for c, label in services.exclusion_choices()]
     if form_name == "process_form":
         user_choices(form.owner_id)
-    if form.validate_on_submit():
-        try:
-            apply(form)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("iso9001.context"))
+    saved = on_submit(form, lambda: apply(form),
+                      done=message,
+                      to=url_for("iso9001.context"))
+    if saved:
+        return saved
     return _render(400, **{form_name: form})
 
 
@@ -147,15 +144,11 @@ def edit_context_record(kind: str, record_id: int):
         form.kind.data = record.kind.value
     if kind == "process":
         user_choices(form.owner_id, record.owner_id)
-    if form.validate_on_submit():
-        try:
-            _apply_edit(kind, record, form)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The change was saved."), "success")
-            return redirect(url_for("iso9001.context"))
+    saved = on_submit(form, lambda: _apply_edit(kind, record, form),
+                      done=_("The change was saved."),
+                      to=url_for("iso9001.context"))
+    if saved:
+        return saved
     return page("edit.html", form=form, title=_("Edit"), cancel=url_for("iso9001.context"))
 
 
