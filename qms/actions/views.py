@@ -241,9 +241,7 @@ def add_action(nc_id: int):
                                                         due_date=form.due_date.data),
                       done=_("The action was planned."),
                       to=url_for("actions.nonconformity", nc_id=nc.id))
-    if saved:
-        return saved
-    return _detail(nc, action_form=form, status=400)
+    return saved or _detail(nc, action_form=form, status=400)
 
 
 @bp.route("/<int:action_id>/complete", methods=["POST"])

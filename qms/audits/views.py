@@ -202,9 +202,7 @@ def add_question(audit_id: int):
     saved = on_submit(form, lambda: services.add_question(audit, form.question.data),
                       done=_("Your question was added to the checklist."),
                       to=url_for("audits.detail", audit_id=audit.id, _anchor="checklist"))
-    if saved:
-        return saved
-    return _detail(audit, question_form=form, status=400)
+    return saved or _detail(audit, question_form=form, status=400)
 
 
 @bp.route("/<int:audit_id>/state", methods=["POST"])

@@ -130,9 +130,7 @@ def conclusions(review_id: int):
     saved = on_submit(form, lambda: services.record_conclusions(review, form.conclusions.data),
                       done=_("The conclusions were saved."),
                       to=url_for("reviews.detail", review_id=review.id, _anchor="conclusions"))
-    if saved:
-        return saved
-    return _detail(review, conclusions_form=form, status=400)
+    return saved or _detail(review, conclusions_form=form, status=400)
 
 
 @bp.route("/<int:review_id>/decisions", methods=["POST"])
@@ -147,9 +145,7 @@ def decide(review_id: int):
                       done=lambda decision: (_("The decision was recorded and is tracked as an action.") if decision.action
                                              else _("The decision was recorded.")),
                       to=url_for("reviews.detail", review_id=review.id, _anchor="decisions"))
-    if saved:
-        return saved
-    return _detail(review, decision_form=form, status=400)
+    return saved or _detail(review, decision_form=form, status=400)
 
 
 @bp.route("/<int:review_id>/state", methods=["POST"])

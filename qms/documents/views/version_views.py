@@ -173,9 +173,7 @@ def reject(document_id: int, version_id: int):
     saved = on_submit(form, lambda: services.reject(version, current_user, form.comment.data),
                       done=lambda _saved: _("Version %(label)s was rejected and is a draft again.", label=version.label),
                       to=_version_url(version))
-    if saved:
-        return saved
-    return _render_version(version, reject_form=form, failed=True)
+    return saved or _render_version(version, reject_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/publish", methods=["POST"])
@@ -186,9 +184,7 @@ def publish(document_id: int, version_id: int):
     saved = on_submit(form, lambda: services.publish(version, current_user, effective_date=form.effective_date.data),
                       done=lambda _saved: _("Version %(label)s is published and in use.", label=version.label),
                       to=_version_url(version))
-    if saved:
-        return saved
-    return _render_version(version, publish_form=form, failed=True)
+    return saved or _render_version(version, publish_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/withdraw", methods=["POST"])
@@ -199,9 +195,7 @@ def withdraw(document_id: int, version_id: int):
     saved = on_submit(form, lambda: services.withdraw(version, current_user, form.reason.data),
                       done=lambda _saved: _("%(number)s was withdrawn.", number=version.document.number),
                       to=_version_url(version))
-    if saved:
-        return saved
-    return _render_version(version, withdraw_form=form, failed=True)
+    return saved or _render_version(version, withdraw_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/diff")

@@ -146,9 +146,7 @@ def add_function():
     saved = on_submit(form, lambda: services.save_function(None, name=form.name.data, description=form.description.data),
                       done=lambda function: _("The function %(name)s was added.", name=function.name),
                       to=lambda function: url_for("iso9001.function", function_id=function.id))
-    if saved:
-        return saved
-    return functions(form=form, status=400)
+    return saved or functions(form=form, status=400)
 
 
 @bp.route("/functions/<int:function_id>")
@@ -168,9 +166,7 @@ def add_competence(function_id: int):
                                                             training_title=form.training_title.data),
                       done=_("The competence was added."),
                       to=url_for("iso9001.function", function_id=found.id))
-    if saved:
-        return saved
-    return function(found.id, form=form, status=400)
+    return saved or function(found.id, form=form, status=400)
 
 
 @bp.route("/competences/<int:competence_id>/remove", methods=["POST"])
@@ -277,9 +273,7 @@ def add_path():
     saved = on_submit(form, lambda: services.save_path(name=form.name.data, description=form.description.data),
                       done=_("The learning path was added."),
                       to=lambda path: url_for("iso9001.path", path_id=path.id))
-    if saved:
-        return saved
-    return paths(form=form, status=400)
+    return saved or paths(form=form, status=400)
 
 
 @bp.route("/learning/paths/<int:path_id>")

@@ -132,9 +132,7 @@ def assign_complaint(complaint_id: int):
     saved = on_submit(form, lambda: services.assign(found, owner_id=form.owner_id.data, deadline=form.deadline.data),
                       done=_("The change was saved."),
                       to=url_for("iso9001.complaint", complaint_id=found.id))
-    if saved:
-        return saved
-    return complaint(found.id, assign_form=form, status=400)
+    return saved or complaint(found.id, assign_form=form, status=400)
 
 
 @bp.route("/complaints/<int:complaint_id>/nonconformity", methods=["POST"])
@@ -148,9 +146,7 @@ def complaint_nonconformity(complaint_id: int):
                                                               due_date=form.due_date.data),
                       done=lambda nc: _("Nonconformity %(n)s was opened with a corrective action.", n=nc.number),
                       to=url_for("iso9001.complaint", complaint_id=found.id))
-    if saved:
-        return saved
-    return complaint(found.id, nc_form=form, status=400)
+    return saved or complaint(found.id, nc_form=form, status=400)
 
 
 @bp.route("/satisfaction")
@@ -181,6 +177,4 @@ def add_satisfaction():
                                                               remarks=form.remarks.data),
                       done=_("The satisfaction result was added."),
                       to=url_for("iso9001.satisfaction"))
-    if saved:
-        return saved
-    return satisfaction(form=form, status=400)
+    return saved or satisfaction(form=form, status=400)

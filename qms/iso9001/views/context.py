@@ -53,9 +53,7 @@ def _submit(form_name: str, form, apply, message: str):
     saved = on_submit(form, lambda: apply(form),
                       done=message,
                       to=url_for("iso9001.context"))
-    if saved:
-        return saved
-    return _render(400, **{form_name: form})
+    return saved or _render(400, **{form_name: form})
 
 
 @bp.route("/context/scope", methods=["POST"])
@@ -147,9 +145,7 @@ def edit_context_record(kind: str, record_id: int):
     saved = on_submit(form, lambda: _apply_edit(kind, record, form),
                       done=_("The change was saved."),
                       to=url_for("iso9001.context"))
-    if saved:
-        return saved
-    return page("edit.html", form=form, title=_("Edit"), cancel=url_for("iso9001.context"))
+    return saved or page("edit.html", form=form, title=_("Edit"), cancel=url_for("iso9001.context"))
 
 
 @bp.route("/context/<any(issue, party, process):kind>/<int:record_id>/active", methods=["POST"])

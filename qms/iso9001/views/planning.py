@@ -112,9 +112,7 @@ def review_risk(risk_id: int):
                                                          next_review=form.next_review.data),
                       done=_("The effectiveness review was recorded."),
                       to=url_for("iso9001.risk", risk_id=found.id))
-    if saved:
-        return saved
-    return risk(found.id, review_form=form, status=400)
+    return saved or risk(found.id, review_form=form, status=400)
 
 
 @bp.route("/risks/<int:risk_id>/state", methods=["POST"])

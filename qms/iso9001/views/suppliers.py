@@ -61,10 +61,8 @@ def evaluate_supplier(supplier_id: int):
                       done=lambda evaluation: _("%(name)s was evaluated: %(score)s / 100.", name=supplier.name,
                                                 score=evaluation.score),
                       to=url_for("suppliers.detail", supplier_id=supplier.id))
-    if saved:
-        return saved
-    return page("evaluate.html", 400 if form.is_submitted() else 200, supplier=supplier, form=form,
-                weights=scoring.CRITERIA, history=services.history(supplier))
+    return saved or page("evaluate.html", 400 if form.is_submitted() else 200, supplier=supplier, form=form,
+                         weights=scoring.CRITERIA, history=services.history(supplier))
 
 
 def supplier_panel(supplier: Supplier) -> str:

@@ -96,9 +96,7 @@ def person_worker(employee_id: int):
     saved = on_submit(form, lambda: people.set_risky_work(employee, form.risky_work_since.data, form.engagement.data),
                       done=lambda _saved: _("The VCA details of %(name)s were saved.", name=employee.full_name),
                       to=url_for("vca.person", employee_id=employee.id))
-    if saved:
-        return saved
-    return _person_page(employee, worker_form=form)
+    return saved or _person_page(employee, worker_form=form)
 
 
 @bp.route("/people/<int:employee_id>/ppe", methods=["POST"])
@@ -110,9 +108,7 @@ def person_ppe(employee_id: int):
                                                      form.replace_on.data),
                       done=_("The PPE issue was recorded."),
                       to=url_for("vca.person", employee_id=employee.id))
-    if saved:
-        return saved
-    return _person_page(employee, ppe_form=form)
+    return saved or _person_page(employee, ppe_form=form)
 
 
 @bp.route("/ppe/export.<any(csv, xlsx):fmt>")

@@ -124,9 +124,7 @@ def keuring_add(equipment_id: int):
                                                              file=request.files.get("file")),
                       done=_("The keuring was recorded."),
                       to=url_for("vca.equipment_detail", equipment_id=item.id))
-    if saved:
-        return saved
-    return _equipment_page(item, form)
+    return saved or _equipment_page(item, form)
 
 
 # --- risk assessments -------------------------------------------------------------------------
@@ -232,9 +230,7 @@ def measure_add(assessment_id: int):
                                                           due_on=form.due_on.data),
                       done=_("The measure was added to the plan of action."),
                       to=url_for("vca.assessment", assessment_id=row.id))
-    if saved:
-        return saved
-    return _assessment_page(row, form)
+    return saved or _assessment_page(row, form)
 
 
 @bp.route("/measures/<int:measure_id>/done", methods=["POST"])

@@ -176,9 +176,7 @@ def sheet_upload(product_id: int):
                                                           form.language.data, form.revision.data),
                       done=_("The safety data sheet was saved."),
                       to=url_for("substances.product", product_id=product.id))
-    if saved:
-        return saved
-    return _product_page(product, sheet=form, status=400)
+    return saved or _product_page(product, sheet=form, status=400)
 
 
 def _simple(product_id: int, action, message: str, form_cls=ButtonForm):
@@ -253,9 +251,7 @@ def cmr_save(product_id: int):
                                                                    planned_on=form.planned_on.data),
                       done=_("The CMR registration was saved."),
                       to=url_for("substances.product", product_id=product.id) + "#cmr")
-    if saved:
-        return saved
-    return _product_page(product, cmr=form, status=400)
+    return saved or _product_page(product, cmr=form, status=400)
 
 
 def _link(product_id: int, form, field: str, choices, link, message: str, page_arg: str):
@@ -265,9 +261,7 @@ def _link(product_id: int, form, field: str, choices, link, message: str, page_a
     saved = on_submit(form, lambda: link(product, getattr(form, field).data),
                       done=message,
                       to=url_for("substances.product", product_id=product.id) + "#links")
-    if saved:
-        return saved
-    return _product_page(product, status=400, **{page_arg: form})
+    return saved or _product_page(product, status=400, **{page_arg: form})
 
 
 @bp.route("/<int:product_id>/incidents", methods=["POST"])
