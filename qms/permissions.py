@@ -6,7 +6,6 @@ closed. Object-level checks live in each package's loader (``load_or_404`` style
 """
 from __future__ import annotations
 
-import enum
 from typing import Callable
 
 from flask import abort, current_app, request
@@ -14,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from .core.enums import LabelledEnum, labels
 
-class Role(str, enum.Enum):
+
+class Role(LabelledEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
@@ -24,19 +25,15 @@ class Role(str, enum.Enum):
     #: Vertrouwenspersoon / meldpunt: the only role that reads speak-up reports.
     COUNSELLOR = "counsellor"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
 
-
-ROLE_LABELS = {
+ROLE_LABELS = labels(Role, {
     Role.ADMIN: _l("Administrator"),
     Role.COORDINATOR: _l("Quality coordinator"),
     Role.AUDITOR: _l("Internal auditor"),
     Role.STAFF: _l("Staff"),
     Role.HR: _l("HR officer"),
     Role.COUNSELLOR: _l("Confidential counsellor"),
-}
+})
 
 ALL_ROLES = frozenset(Role)
 

@@ -8,10 +8,10 @@ from sqlalchemy import or_, select
 
 from flask_smorest import abort
 
-from ..api import ApiBlueprint, READ, WRITE, register_api, scope
-from ..api.common import PageArgs, UtcDateTime, page_of, paged, refuse
+from ..api import ApiBlueprint, register_api
+from ..api.common import PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
 from ..extensions import db
-from ..permissions import has_permission, requires
+from ..permissions import has_permission
 from . import services
 from .models import CorrectiveAction, Nonconformity
 from .views import load_action, load_nc
@@ -66,11 +66,8 @@ def _all() -> bool:
     return has_permission(current_user, "actions.view")
 
 
-@blp.route("/nonconformities")
-@requires("actions.own")
-@scope("actions", READ)
-@blp.arguments(NcFilter, location="query")
-@blp.response(200, page_of(NonconformitySchema, "NonconformityPage"))
+@endpoint(blp, "/nonconformities", "actions.own", "actions", page_of(NonconformitySchema, "NonconformityPage"),
+          query=NcFilter)
 def list_nonconformities(args):
     """Every nonconformity for actions.view holders; otherwise those the user owns or has an action in."""
     stmt = select(Nonconformity)
@@ -84,19 +81,12 @@ def list_nonconformities(args):
     return paged(stmt.order_by(Nonconformity.opened_on.desc(), Nonconformity.id.desc()), args)
 
 
-@blp.route("/nonconformities/<int:nc_id>")
-@requires("actions.own")
-@scope("actions", READ)
-@blp.response(200, NonconformitySchema)
+@endpoint(blp, "/nonconformities/<int:nc_id>", "actions.own", "actions", NonconformitySchema)
 def get_nonconformity(nc_id: int):
     return load_nc(nc_id)
 
 
-@blp.route("/actions")
-@requires("actions.own")
-@scope("actions", READ)
-@blp.arguments(ActionFilter, location="query")
-@blp.response(200, page_of(ActionSchema, "ActionPage"))
+@endpoint(blp, "/actions", "actions.own", "actions", page_of(ActionSchema, "ActionPage"), query=ActionFilter)
 def list_actions(args):
     """Corrective actions; a user without actions.view sees only their own."""
     stmt = select(CorrectiveAction)
@@ -109,19 +99,13 @@ def list_actions(args):
     return paged(stmt.order_by(CorrectiveAction.due_date, CorrectiveAction.id), args)
 
 
-@blp.route("/actions/<int:action_id>")
-@requires("actions.own")
-@scope("actions", READ)
-@blp.response(200, ActionSchema)
+@endpoint(blp, "/actions/<int:action_id>", "actions.own", "actions", ActionSchema)
 def get_action(action_id: int):
     return load_action(action_id)
 
 
-@blp.route("/actions/<int:action_id>/complete", methods=["POST"])
-@requires("actions.own")
-@scope("actions", WRITE)
-@blp.arguments(CompleteSchema)
-@blp.response(200, ActionSchema)
+@endpoint(blp, "/actions/<int:action_id>/complete", "actions.own", "actions", ActionSchema,
+          body=CompleteSchema, write=True)
 def complete_action(data, action_id: int):
     """Mark an action done, as its owner (or a manager of actions) does on the page."""
     action = load_action(action_id)

@@ -20,6 +20,7 @@ from .forms import (KIND_LABELS, SEVERITY_LABELS, STATE_LABELS, ActionFilterForm
 from .models import CorrectiveAction, Nonconformity
 from .services import ActionError
 from .workflow import NcState, is_overdue
+from ..core.submit import on_submit
 
 bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates", static_folder="static")
 
@@ -221,18 +222,15 @@ def edit_nonconformity(nc_id: int):
     if request.method == "GET":
         form.severity.data = nc.severity.value
     form.owner_id.choices = _user_choices(_("Nobody yet"))
-    if form.validate_on_submit():
-        try:
-            services.update_analysis(nc, title=form.title.data, description=form.description.data,
-                                     severity=form.severity.data, correction=form.correction.data,
-                                     root_cause=form.root_cause.data, owner=services.load_user(form.owner_id.data))
-        except ActionError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The analysis of %(n)s was saved.", n=nc.number), "success")
-            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
-    return render_template("actions/nc_form.html", form=form, nc=nc)
+    saved = on_submit(form, lambda: services.update_analysis(nc, title=form.title.data,
+                                                             description=form.description.data,
+                                                             severity=form.severity.data,
+                                                             correction=form.correction.data,
+                                                             root_cause=form.root_cause.data,
+                                                             owner=services.load_user(form.owner_id.data)),
+                      done=lambda _saved: _("The analysis of %(n)s was saved.", n=nc.number),
+                      to=url_for("actions.nonconformity", nc_id=nc.id))
+    return saved or render_template("actions/nc_form.html", form=form, nc=nc)
 
 
 @bp.route("/nc/<int:nc_id>/actions", methods=["POST"])
@@ -241,17 +239,12 @@ def add_action(nc_id: int):
     nc = load_nc(nc_id)
     form = ActionForm()
     form.owner_id.choices = _user_choices(_("Choose a person"))
-    if form.validate_on_submit():
-        try:
-            services.add_action(nc, kind=form.kind.data, description=form.description.data,
-                                owner=services.load_user(form.owner_id.data), due_date=form.due_date.data)
-        except ActionError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The action was planned."), "success")
-            return redirect(url_for("actions.nonconformity", nc_id=nc.id))
-    return _detail(nc, action_form=form, status=400)
+    saved = on_submit(form, lambda: services.add_action(nc, kind=form.kind.data, description=form.description.data,
+                                                        owner=services.load_user(form.owner_id.data),
+                                                        due_date=form.due_date.data),
+                      done=_("The action was planned."),
+                      to=url_for("actions.nonconformity", nc_id=nc.id))
+    return saved or _detail(nc, action_form=form, status=400)
 
 
 @bp.route("/<int:action_id>/complete", methods=["POST"])

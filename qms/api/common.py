@@ -62,3 +62,24 @@ def get_or_404(model, object_id: int):
     if obj is None:
         abort(404)
     return obj
+
+
+def endpoint(blp, rule: str, permission: str, area: str, response=None, *, query=None, body=None,
+             write: bool = False, status: int = 200):
+    """The declarations every endpoint makes, in one line: its route on ``blp``, its route permission, its token
+    scope (``area`` read, or write for a POST), its query or JSON arguments and its answer schema."""
+    from . import READ, WRITE, scope
+    from ..permissions import requires
+
+    def decorate(view):
+        if response is not None:
+            view = blp.response(status, response)(view)
+        if body is not None:
+            view = blp.arguments(body)(view)
+        if query is not None:
+            view = blp.arguments(query, location="query")(view)
+        view = scope(area, WRITE if write else READ)(view)
+        view = requires(permission)(view)
+        return blp.route(rule, **({"methods": ["POST"]} if write else {}))(view)
+
+    return decorate

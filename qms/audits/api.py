@@ -5,10 +5,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import PageArgs, UtcDateTime, page_of, paged
+from ..api import ApiBlueprint, register_api
+from ..api.common import PageArgs, UtcDateTime, endpoint, page_of, paged
 from ..extensions import db
-from ..permissions import requires
 from .models import Audit, AuditItem
 from .rules import AuditState, AuditType, Result
 from .views import load_audit
@@ -59,11 +58,7 @@ class FindingFilter(Schema):
     answered = fields.Boolean(metadata={"description": "Only items with a result (true) or without (false)"})
 
 
-@blp.route("")
-@requires("audits.view")
-@scope("audits", READ)
-@blp.arguments(AuditFilter, location="query")
-@blp.response(200, page_of(AuditSchema, "AuditPage"))
+@endpoint(blp, "", "audits.view", "audits", page_of(AuditSchema, "AuditPage"), query=AuditFilter)
 def list_audits(args):
     import datetime as dt
 
@@ -78,19 +73,12 @@ def list_audits(args):
     return paged(stmt.order_by(Audit.planned_start.desc(), Audit.id.desc()), args)
 
 
-@blp.route("/<int:audit_id>")
-@requires("audits.view")
-@scope("audits", READ)
-@blp.response(200, AuditSchema)
+@endpoint(blp, "/<int:audit_id>", "audits.view", "audits", AuditSchema)
 def get_audit(audit_id: int):
     return load_audit(audit_id)
 
 
-@blp.route("/<int:audit_id>/findings")
-@requires("audits.view")
-@scope("audits", READ)
-@blp.arguments(FindingFilter, location="query")
-@blp.response(200, FindingSchema(many=True))
+@endpoint(blp, "/<int:audit_id>/findings", "audits.view", "audits", FindingSchema(many=True), query=FindingFilter)
 def list_findings(args, audit_id: int):
     """The checklist items of one audit with their results (findings open nonconformities when reported)."""
     audit = load_audit(audit_id)

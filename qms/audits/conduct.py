@@ -14,6 +14,7 @@ from .forms import LINK_LABELS, RESULT_LABELS, LinkForm, ResultForm
 from .models import AuditItem
 from .services import AuditError
 from .common import bp, link_url, load_audit, refused, requirement_hint, requirement_title
+from ..core.submit import on_submit
 
 
 def _load_for_conduct(audit_id: int, item_id: int | None = None):
@@ -100,15 +101,11 @@ def record(audit_id: int, item_id: int):
 def add_link(audit_id: int, item_id: int):
     audit, item = _load_for_conduct(audit_id, item_id)
     form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            services.add_link(item, audit, kind=form.kind.data, reference=form.reference.data,
-                              label=form.label.data)
-        except AuditError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The evidence was linked."), "success")
-            return redirect(url_for("audits.conduct", audit_id=audit.id, open=item.id, _anchor=f"item-{item.id}"))
+    saved = on_submit(form, lambda: services.add_link(item, audit, kind=form.kind.data, reference=form.reference.data,
+                                                      label=form.label.data),
+                      done=_("The evidence was linked."),
+                      to=url_for("audits.conduct", audit_id=audit.id, open=item.id, _anchor=f"item-{item.id}"))
+    if saved:
+        return saved
     item = db.session.get(AuditItem, item_id)
     return _page(audit, failed_item=item, link_form=form, status=400)

@@ -27,6 +27,7 @@ from .forms import (LINK_LABELS, STATE_LABELS, AuditForm, ConfirmForm, MoveForm,
 from .models import Audit, AuditItem
 from .rules import AuditState
 from .services import AuditData, AuditError
+from ..core.submit import on_submit
 
 
 # --- programme and coverage -------------------------------------------------------------------
@@ -129,16 +130,10 @@ def new():
     form = _audit_form(None)
     if request.method == "GET":
         form.lead_auditor_id.data = current_user.id
-    if form.validate_on_submit():
-        try:
-            audit = services.save_audit(None, _audit_data(form))
-        except AuditError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Audit %(n)s is planned.", n=audit.number), "success")
-            return redirect(url_for("audits.detail", audit_id=audit.id))
-    return render_template("audits/form.html", form=form, audit=None)
+    saved = on_submit(form, lambda: services.save_audit(None, _audit_data(form)),
+                      done=lambda audit: _("Audit %(n)s is planned.", n=audit.number),
+                      to=lambda audit: url_for("audits.detail", audit_id=audit.id))
+    return saved or render_template("audits/form.html", form=form, audit=None)
 
 
 @bp.route("/<int:audit_id>/edit", methods=["GET", "POST"])
@@ -149,16 +144,10 @@ def edit(audit_id: int):
         flash(_("This audit has started; its plan can no longer be changed."), "error")
         return redirect(url_for("audits.detail", audit_id=audit.id))
     form = _audit_form(audit)
-    if form.validate_on_submit():
-        try:
-            services.save_audit(audit, _audit_data(form))
-        except AuditError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The plan of %(n)s was saved.", n=audit.number), "success")
-            return redirect(url_for("audits.detail", audit_id=audit.id))
-    return render_template("audits/form.html", form=form, audit=audit)
+    saved = on_submit(form, lambda: services.save_audit(audit, _audit_data(form)),
+                      done=lambda _saved: _("The plan of %(n)s was saved.", n=audit.number),
+                      to=url_for("audits.detail", audit_id=audit.id))
+    return saved or render_template("audits/form.html", form=form, audit=audit)
 
 
 # --- one audit --------------------------------------------------------------------------------
@@ -210,16 +199,10 @@ def generate(audit_id: int):
 def add_question(audit_id: int):
     audit = load_audit(audit_id)
     form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_question(audit, form.question.data)
-        except AuditError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your question was added to the checklist."), "success")
-            return redirect(url_for("audits.detail", audit_id=audit.id, _anchor="checklist"))
-    return _detail(audit, question_form=form, status=400)
+    saved = on_submit(form, lambda: services.add_question(audit, form.question.data),
+                      done=_("Your question was added to the checklist."),
+                      to=url_for("audits.detail", audit_id=audit.id, _anchor="checklist"))
+    return saved or _detail(audit, question_form=form, status=400)
 
 
 @bp.route("/<int:audit_id>/state", methods=["POST"])

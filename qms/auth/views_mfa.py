@@ -176,21 +176,41 @@ def _after_enrolment(user: User) -> None:
     sessions.mark_verified(second_factor=True)
 
 
+def _enrol(user: User, register, refusal: str, anchor: str, done: str):
+    """Add a second factor with ``register()``; a refusal is flashed and leads back to its section."""
+    try:
+        register()
+    except mfa.SecondFactorError:
+        db.session.rollback()
+        flash(refusal, "error")
+        return redirect(url_for("auth.two_factor") + anchor)
+    _after_enrolment(user)
+    return _factor_changed(done)
+
+
+def _factor_changed(done: str):
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("auth.two_factor"))
+
+
+def _remove_factor(user: User, another_left: bool, refusal: str, remove, done: str):
+    """Remove a second factor with ``remove()``, unless the role requires one and no other would be left."""
+    if mfa.is_required(user) and not another_left:
+        flash(refusal, "error")
+        return redirect(url_for("auth.two_factor"))
+    remove()
+    return _factor_changed(done)
+
+
 @bp.route("/account/two-factor/totp/confirm", methods=["POST"])
 @requires("account.manage_own")
 def totp_confirm():
     user = current_user._get_current_object()
     form = CodeForm(prefix="totp")
-    try:
-        mfa.confirm_totp(user, form.code.data if form.validate() else "")
-    except mfa.SecondFactorError:
-        db.session.rollback()
-        flash(_("That code does not match. Check the time on your phone and enter the newest code."), "error")
-        return redirect(url_for("auth.two_factor") + "#totp")
-    _after_enrolment(user)
-    db.session.commit()
-    flash(_("Your authenticator app is set up."), "success")
-    return redirect(url_for("auth.two_factor"))
+    return _enrol(user, lambda: mfa.confirm_totp(user, form.code.data if form.validate() else ""),
+                  _("That code does not match. Check the time on your phone and enter the newest code."), "#totp",
+                  _("Your authenticator app is set up."))
 
 
 @bp.route("/account/two-factor/totp/remove", methods=["POST"])
@@ -198,13 +218,9 @@ def totp_confirm():
 @recent_check_required
 def totp_remove():
     user = current_user._get_current_object()
-    if mfa.is_required(user) and not mfa.passkeys_of(user):
-        flash(_("Your role requires a second factor. Add a passkey first."), "error")
-        return redirect(url_for("auth.two_factor"))
-    mfa.remove_totp(user)
-    db.session.commit()
-    flash(_("The authenticator app has been removed."), "success")
-    return redirect(url_for("auth.two_factor"))
+    return _remove_factor(user, bool(mfa.passkeys_of(user)),
+                          _("Your role requires a second factor. Add a passkey first."),
+                          lambda: mfa.remove_totp(user), _("The authenticator app has been removed."))
 
 
 @bp.route("/account/two-factor/passkey-options", methods=["POST"])
@@ -221,16 +237,8 @@ def passkey_add():
     if not form.validate():
         flash(_("Give the key a name, then follow your browser's steps."), "error")
         return redirect(url_for("auth.two_factor") + "#passkeys")
-    try:
-        mfa.register_passkey(user, form.passkey_answer.data, form.name.data)
-    except mfa.SecondFactorError:
-        db.session.rollback()
-        flash(_("The key could not be registered. Try again."), "error")
-        return redirect(url_for("auth.two_factor") + "#passkeys")
-    _after_enrolment(user)
-    db.session.commit()
-    flash(_("The passkey has been added."), "success")
-    return redirect(url_for("auth.two_factor"))
+    return _enrol(user, lambda: mfa.register_passkey(user, form.passkey_answer.data, form.name.data),
+                  _("The key could not be registered. Try again."), "#passkeys", _("The passkey has been added."))
 
 
 @bp.route("/account/two-factor/passkey/<int:credential_id>/remove", methods=["POST"])
@@ -238,14 +246,10 @@ def passkey_add():
 @recent_check_required
 def passkey_remove(credential_id: int):
     user = current_user._get_current_object()
-    if mfa.is_required(user) and not mfa.has_totp(user) and len(mfa.passkeys_of(user)) <= 1:
-        flash(_("Your role requires a second factor. Set up another one first."), "error")
-        return redirect(url_for("auth.two_factor"))
-    if not mfa.remove_passkey(user, credential_id):
-        abort(404)
-    db.session.commit()
-    flash(_("The passkey has been removed."), "success")
-    return redirect(url_for("auth.two_factor"))
+    return _remove_factor(user, mfa.has_totp(user) or len(mfa.passkeys_of(user)) > 1,
+                          _("Your role requires a second factor. Set up another one first."),
+                          lambda: mfa.remove_passkey(user, credential_id) or abort(404),
+                          _("The passkey has been removed."))
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])

@@ -6,10 +6,9 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import exists, or_, select
 
-from ..api import ApiBlueprint, READ, WRITE, register_api, scope
-from ..api.common import Id, PageArgs, UtcDateTime, page_of, paged, refuse
+from ..api import ApiBlueprint, register_api
+from ..api.common import Id, PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
 from ..extensions import db
-from ..permissions import requires
 from . import services
 from .models import Document, DocumentType, DocumentVersion, ReadConfirmation, VersionState
 from .views import can_see_history, can_see_version, load_document, load_version
@@ -71,11 +70,7 @@ def _published():
     return exists().where(DocumentVersion.document_id == Document.id, DocumentVersion.state == VersionState.PUBLISHED)
 
 
-@blp.route("")
-@requires("documents.view")
-@scope("documents", READ)
-@blp.arguments(DocumentFilter, location="query")
-@blp.response(200, page_of(DocumentSchema, "DocumentPage"))
+@endpoint(blp, "", "documents.view", "documents", page_of(DocumentSchema, "DocumentPage"), query=DocumentFilter)
 def list_documents(args):
     """Every document for roles that read history; for everyone else the documents that have a version in use."""
     stmt = select(Document)
@@ -91,35 +86,24 @@ def list_documents(args):
     return paged(stmt.order_by(Document.number, Document.id), args)
 
 
-@blp.route("/<int:document_id>")
-@requires("documents.view")
-@scope("documents", READ)
-@blp.response(200, DocumentSchema)
+@endpoint(blp, "/<int:document_id>", "documents.view", "documents", DocumentSchema)
 def get_document(document_id: int):
     return load_document(document_id)
 
 
-@blp.route("/<int:document_id>/versions")
-@requires("documents.view")
-@scope("documents", READ)
-@blp.response(200, VersionSchema(many=True))
+@endpoint(blp, "/<int:document_id>/versions", "documents.view", "documents", VersionSchema(many=True))
 def list_versions(document_id: int):
     """The versions of one document this user may see (drafts and retired ones only for history roles)."""
     return [v for v in load_document(document_id).versions if can_see_version(v)]
 
 
-@blp.route("/<int:document_id>/versions/<int:version_id>")
-@requires("documents.view")
-@scope("documents", READ)
-@blp.response(200, VersionDetailSchema)
+@endpoint(blp, "/<int:document_id>/versions/<int:version_id>", "documents.view", "documents", VersionDetailSchema)
 def get_version(document_id: int, version_id: int):
     return load_version(document_id, version_id)
 
 
-@blp.route("/<int:document_id>/versions/<int:version_id>/confirm", methods=["POST"])
-@requires("documents.view")
-@scope("documents", WRITE)
-@blp.response(200, ConfirmationSchema)
+@endpoint(blp, "/<int:document_id>/versions/<int:version_id>/confirm", "documents.view", "documents", ConfirmationSchema,
+          write=True)
 def confirm_read(document_id: int, version_id: int):
     """Confirm having read the version in use (twice keeps the first confirmation)."""
     version = load_version(document_id, version_id)
@@ -131,11 +115,8 @@ def confirm_read(document_id: int, version_id: int):
     return confirmation
 
 
-@blp.route("/read-confirmations")
-@requires("documents.view")
-@scope("documents", READ)
-@blp.arguments(ConfirmationFilter, location="query")
-@blp.response(200, page_of(ConfirmationSchema, "ConfirmationPage"))
+@endpoint(blp, "/read-confirmations", "documents.view", "documents", page_of(ConfirmationSchema, "ConfirmationPage"),
+          query=ConfirmationFilter)
 def list_confirmations(args):
     """Read confirmations: one's own, or everyone's for roles that read history."""
     stmt = select(ReadConfirmation)

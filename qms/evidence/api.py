@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import PageArgs, UtcDateTime, get_or_404, page_of, paged
+from ..api.common import PageArgs, UtcDateTime, endpoint, get_or_404, page_of, paged
 from ..permissions import requires
 from ..uploads import services as uploads
 from ..uploads.views import load_readable
@@ -68,11 +68,8 @@ class CertificateFilter(PageArgs):
     expires_before = fields.Date()
 
 
-@blp.route("/evidence")
-@requires("evidence.view")
-@scope("evidence", READ)
-@blp.arguments(EvidenceFilter, location="query")
-@blp.response(200, page_of(EvidenceSchema, "EvidencePage"))
+@endpoint(blp, "/evidence", "evidence.view", "evidence", page_of(EvidenceSchema, "EvidencePage"),
+          query=EvidenceFilter)
 def list_evidence(args):
     stmt = select(EvidenceItem).options(selectinload(EvidenceItem.requirements))
     if "review_status" in args:
@@ -87,10 +84,7 @@ def list_evidence(args):
     return paged(stmt.order_by(EvidenceItem.created_at.desc(), EvidenceItem.id.desc()), args)
 
 
-@blp.route("/evidence/<int:evidence_id>")
-@requires("evidence.view")
-@scope("evidence", READ)
-@blp.response(200, EvidenceSchema)
+@endpoint(blp, "/evidence/<int:evidence_id>", "evidence.view", "evidence", EvidenceSchema)
 def get_evidence(evidence_id: int):
     return get_or_404(EvidenceItem, evidence_id)
 
@@ -105,11 +99,8 @@ def get_evidence_file(evidence_id: int):
     return uploads.send(load_readable(item.file_id))
 
 
-@blp.route("/certificates")
-@requires("evidence.view")
-@scope("evidence", READ)
-@blp.arguments(CertificateFilter, location="query")
-@blp.response(200, page_of(CertificateSchema, "CertificatePage"))
+@endpoint(blp, "/certificates", "evidence.view", "evidence", page_of(CertificateSchema, "CertificatePage"),
+          query=CertificateFilter)
 def list_certificates(args):
     """The company's own certificates (ISO 9001, VCA, PSO …) with their expiry."""
     stmt = select(Certificate)
@@ -120,10 +111,7 @@ def list_certificates(args):
     return paged(stmt.order_by(Certificate.expires_on.desc(), Certificate.id.desc()), args)
 
 
-@blp.route("/certificates/<int:certificate_id>")
-@requires("evidence.view")
-@scope("evidence", READ)
-@blp.response(200, CertificateSchema)
+@endpoint(blp, "/certificates/<int:certificate_id>", "evidence.view", "evidence", CertificateSchema)
 def get_certificate(certificate_id: int):
     return get_or_404(Certificate, certificate_id)
 

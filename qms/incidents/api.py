@@ -6,10 +6,9 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from ..api import ApiBlueprint, READ, WRITE, register_api, scope
-from ..api.common import Id, PageArgs, UtcDateTime, page_of, paged, refuse
+from ..api import ApiBlueprint, register_api
+from ..api.common import Id, PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
 from ..extensions import db
-from ..permissions import requires
 from . import services
 from .models import Incident, IncidentHours
 from .views.common import load_incident
@@ -96,11 +95,7 @@ class HoursSchema(Schema):
     hours = fields.Float(required=True)
 
 
-@blp.route("")
-@requires("incidents.view")
-@scope("incidents", READ)
-@blp.arguments(IncidentFilter, location="query")
-@blp.response(200, page_of(IncidentSchema, "IncidentPage"))
+@endpoint(blp, "", "incidents.view", "incidents", page_of(IncidentSchema, "IncidentPage"), query=IncidentFilter)
 def list_incidents(args):
     """The incident log, newest first, filtered in the database."""
     stmt = select(Incident)
@@ -120,19 +115,12 @@ def list_incidents(args):
     return paged(stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc()), args)
 
 
-@blp.route("/<int:incident_id>")
-@requires("incidents.view")
-@scope("incidents", READ)
-@blp.response(200, IncidentSchema)
+@endpoint(blp, "/<int:incident_id>", "incidents.view", "incidents", IncidentSchema)
 def get_incident(incident_id: int):
     return load_incident(incident_id)
 
 
-@blp.route("", methods=["POST"])
-@requires("incidents.report")
-@scope("incidents", WRITE)
-@blp.arguments(ReportSchema)
-@blp.response(201, ReportedSchema)
+@endpoint(blp, "", "incidents.report", "incidents", ReportedSchema, body=ReportSchema, write=True, status=201)
 def report_incident(data):
     """Report an incident in the token user's name (every role may report)."""
     key = data.pop("idempotency_key", None)
@@ -153,11 +141,8 @@ def report_incident(data):
     return {"id": incident.id, "number": incident.number, "created": created}
 
 
-@blp.route("/<int:incident_id>/state", methods=["POST"])
-@requires("incidents.manage")
-@scope("incidents", WRITE)
-@blp.arguments(StateChangeSchema)
-@blp.response(200, IncidentSchema)
+@endpoint(blp, "/<int:incident_id>/state", "incidents.manage", "incidents", IncidentSchema,
+          body=StateChangeSchema, write=True)
 def change_state(data, incident_id: int):
     """Move an incident along its workflow (the same transitions and checks as the page)."""
     incident = load_incident(incident_id)
@@ -169,11 +154,7 @@ def change_state(data, incident_id: int):
     return incident
 
 
-@blp.route("/hours")
-@requires("incidents.view")
-@scope("incidents", READ)
-@blp.arguments(HoursArgs, location="query")
-@blp.response(200, HoursSchema(many=True))
+@endpoint(blp, "/hours", "incidents.view", "incidents", HoursSchema(many=True), query=HoursArgs)
 def hours_worked(args):
     """Hours worked per month and category for one year (the denominator of the injury frequency)."""
     return list(db.session.scalars(select(IncidentHours).where(IncidentHours.year == args["year"])

@@ -1,14 +1,13 @@
 """Pure rules of the incident log: kinds, states and allowed transitions. No app, no database."""
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
+from ..core.enums import LabelledEnum, labels
 from ..core.transitions import mover
 
 
-class IncidentType(str, enum.Enum):
+class IncidentType(LabelledEnum):
     LTI = "lti"
     MEDICAL = "medical_treatment"
     FIRST_AID = "first_aid"
@@ -19,16 +18,12 @@ class IncidentType(str, enum.Enum):
     PROPERTY_DAMAGE = "property_damage"
 
     @property
-    def label(self) -> str:
-        return str(TYPE_LABELS[self])
-
-    @property
     def is_accident(self) -> bool:
         """An accident with a person hurt (with or without absence)."""
         return self in ACCIDENT_TYPES
 
 
-TYPE_LABELS = {
+TYPE_LABELS = labels(IncidentType, {
     IncidentType.LTI: _l("Accident with absence (lost time)"),
     IncidentType.MEDICAL: _l("Accident without absence: medical treatment"),
     IncidentType.FIRST_AID: _l("Accident without absence: first aid"),
@@ -37,7 +32,7 @@ TYPE_LABELS = {
     IncidentType.UNSAFE_ACT: _l("Unsafe act"),
     IncidentType.ENVIRONMENTAL: _l("Environmental incident"),
     IncidentType.PROPERTY_DAMAGE: _l("Property damage"),
-}
+})
 
 #: Short labels for charts and tables.
 TYPE_SHORT = {
@@ -54,25 +49,21 @@ TYPE_SHORT = {
 ACCIDENT_TYPES = frozenset({IncidentType.LTI, IncidentType.MEDICAL, IncidentType.FIRST_AID})
 
 
-class IncidentState(str, enum.Enum):
+class IncidentState(LabelledEnum):
     REPORTED = "reported"
     TRIAGED = "triaged"
     INVESTIGATING = "investigating"
     ACTIONS = "actions"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
 
-
-STATE_LABELS = {
+STATE_LABELS = labels(IncidentState, {
     IncidentState.REPORTED: _l("Reported"),
     IncidentState.TRIAGED: _l("Triaged"),
     IncidentState.INVESTIGATING: _l("Under investigation"),
     IncidentState.ACTIONS: _l("Actions running"),
     IncidentState.CLOSED: _l("Closed"),
-}
+})
 
 #: Allowed transitions: forward one step; from actions back to investigation when the actions show the
 #: analysis was wrong. A closed incident never changes state again.
@@ -89,107 +80,87 @@ TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
 can_move = mover(TRANSITIONS)
 
 
-class Severity(str, enum.Enum):
+class Severity(LabelledEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
     SEVERE = "severe"
 
-    @property
-    def label(self) -> str:
-        return str(SEVERITY_LABELS[self])
 
-
-SEVERITY_LABELS = {
+SEVERITY_LABELS = labels(Severity, {
     Severity.LOW: _l("Low"),
     Severity.MEDIUM: _l("Medium"),
     Severity.HIGH: _l("High"),
     Severity.SEVERE: _l("Severe"),
-}
+})
 
 
-class PersonCategory(str, enum.Enum):
+class PersonCategory(LabelledEnum):
     OWN_STAFF = "own_staff"
     TEMPORARY = "temporary"
     SUBCONTRACTOR = "subcontractor"
     APPRENTICE = "apprentice"
     VISITOR = "visitor"
 
-    @property
-    def label(self) -> str:
-        return str(PERSON_LABELS[self])
 
-
-PERSON_LABELS = {
+PERSON_LABELS = labels(PersonCategory, {
     PersonCategory.OWN_STAFF: _l("Own staff"),
     PersonCategory.TEMPORARY: _l("Temporary worker"),
     PersonCategory.SUBCONTRACTOR: _l("Subcontractor"),
     PersonCategory.APPRENTICE: _l("Apprentice"),
     PersonCategory.VISITOR: _l("Visitor or client"),
-}
+})
 
 
-class ArboReason(str, enum.Enum):
+class ArboReason(LabelledEnum):
     """Why an accident must be reported to the Nederlandse Arbeidsinspectie (Arbowet art. 9)."""
 
     DEATH = "death"
     PERMANENT_INJURY = "permanent_injury"
     HOSPITAL = "hospital_admission"
 
-    @property
-    def label(self) -> str:
-        return str(ARBO_LABELS[self])
 
-
-ARBO_LABELS = {
+ARBO_LABELS = labels(ArboReason, {
     ArboReason.DEATH: _l("Death"),
     ArboReason.PERMANENT_INJURY: _l("Permanent injury"),
     ArboReason.HOSPITAL: _l("Hospital admission"),
-}
+})
 
 
-class ArboMethod(str, enum.Enum):
+class ArboMethod(LabelledEnum):
     """How the accident was reported to the Arbeidsinspectie."""
 
     PHONE = "phone"
     ONLINE_FORM = "online_form"
 
-    @property
-    def label(self) -> str:
-        return str(ARBO_METHOD_LABELS[self])
 
-
-ARBO_METHOD_LABELS = {
+ARBO_METHOD_LABELS = labels(ArboMethod, {
     ArboMethod.PHONE: _l("By phone (0800-5151)"),
     ArboMethod.ONLINE_FORM: _l("With the online form"),
-}
+})
 
 #: The Arbeidsinspectie's number for reporting accidents, day and night (a death: always by phone).
 ARBO_PHONE = "0800-5151"
 
 
-class Method(str, enum.Enum):
+class Method(LabelledEnum):
     FIVE_WHYS = "five_whys"
     ISHIKAWA = "ishikawa"
     TRIPOD = "tripod"
 
-    @property
-    def label(self) -> str:
-        return str(METHOD_LABELS[self])
 
-
-METHOD_LABELS = {
+METHOD_LABELS = labels(Method, {
     Method.FIVE_WHYS: _l("5× why"),
     Method.ISHIKAWA: _l("Ishikawa (fishbone)"),
     Method.TRIPOD: _l("Tripod (causes behind the causes)"),
-}
+})
 
 
-class HoursCategory(str, enum.Enum):
+class HoursCategory(LabelledEnum):
     OWN_STAFF = "own_staff"
     TEMPORARY = "temporary"
     SUBCONTRACTOR = "subcontractor"
 
-    @property
-    def label(self) -> str:
-        return str(PERSON_LABELS[PersonCategory(self.value)])
+
+#: Hours are registered for the person categories of the same name.
+labels(HoursCategory, {h: PERSON_LABELS[PersonCategory(h.value)] for h in HoursCategory})

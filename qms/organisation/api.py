@@ -5,9 +5,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import Id, PageArgs, get_or_404, page_of, paged
-from ..permissions import requires
+from ..api import ApiBlueprint, register_api
+from ..api.common import Id, PageArgs, endpoint, get_or_404, page_of, paged
 from .models import Department, Employee, Site
 
 blp = ApiBlueprint("api_organisation", __name__, url_prefix="", description="Sites, departments and employees")
@@ -52,11 +51,7 @@ class EmployeeFilter(PageArgs):
     q = fields.String(validate=validate.Length(max=100))
 
 
-@blp.route("/sites")
-@requires("employees.view")
-@scope("organisation", READ)
-@blp.arguments(ActiveFilter, location="query")
-@blp.response(200, page_of(SiteSchema, "SitePage"))
+@endpoint(blp, "/sites", "employees.view", "organisation", page_of(SiteSchema, "SitePage"), query=ActiveFilter)
 def list_sites(args):
     stmt = select(Site)
     if "active" in args:
@@ -64,19 +59,13 @@ def list_sites(args):
     return paged(stmt.order_by(Site.name, Site.id), args)
 
 
-@blp.route("/sites/<int:site_id>")
-@requires("employees.view")
-@scope("organisation", READ)
-@blp.response(200, SiteSchema)
+@endpoint(blp, "/sites/<int:site_id>", "employees.view", "organisation", SiteSchema)
 def get_site(site_id: int):
     return get_or_404(Site, site_id)
 
 
-@blp.route("/departments")
-@requires("employees.view")
-@scope("organisation", READ)
-@blp.arguments(ActiveFilter, location="query")
-@blp.response(200, page_of(DepartmentSchema, "DepartmentPage"))
+@endpoint(blp, "/departments", "employees.view", "organisation", page_of(DepartmentSchema, "DepartmentPage"),
+          query=ActiveFilter)
 def list_departments(args):
     stmt = select(Department)
     if "active" in args:
@@ -84,11 +73,8 @@ def list_departments(args):
     return paged(stmt.order_by(Department.name, Department.id), args)
 
 
-@blp.route("/employees")
-@requires("employees.view")
-@scope("organisation", READ)
-@blp.arguments(EmployeeFilter, location="query")
-@blp.response(200, page_of(EmployeeSchema, "EmployeePage"))
+@endpoint(blp, "/employees", "employees.view", "organisation", page_of(EmployeeSchema, "EmployeePage"),
+          query=EmployeeFilter)
 def list_employees(args):
     stmt = select(Employee)
     if "department_id" in args:
@@ -104,10 +90,7 @@ def list_employees(args):
     return paged(stmt.order_by(Employee.last_name, Employee.first_name, Employee.id), args)
 
 
-@blp.route("/employees/<int:employee_id>")
-@requires("employees.view")
-@scope("organisation", READ)
-@blp.response(200, EmployeeSchema)
+@endpoint(blp, "/employees/<int:employee_id>", "employees.view", "organisation", EmployeeSchema)
 def get_employee(employee_id: int):
     return get_or_404(Employee, employee_id)
 

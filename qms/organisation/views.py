@@ -1,11 +1,11 @@
 """Reference data pages (company, departments, sites) and the employee register."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 from sqlalchemy import func, or_, select
 
-from ..core.errors import show_refusal as _refused
 from ..core.loaders import get_or_404
+from ..core.submit import act, on_submit
 from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
@@ -16,7 +16,7 @@ from . import services
 from .imports import EMPLOYEES
 from .forms import ActiveForm, CompanyForm, DepartmentForm, EmployeeFilterForm, EmployeeForm, SiteForm
 from .models import Department, Employee, Site
-from .services import EmployeeData, OrganisationError
+from .services import EmployeeData
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation", template_folder="templates")
 
@@ -37,15 +37,12 @@ def _per_page() -> int:
 def reference():
     profile = services.company()
     form = CompanyForm(obj=profile)
-    if form.validate_on_submit():
-        try:
-            services.save_company(form.name.data, form.kvk_number.data, form.address.data, form.city.data)
-        except OrganisationError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The company profile was saved."), "success")
-            return redirect(url_for("organisation.reference"))
+    saved = on_submit(form, lambda: services.save_company(form.name.data, form.kvk_number.data, form.address.data,
+                                                          form.city.data),
+                      done=_("The company profile was saved."),
+                      to=url_for("organisation.reference"))
+    if saved:
+        return saved
     counts = {
         "departments": db.session.scalar(select(func.count()).select_from(Department).where(Department.active)),
         "sites": db.session.scalar(select(func.count()).select_from(Site).where(Site.active)),
@@ -60,15 +57,11 @@ def reference():
 @requires("reference.manage")
 def departments():
     form = DepartmentForm()
-    if form.validate_on_submit():
-        try:
-            department = services.add_department(form.name.data)
-        except OrganisationError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Department %(name)s was added.", name=department.name), "success")
-            return redirect(url_for("organisation.departments"))
+    saved = on_submit(form, lambda: services.add_department(form.name.data),
+                      done=lambda department: _("Department %(name)s was added.", name=department.name),
+                      to=url_for("organisation.departments"))
+    if saved:
+        return saved
     stmt = select(Department).order_by(Department.active.desc(), Department.name)
     page = paginate(stmt, request.args.get("page"), _per_page())
     return render_template("organisation/departments.html", form=form, page=page, toggle=ActiveForm())
@@ -87,17 +80,11 @@ def export_departments(fmt: str):
 def edit_department(department_id: int):
     department = _load(Department, department_id)
     form = DepartmentForm(obj=department)
-    if form.validate_on_submit():
-        try:
-            services.rename_department(department, form.name.data)
-        except OrganisationError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The department was saved."), "success")
-            return redirect(url_for("organisation.departments"))
-    return render_template("organisation/edit.html", form=form, title=_("Edit department"),
-                           cancel=url_for("organisation.departments"))
+    saved = on_submit(form, lambda: services.rename_department(department, form.name.data),
+                      done=_("The department was saved."),
+                      to=url_for("organisation.departments"))
+    return saved or render_template("organisation/edit.html", form=form, title=_("Edit department"),
+                                    cancel=url_for("organisation.departments"))
 
 
 @bp.route("/departments/<int:department_id>/active", methods=["POST"])
@@ -105,16 +92,10 @@ def edit_department(department_id: int):
 def department_active(department_id: int):
     department = _load(Department, department_id)
     form = ActiveForm()
-    if form.validate_on_submit():
-        services.set_department_active(department, form.active.data == "1")
-        db.session.commit()
-        if department.active:
-            flash(_("Department %(name)s is in use again.", name=department.name), "success")
-        else:
-            flash(_("Department %(name)s was deactivated.", name=department.name), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("organisation.departments"))
+    return act(form, lambda: services.set_department_active(department, form.active.data == "1"),
+               done=lambda _r: (_("Department %(name)s is in use again.", name=department.name) if department.active
+                                else _("Department %(name)s was deactivated.", name=department.name)),
+               to=url_for("organisation.departments"))
 
 
 # --- sites ------------------------------------------------------------------------------------
@@ -123,11 +104,10 @@ def department_active(department_id: int):
 @requires("reference.manage")
 def sites():
     form = SiteForm()
-    if form.validate_on_submit():
-        site = services.add_site(form.name.data, form.client.data, form.address.data)
-        db.session.commit()
-        flash(_("Site %(name)s was added.", name=site.name), "success")
-        return redirect(url_for("organisation.sites"))
+    saved = on_submit(form, lambda: services.add_site(form.name.data, form.client.data, form.address.data),
+                      done=lambda site: _("Site %(name)s was added.", name=site.name), to=url_for("organisation.sites"))
+    if saved:
+        return saved
     stmt = select(Site).order_by(Site.active.desc(), Site.client, Site.name)
     page = paginate(stmt, request.args.get("page"), _per_page())
     return render_template("organisation/sites.html", form=form, page=page, toggle=ActiveForm())
@@ -146,13 +126,10 @@ def export_sites(fmt: str):
 def edit_site(site_id: int):
     site = _load(Site, site_id)
     form = SiteForm(obj=site)
-    if form.validate_on_submit():
-        services.update_site(site, form.name.data, form.client.data, form.address.data)
-        db.session.commit()
-        flash(_("The site was saved."), "success")
-        return redirect(url_for("organisation.sites"))
-    return render_template("organisation/edit.html", form=form, title=_("Edit site"),
-                           cancel=url_for("organisation.sites"))
+    saved = on_submit(form, lambda: services.update_site(site, form.name.data, form.client.data, form.address.data),
+                      done=_("The site was saved."), to=url_for("organisation.sites"))
+    return saved or render_template("organisation/edit.html", form=form, title=_("Edit site"),
+                                    cancel=url_for("organisation.sites"))
 
 
 @bp.route("/sites/<int:site_id>/active", methods=["POST"])
@@ -160,16 +137,10 @@ def edit_site(site_id: int):
 def site_active(site_id: int):
     site = _load(Site, site_id)
     form = ActiveForm()
-    if form.validate_on_submit():
-        services.set_site_active(site, form.active.data == "1")
-        db.session.commit()
-        if site.active:
-            flash(_("Site %(name)s is in use again.", name=site.name), "success")
-        else:
-            flash(_("Site %(name)s was deactivated.", name=site.name), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("organisation.sites"))
+    return act(form, lambda: services.set_site_active(site, form.active.data == "1"),
+               done=lambda _r: (_("Site %(name)s is in use again.", name=site.name) if site.active
+                                else _("Site %(name)s was deactivated.", name=site.name)),
+               to=url_for("organisation.sites"))
 
 
 # --- employees --------------------------------------------------------------------------------
@@ -280,16 +251,10 @@ def _employee_form(employee: Employee | None) -> EmployeeForm:
 @requires("employees.manage")
 def new_employee():
     form = _employee_form(None)
-    if form.validate_on_submit():
-        try:
-            employee = services.save_employee(None, _employee_data(form))
-        except OrganisationError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added to the employee register.", name=employee.full_name), "success")
-            return redirect(url_for("organisation.employee", employee_id=employee.id))
-    return render_template("organisation/employee_form.html", form=form, employee=None)
+    saved = on_submit(form, lambda: services.save_employee(None, _employee_data(form)),
+                      done=lambda employee: _("%(name)s was added to the employee register.", name=employee.full_name),
+                      to=lambda employee: url_for("organisation.employee", employee_id=employee.id))
+    return saved or render_template("organisation/employee_form.html", form=form, employee=None)
 
 
 @bp.route("/employees/<int:employee_id>")
@@ -308,13 +273,7 @@ def employee(employee_id: int):
 def edit_employee(employee_id: int):
     person = _load(Employee, employee_id)
     form = _employee_form(person)
-    if form.validate_on_submit():
-        try:
-            services.save_employee(person, _employee_data(form))
-        except OrganisationError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The details of %(name)s were saved.", name=person.full_name), "success")
-            return redirect(url_for("organisation.employee", employee_id=person.id))
-    return render_template("organisation/employee_form.html", form=form, employee=person)
+    saved = on_submit(form, lambda: services.save_employee(person, _employee_data(form)),
+                      done=lambda _saved: _("The details of %(name)s were saved.", name=person.full_name),
+                      to=url_for("organisation.employee", employee_id=person.id))
+    return saved or render_template("organisation/employee_form.html", form=form, employee=person)

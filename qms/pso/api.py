@@ -6,9 +6,9 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from qms.api import ApiBlueprint, READ, scope
+from qms.api import ApiBlueprint
+from qms.api.common import endpoint
 from qms.norms import registry
-from qms.permissions import requires
 
 from . import services
 
@@ -51,11 +51,7 @@ AGGREGATES = ("total_fte", "weighted_target_fte", "attributable_fte", "direct_pc
               "level", "below_minimum", "pso30plus_pct", "pso30plus")
 
 
-@blp.route("/score")
-@requires("pso.view")
-@scope("pso", READ)
-@blp.arguments(YearArgs, location="query")
-@blp.response(200, ScoreSchema)
+@endpoint(blp, "/score", "pso.view", "pso", ScoreSchema, query=YearArgs)
 def get_score(args):
     """The PSO score of a peiljaar as computed on the PSO page: totals only, nobody's data."""
     current = services.score(args["year"])
@@ -67,11 +63,7 @@ def get_score(args):
     return out
 
 
-@blp.route("/score/persons")
-@requires("target_group.view")
-@scope("pso", READ)
-@blp.arguments(YearArgs, location="query")
-@blp.response(200, PseudonymRowSchema(many=True))
+@endpoint(blp, "/score/persons", "target_group.view", "pso", PseudonymRowSchema(many=True), query=YearArgs)
 def get_score_persons(args):
     """Each person's contribution under a pseudonym (target-group data: HR / PSO officers only)."""
     current = services.score(args["year"])

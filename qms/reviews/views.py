@@ -21,6 +21,7 @@ from .forms import ConclusionsForm, DecisionForm, MoveForm, ReviewForm
 from .models import Review
 from .rules import ReviewState
 from .services import ReviewError
+from ..core.submit import on_submit
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews", template_folder="templates", static_folder="static")
 STATE_LABELS = {ReviewState.PLANNED: _l("Planned"), ReviewState.HELD: _l("Held"), ReviewState.CLOSED: _l("Closed")}
@@ -78,18 +79,15 @@ def new():
         form.period_end.data = on
         form.meeting_on.data = on
         form.chair_id.data = current_user.id
-    if form.validate_on_submit():
-        try:
-            review = services.save_review(None, title=form.title.data, period_start=form.period_start.data,
-                                          period_end=form.period_end.data, meeting_on=form.meeting_on.data,
-                                          chair=actions.load_user(form.chair_id.data), attendees=form.attendees.data)
-        except ReviewError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The management review is planned; its input pack is ready."), "success")
-            return redirect(url_for("reviews.detail", review_id=review.id))
-    return render_template("reviews/form.html", form=form)
+    saved = on_submit(form, lambda: services.save_review(None, title=form.title.data,
+                                                         period_start=form.period_start.data,
+                                                         period_end=form.period_end.data,
+                                                         meeting_on=form.meeting_on.data,
+                                                         chair=actions.load_user(form.chair_id.data),
+                                                         attendees=form.attendees.data),
+                      done=_("The management review is planned; its input pack is ready."),
+                      to=lambda review: url_for("reviews.detail", review_id=review.id))
+    return saved or render_template("reviews/form.html", form=form)
 
 
 def section_url(section: dict) -> str | None:
@@ -129,16 +127,10 @@ def detail(review_id: int):
 def conclusions(review_id: int):
     review = load_review(review_id)
     form = ConclusionsForm()
-    if form.validate_on_submit():
-        try:
-            services.record_conclusions(review, form.conclusions.data)
-        except ReviewError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The conclusions were saved."), "success")
-            return redirect(url_for("reviews.detail", review_id=review.id, _anchor="conclusions"))
-    return _detail(review, conclusions_form=form, status=400)
+    saved = on_submit(form, lambda: services.record_conclusions(review, form.conclusions.data),
+                      done=_("The conclusions were saved."),
+                      to=url_for("reviews.detail", review_id=review.id, _anchor="conclusions"))
+    return saved or _detail(review, conclusions_form=form, status=400)
 
 
 @bp.route("/<int:review_id>/decisions", methods=["POST"])
@@ -147,18 +139,13 @@ def decide(review_id: int):
     review = load_review(review_id)
     form = DecisionForm()
     form.owner_id.choices = [SelectChoice("", "")] + [SelectChoice(u.id, u.name) for u in actions.active_users()]
-    if form.validate_on_submit():
-        try:
-            decision = services.add_decision(review, text=form.text.data, owner=actions.load_user(form.owner_id.data),
-                                             due_date=form.due_date.data)
-        except ReviewError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The decision was recorded and is tracked as an action.") if decision.action
-                  else _("The decision was recorded."), "success")
-            return redirect(url_for("reviews.detail", review_id=review.id, _anchor="decisions"))
-    return _detail(review, decision_form=form, status=400)
+    saved = on_submit(form, lambda: services.add_decision(review, text=form.text.data,
+                                                          owner=actions.load_user(form.owner_id.data),
+                                                          due_date=form.due_date.data),
+                      done=lambda decision: (_("The decision was recorded and is tracked as an action.") if decision.action
+                                             else _("The decision was recorded.")),
+                      to=url_for("reviews.detail", review_id=review.id, _anchor="decisions"))
+    return saved or _detail(review, decision_form=form, status=400)
 
 
 @bp.route("/<int:review_id>/state", methods=["POST"])

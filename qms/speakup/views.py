@@ -16,6 +16,7 @@ from flask_login import AnonymousUserMixin, current_user
 
 from ..audit.services import set_actor
 from ..core.errors import show_refusal
+from ..core.submit import on_submit
 from ..database import paginate
 from ..documents.content import render_markdown
 from ..extensions import db
@@ -177,16 +178,10 @@ def mailbox_reply():
     if case is None:
         return redirect(url_for("speakup.mailbox_login"))
     form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            services.reporter_reply(case, form.body.data)
-        except SpeakupError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your message was sent to the confidential counsellor."), "success")
-            return redirect(url_for("speakup.mailbox"))
-    return _mailbox_page(case, form, 400)
+    saved = on_submit(form, lambda: services.reporter_reply(case, form.body.data),
+                      done=_("Your message was sent to the confidential counsellor."),
+                      to=url_for("speakup.mailbox"), on_form=True)
+    return saved or _mailbox_page(case, form, 400)
 
 
 @bp.route("/mailbox/close", methods=["POST"])
@@ -312,13 +307,9 @@ def settings():
     if request.method == "GET":
         current = services.current_settings()
         form.document_id.data = current.procedure_document_id if current else None
-    if form.validate_on_submit():
-        try:
-            services.set_procedure(form.document_id.data)
-        except SpeakupError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The procedure document was saved."), "success")
-            return redirect(url_for("speakup.settings"))
+    saved = on_submit(form, lambda: services.set_procedure(form.document_id.data),
+                      done=_("The procedure document was saved."),
+                      to=url_for("speakup.settings"), on_form=True)
+    if saved:
+        return saved
     return render_template("speakup/settings.html", form=form), 400 if request.method == "POST" else 200

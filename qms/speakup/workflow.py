@@ -11,48 +11,41 @@ from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.enums import LabelledEnum, labels
 from ..core.dates import add_months
 
 ACKNOWLEDGE_DAYS = 7
 FEEDBACK_MONTHS = 3
 
 
-class Category(str, enum.Enum):
+class Category(LabelledEnum):
     WRONGDOING = "wrongdoing"
     MANAGER = "manager_behaviour"
     HARASSMENT = "harassment"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
 
-
-CATEGORY_LABELS = {
+CATEGORY_LABELS = labels(Category, {
     Category.WRONGDOING: _l("Suspected wrongdoing (fraud, theft, breaking rules)"),
     Category.MANAGER: _l("Unsafe behaviour of a manager"),
     Category.HARASSMENT: _l("Harassment, discrimination or bullying"),
     Category.OTHER: _l("Another integrity concern"),
-}
+})
 
 
-class CaseState(str, enum.Enum):
+class CaseState(LabelledEnum):
     RECEIVED = "received"
     ACKNOWLEDGED = "acknowledged"
     FEEDBACK = "feedback_given"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
 
-
-STATE_LABELS = {
+STATE_LABELS = labels(CaseState, {
     CaseState.RECEIVED: _l("Received"),
     CaseState.ACKNOWLEDGED: _l("Receipt confirmed"),
     CaseState.FEEDBACK: _l("Feedback given"),
     CaseState.CLOSED: _l("Closed"),
-}
+})
 
 
 class Author(str, enum.Enum):

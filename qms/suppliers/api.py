@@ -6,9 +6,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import PageArgs, get_or_404, page_of, paged
-from ..permissions import requires
+from ..api import ApiBlueprint, register_api
+from ..api.common import PageArgs, endpoint, get_or_404, page_of, paged
 from .models import Supplier
 
 blp = ApiBlueprint("api_suppliers", __name__, url_prefix="/suppliers", description="Supplier register")
@@ -41,11 +40,7 @@ class SupplierFilter(PageArgs):
     q = fields.String(validate=validate.Length(max=100))
 
 
-@blp.route("")
-@requires("suppliers.view")
-@scope("suppliers", READ)
-@blp.arguments(SupplierFilter, location="query")
-@blp.response(200, page_of(SupplierSchema, "SupplierPage"))
+@endpoint(blp, "", "suppliers.view", "suppliers", page_of(SupplierSchema, "SupplierPage"), query=SupplierFilter)
 def list_suppliers(args):
     stmt = select(Supplier)
     if "active" in args:
@@ -55,10 +50,7 @@ def list_suppliers(args):
     return paged(stmt.options(selectinload(Supplier.certificates)).order_by(Supplier.name, Supplier.id), args)
 
 
-@blp.route("/<int:supplier_id>")
-@requires("suppliers.view")
-@scope("suppliers", READ)
-@blp.response(200, SupplierSchema)
+@endpoint(blp, "/<int:supplier_id>", "suppliers.view", "suppliers", SupplierSchema)
 def get_supplier(supplier_id: int):
     return get_or_404(Supplier, supplier_id)
 

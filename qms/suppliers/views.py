@@ -1,14 +1,14 @@
 """Supplier register pages: list with filters, detail with certificates, add and edit."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 
 from sqlalchemy.orm import selectinload
 
 from ..core import exports as tabular
-from ..core.errors import show_refusal as _refused
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
 from ..core.loaders import get_row
+from ..core.submit import act, on_submit
 from ..database import paginate
 from ..extensions import db
 from ..organisation.forms import ActiveForm
@@ -18,7 +18,7 @@ from .expiry import WARN_DAYS, certificate_status, days_left
 from .forms import CertificateForm, ConfirmForm, SupplierFilterForm, SupplierForm
 from .imports import SUPPLIERS
 from .models import Supplier, SupplierCertificate
-from .services import SupplierData, SupplierError
+from .services import SupplierData
 
 bp = Blueprint("suppliers", __name__, url_prefix="/suppliers", template_folder="templates", static_folder="static")
 
@@ -84,16 +84,10 @@ add_import_routes(bp, "suppliers", "suppliers.manage", "")
 @requires("suppliers.manage")
 def new():
     form = SupplierForm()
-    if form.validate_on_submit():
-        try:
-            supplier = services.save_supplier(None, _data(form))
-        except SupplierError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Supplier %(name)s was added.", name=supplier.name), "success")
-            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
-    return render_template("suppliers/form.html", form=form, supplier=None)
+    saved = on_submit(form, lambda: services.save_supplier(None, _data(form)),
+                      done=lambda supplier: _("Supplier %(name)s was added.", name=supplier.name),
+                      to=lambda supplier: url_for("suppliers.detail", supplier_id=supplier.id))
+    return saved or render_template("suppliers/form.html", form=form, supplier=None)
 
 
 @bp.route("/<int:supplier_id>")
@@ -116,16 +110,10 @@ def _panels(supplier) -> list:
 def edit(supplier_id: int):
     supplier = _load(supplier_id)
     form = SupplierForm(obj=supplier)
-    if form.validate_on_submit():
-        try:
-            services.save_supplier(supplier, _data(form))
-        except SupplierError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The details of %(name)s were saved.", name=supplier.name), "success")
-            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
-    return render_template("suppliers/form.html", form=form, supplier=supplier)
+    saved = on_submit(form, lambda: services.save_supplier(supplier, _data(form)),
+                      done=lambda _saved: _("The details of %(name)s were saved.", name=supplier.name),
+                      to=url_for("suppliers.detail", supplier_id=supplier.id))
+    return saved or render_template("suppliers/form.html", form=form, supplier=supplier)
 
 
 @bp.route("/<int:supplier_id>/active", methods=["POST"])
@@ -133,16 +121,10 @@ def edit(supplier_id: int):
 def set_active(supplier_id: int):
     supplier = _load(supplier_id)
     form = ActiveForm()
-    if form.validate_on_submit():
-        services.set_active(supplier, form.active.data == "1")
-        db.session.commit()
-        if supplier.active:
-            flash(_("%(name)s is in use again.", name=supplier.name), "success")
-        else:
-            flash(_("%(name)s is no longer in use.", name=supplier.name), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return act(form, lambda: services.set_active(supplier, form.active.data == "1"),
+               done=lambda _r: (_("%(name)s is in use again.", name=supplier.name) if supplier.active
+                                else _("%(name)s is no longer in use.", name=supplier.name)),
+               to=url_for("suppliers.detail", supplier_id=supplier.id))
 
 
 @bp.route("/<int:supplier_id>/certificates", methods=["POST"])
@@ -150,17 +132,13 @@ def set_active(supplier_id: int):
 def add_certificate(supplier_id: int):
     supplier = _load(supplier_id)
     form = CertificateForm()
-    if form.validate_on_submit():
-        try:
-            services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
-                                     number=form.number.data, issuer=form.issuer.data,
-                                     valid_until=form.valid_until.data)
-        except SupplierError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The certificate was added."), "success")
-            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    saved = on_submit(form, lambda: services.add_certificate(supplier, scheme=form.scheme.data, level=form.level.data,
+                                                             number=form.number.data, issuer=form.issuer.data,
+                                                             valid_until=form.valid_until.data),
+                      done=_("The certificate was added."),
+                      to=url_for("suppliers.detail", supplier_id=supplier.id))
+    if saved:
+        return saved
     return render_template("suppliers/detail.html", supplier=supplier, form=form, toggle=ActiveForm(),
                            panels=_panels(supplier), **_helpers()), 400
 
@@ -172,10 +150,5 @@ def remove_certificate(supplier_id: int, certificate_id: int):
     certificate = get_row(SupplierCertificate, certificate_id)
     if certificate is None or certificate.supplier_id != supplier.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        services.remove_certificate(certificate)
-        db.session.commit()
-        flash(_("The certificate was removed."), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return act(ConfirmForm(), lambda: services.remove_certificate(certificate), done=_("The certificate was removed."),
+               to=url_for("suppliers.detail", supplier_id=supplier.id))

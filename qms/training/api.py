@@ -6,10 +6,10 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from ..api import ApiBlueprint, READ, register_api, scope
-from ..api.common import Id, PageArgs, UtcDateTime, get_or_404, page_of, paged
+from ..api import ApiBlueprint, register_api
+from ..api.common import Id, PageArgs, UtcDateTime, endpoint, get_or_404, page_of, paged
 from ..organisation.models import Employee
-from ..permissions import has_permission, require, requires
+from ..permissions import has_permission, require
 from . import services
 from .models import TrainingRecord, kinds
 
@@ -35,11 +35,7 @@ class TrainingFilter(PageArgs):
     valid_on = fields.Date(metadata={"description": "Only records valid on this day"})
 
 
-@blp.route("/records")
-@requires("training.own")
-@scope("training", READ)
-@blp.arguments(TrainingFilter, location="query")
-@blp.response(200, page_of(TrainingSchema, "TrainingPage"))
+@endpoint(blp, "/records", "training.own", "training", page_of(TrainingSchema, "TrainingPage"), query=TrainingFilter)
 def list_records(args):
     stmt = select(TrainingRecord)
     if not has_permission(current_user, "training.view"):
@@ -56,10 +52,7 @@ def list_records(args):
     return paged(stmt.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()), args)
 
 
-@blp.route("/records/<int:record_id>")
-@requires("training.own")
-@scope("training", READ)
-@blp.response(200, TrainingSchema)
+@endpoint(blp, "/records/<int:record_id>", "training.own", "training", TrainingSchema)
 def get_record(record_id: int):
     record = get_or_404(TrainingRecord, record_id)
     require(services.can_see_employee(current_user, record.employee))

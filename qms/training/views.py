@@ -1,7 +1,7 @@
 """Training records: the register (filtered, paginated), one person's records, add and edit."""
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -9,18 +9,18 @@ from sqlalchemy import func, or_, select
 from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
+from ..core.submit import on_submit
 from ..core.loaders import get_or_404
 from ..database import paginate
 from ..extensions import db
 from ..organisation.models import Employee
 from ..permissions import require, requires
 from ..uploads.access import register_access_check
-from ..uploads.services import UploadRejected
 from . import rules, services
 from .forms import TrainingFilterForm, TrainingForm
 from .imports import TRAINING
 from .models import TrainingRecord
-from .services import TrainingData, TrainingError
+from .services import TrainingData
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
@@ -112,20 +112,10 @@ def employee(employee_id: int):
 def new(employee_id: int):
     person = _load_employee(employee_id)
     form = TrainingForm()
-    if form.validate_on_submit():
-        try:
-            services.add_record(person, _data(form), request.files.get("file"))
-        except TrainingError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The training record was added."), "success")
-            return redirect(url_for("training.employee", employee_id=person.id))
-    return render_template("training/form.html", form=form, employee=person, record=None)
+    saved = on_submit(form, lambda: services.add_record(person, _data(form), request.files.get("file")),
+                      done=_("The training record was added."),
+                      to=url_for("training.employee", employee_id=person.id))
+    return saved or render_template("training/form.html", form=form, employee=person, record=None)
 
 
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
@@ -135,17 +125,7 @@ def edit(record_id: int):
     form = TrainingForm(obj=record)
     if not form.is_submitted():
         form.kind.data = record.kind
-    if form.validate_on_submit():
-        try:
-            services.update_record(record, _data(form), request.files.get("file"))
-        except TrainingError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The training record was saved."), "success")
-            return redirect(url_for("training.employee", employee_id=record.employee_id))
-    return render_template("training/form.html", form=form, employee=record.employee, record=record)
+    saved = on_submit(form, lambda: services.update_record(record, _data(form), request.files.get("file")),
+                      done=_("The training record was saved."),
+                      to=url_for("training.employee", employee_id=record.employee_id))
+    return saved or render_template("training/form.html", form=form, employee=record.employee, record=record)

@@ -16,6 +16,7 @@ from ..forms import ButtonForm, DocumentForm, FilterForm, NewDocumentForm, NewVe
 from ..models import Document, DocumentType, ReviewRecord
 from ..services.register import DocumentData, Filters, open_version, parse_requirements
 from . import bp, can_see_history, load_document, per_page, refused, today, user_choices
+from ...core.submit import on_submit
 
 
 def _fill_choices(form: DocumentForm) -> None:
@@ -73,18 +74,14 @@ def new():
     if request.method == "GET":
         form.owner_id.data = current_user.id
         form.target_roles.data = [Role.STAFF.value]
-    if form.validate_on_submit():
-        try:
-            document = services.create_document(_data(form), current_user, content_markdown=form.content_markdown.data,
-                                                change_summary=form.change_summary.data)
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Document %(number)s was created with a draft version 1.0.", number=document.number), "success")
-            return redirect(url_for("documents.detail", document_id=document.id))
-    return render_template("documents/form.html", form=form, title=_("New document"),
-                           cancel=url_for("documents.index"))
+    saved = on_submit(form, lambda: services.create_document(_data(form), current_user,
+                                                             content_markdown=form.content_markdown.data,
+                                                             change_summary=form.change_summary.data),
+                      done=lambda document: _("Document %(number)s was created with a draft version 1.0.",
+                                              number=document.number),
+                      to=lambda document: url_for("documents.detail", document_id=document.id))
+    return saved or render_template("documents/form.html", form=form, title=_("New document"),
+                                    cancel=url_for("documents.index"))
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -102,17 +99,12 @@ def edit(document_id: int):
         form.target_users.data = [t.user_id for t in document.targets if t.user_id]
         form.target_departments.data = [t.department_id for t in document.targets if t.department_id]
         form.target_sites.data = [t.site_id for t in document.targets if t.site_id]
-    if form.validate_on_submit():
-        try:
-            services.update_document(document, _data(form))
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Document %(number)s was saved.", number=document.number), "success")
-            return redirect(url_for("documents.detail", document_id=document.id))
-    return render_template("documents/form.html", form=form, title=_("Edit %(number)s", number=document.number),
-                           cancel=url_for("documents.detail", document_id=document.id))
+    saved = on_submit(form, lambda: services.update_document(document, _data(form)),
+                      done=lambda _saved: _("Document %(number)s was saved.", number=document.number),
+                      to=url_for("documents.detail", document_id=document.id))
+    return saved or render_template("documents/form.html", form=form,
+                                    title=_("Edit %(number)s", number=document.number),
+                                    cancel=url_for("documents.detail", document_id=document.id))
 
 
 @bp.route("/<int:document_id>")

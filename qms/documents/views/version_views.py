@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ...auth.stepup import recent_check_required
+from ...core.submit import on_submit
 from ...extensions import db
 from ...permissions import has_permission, requires
 from ...uploads.services import UploadRejected
@@ -16,8 +17,12 @@ from ..models import SignatureMeaning, VersionState
 from . import bp, can_see_history, load_document, load_version, refused, today, user_choices
 
 
+def _version_url(version) -> str:
+    return url_for("documents.version", document_id=version.document_id, version_id=version.id)
+
+
 def _back(version):
-    return redirect(url_for("documents.version", document_id=version.document_id, version_id=version.id))
+    return redirect(_version_url(version))
 
 
 def _sign_choices(version) -> list[SelectChoice]:
@@ -107,7 +112,7 @@ def edit_version(document_id: int, version_id: int):
         else:
             db.session.commit()
             flash(_("Draft %(label)s was saved.", label=version.label), "success")
-            return _back(version)
+            return redirect(_version_url(version))
     return render_template("documents/edit_version.html", version=version, document=version.document, form=form)
 
 
@@ -128,7 +133,7 @@ def submit(document_id: int, version_id: int):
         else:
             db.session.commit()
             flash(_("Version %(label)s was sent for review.", label=version.label), "success")
-            return _back(version)
+            return redirect(_version_url(version))
     return _render_version(version, submit_form=form, failed=True)
 
 
@@ -152,7 +157,7 @@ def sign(document_id: int, version_id: int):
             db.session.commit()
             flash(_("Your signature (%(meaning)s) was recorded.", meaning=MEANING_LABELS[signature.meaning]),
                   "success")
-            return _back(version)
+            return redirect(_version_url(version))
     form.password.data = ""
     return _render_version(version, sign_form=form, failed=True)
 
@@ -165,16 +170,10 @@ def reject(document_id: int, version_id: int):
         flash(_("You cannot reject this version."), "error")
         return _back(version)
     form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            services.reject(version, current_user, form.comment.data)
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Version %(label)s was rejected and is a draft again.", label=version.label), "success")
-            return _back(version)
-    return _render_version(version, reject_form=form, failed=True)
+    saved = on_submit(form, lambda: services.reject(version, current_user, form.comment.data),
+                      done=lambda _saved: _("Version %(label)s was rejected and is a draft again.", label=version.label),
+                      to=_version_url(version))
+    return saved or _render_version(version, reject_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/publish", methods=["POST"])
@@ -182,16 +181,10 @@ def reject(document_id: int, version_id: int):
 def publish(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            services.publish(version, current_user, effective_date=form.effective_date.data)
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Version %(label)s is published and in use.", label=version.label), "success")
-            return _back(version)
-    return _render_version(version, publish_form=form, failed=True)
+    saved = on_submit(form, lambda: services.publish(version, current_user, effective_date=form.effective_date.data),
+                      done=lambda _saved: _("Version %(label)s is published and in use.", label=version.label),
+                      to=_version_url(version))
+    return saved or _render_version(version, publish_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/withdraw", methods=["POST"])
@@ -199,16 +192,10 @@ def publish(document_id: int, version_id: int):
 def withdraw(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw(version, current_user, form.reason.data)
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(number)s was withdrawn.", number=version.document.number), "success")
-            return _back(version)
-    return _render_version(version, withdraw_form=form, failed=True)
+    saved = on_submit(form, lambda: services.withdraw(version, current_user, form.reason.data),
+                      done=lambda _saved: _("%(number)s was withdrawn.", number=version.document.number),
+                      to=_version_url(version))
+    return saved or _render_version(version, withdraw_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/diff")

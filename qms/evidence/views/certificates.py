@@ -1,7 +1,7 @@
 """Own certificates and the external audit calendar derived from them."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -14,9 +14,10 @@ from ...permissions import requires
 from .. import cycles, reminders, services
 from ..forms import CertificateForm
 from ..models import Certificate
-from ..services import CertificateData, EvidenceError
+from ..services import CertificateData
 from . import bp
-from .common import load, per_page, refused
+from .common import load, per_page
+from ...core.submit import on_submit
 
 
 def _choices(form: CertificateForm, cert: Certificate | None) -> None:
@@ -110,15 +111,11 @@ def certificates_export(fmt: str):
 def new_certificate():
     form = CertificateForm()
     _choices(form, None)
-    if form.validate_on_submit():
-        try:
-            cert = services.add_certificate(_data(form))
-        except EvidenceError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Certificate %(number)s was added.", number=cert.number), "success")
-            return redirect(url_for("evidence.certificates"))
+    saved = on_submit(form, lambda: services.add_certificate(_data(form)),
+                      done=lambda cert: _("Certificate %(number)s was added.", number=cert.number),
+                      to=url_for("evidence.certificates"))
+    if saved:
+        return saved
     return render_template("evidence/certificate_form.html", form=form, cert=None, cycles=_cycles()), \
         400 if form.errors else 200
 
@@ -129,14 +126,10 @@ def edit_certificate(cert_id: int):
     cert = load(Certificate, cert_id)
     form = CertificateForm(obj=cert)
     _choices(form, cert)
-    if form.validate_on_submit():
-        try:
-            services.update_certificate(cert, _data(form))
-        except EvidenceError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The certificate was saved."), "success")
-            return redirect(url_for("evidence.certificates"))
+    saved = on_submit(form, lambda: services.update_certificate(cert, _data(form)),
+                      done=_("The certificate was saved."),
+                      to=url_for("evidence.certificates"))
+    if saved:
+        return saved
     return render_template("evidence/certificate_form.html", form=form, cert=cert, cycles=_cycles()), \
         400 if form.errors else 200

@@ -29,6 +29,7 @@ from ..models import REVIEW_TRANSITIONS, EvidenceItem, EvidenceRequirement, Evid
 from ..services import EvidenceData, EvidenceError
 from . import bp
 from .common import load, owner_choices, per_page, refused
+from ...core.submit import act, on_submit
 
 
 @register_access_check
@@ -162,15 +163,11 @@ def edit_item(item_id: int):
     form.owner.choices = owner_choices()
     if request.method == "GET":
         form.owner.data = obj.owner_id
-    if form.validate_on_submit():
-        try:
-            services.update_evidence(obj, _data(form))
-        except EvidenceError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The evidence was saved."), "success")
-            return redirect(url_for("evidence.item", item_id=obj.id))
+    saved = on_submit(form, lambda: services.update_evidence(obj, _data(form)),
+                      done=_("The evidence was saved."),
+                      to=url_for("evidence.item", item_id=obj.id))
+    if saved:
+        return saved
     return render_template("evidence/item_form.html", form=form, item=obj), 400 if form.errors else 200
 
 
@@ -261,15 +258,6 @@ def unlink_item(item_id: int, link_id: int):
     link = load(EvidenceRequirement, link_id)
     if link.evidence_id != obj.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.unlink_evidence(link)
-        except EvidenceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The link was removed."), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("evidence.item", item_id=obj.id))
+    return act(ConfirmForm(), lambda: services.unlink_evidence(link),
+               done=_("The link was removed."),
+               to=url_for("evidence.item", item_id=obj.id))

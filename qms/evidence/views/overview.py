@@ -18,6 +18,7 @@ from ..records import record_types
 from ..services import EvidenceError
 from . import bp
 from .common import load, load_version, per_page
+from ...core.submit import act
 
 STATES = [readiness.NOT_MET, readiness.MISSING, readiness.EXPIRED, readiness.PENDING, readiness.EXPIRING, readiness.COVERED]
 
@@ -152,10 +153,6 @@ def link_record(norm: str, version: str, code: str):
 def unlink_record(link_id: int):
     link = load(EvidenceRecordLink, link_id)
     back = url_for("evidence.requirement", norm=link.norm, version=link.version, code=link.code)
-    if ConfirmForm().validate_on_submit():
-        services.unlink_record(link)
-        db.session.commit()
-        flash(_("The link was removed."), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(back)
+    return act(ConfirmForm(), lambda: services.unlink_record(link),
+               done=_("The link was removed."),
+               to=back)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ...auth.models import User
 from ...core import exports as tabular
+from ...core.submit import on_submit
 from ...database import paginate
 from ...extensions import db
 from ...permissions import has_permission, requires
@@ -154,10 +155,14 @@ def detail(incident_id: int):
     return _detail(load_incident(incident_id))
 
 
+def _detail_url(incident: Incident, anchor: str = "") -> str:
+    return url_for("incidents.detail", incident_id=incident.id) + anchor
+
+
 def _done(incident: Incident, message: str, anchor: str = ""):
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("incidents.detail", incident_id=incident.id) + anchor)
+    return redirect(_detail_url(incident, anchor))
 
 
 @bp.route("/<int:incident_id>/triage", methods=["POST"])
@@ -165,17 +170,12 @@ def _done(incident: Incident, message: str, anchor: str = ""):
 def triage(incident_id: int):
     incident = load_incident(incident_id)
     form = _forms(incident, triage=TriageForm())["triage"]
-    if form.validate_on_submit():
-        try:
-            services.triage(incident, TriageData(
-                type=IncidentType(form.type.data), severity=Severity(form.severity.data), site_id=form.site_id.data,
-                department_id=form.department_id.data, location=form.location.data,
-                arbo_reason=ArboReason(form.arbo_reason.data) if form.arbo_reason.data else None))
-        except IncidentError as error:
-            show_error(form, error)
-        else:
-            return _done(incident, _("The triage was saved."), "#triage")
-    return _detail(incident, 400, triage=form)
+    saved = on_submit(form, lambda: services.triage(incident, TriageData(
+                          type=IncidentType(form.type.data), severity=Severity(form.severity.data),
+                          site_id=form.site_id.data, department_id=form.department_id.data, location=form.location.data,
+                          arbo_reason=ArboReason(form.arbo_reason.data) if form.arbo_reason.data else None)),
+                      done=_("The triage was saved."), to=_detail_url(incident, "#triage"), on_form=True)
+    return saved or _detail(incident, 400, triage=form)
 
 
 @bp.route("/<int:incident_id>/arbo", methods=["POST"])
@@ -183,15 +183,12 @@ def triage(incident_id: int):
 def arbo(incident_id: int):
     incident = load_incident(incident_id)
     form = ArboForm()
-    if form.validate_on_submit():
-        try:
-            services.record_arbo_notification(incident, form.notified_at.data, form.reference.data,
-                                              ArboMethod(form.method.data), form.reported_by.data)
-        except IncidentError as error:
-            show_error(form, error)
-        else:
-            return _done(incident, _("The report to the Arbeidsinspectie was recorded."), "#triage")
-    return _detail(incident, 400, arbo=form)
+    saved = on_submit(form, lambda: services.record_arbo_notification(incident, form.notified_at.data,
+                                                                      form.reference.data, ArboMethod(form.method.data),
+                                                                      form.reported_by.data),
+                      done=_("The report to the Arbeidsinspectie was recorded."),
+                      to=_detail_url(incident, "#triage"), on_form=True)
+    return saved or _detail(incident, 400, arbo=form)
 
 
 @bp.route("/<int:incident_id>/reporter-note", methods=["POST"])
@@ -231,14 +228,9 @@ def person(incident_id: int, person_id: int | None = None):
     form = _forms(incident, person=PersonForm())["person"]
     if not services.may_see_persons(current_user):
         form.name.data, form.employee_id.data = (existing.name, existing.employee_id) if existing else (None, None)
-    if form.validate_on_submit():
-        try:
-            services.save_person(incident, existing, _person_data(form))
-        except IncidentError as error:
-            show_error(form, error)
-        else:
-            return _done(incident, _("The injured person was saved."), "#persons")
-    return _detail(incident, 400, person=form)
+    saved = on_submit(form, lambda: services.save_person(incident, existing, _person_data(form)),
+                      done=_("The injured person was saved."), to=_detail_url(incident, "#persons"), on_form=True)
+    return saved or _detail(incident, 400, person=form)
 
 
 @bp.route("/<int:incident_id>/persons/<int:person_id>/remove", methods=["POST"])
@@ -264,17 +256,12 @@ def remove_person(incident_id: int, person_id: int):
 def investigation(incident_id: int):
     incident = load_incident(incident_id)
     form = InvestigationForm()
-    if form.validate_on_submit():
-        try:
-            services.save_investigation(incident, InvestigationData(
-                method=Method(form.method.data), root_causes=form.root_causes.data,
-                contributing_factors=form.contributing_factors.data, lessons=form.lessons.data,
-                lessons_for_toolbox=form.lessons_for_toolbox.data))
-        except IncidentError as error:
-            show_error(form, error)
-        else:
-            return _done(incident, _("The investigation was saved."), "#investigation")
-    return _detail(incident, 400, investigation=form)
+    saved = on_submit(form, lambda: services.save_investigation(incident, InvestigationData(
+                          method=Method(form.method.data), root_causes=form.root_causes.data,
+                          contributing_factors=form.contributing_factors.data, lessons=form.lessons.data,
+                          lessons_for_toolbox=form.lessons_for_toolbox.data)),
+                      done=_("The investigation was saved."), to=_detail_url(incident, "#investigation"), on_form=True)
+    return saved or _detail(incident, 400, investigation=form)
 
 
 @bp.route("/<int:incident_id>/actions", methods=["POST"])

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
 from ...database import utcnow
@@ -15,13 +15,12 @@ from ...extensions import db
 from ._types import enum_column
 
 
-class IssueKind(str, enum.Enum):
+class IssueKind(LabelledEnum):
     INTERNAL = "internal"
     EXTERNAL = "external"
 
-    @property
-    def label(self) -> str:
-        return str({IssueKind.INTERNAL: _l("Internal"), IssueKind.EXTERNAL: _l("External")}[self])
+
+labels(IssueKind, {IssueKind.INTERNAL: _l("Internal"), IssueKind.EXTERNAL: _l("External")})
 
 
 class ContextStatement(Audited, db.Model):

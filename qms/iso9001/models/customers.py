@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
 from ...database import utcnow
@@ -17,7 +17,7 @@ from ...organisation.models import Site
 from ._types import enum_column
 
 
-class Channel(str, enum.Enum):
+class Channel(LabelledEnum):
     PHONE = "phone"
     EMAIL = "email"
     IN_PERSON = "in_person"
@@ -25,38 +25,32 @@ class Channel(str, enum.Enum):
     WEBSITE = "website"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(CHANNEL_LABELS[self])
 
-
-CHANNEL_LABELS = {
+CHANNEL_LABELS = labels(Channel, {
     Channel.PHONE: _l("Phone"), Channel.EMAIL: _l("E-mail"), Channel.IN_PERSON: _l("In person"),
     Channel.LOGBOOK: _l("Site logbook"), Channel.WEBSITE: _l("Website or app"), Channel.OTHER: _l("Other"),
-}
+})
 
 
-class FeedbackKind(str, enum.Enum):
+class FeedbackKind(LabelledEnum):
     COMPLAINT = "complaint"
     FEEDBACK = "feedback"
     COMPLIMENT = "compliment"
 
-    @property
-    def label(self) -> str:
-        return str({FeedbackKind.COMPLAINT: _l("Complaint"), FeedbackKind.FEEDBACK: _l("Suggestion or remark"),
-                    FeedbackKind.COMPLIMENT: _l("Compliment")}[self])
+
+labels(FeedbackKind, {FeedbackKind.COMPLAINT: _l("Complaint"), FeedbackKind.FEEDBACK: _l("Suggestion or remark"),
+                      FeedbackKind.COMPLIMENT: _l("Compliment")})
 
 
-class ComplaintState(str, enum.Enum):
+class ComplaintState(LabelledEnum):
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"
     ANSWERED = "answered"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str({ComplaintState.RECEIVED: _l("Received"), ComplaintState.IN_PROGRESS: _l("Being handled"),
-                    ComplaintState.ANSWERED: _l("Answered"), ComplaintState.CLOSED: _l("Closed")}[self])
+
+labels(ComplaintState, {ComplaintState.RECEIVED: _l("Received"), ComplaintState.IN_PROGRESS: _l("Being handled"),
+                        ComplaintState.ANSWERED: _l("Answered"), ComplaintState.CLOSED: _l("Closed")})
 
 
 #: Allowed state changes; a closed complaint is a record and is not reopened or changed.

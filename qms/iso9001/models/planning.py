@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Numeric, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
 from ...database import utcnow
@@ -17,24 +17,22 @@ from .. import scoring
 from ._types import enum_column
 
 
-class RiskKind(str, enum.Enum):
+class RiskKind(LabelledEnum):
     RISK = "risk"
     OPPORTUNITY = "opportunity"
 
-    @property
-    def label(self) -> str:
-        return str({RiskKind.RISK: _l("Risk"), RiskKind.OPPORTUNITY: _l("Opportunity")}[self])
+
+labels(RiskKind, {RiskKind.RISK: _l("Risk"), RiskKind.OPPORTUNITY: _l("Opportunity")})
 
 
-class RiskState(str, enum.Enum):
+class RiskState(LabelledEnum):
     OPEN = "open"
     TREATED = "treated"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str({RiskState.OPEN: _l("Not yet treated"), RiskState.TREATED: _l("Being treated"),
-                    RiskState.CLOSED: _l("Closed")}[self])
+
+labels(RiskState, {RiskState.OPEN: _l("Not yet treated"), RiskState.TREATED: _l("Being treated"),
+                   RiskState.CLOSED: _l("Closed")})
 
 
 #: Allowed state changes of a risk or opportunity.
@@ -82,26 +80,24 @@ class Risk(Audited, db.Model):
         return scoring.risk_level(self.score)
 
 
-class Direction(str, enum.Enum):
+class Direction(LabelledEnum):
     """Whether the target is a minimum (at least) or a maximum (at most)."""
 
     AT_LEAST = "at_least"
     AT_MOST = "at_most"
 
-    @property
-    def label(self) -> str:
-        return str({Direction.AT_LEAST: _l("At least"), Direction.AT_MOST: _l("At most")}[self])
+
+labels(Direction, {Direction.AT_LEAST: _l("At least"), Direction.AT_MOST: _l("At most")})
 
 
-class ObjectiveState(str, enum.Enum):
+class ObjectiveState(LabelledEnum):
     ACTIVE = "active"
     ACHIEVED = "achieved"
     NOT_ACHIEVED = "not_achieved"
 
-    @property
-    def label(self) -> str:
-        return str({ObjectiveState.ACTIVE: _l("Running"), ObjectiveState.ACHIEVED: _l("Achieved"),
-                    ObjectiveState.NOT_ACHIEVED: _l("Not achieved")}[self])
+
+labels(ObjectiveState, {ObjectiveState.ACTIVE: _l("Running"), ObjectiveState.ACHIEVED: _l("Achieved"),
+                        ObjectiveState.NOT_ACHIEVED: _l("Not achieved")})
 
 
 #: An objective is closed once as achieved or not; a closed objective is a record and stays closed.

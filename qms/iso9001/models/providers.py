@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, SmallInteger, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
 from ...database import utcnow
@@ -16,15 +16,14 @@ from ...suppliers.models import Supplier
 from ._types import enum_column
 
 
-class Decision(str, enum.Enum):
+class Decision(LabelledEnum):
     APPROVED = "approved"
     CONDITIONAL = "conditional"
     REJECTED = "rejected"
 
-    @property
-    def label(self) -> str:
-        return str({Decision.APPROVED: _l("Approved"), Decision.CONDITIONAL: _l("Approved with conditions"),
-                    Decision.REJECTED: _l("Not approved")}[self])
+
+labels(Decision, {Decision.APPROVED: _l("Approved"), Decision.CONDITIONAL: _l("Approved with conditions"),
+                  Decision.REJECTED: _l("Not approved")})
 
 
 class SupplierEvaluation(Audited, db.Model):

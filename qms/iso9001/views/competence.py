@@ -16,6 +16,7 @@ from ..forms import (AssignFunctionForm, AssignPathForm, CompetenceForm, Confirm
 from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep, StepSignoff
 from ..services import IsoError, competence as services, today
 from . import bp, load, page, refused
+from ...core.submit import on_submit
 
 
 @bp.route("/competence")
@@ -142,16 +143,10 @@ def functions(form=None, status=200):
 @requires("iso9001.competence.manage")
 def add_function():
     form = FunctionForm()
-    if form.validate_on_submit():
-        try:
-            function = services.save_function(None, name=form.name.data, description=form.description.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The function %(name)s was added.", name=function.name), "success")
-            return redirect(url_for("iso9001.function", function_id=function.id))
-    return functions(form=form, status=400)
+    saved = on_submit(form, lambda: services.save_function(None, name=form.name.data, description=form.description.data),
+                      done=lambda function: _("The function %(name)s was added.", name=function.name),
+                      to=lambda function: url_for("iso9001.function", function_id=function.id))
+    return saved or functions(form=form, status=400)
 
 
 @bp.route("/functions/<int:function_id>")
@@ -166,17 +161,12 @@ def function(function_id: int, form=None, status=200):
 def add_competence(function_id: int):
     found = load(JobFunction, function_id)
     form = CompetenceForm()
-    if form.validate_on_submit():
-        try:
-            services.add_competence(found, name=form.name.data, training_kind=form.training_kind.data,
-                                    training_title=form.training_title.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The competence was added."), "success")
-            return redirect(url_for("iso9001.function", function_id=found.id))
-    return function(found.id, form=form, status=400)
+    saved = on_submit(form, lambda: services.add_competence(found, name=form.name.data,
+                                                            training_kind=form.training_kind.data,
+                                                            training_title=form.training_title.data),
+                      done=_("The competence was added."),
+                      to=url_for("iso9001.function", function_id=found.id))
+    return saved or function(found.id, form=form, status=400)
 
 
 @bp.route("/competences/<int:competence_id>/remove", methods=["POST"])
@@ -310,16 +300,10 @@ def paths(form=None, status=200):
 @requires("iso9001.competence.manage")
 def add_path():
     form = PathForm()
-    if form.validate_on_submit():
-        try:
-            path = services.save_path(name=form.name.data, description=form.description.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The learning path was added."), "success")
-            return redirect(url_for("iso9001.path", path_id=path.id))
-    return paths(form=form, status=400)
+    saved = on_submit(form, lambda: services.save_path(name=form.name.data, description=form.description.data),
+                      done=_("The learning path was added."),
+                      to=lambda path: url_for("iso9001.path", path_id=path.id))
+    return saved or paths(form=form, status=400)
 
 
 @bp.route("/learning/paths/<int:path_id>")

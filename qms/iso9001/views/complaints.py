@@ -17,6 +17,7 @@ from ..models import Complaint, ComplaintState, SatisfactionResult
 from ..models.customers import COMPLAINT_TRANSITIONS
 from ..services import IsoError, customers as services, today
 from . import bp, load, page, refused, site_choices, user_choices
+from ...core.submit import on_submit
 
 
 @bp.route("/complaints")
@@ -128,16 +129,10 @@ def assign_complaint(complaint_id: int):
     found = load(Complaint, complaint_id)
     form = ComplaintAssignForm()
     user_choices(form.owner_id, found.owner_id)
-    if form.validate_on_submit():
-        try:
-            services.assign(found, owner_id=form.owner_id.data, deadline=form.deadline.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The change was saved."), "success")
-            return redirect(url_for("iso9001.complaint", complaint_id=found.id))
-    return complaint(found.id, assign_form=form, status=400)
+    saved = on_submit(form, lambda: services.assign(found, owner_id=form.owner_id.data, deadline=form.deadline.data),
+                      done=_("The change was saved."),
+                      to=url_for("iso9001.complaint", complaint_id=found.id))
+    return saved or complaint(found.id, assign_form=form, status=400)
 
 
 @bp.route("/complaints/<int:complaint_id>/nonconformity", methods=["POST"])
@@ -146,18 +141,12 @@ def complaint_nonconformity(complaint_id: int):
     found = load(Complaint, complaint_id)
     form = NonconformityForm()
     user_choices(form.owner_id)
-    if form.validate_on_submit():
-        try:
-            nc = services.to_nonconformity(found, user=current_user, severity=form.severity.data,
-                                           action=form.action.data, owner_id=form.owner_id.data,
-                                           due_date=form.due_date.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Nonconformity %(n)s was opened with a corrective action.", n=nc.number), "success")
-            return redirect(url_for("iso9001.complaint", complaint_id=found.id))
-    return complaint(found.id, nc_form=form, status=400)
+    saved = on_submit(form, lambda: services.to_nonconformity(found, user=current_user, severity=form.severity.data,
+                                                              action=form.action.data, owner_id=form.owner_id.data,
+                                                              due_date=form.due_date.data),
+                      done=lambda nc: _("Nonconformity %(n)s was opened with a corrective action.", n=nc.number),
+                      to=url_for("iso9001.complaint", complaint_id=found.id))
+    return saved or complaint(found.id, nc_form=form, status=400)
 
 
 @bp.route("/satisfaction")
@@ -183,14 +172,9 @@ def satisfaction_export(fmt: str):
 @requires("iso9001.manage")
 def add_satisfaction():
     form = SatisfactionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_satisfaction(surveyed_on=form.surveyed_on.data, client=form.client.data,
-                                      score=form.score.data, method=form.method.data, remarks=form.remarks.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The satisfaction result was added."), "success")
-            return redirect(url_for("iso9001.satisfaction"))
-    return satisfaction(form=form, status=400)
+    saved = on_submit(form, lambda: services.add_satisfaction(surveyed_on=form.surveyed_on.data, client=form.client.data,
+                                                              score=form.score.data, method=form.method.data,
+                                                              remarks=form.remarks.data),
+                      done=_("The satisfaction result was added."),
+                      to=url_for("iso9001.satisfaction"))
+    return saved or satisfaction(form=form, status=400)

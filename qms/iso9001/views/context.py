@@ -9,8 +9,9 @@ from ...permissions import requires
 from ..forms import (ClimateForm, ConfirmForm, ContextReviewForm, ExclusionForm, IssueForm, PartyForm, ProcessForm,
                      ScopeForm)
 from ..models import Exclusion, InterestedParty, Issue, Process
-from ..services import IsoError, context as services, today
-from . import bp, load, page, refused, user_choices
+from ..services import context as services, today
+from . import bp, load, page, user_choices
+from ...core.submit import on_submit
 
 EDITABLE = {"issue": (Issue, IssueForm), "party": (InterestedParty, PartyForm), "process": (Process, ProcessForm)}
 
@@ -49,16 +50,10 @@ def _submit(form_name: str, form, apply, message: str):
         form.requirement.choices = [SelectChoice(c, label) for c, label in services.exclusion_choices()]
     if form_name == "process_form":
         user_choices(form.owner_id)
-    if form.validate_on_submit():
-        try:
-            apply(form)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("iso9001.context"))
-    return _render(400, **{form_name: form})
+    saved = on_submit(form, lambda: apply(form),
+                      done=message,
+                      to=url_for("iso9001.context"))
+    return saved or _render(400, **{form_name: form})
 
 
 @bp.route("/context/scope", methods=["POST"])
@@ -147,16 +142,10 @@ def edit_context_record(kind: str, record_id: int):
         form.kind.data = record.kind.value
     if kind == "process":
         user_choices(form.owner_id, record.owner_id)
-    if form.validate_on_submit():
-        try:
-            _apply_edit(kind, record, form)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The change was saved."), "success")
-            return redirect(url_for("iso9001.context"))
-    return page("edit.html", form=form, title=_("Edit"), cancel=url_for("iso9001.context"))
+    saved = on_submit(form, lambda: _apply_edit(kind, record, form),
+                      done=_("The change was saved."),
+                      to=url_for("iso9001.context"))
+    return saved or page("edit.html", form=form, title=_("Edit"), cancel=url_for("iso9001.context"))
 
 
 @bp.route("/context/<any(issue, party, process):kind>/<int:record_id>/active", methods=["POST"])

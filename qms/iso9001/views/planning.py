@@ -15,6 +15,7 @@ from ..models import Objective, ObjectiveState, Risk, RiskKind, RiskState
 from ..models.planning import OBJECTIVE_TRANSITIONS, RISK_TRANSITIONS
 from ..services import IsoError, planning as services, today
 from . import bp, change_state, load, page, refused, user_choices
+from ...core.submit import on_submit
 
 
 class RiskFilterForm(Form):
@@ -67,18 +68,15 @@ def _risk_form(risk: Risk | None) -> RiskForm:
 
 def _save_risk(risk: Risk | None):
     form = _risk_form(risk)
-    if form.validate_on_submit():
-        try:
-            risk = services.save_risk(risk, kind=form.kind.data, title=form.title.data,
-                                      description=form.description.data, likelihood=form.likelihood.data,
-                                      impact=form.impact.data, actions=form.actions.data, owner_id=form.owner_id.data,
-                                      review_on=form.review_on.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(title)s was saved.", title=risk.title), "success")
-            return redirect(url_for("iso9001.risk", risk_id=risk.id))
+    saved = on_submit(form, lambda: services.save_risk(risk, kind=form.kind.data, title=form.title.data,
+                                                       description=form.description.data,
+                                                       likelihood=form.likelihood.data, impact=form.impact.data,
+                                                       actions=form.actions.data, owner_id=form.owner_id.data,
+                                                       review_on=form.review_on.data),
+                      done=lambda risk: _("%(title)s was saved.", title=risk.title),
+                      to=lambda risk: url_for("iso9001.risk", risk_id=risk.id))
+    if saved:
+        return saved
     title = _("Edit %(title)s", title=risk.title) if risk else _("Add a risk or opportunity")
     cancel = url_for("iso9001.risk", risk_id=risk.id) if risk else url_for("iso9001.risks")
     return page("edit.html", form=form, title=title, cancel=cancel)
@@ -109,17 +107,12 @@ def risk(risk_id: int, review_form=None, status=200):
 def review_risk(risk_id: int):
     found = load(Risk, risk_id)
     form = RiskReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.review_risk(found, effective=form.effective.data == "yes", effectiveness=form.effectiveness.data,
-                                 next_review=form.next_review.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The effectiveness review was recorded."), "success")
-            return redirect(url_for("iso9001.risk", risk_id=found.id))
-    return risk(found.id, review_form=form, status=400)
+    saved = on_submit(form, lambda: services.review_risk(found, effective=form.effective.data == "yes",
+                                                         effectiveness=form.effectiveness.data,
+                                                         next_review=form.next_review.data),
+                      done=_("The effectiveness review was recorded."),
+                      to=url_for("iso9001.risk", risk_id=found.id))
+    return saved or risk(found.id, review_form=form, status=400)
 
 
 @bp.route("/risks/<int:risk_id>/state", methods=["POST"])
@@ -177,18 +170,14 @@ def _save_objective(objective: Objective | None):
     if objective is not None and not form.is_submitted():
         form.direction.data = objective.direction.value
     user_choices(form.owner_id, objective.owner_id if objective else None)
-    if form.validate_on_submit():
-        try:
-            objective = services.save_objective(
-                objective, title=form.title.data, target=form.target.data, unit=form.unit.data,
-                direction=form.direction.data, owner_id=form.owner_id.data, resources=form.resources.data,
-                deadline=form.deadline.data, evaluation=form.evaluation.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(title)s was saved.", title=objective.title), "success")
-            return redirect(url_for("iso9001.objective", objective_id=objective.id))
+    saved = on_submit(form, lambda: services.save_objective(objective, title=form.title.data, target=form.target.data,
+                                                            unit=form.unit.data, direction=form.direction.data,
+                                                            owner_id=form.owner_id.data, resources=form.resources.data,
+                                                            deadline=form.deadline.data, evaluation=form.evaluation.data),
+                      done=lambda objective: _("%(title)s was saved.", title=objective.title),
+                      to=lambda objective: url_for("iso9001.objective", objective_id=objective.id))
+    if saved:
+        return saved
     title = _("Edit %(title)s", title=objective.title) if objective else _("Add a quality objective")
     cancel = url_for("iso9001.objective", objective_id=objective.id) if objective else url_for("iso9001.objectives")
     return page("edit.html", form=form, title=title, cancel=cancel)

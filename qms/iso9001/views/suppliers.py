@@ -1,5 +1,5 @@
 """External providers (8.4): evaluation overview and evaluating a supplier from the core register."""
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,8 +10,9 @@ from ...permissions import has_permission, requires
 from ...suppliers.models import Supplier
 from .. import scoring
 from ..forms import CRITERIA_LABELS, EvaluationForm
-from ..services import IsoError, providers as services, today
-from . import bp, load, page, refused
+from ..services import providers as services, today
+from . import bp, load, page
+from ...core.submit import on_submit
 
 
 @bp.route("/suppliers")
@@ -54,19 +55,14 @@ def suppliers_export(fmt: str):
 def evaluate_supplier(supplier_id: int):
     supplier = load(Supplier, supplier_id)
     form = EvaluationForm()
-    if form.validate_on_submit():
-        try:
-            evaluation = services.evaluate(supplier, user=current_user, scores=form.scores(),
-                                           decision=form.decision.data, next_evaluation=form.next_evaluation.data,
-                                           note=form.note.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was evaluated: %(score)s / 100.", name=supplier.name, score=evaluation.score), "success")
-            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
-    return page("evaluate.html", 400 if form.is_submitted() else 200, supplier=supplier, form=form,
-                weights=scoring.CRITERIA, history=services.history(supplier))
+    saved = on_submit(form, lambda: services.evaluate(supplier, user=current_user, scores=form.scores(),
+                                                      decision=form.decision.data,
+                                                      next_evaluation=form.next_evaluation.data, note=form.note.data),
+                      done=lambda evaluation: _("%(name)s was evaluated: %(score)s / 100.", name=supplier.name,
+                                                score=evaluation.score),
+                      to=url_for("suppliers.detail", supplier_id=supplier.id))
+    return saved or page("evaluate.html", 400 if form.is_submitted() else 200, supplier=supplier, form=form,
+                         weights=scoring.CRITERIA, history=services.history(supplier))
 
 
 def supplier_panel(supplier: Supplier) -> str:

@@ -24,6 +24,7 @@ from ..forms import (ButtonForm, ConversationForm, EmploymentForm, HoursForm, Im
 from ..models import PsoEmployment, PsoHours, PsoPurchase, PsoTargetStatus
 from ..services import PsoError, StatusData
 from . import bp, contract_label, load, position_label, refused, selected_year
+from ...core.submit import on_submit
 
 REJECTION_LABELS = {
     "missing_value": lambda v: _("a number, year or hours value is missing"),
@@ -157,17 +158,14 @@ def person(employee_id: int):
 def add_employment(employee_id: int):
     employee = load(Employee, employee_id)
     form, _h, _c = _person_forms(employee, selected_year())
-    if form.validate_on_submit():
-        try:
-            services.add_employment(employee, start=form.start.data, end=form.end.data,
-                                    contract_type=form.contract_type.data, hours_per_week=form.hours_per_week.data,
-                                    norm_week_hours=form.norm_week_hours.data)
-        except PsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The employment period was added."), "success")
-            return redirect(url_for("pso.person", employee_id=employee.id))
+    saved = on_submit(form, lambda: services.add_employment(employee, start=form.start.data, end=form.end.data,
+                                                            contract_type=form.contract_type.data,
+                                                            hours_per_week=form.hours_per_week.data,
+                                                            norm_week_hours=form.norm_week_hours.data),
+                      done=_("The employment period was added."),
+                      to=url_for("pso.person", employee_id=employee.id))
+    if saved:
+        return saved
     return _render_person(employee, selected_year(), employment=form), 400
 
 
@@ -188,15 +186,11 @@ def delete_employment(period_id: int):
 def set_hours(employee_id: int):
     employee = load(Employee, employee_id)
     _e, form, _c = _person_forms(employee, selected_year())
-    if form.validate_on_submit():
-        try:
-            services.set_hours(employee, form.year.data, form.hours_worked.data)
-        except PsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The hours worked in %(year)s were saved.", year=form.year.data), "success")
-            return redirect(url_for("pso.person", employee_id=employee.id))
+    saved = on_submit(form, lambda: services.set_hours(employee, form.year.data, form.hours_worked.data),
+                      done=lambda _saved: _("The hours worked in %(year)s were saved.", year=form.year.data),
+                      to=url_for("pso.person", employee_id=employee.id))
+    if saved:
+        return saved
     return _render_person(employee, selected_year(), hours=form), 400
 
 
@@ -235,16 +229,12 @@ def add_conversation(employee_id: int):
         flash(_("Record the target-group status first."), "error")
         return redirect(url_for("pso.person", employee_id=employee.id))
     _e, _h, form = _person_forms(employee, selected_year())
-    if form.validate_on_submit():
-        try:
-            services.add_conversation(current, held_on=form.held_on.data, kind=form.kind.data,
-                                      summary=form.summary.data, file=form.file.data)
-        except PsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The conversation was recorded."), "success")
-            return redirect(url_for("pso.person", employee_id=employee.id))
+    saved = on_submit(form, lambda: services.add_conversation(current, held_on=form.held_on.data, kind=form.kind.data,
+                                                              summary=form.summary.data, file=form.file.data),
+                      done=_("The conversation was recorded."),
+                      to=url_for("pso.person", employee_id=employee.id))
+    if saved:
+        return saved
     return _render_person(employee, selected_year(), conversation=form), 400
 
 

@@ -17,7 +17,8 @@ from .. import chart, services, versions
 from ..forms import ButtonForm, CorrectForm, HireForm, MeasureForm
 from ..models import MeasurementState, PsoMeasurement, PsoPlannedHire
 from ..services import PsoError
-from . import bp, contract_label, load, position_label, refused, sees_names, selected_year, unconfirmed_label
+from . import bp, contract_label, load, position_label, sees_names, selected_year, unconfirmed_label
+from ...core.submit import on_submit
 
 
 def _certificate():
@@ -96,18 +97,14 @@ def forecast():
             from flask import abort
 
             abort(403)
-        if form.validate_on_submit():
-            try:
-                services.add_planned_hire(label=form.label.data, start=form.start.data,
-                                          contract_type=form.contract_type.data,
-                                          hours_per_week=form.hours_per_week.data,
-                                          starting_position=form.starting_position.data or None)
-            except PsoError as error:
-                refused(form, error)
-            else:
-                db.session.commit()
-                flash(_("The planned hire was added to the forecast."), "success")
-                return redirect(url_for("pso.forecast", year=year))
+        saved = on_submit(form, lambda: services.add_planned_hire(label=form.label.data, start=form.start.data,
+                                                                  contract_type=form.contract_type.data,
+                                                                  hours_per_week=form.hours_per_week.data,
+                                                                  starting_position=form.starting_position.data or None),
+                          done=_("The planned hire was added to the forecast."),
+                          to=url_for("pso.forecast", year=year))
+        if saved:
+            return saved
     current = services.score(year)
     upcoming, changes = services.forecast(year, current=current)
     hires = db.session.scalars(select(PsoPlannedHire).order_by(PsoPlannedHire.start)).all()

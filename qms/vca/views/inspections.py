@@ -19,6 +19,7 @@ from ..models import (InspectionState, VcaInspection, VcaInspectionFinding, VcaI
                       VcaProfile, VcaRiskAssessment)
 from ..services import common, registers
 from ..services.common import VcaError
+from ...core.submit import on_submit
 
 
 def vca_files(user, stored_file) -> bool:
@@ -88,17 +89,13 @@ def inspection_new():
     form.template_id.choices = [SelectChoice("", _("Choose a checklist"))] + [SelectChoice(t.id, t.name) for t in templates]
     form.site_id.choices = site_choices(_("No site"))
     form.inspector_id.choices = user_choices(_("Not assigned"))
-    if form.validate_on_submit():
-        try:
-            row = registers.plan_inspection(template_id=form.template_id.data, site_id=form.site_id.data,
-                                            planned_on=form.planned_on.data, inspector_id=form.inspector_id.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The inspection was added to the programme."), "success")
-            return redirect(url_for("vca.inspection", inspection_id=row.id))
-    return render_template("vca/form.html", form=form, title=_("Plan an inspection"), cancel=url_for("vca.inspections"))
+    saved = on_submit(form, lambda: registers.plan_inspection(template_id=form.template_id.data,
+                                                              site_id=form.site_id.data, planned_on=form.planned_on.data,
+                                                              inspector_id=form.inspector_id.data),
+                      done=_("The inspection was added to the programme."),
+                      to=lambda row: url_for("vca.inspection", inspection_id=row.id))
+    return saved or render_template("vca/form.html", form=form, title=_("Plan an inspection"),
+                                    cancel=url_for("vca.inspections"))
 
 
 @bp.route("/inspections/<int:inspection_id>")
@@ -163,15 +160,11 @@ def inspection_do(inspection_id: int):
 @requires("vca.manage")
 def templates():
     form = TemplateForm()
-    if form.validate_on_submit():
-        try:
-            registers.save_template(None, name=form.name.data, items=form.items.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The checklist was added."), "success")
-            return redirect(url_for("vca.templates"))
+    saved = on_submit(form, lambda: registers.save_template(None, name=form.name.data, items=form.items.data),
+                      done=_("The checklist was added."),
+                      to=url_for("vca.templates"))
+    if saved:
+        return saved
     page = paginate(select(VcaInspectionTemplate).order_by(VcaInspectionTemplate.name), request.args.get("page"),
                     per_page())
     return render_template("vca/templates.html", page=page, form=form)

@@ -1,21 +1,19 @@
 """The VCA overview (figures and live evidence), settings (level, version), the VGM policy statement and
 the status report PDF."""
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from qms.extensions import db
 from qms.norms import registry
 from qms.permissions import has_permission, requires
-from qms.uploads.services import UploadRejected
 
 from . import bp
-from .helpers import document_choices, refused
+from .helpers import document_choices
 from .. import figures, integrations, rules
 from ..forms import PolicyForm, SettingsForm
 from ..services import common, registers
-from ..services.common import VcaError
+from ...core.submit import on_submit
 
 
 def _level_names(version: str) -> dict[str, str]:
@@ -45,18 +43,13 @@ def settings():
         "level": common.company_level() or "vca1", "version": current.version if current else norm.default_version})
     form.version.choices = [SelectChoice(code, v.title) for code, v in sorted(norm.versions.items(), reverse=True)]
     form.level.choices = [SelectChoice(code, name) for code, name in _level_names(norm.default_version).items()]
-    if form.validate_on_submit():
-        try:
-            registers.save_settings(form.level.data, form.version.data, set(norm.versions))
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The VCA settings were saved."), "success")
-            return redirect(url_for("vca.index"))
-    return render_template("vca/form.html", form=form, title=_("VCA level and version"), cancel=url_for("vca.index"),
-                           intro=_("The level sets the minimum number of toolbox meetings and the questions that "
-                                   "apply. Version 2008/5.1 is kept for history."))
+    saved = on_submit(form, lambda: registers.save_settings(form.level.data, form.version.data, set(norm.versions)),
+                      done=_("The VCA settings were saved."),
+                      to=url_for("vca.index"))
+    return saved or render_template(
+        "vca/form.html", form=form, title=_("VCA level and version"), cancel=url_for("vca.index"),
+        intro=_("The level sets the minimum number of toolbox meetings and the questions that apply. Version "
+                "2008/5.1 is kept for history."))
 
 
 @bp.route("/policy")
@@ -76,21 +69,13 @@ def policy_edit():
         "title": row.policy_title, "document_id": row.policy_document_id, "signed_on": row.policy_signed_on,
         "signed_by": row.policy_signed_by, "evaluated_on": row.policy_evaluated_on})
     form.document_id.choices = document_choices()
-    if form.validate_on_submit():
-        try:
-            registers.save_policy(form.title.data, form.document_id.data, form.signed_on.data, form.signed_by.data,
-                                  form.evaluated_on.data, request.files.get("file"))
-        except VcaError as error:
-            refused(form, error)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The VGM policy statement was saved."), "success")
-            return redirect(url_for("vca.policy"))
-    return render_template("vca/form.html", form=form, title=_("VGM policy statement"), cancel=url_for("vca.policy"),
-                           enctype="multipart/form-data")
+    saved = on_submit(form, lambda: registers.save_policy(form.title.data, form.document_id.data, form.signed_on.data,
+                                                          form.signed_by.data, form.evaluated_on.data,
+                                                          request.files.get("file")),
+                      done=_("The VGM policy statement was saved."),
+                      to=url_for("vca.policy"))
+    return saved or render_template("vca/form.html", form=form, title=_("VGM policy statement"),
+                                    cancel=url_for("vca.policy"), enctype="multipart/form-data")
 
 
 @bp.route("/report.pdf")

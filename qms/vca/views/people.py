@@ -1,5 +1,5 @@
 """People: diploma gaps per person, one person's VCA page (risky work, diplomas, PPE, attendance), PPE list."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -12,12 +12,12 @@ from qms.training import services as training
 from qms.training.rules import status as training_status
 
 from . import bp
-from .helpers import load, per_page, refused
+from .helpers import load, per_page
 from .. import rules
 from ..forms import PpeForm, WorkerForm
 from ..models import VcaPpeIssue, VcaToolboxAttendance, VcaToolboxMeeting, VcaWorker
 from ..services import common, people
-from ..services.common import VcaError
+from ...core.submit import on_submit
 
 
 @bp.route("/diplomas")
@@ -93,16 +93,10 @@ def person(employee_id: int):
 def person_worker(employee_id: int):
     employee = load(Employee, employee_id)
     form = WorkerForm()
-    if form.validate_on_submit():
-        try:
-            people.set_risky_work(employee, form.risky_work_since.data, form.engagement.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The VCA details of %(name)s were saved.", name=employee.full_name), "success")
-            return redirect(url_for("vca.person", employee_id=employee.id))
-    return _person_page(employee, worker_form=form)
+    saved = on_submit(form, lambda: people.set_risky_work(employee, form.risky_work_since.data, form.engagement.data),
+                      done=lambda _saved: _("The VCA details of %(name)s were saved.", name=employee.full_name),
+                      to=url_for("vca.person", employee_id=employee.id))
+    return saved or _person_page(employee, worker_form=form)
 
 
 @bp.route("/people/<int:employee_id>/ppe", methods=["POST"])
@@ -110,16 +104,11 @@ def person_worker(employee_id: int):
 def person_ppe(employee_id: int):
     employee = load(Employee, employee_id)
     form = PpeForm()
-    if form.validate_on_submit():
-        try:
-            people.issue_ppe(employee, form.item.data, form.size.data, form.issued_on.data, form.replace_on.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The PPE issue was recorded."), "success")
-            return redirect(url_for("vca.person", employee_id=employee.id))
-    return _person_page(employee, ppe_form=form)
+    saved = on_submit(form, lambda: people.issue_ppe(employee, form.item.data, form.size.data, form.issued_on.data,
+                                                     form.replace_on.data),
+                      done=_("The PPE issue was recorded."),
+                      to=url_for("vca.person", employee_id=employee.id))
+    return saved or _person_page(employee, ppe_form=form)
 
 
 @bp.route("/ppe/export.<any(csv, xlsx):fmt>")

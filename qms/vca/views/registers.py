@@ -1,7 +1,7 @@
 """Equipment with keuringen, risk assessments with their plan of action, LMRA cards (printable)."""
 import datetime as dt
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,15 +11,14 @@ from qms.core.imports import export_rows
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import requires
-from qms.uploads.services import UploadRejected
 
 from . import bp
-from .helpers import document_choices, load, per_page, refused, user_choices
+from .helpers import document_choices, load, per_page, user_choices
 from .. import imports, integrations, rules
 from ..forms import AssessmentForm, ButtonForm, CardForm, EquipmentForm, KeuringForm, MeasureForm
 from ..models import (AssessmentKind, VcaEquipment, VcaKeuring, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure)
 from ..services import common, registers
-from ..services.common import VcaError
+from ...core.submit import act, on_submit
 
 
 # --- equipment --------------------------------------------------------------------------------
@@ -88,17 +87,14 @@ def equipment_edit(equipment_id: int):
 
 def _equipment_save(item):
     form = _equipment_form(item)
-    if form.validate_on_submit():
-        try:
-            saved = registers.save_equipment(item, name=form.name.data, code=form.code.data,
-                                             location=form.location.data, interval_months=form.interval_months.data,
-                                             next_keuring_on=form.next_keuring_on.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was saved.", name=saved.name), "success")
-            return redirect(url_for("vca.equipment_detail", equipment_id=saved.id))
+    saved = on_submit(form, lambda: registers.save_equipment(item, name=form.name.data, code=form.code.data,
+                                                             location=form.location.data,
+                                                             interval_months=form.interval_months.data,
+                                                             next_keuring_on=form.next_keuring_on.data),
+                      done=lambda result: _("%(name)s was saved.", name=result.name),
+                      to=lambda result: url_for("vca.equipment_detail", equipment_id=result.id))
+    if saved:
+        return saved
     cancel = url_for("vca.equipment_detail", equipment_id=item.id) if item else url_for("vca.equipment")
     return render_template("vca/form.html", form=form, title=_("Edit equipment") if item else _("Add equipment"),
                            cancel=cancel)
@@ -122,21 +118,13 @@ def _equipment_page(item, form):
 def keuring_add(equipment_id: int):
     item = load(VcaEquipment, equipment_id)
     form = KeuringForm()
-    if form.validate_on_submit():
-        try:
-            registers.record_keuring(item, inspected_on=form.inspected_on.data, result=form.result.data,
-                                     inspected_by=form.inspected_by.data, note=form.note.data,
-                                     file=request.files.get("file"))
-        except VcaError as error:
-            refused(form, error)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The keuring was recorded."), "success")
-            return redirect(url_for("vca.equipment_detail", equipment_id=item.id))
-    return _equipment_page(item, form)
+    saved = on_submit(form, lambda: registers.record_keuring(item, inspected_on=form.inspected_on.data,
+                                                             result=form.result.data,
+                                                             inspected_by=form.inspected_by.data, note=form.note.data,
+                                                             file=request.files.get("file")),
+                      done=_("The keuring was recorded."),
+                      to=url_for("vca.equipment_detail", equipment_id=item.id))
+    return saved or _equipment_page(item, form)
 
 
 # --- risk assessments -------------------------------------------------------------------------
@@ -188,21 +176,16 @@ def _assessment_save(row):
     if row is None and not form.is_submitted() and request.args.get("kind") in {k.value for k in AssessmentKind}:
         form.kind.data = request.args["kind"]
     form.document_id.choices = document_choices()
-    if form.validate_on_submit():
-        try:
-            saved = registers.save_assessment(row, kind=form.kind.data, title=form.title.data,
-                                              subject=form.subject.data, assessed_on=form.assessed_on.data,
-                                              assessed_by=form.assessed_by.data, document_id=form.document_id.data,
-                                              note=form.note.data, file=request.files.get("file"))
-        except VcaError as error:
-            refused(form, error)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The risk assessment was saved."), "success")
-            return redirect(url_for("vca.assessment", assessment_id=saved.id))
+    saved = on_submit(form, lambda: registers.save_assessment(row, kind=form.kind.data, title=form.title.data,
+                                                              subject=form.subject.data,
+                                                              assessed_on=form.assessed_on.data,
+                                                              assessed_by=form.assessed_by.data,
+                                                              document_id=form.document_id.data, note=form.note.data,
+                                                              file=request.files.get("file")),
+                      done=_("The risk assessment was saved."),
+                      to=lambda result: url_for("vca.assessment", assessment_id=result.id))
+    if saved:
+        return saved
     cancel = url_for("vca.assessment", assessment_id=row.id) if row else url_for("vca.risks")
     return render_template("vca/form.html", form=form, enctype="multipart/form-data", cancel=cancel,
                            title=_("Edit risk assessment") if row else _("Add risk assessment"))
@@ -243,33 +226,20 @@ def measure_add(assessment_id: int):
     row = load(VcaRiskAssessment, assessment_id)
     form = MeasureForm()
     form.owner_id.choices = user_choices(_("No owner"))
-    if form.validate_on_submit():
-        try:
-            registers.add_measure(row, measure=form.measure.data, owner_id=form.owner_id.data, due_on=form.due_on.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The measure was added to the plan of action."), "success")
-            return redirect(url_for("vca.assessment", assessment_id=row.id))
-    return _assessment_page(row, form)
+    saved = on_submit(form, lambda: registers.add_measure(row, measure=form.measure.data, owner_id=form.owner_id.data,
+                                                          due_on=form.due_on.data),
+                      done=_("The measure was added to the plan of action."),
+                      to=url_for("vca.assessment", assessment_id=row.id))
+    return saved or _assessment_page(row, form)
 
 
 @bp.route("/measures/<int:measure_id>/done", methods=["POST"])
 @requires("vca.manage")
 def measure_done(measure_id: int):
     measure = load(VcaRiskMeasure, measure_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            registers.complete_measure(measure)
-        except VcaError as error:
-            refused(None, error)
-        else:
-            db.session.commit()
-            flash(_("The measure is marked as done."), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("vca.assessment", assessment_id=measure.assessment_id))
+    return act(ButtonForm(), lambda: registers.complete_measure(measure),
+               done=_("The measure is marked as done."),
+               to=url_for("vca.assessment", assessment_id=measure.assessment_id))
 
 
 # --- LMRA cards -------------------------------------------------------------------------------
@@ -295,17 +265,12 @@ def cards_export(fmt: str):
 
 def _card_save(card):
     form = CardForm(obj=card)
-    if form.validate_on_submit():
-        try:
-            saved = registers.save_card(card, title=form.title.data, task=form.task.data, questions=form.questions.data)
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The LMRA card was saved."), "success")
-            return redirect(url_for("vca.cards", saved=saved.id))
-    return render_template("vca/form.html", form=form, cancel=url_for("vca.cards"),
-                           title=_("Edit LMRA card") if card else _("Add LMRA card"))
+    saved = on_submit(form, lambda: registers.save_card(card, title=form.title.data, task=form.task.data,
+                                                        questions=form.questions.data),
+                      done=_("The LMRA card was saved."),
+                      to=lambda result: url_for("vca.cards", saved=result.id))
+    return saved or render_template("vca/form.html", form=form, cancel=url_for("vca.cards"),
+                                    title=_("Edit LMRA card") if card else _("Add LMRA card"))
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])

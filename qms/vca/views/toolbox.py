@@ -19,6 +19,7 @@ from ..forms import ButtonForm, CatchUpForm, CloseForm, MeetingForm, PlanYearFor
 from ..models import MeetingState, VcaToolboxAttendance, VcaToolboxMeeting
 from ..services import common, toolbox
 from ..services.common import VcaError
+from ...core.submit import act, on_submit
 
 
 def _year() -> int:
@@ -89,17 +90,11 @@ def toolbox_plan():
 @requires("vca.manage")
 def toolbox_new():
     form = _meeting_form()
-    if form.validate_on_submit():
-        try:
-            meeting = toolbox.plan_meeting(_data(form))
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The toolbox meeting was planned."), "success")
-            return redirect(url_for("vca.meeting", meeting_id=meeting.id))
-    return render_template("vca/form.html", form=form, title=_("Plan a toolbox meeting"),
-                           cancel=url_for("vca.toolbox_index"))
+    saved = on_submit(form, lambda: toolbox.plan_meeting(_data(form)),
+                      done=_("The toolbox meeting was planned."),
+                      to=lambda meeting: url_for("vca.meeting", meeting_id=meeting.id))
+    return saved or render_template("vca/form.html", form=form, title=_("Plan a toolbox meeting"),
+                                    cancel=url_for("vca.toolbox_index"))
 
 
 @bp.route("/toolbox/<int:meeting_id>")
@@ -122,17 +117,11 @@ def meeting(meeting_id: int):
 def meeting_edit(meeting_id: int):
     found = load(VcaToolboxMeeting, meeting_id)
     form = _meeting_form(found)
-    if form.validate_on_submit():
-        try:
-            toolbox.update_meeting(found, _data(form))
-        except VcaError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The toolbox meeting was saved."), "success")
-            return redirect(url_for("vca.meeting", meeting_id=found.id))
-    return render_template("vca/form.html", form=form, title=_("Edit toolbox meeting"),
-                           cancel=url_for("vca.meeting", meeting_id=found.id))
+    saved = on_submit(form, lambda: toolbox.update_meeting(found, _data(form)),
+                      done=_("The toolbox meeting was saved."),
+                      to=url_for("vca.meeting", meeting_id=found.id))
+    return saved or render_template("vca/form.html", form=form, title=_("Edit toolbox meeting"),
+                                    cancel=url_for("vca.meeting", meeting_id=found.id))
 
 
 @bp.route("/toolbox/<int:meeting_id>/<any(start, close, cancel):action>", methods=["POST"])
@@ -174,17 +163,9 @@ def sign(meeting_id: int):
     require(may_record or found.state is MeetingState.HELD or (me is not None and me.id in present))
     form = ButtonForm()
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                toolbox.sign(found, me, current_user)
-            except VcaError as error:
-                refused(None, error)
-            else:
-                db.session.commit()
-                flash(_("Thank you, your attendance is signed."), "success")
-        else:
-            flash(_("The request could not be processed; please try again."), "error")
-        return redirect(url_for("vca.sign", meeting_id=found.id))
+        return act(form, lambda: toolbox.sign(found, me, current_user),
+                   done=_("Thank you, your attendance is signed."),
+                   to=url_for("vca.sign", meeting_id=found.id))
     expected = toolbox.expected(found) if may_record else []
     record_form = RecordForm()
     record_form.people.choices = [SelectChoice(e.id, e.full_name) for e in expected if e.id not in present]
@@ -199,17 +180,9 @@ def record(meeting_id: int):
     found = load(VcaToolboxMeeting, meeting_id)
     require(_may_record(found))
     form = RecordForm()
-    if form.validate_on_submit():
-        try:
-            added = toolbox.record(found, form.people.data or [], current_user)
-        except VcaError as error:
-            refused(None, error)
-        else:
-            db.session.commit()
-            flash(_("%(count)s attendees were recorded.", count=added), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("vca.sign", meeting_id=found.id))
+    return act(form, lambda: toolbox.record(found, form.people.data or [], current_user),
+               done=lambda added: _("%(count)s attendees were recorded.", count=added),
+               to=url_for("vca.sign", meeting_id=found.id))
 
 
 @bp.route("/my-toolbox")

@@ -1,7 +1,7 @@
 """Work instruction cards: the phone card, the PDF for the trolley, confirming an instruction."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,8 +17,8 @@ from ..forms import ButtonForm
 from ..models import VcaProductInstruction
 from ..pdf import instruction_card
 from ..register import Filters
-from ..services import SubstanceError
-from .common import _load, _refused, bp
+from .common import _load, bp
+from ....core.submit import act
 
 
 @bp.route("/cards")
@@ -76,14 +76,7 @@ def card_confirm(product_id: int):
     if not product.active:
         abort(404)
     form = ButtonForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_instruction(product, current_user)
-        except SubstanceError as error:
-            _refused(None, error)
-        else:
-            db.session.commit()
-            flash(_("Thank you: you confirmed that you were instructed on %(name)s.", name=product.name), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("substances.card", product_id=product.id))
+    return act(form, lambda: services.confirm_instruction(product, current_user),
+               done=lambda _changed: _("Thank you: you confirmed that you were instructed on %(name)s.",
+                                       name=product.name),
+               to=url_for("substances.card", product_id=product.id))

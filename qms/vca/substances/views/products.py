@@ -10,13 +10,13 @@ from wtforms import SelectChoice
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, requires
-from qms.uploads.services import UploadRejected
 
 from .. import exports, reference, register, rules, services
 from ..forms import AnnounceForm, ButtonForm, CmrForm, LinkForm, MeetingLinkForm, ProductForm, SheetForm, SubstancesForm
 from ..models import VcaHazardCode, VcaProductIncident, VcaProductToolbox
 from ..services import SubstanceError
 from .common import _filters, _load, _refused, _sites, _suppliers, bp
+from ....core.submit import on_submit
 
 
 @bp.route("/")
@@ -69,22 +69,23 @@ def _product_form(product=None) -> ProductForm:
 
 def _save(product):
     form = _product_form(product)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_product(
-                product, name=form.name.data, purpose=form.purpose.data, supplier_id=form.supplier_id.data,
-                site_ids=form.site_ids.data or [], functions=form.functions.data or [],
-                quantity_band=form.quantity_band.data, signal_word=form.signal_word.data,
-                pictograms=form.pictograms.data or [], hazard_statements=form.hazard_statements.data,
-                precaution_statements=form.precaution_statements.data, ppe=form.ppe.data or [],
-                do_text=form.do_text.data, dont_text=form.dont_text.data, first_aid=form.first_aid.data,
-                disposal=form.disposal.data, assessment_id=form.assessment_id.data)
-        except SubstanceError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was saved.", name=saved.name), "success")
-            return redirect(url_for("substances.product", product_id=saved.id))
+    saved = on_submit(form, lambda: services.save_product(product, name=form.name.data, purpose=form.purpose.data,
+                                                          supplier_id=form.supplier_id.data,
+                                                          site_ids=form.site_ids.data or [],
+                                                          functions=form.functions.data or [],
+                                                          quantity_band=form.quantity_band.data,
+                                                          signal_word=form.signal_word.data,
+                                                          pictograms=form.pictograms.data or [],
+                                                          hazard_statements=form.hazard_statements.data,
+                                                          precaution_statements=form.precaution_statements.data,
+                                                          ppe=form.ppe.data or [], do_text=form.do_text.data,
+                                                          dont_text=form.dont_text.data, first_aid=form.first_aid.data,
+                                                          disposal=form.disposal.data,
+                                                          assessment_id=form.assessment_id.data),
+                      done=lambda result: _("%(name)s was saved.", name=result.name),
+                      to=lambda result: url_for("substances.product", product_id=result.id))
+    if saved:
+        return saved
     cancel = url_for("substances.product", product_id=product.id) if product else url_for("substances.index")
     return render_template("substances/form.html", form=form, cancel=cancel,
                            title=_("Edit product") if product else _("Add product"),
@@ -171,20 +172,11 @@ def product(product_id: int):
 def sheet_upload(product_id: int):
     product = _load(product_id)
     form = SheetForm()
-    if form.validate_on_submit():
-        try:
-            services.upload_sheet(product, request.files.get("file"), form.issued_on.data, form.language.data,
-                                  form.revision.data)
-        except SubstanceError as error:
-            _refused(form, error)
-        except UploadRejected as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The safety data sheet was saved."), "success")
-            return redirect(url_for("substances.product", product_id=product.id))
-    return _product_page(product, sheet=form, status=400)
+    saved = on_submit(form, lambda: services.upload_sheet(product, request.files.get("file"), form.issued_on.data,
+                                                          form.language.data, form.revision.data),
+                      done=_("The safety data sheet was saved."),
+                      to=url_for("substances.product", product_id=product.id))
+    return saved or _product_page(product, sheet=form, status=400)
 
 
 def _simple(product_id: int, action, message: str, form_cls=ButtonForm):
@@ -251,34 +243,25 @@ def substances_save(product_id: int):
 def cmr_save(product_id: int):
     product = _load(product_id)
     form = CmrForm()
-    if form.validate_on_submit():
-        try:
-            services.save_cmr_registration(product, exposed=form.exposed.data, exposure=form.exposure.data,
-                                           measures=form.measures.data, substitution=form.substitution.data,
-                                           reason=form.reason.data, planned_on=form.planned_on.data)
-        except SubstanceError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The CMR registration was saved."), "success")
-            return redirect(url_for("substances.product", product_id=product.id) + "#cmr")
-    return _product_page(product, cmr=form, status=400)
+    saved = on_submit(form, lambda: services.save_cmr_registration(product, exposed=form.exposed.data,
+                                                                   exposure=form.exposure.data,
+                                                                   measures=form.measures.data,
+                                                                   substitution=form.substitution.data,
+                                                                   reason=form.reason.data,
+                                                                   planned_on=form.planned_on.data),
+                      done=_("The CMR registration was saved."),
+                      to=url_for("substances.product", product_id=product.id) + "#cmr")
+    return saved or _product_page(product, cmr=form, status=400)
 
 
 def _link(product_id: int, form, field: str, choices, link, message: str, page_arg: str):
     """Link a product to a record chosen in ``form.<field>``: save, or show the form again with the refusal."""
     product = _load(product_id)
     getattr(form, field).choices = choices()
-    if form.validate_on_submit():
-        try:
-            link(product, getattr(form, field).data)
-        except SubstanceError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("substances.product", product_id=product.id) + "#links")
-    return _product_page(product, status=400, **{page_arg: form})
+    saved = on_submit(form, lambda: link(product, getattr(form, field).data),
+                      done=message,
+                      to=url_for("substances.product", product_id=product.id) + "#links")
+    return saved or _product_page(product, status=400, **{page_arg: form})
 
 
 @bp.route("/<int:product_id>/incidents", methods=["POST"])
