@@ -91,7 +91,7 @@ def document(db, number: str = "PR-001", title: str = "Werkinstructie schoonmaak
 
 
 def incident(db, kind=None, *, when: dt.datetime | None = None, injured: int = 0, reporter=None,
-             description: str = "Uitgegleden op natte vloer.", **fields):
+             token: str | None = None, description: str = "Uitgegleden op natte vloer.", **fields):
     """A reported incident (a near miss three hours ago unless told otherwise), as the report form makes it."""
     from qms.incidents import services
     from qms.incidents.models import IncidentType
@@ -101,7 +101,7 @@ def incident(db, kind=None, *, when: dt.datetime | None = None, injured: int = 0
     when = when or dt.datetime.now().replace(microsecond=0) - dt.timedelta(hours=3)
     record, _created = services.report(ReportData(type=kind or IncidentType.NEAR_MISS, occurred_at=when,
                                                   description=description, injured_count=injured, **fields),
-                                       reporter=reporter, token=None)
+                                       reporter=reporter, token=token)
     db.session.commit()
     return record
 

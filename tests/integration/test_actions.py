@@ -9,16 +9,13 @@ from qms.actions.models import Nonconformity
 from qms.actions.workflow import NcState
 from qms.audit.models import AuditEntry
 from qms.permissions import Role
+from tests import factories
 
 
 @pytest.fixture
 def nc(db, make_user):
     owner = make_user(Role.COORDINATOR, name="Nina Owner")
-    found = services.open_nonconformity(title="Ladder not inspected", description="Ladder 4 had no sticker.",
-                                        source_type="manual", severity="major", owner=owner,
-                                        requirement=("vca", "2017-6.0", "5.1") if False else None)
-    db.session.commit()
-    return found
+    return factories.nonconformity(db, "Ladder not inspected", description="Ladder 4 had no sticker.", owner=owner)
 
 
 def _tomorrow():
