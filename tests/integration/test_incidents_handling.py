@@ -16,7 +16,7 @@ from qms.extensions import db as _db
 from qms.incidents import services
 from qms.incidents.models import Incident, IncidentPhoto
 from qms.uploads import services as uploads
-from qms.incidents.services import IncidentError, InvestigationData, PersonData, ReportData, TriageData
+from qms.incidents.services import IncidentError, InvestigationData, PersonData, TriageData
 from qms.incidents.workflow import ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity
 from qms.permissions import Role
 from tests import factories
