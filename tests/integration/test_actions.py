@@ -9,16 +9,13 @@ from qms.actions.models import Nonconformity
 from qms.actions.workflow import NcState
 from qms.audit.models import AuditEntry
 from qms.permissions import Role
+from tests import factories
 
 
 @pytest.fixture
 def nc(db, make_user):
     owner = make_user(Role.COORDINATOR, name="Nina Owner")
-    found = services.open_nonconformity(title="Ladder not inspected", description="Ladder 4 had no sticker.",
-                                        source_type="manual", severity="major", owner=owner,
-                                        requirement=("vca", "2017-6.0", "5.1") if False else None)
-    db.session.commit()
-    return found
+    return factories.nonconformity(db, "Ladder not inspected", description="Ladder 4 had no sticker.", owner=owner)
 
 
 def _tomorrow():
@@ -177,3 +174,35 @@ def test_bad_filters_never_break_a_list(client, db, login_as, query):
     login_as(Role.COORDINATOR)
     for url in ("/actions/all", "/actions/nc", "/actions/export.csv", "/actions/export.pdf", "/audits/"):
         assert client.get(f"{url}?{query}").status_code in (200, 400), url
+
+
+def test_a_coordinator_registers_a_nonconformity_through_the_form(client, db, login_as, make_user):
+    manager = login_as(Role.COORDINATOR)
+    owner = make_user(Role.STAFF, name="Olaf Owner")
+    form = client.get("/actions/nc/new").get_data(as_text=True)
+    assert 'name="title"' in form and "Olaf Owner" in form
+    response = client.post("/actions/nc/new", data={
+        "title": "Kapotte trapleer", "description": "Trap 2 mist een sport.", "severity": "major",
+        "source_type": "manual", "requirement": "", "owner_id": str(owner.id)}, follow_redirects=True)
+    found = db.session.scalar(select(Nonconformity))
+    html = response.get_data(as_text=True)
+    assert f"Nonconformity {found.number} was registered." in html and "Trap 2 mist een sport." in html
+    assert (found.title, found.owner_id, found.opened_by_id, found.state) == (
+        "Kapotte trapleer", owner.id, manager.id, NcState.OPEN)
+    created = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == Nonconformity.__tablename__,
+                                                          AuditEntry.action == "create")).all()
+    assert [e.entity_id for e in created] == [str(found.id)]
+    # an empty title is refused and what was typed stays
+    bad = client.post("/actions/nc/new", data={"title": "", "description": "Alleen een omschrijving",
+                                                "severity": "minor", "source_type": "manual", "requirement": "",
+                                                "owner_id": ""})
+    assert bad.status_code == 200 and "Alleen een omschrijving" in bad.get_data(as_text=True)
+    assert len(db.session.scalars(select(Nonconformity)).all()) == 1
+
+
+def test_staff_do_not_register_nonconformities_through_the_form(client, db, login_as):
+    login_as(Role.STAFF)
+    assert client.get("/actions/nc/new").status_code == 403
+    assert client.post("/actions/nc/new", data={"title": "x", "severity": "minor", "source_type": "manual",
+                                                 "requirement": "", "owner_id": ""}).status_code == 403
+    assert db.session.scalars(select(Nonconformity)).all() == []

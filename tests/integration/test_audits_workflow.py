@@ -347,3 +347,56 @@ def test_the_audit_report_starts_with_its_content_and_counts_its_pages(client, d
     assert "ISO 9001:2015" in first and "ISO 9001 2015" not in first
     assert "Scope" in first and "Findings per requirement" in first  # no near-empty cover page
     assert f"Page 1 of {len(pages)}" in first
+
+
+def test_changing_a_plan_until_the_audit_starts(client, db, login_as, make_user):
+    lead = make_user(Role.AUDITOR, name="Lia Lead")
+    audit = factories.audit(db, lead=lead, title="Interne audit inkoop", scope_codes=["iso9001|2015|8.4"])
+    login_as(Role.COORDINATOR)
+    form = client.get(f"/audits/{audit.id}/edit").get_data(as_text=True)
+    assert 'value="Interne audit inkoop"' in form
+    start = dt.date.today() + dt.timedelta(days=21)
+    response = _plan_edit(client, audit, lead, title="Interne audit inkoop en magazijn", planned_start=start.isoformat(),
+                          planned_end=(start + dt.timedelta(days=1)).isoformat())
+    assert response.status_code == 302
+    assert f"The plan of {audit.number} was saved." in client.get(response.location).get_data(as_text=True)
+    db.session.refresh(audit)
+    assert (audit.title, audit.planned_start, audit.planned_end) == (
+        "Interne audit inkoop en magazijn", start, start + dt.timedelta(days=1))
+    changed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "audit_audit",
+                                                          AuditEntry.action == "update")).all()
+    assert len(changed) == 1 and "Interne audit inkoop en magazijn" in changed[0].new_values
+    # an end before the start is refused next to the field, keeping what was typed
+    backwards = _plan_edit(client, audit, lead, title="Verkeerd om", planned_start=start.isoformat(),
+                           planned_end=(start - dt.timedelta(days=3)).isoformat())
+    html = backwards.get_data(as_text=True)
+    assert "The end date cannot lie before the start date." in html and 'value="Verkeerd om"' in html
+    db.session.refresh(audit)
+    assert audit.title == "Interne audit inkoop en magazijn"
+    # once it has started the plan is a record
+    audit.state = AuditState.IN_PROGRESS
+    db.session.commit()
+    started = _plan_edit(client, audit, lead, title="Te laat")
+    assert started.status_code == 302
+    assert "This audit has started; its plan can no longer be changed." in client.get(started.location).get_data(
+        as_text=True)
+    db.session.refresh(audit)
+    assert audit.title == "Interne audit inkoop en magazijn"
+
+
+def _plan_edit(client, audit, lead, **extra):
+    data = {"title": audit.title, "type": "internal", "norms": ["iso9001|2015"], "scope_codes": ["iso9001|2015|8.4"],
+            "planned_start": audit.planned_start.isoformat(), "lead_auditor_id": str(lead.id), "scope": "Inkoop",
+            "criteria": "ISO 9001:2015", "level": "", "department_id": "", "site_id": ""}
+    data.update(extra)
+    return client.post(f"/audits/{audit.id}/edit", data=data)
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HR])
+def test_staff_and_hr_do_not_change_a_plan(client, db, login_as, make_user, role):
+    lead = make_user(Role.AUDITOR)
+    audit = factories.audit(db, lead=lead, title="Interne audit inkoop")
+    login_as(role)
+    assert _plan_edit(client, audit, lead, title="Anders").status_code == 403
+    db.session.refresh(audit)
+    assert audit.title == "Interne audit inkoop"

@@ -252,3 +252,39 @@ def test_a_certificate_names_its_norm_version(client, db, login_as):
     wrong = client.post("/evidence/certificates/new", data={**form, "number": "VCA-2", "version": "2015"})
     assert wrong.status_code != 302 and "This version does not exist for the chosen norm." in wrong.get_data(
         as_text=True)
+
+
+def test_a_previewed_import_is_discarded_and_an_active_one_is_not(app, client, db, admin):
+    shipped = app.extensions["qms_norms"].get("vca").versions["2026-6.1"].revision
+    data = official_list(client)
+    _upload(client, data)
+    preview = db.session.scalars(select(CatalogueImport).order_by(CatalogueImport.id.desc())).first()
+    preview_id = preview.id
+    response = client.post(f"/norms/import/{preview_id}/discard")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/norms/import")
+    assert "The import was discarded." in client.get("/norms/import").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CatalogueImport, preview_id).state is ImportState.DISCARDED
+    assert app.extensions["qms_norms"].get("vca").versions["2026-6.1"].revision == shipped
+    moved = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "catalogue_import",
+                                                        AuditEntry.entity_id == str(preview_id),
+                                                        AuditEntry.action == "update")).all()
+    assert moved and "discarded" in moved[-1].new_values
+    # a version in use is not discarded: the refusal is shown on its preview
+    _upload(client, data)
+    active = db.session.scalars(select(CatalogueImport).order_by(CatalogueImport.id.desc())).first()
+    client.post(f"/norms/import/{active.id}/activate")
+    refused = client.post(f"/norms/import/{active.id}/discard")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"/norms/import/{active.id}")
+    db.session.expire_all()
+    assert db.session.get(CatalogueImport, active.id).state is ImportState.ACTIVE
+
+
+def test_only_administrators_discard_an_import(app, client, db, admin, login_as):
+    _upload(client, official_list(client))
+    preview = db.session.scalars(select(CatalogueImport).order_by(CatalogueImport.id.desc())).first()
+    client.post("/logout")
+    login_as(Role.COORDINATOR)
+    assert client.post(f"/norms/import/{preview.id}/discard").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(CatalogueImport, preview.id).state is ImportState.PREVIEW

@@ -157,6 +157,35 @@ def test_records_link_through_the_record_type_registry(app, client, db, login_as
     assert "4.1" in readiness_of("vca", "2017-6.0", "vca2").codes("not_met")
 
 
+
+def test_a_record_link_is_removed_by_a_manager_and_the_trail_keeps_it(app, client, db, login_as):
+    from qms.evidence.models import EvidenceRecordLink
+
+    registry(app).add_record_type("toolbox", "Toolbox meeting", url=lambda id: f"/toolbox/{id}",
+                                  describe=lambda ids: {i: f"Toolbox {i}" for i in ids},
+                                  find=lambda text: ("7", "Toolbox 7") if text == "TB-7" else None)
+    login_as(Role.COORDINATOR)
+    client.post("/evidence/norms/vca/2017-6.0/req/4.1/record", data={"record_type": "toolbox", "reference": "TB-7"})
+    link = db.session.scalar(select(EvidenceRecordLink))
+    link_id = link.id
+    client.post("/logout")
+    login_as(Role.AUDITOR)
+    assert client.post(f"/evidence/records/{link_id}/delete").status_code == 403
+    assert db.session.get(EvidenceRecordLink, link_id) is not None
+    client.post("/logout")
+    login_as(Role.COORDINATOR)
+    response = client.post(f"/evidence/records/{link_id}/delete")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/evidence/norms/vca/2017-6.0/req/4.1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The link was removed." in page and 'href="/toolbox/7"' not in page
+    db.session.expire_all()
+    assert db.session.scalars(select(EvidenceRecordLink)).all() == []
+    removed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "evidence_record_link",
+                                                          AuditEntry.action == "delete")).all()
+    assert [e.entity_id for e in removed] == [str(link_id)]
+    assert client.post(f"/evidence/records/{link_id}/delete").status_code == 404
+
+
 def test_vca_level_shows_must_questions_and_supplementary_count(client, db, login_as):
     login_as(Role.AUDITOR)
     result = readiness_of("vca", "2017-6.0", "vca2")

@@ -16,19 +16,16 @@ from qms.extensions import db as _db
 from qms.incidents import services
 from qms.incidents.models import Incident, IncidentPhoto
 from qms.uploads import services as uploads
-from qms.incidents.services import IncidentError, InvestigationData, PersonData, ReportData, TriageData
+from qms.incidents.services import IncidentError, InvestigationData, PersonData, TriageData
 from qms.incidents.workflow import ArboReason, IncidentState, IncidentType, Method, PersonCategory, Severity
 from qms.permissions import Role
+from tests import factories
 
 
 def make_incident(kind=IncidentType.NEAR_MISS, when=None, injured=0, persons_text=None, reporter=None,
                   token=None) -> Incident:
-    when = when or dt.datetime.now().replace(microsecond=0) - dt.timedelta(hours=3)
-    incident, _ = services.report(ReportData(type=kind, occurred_at=when, description="Uitgegleden op natte vloer.",
-                                             injured_count=injured, involved=["own_staff"],
-                                             persons_text=persons_text), reporter=reporter, token=token)
-    _db.session.commit()
-    return incident
+    return factories.incident(_db, kind, when=when, injured=injured, persons_text=persons_text, reporter=reporter,
+                              token=token)
 
 
 def triaged(incident, arbo=None, kind=None) -> Incident:
@@ -474,3 +471,40 @@ def test_the_purge_button_removes_names_past_the_retention_period(db, coordinato
     assert old.purged_at is not None and old.persons_text is None and old.lti_count == 1
     again = coordinator_client.post("/incidents/settings/purge")
     assert again.status_code == 302 and again.headers["Location"].endswith("/incidents/settings")
+
+
+def test_the_purge_is_in_the_trail_without_the_names_it_removed(db, coordinator_client):
+    old_when = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=2 * 365)
+    old = make_incident(IncidentType.LTI, when=old_when, injured=1, persons_text="Ali B.")
+    old.state = IncidentState.CLOSED
+    recent = make_incident(IncidentType.LTI, injured=1, persons_text="Bea C.")
+    recent.state = IncidentState.CLOSED
+    services.set_retention(12)
+    db.session.commit()
+    response = coordinator_client.post("/incidents/settings/purge", follow_redirects=True)
+    assert "Personal details were removed from 1 incidents." in response.get_data(as_text=True)
+    changed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "incident",
+                                                          AuditEntry.action == "update",
+                                                          AuditEntry.new_values.contains("purged_at"))).all()
+    assert [e.entity_id for e in changed] == [str(old.id)]
+    assert "Ali B." not in (changed[0].old_values or "") + (changed[0].new_values or "")
+    db.session.expire_all()
+    assert db.session.get(Incident, recent.id).persons_text == "Bea C."
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR, Role.HR])
+def test_only_incident_managers_purge_or_remove_an_injured_person(db, client, login_as, role):
+    old_when = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=2 * 365)
+    old = make_incident(IncidentType.LTI, when=old_when, injured=1, persons_text="Ali B.")
+    old.state = IncidentState.CLOSED
+    services.set_retention(12)
+    accident = triaged(make_incident(IncidentType.MEDICAL, injured=1))
+    services.save_person(accident, None, PersonData(PersonCategory.OWN_STAFF, lost_days=3, name="Piet"))
+    db.session.commit()
+    person_id = accident.persons[0].id
+    login_as(role)
+    assert client.post("/incidents/settings/purge").status_code == 403
+    assert client.post(f"/incidents/{accident.id}/persons/{person_id}/remove").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Incident, old.id).persons_text == "Ali B."
+    assert [p.name for p in db.session.get(Incident, accident.id).persons] == ["Piet"]

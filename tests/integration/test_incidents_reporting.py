@@ -310,3 +310,29 @@ def test_the_reporter_opens_their_own_report_and_sees_what_the_handler_shared(ap
     assert stranger.get(f"/incidents/mine/{incident.id}").status_code == 404
     assert stranger.get("/incidents/mine/999999999999").status_code == 404
     assert staff.id == incident.reporter_id
+def test_renewing_a_qr_code_retires_the_old_poster_and_is_in_the_trail(db, client, login_as, site):
+    old = _token(db, site)
+    login_as(Role.COORDINATOR)
+    response = client.post(f"/incidents/sites/{site.id}/renew", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Site Kantoorpand Maliesingel has a new QR code; print the new poster. The old code no longer works." in html
+    new = services.site_token(site, create=False).token
+    assert new != old
+    assert client.get(f"/incidents/qr/{old}").status_code == 404
+    assert client.get(f"/incidents/qr/{new}").status_code == 200
+    changed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "incident_site_token",
+                                                          AuditEntry.action == "update")).all()
+    assert len(changed) == 1
+    # the code itself is a secret: the trail says that it changed, never what it is
+    assert old not in (changed[0].old_values or "") and new not in (changed[0].new_values or "")
+    assert "token" in changed[0].new_values
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR, Role.HR])
+def test_only_incident_managers_renew_a_qr_code(db, client, login_as, site, role):
+    old = _token(db, site)
+    login_as(role)
+    assert client.post(f"/incidents/sites/{site.id}/renew").status_code == 403
+    assert services.site_token(site, create=False).token == old
+    assert client.get(f"/incidents/qr/{old}").status_code == 200

@@ -196,3 +196,132 @@ def test_the_signer_can_undo_a_sign_off_within_ten_minutes_and_the_trail_keeps_i
     late = client.post(f"/iso9001/learning/{apprentice.id}/steps/{step.id}/undo")
     assert "within 10 minutes" in client.get(late.location).get_data(as_text=True)
     assert len(db.session.scalars(select(StepSignoff)).all()) == 1
+def trail(db, entity_type, action):
+    from qms.audit.models import AuditEntry
+
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == entity_type,
+                                                            AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def test_a_coordinator_builds_a_learning_path_step_by_step(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    response = client.post("/iso9001/learning/paths", data={"name": "BBL Schoonmaker",
+                                                             "description": "Niveau 2, twee jaar."})
+    path = db.session.scalar(select(LearningPath))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/iso9001/learning/paths/{path.id}")
+    assert client.get("/iso9001/learning/paths").get_data(as_text=True).count("BBL Schoonmaker") >= 1
+    for title in ("Veilig werken met middelen", "Sanitair reinigen"):
+        added = client.post(f"/iso9001/learning/paths/{path.id}/steps", data={"title": title,
+                                                                              "description": "Laat zien"})
+        assert added.status_code == 302
+    page = client.get(f"/iso9001/learning/paths/{path.id}").get_data(as_text=True)
+    assert "The step was added." in page and "Sanitair reinigen" in page and "Niveau 2, twee jaar." in page
+    db.session.expire_all()
+    assert [(s.position, s.title) for s in db.session.get(LearningPath, path.id).steps] == [
+        (1, "Veilig werken met middelen"), (2, "Sanitair reinigen")]
+    assert [e.entity_id for e in trail(db, "iso_learning_path", "create")] == [str(path.id)]
+    assert len(trail(db, "iso_learning_step", "create")) == 2
+
+
+def test_a_duplicate_path_or_an_empty_step_is_refused_and_keeps_what_was_typed(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    client.post("/iso9001/learning/paths", data={"name": "BBL Schoonmaker"})
+    path = db.session.scalar(select(LearningPath))
+    again = client.post("/iso9001/learning/paths", data={"name": "bbl schoonmaker", "description": "Kopie"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 400 and "A learning path with this name already exists." in html
+    assert 'value="bbl schoonmaker"' in html and "Kopie" in html
+    empty = client.post(f"/iso9001/learning/paths/{path.id}/steps", data={"title": "", "description": "Alleen tekst"})
+    assert empty.status_code == 400 and "Alleen tekst" in empty.get_data(as_text=True)
+    assert len(db.session.scalars(select(LearningPath)).all()) == 1
+    assert db.session.scalars(select(LearningStep)).all() == []
+    assert client.post("/iso9001/learning/paths/99999/steps", data={"title": "x"}).status_code == 404
+
+
+def test_hr_puts_an_apprentice_on_a_path_once(client, db, login_as):
+    from tests import factories
+
+    trainer = factories.employee(db, "M1", first_name="Wim", last_name="de Boer", master_trainer=True)
+    apprentice = factories.employee(db, "A1", first_name="Tim", last_name="van Leeuwen", apprentice=True,
+                                    mentor=trainer)
+    colleague = factories.employee(db, "E1", first_name="Eva")
+    path = LearningPath(name="BBL Glazenwasser", steps=[LearningStep(position=1, title="Ladder en steiger")])
+    db.session.add(path)
+    db.session.commit()
+    login_as(Role.HR)
+    response = client.post(f"/iso9001/learning/{apprentice.id}/paths", data={
+        "path_id": str(path.id), "started_on": TODAY.isoformat()}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Tim van Leeuwen now follows BBL Glazenwasser." in html
+    assert "Ladder en steiger" in html and "0 of 1 steps signed off" in html
+    assignment = db.session.scalar(select(LearningAssignment))
+    assert (assignment.employee_id, assignment.path_id, assignment.started_on) == (apprentice.id, path.id, TODAY)
+    assert [e.entity_id for e in trail(db, "iso_learning_assignment", "create")] == [str(assignment.id)]
+    again = client.post(f"/iso9001/learning/{apprentice.id}/paths", data={
+        "path_id": str(path.id), "started_on": TODAY.isoformat()})
+    assert again.status_code == 400
+    assert "This apprentice already follows this learning path." in again.get_data(as_text=True)
+    unknown = client.post(f"/iso9001/learning/{apprentice.id}/paths", data={"path_id": "424242",
+                                                                            "started_on": TODAY.isoformat()})
+    assert unknown.status_code == 400 and "Choose a learning path." in unknown.get_data(as_text=True)
+    # someone who is not an apprentice has no learning page to be put on
+    assert client.post(f"/iso9001/learning/{colleague.id}/paths", data={
+        "path_id": str(path.id), "started_on": TODAY.isoformat()}).status_code == 404
+    assert len(db.session.scalars(select(LearningAssignment)).all()) == 1
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.STAFF])
+def test_auditors_and_staff_do_not_edit_learning_paths(client, db, login_as, apprenticeship, role):
+    login_as(role)
+    path, apprentice = apprenticeship["path"], apprenticeship["apprentice"]
+    assert client.post("/iso9001/learning/paths", data={"name": "Nieuw pad"}).status_code == 403
+    assert client.post(f"/iso9001/learning/paths/{path.id}/steps", data={"title": "Extra"}).status_code == 403
+    assert client.post(f"/iso9001/learning/{apprentice.id}/paths", data={
+        "path_id": str(path.id), "started_on": TODAY.isoformat()}).status_code == 403
+    db.session.expire_all()
+    assert [p.name for p in db.session.scalars(select(LearningPath))] == ["BBL Glazenwasser"]
+    assert len(db.session.scalars(select(LearningStep)).all()) == 2
+    if role is Role.AUDITOR:  # reads the paths
+        assert "Ladder en steiger" in client.get(f"/iso9001/learning/paths/{path.id}").get_data(as_text=True)
+
+
+def test_a_function_and_a_competence_entered_by_mistake_are_removed(client, db, login_as):
+    employee = person(db, "E9", first="Eva", last="Smit")
+    function = function_with(db, "Glazenwasser", ("Werken op hoogte", "other"), ("Vakdiploma", None))
+    login_as(Role.COORDINATOR)
+    client.post(f"/iso9001/competence/{employee.id}/functions", data={"function_id": str(function.id)})
+    link = db.session.scalar(select(EmployeeFunction))
+    response = client.post(f"/iso9001/competence/{employee.id}/functions/{link.id}/remove", follow_redirects=True)
+    assert "The function was removed from Eva Smit." in response.get_data(as_text=True)
+    assert db.session.scalars(select(EmployeeFunction)).all() == []
+    assert [e.entity_id for e in trail(db, "iso_employee_function", "delete")] == [str(link.id)]
+    # a link is only removed through its own employee
+    other = person(db, "E8")
+    client.post(f"/iso9001/competence/{employee.id}/functions", data={"function_id": str(function.id)})
+    link = db.session.scalar(select(EmployeeFunction))
+    assert client.post(f"/iso9001/competence/{other.id}/functions/{link.id}/remove").status_code == 404
+    assert db.session.scalar(select(EmployeeFunction)) is not None
+
+    height, diploma = sorted(function.competences, key=lambda c: c.name != "Werken op hoogte")
+    client.post(f"/iso9001/competence/{employee.id}/evidence", data={
+        "competence_id": str(diploma.id), "obtained_on": TODAY.isoformat(), "note": "Praktijkexamen"})
+    kept = client.post(f"/iso9001/competences/{diploma.id}/remove", follow_redirects=True)
+    assert "Evidence has been recorded for this competence; it cannot be removed." in kept.get_data(as_text=True)
+    removed = client.post(f"/iso9001/competences/{height.id}/remove", follow_redirects=True)
+    page = removed.get_data(as_text=True)
+    assert "The competence was removed." in page and "Vakdiploma" in page
+    db.session.expire_all()
+    assert [c.name for c in db.session.scalars(select(Competence))] == ["Vakdiploma"]
+    assert [e.entity_id for e in trail(db, "iso_competence", "delete")] == [str(height.id)]
+
+
+def test_auditors_do_not_remove_functions_or_competences(client, db, login_as):
+    employee = person(db, "E9")
+    function = function_with(db, "Glazenwasser", ("Werken op hoogte", "other"))
+    link = EmployeeFunction(employee_id=employee.id, function_id=function.id)
+    db.session.add(link)
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    assert client.post(f"/iso9001/competence/{employee.id}/functions/{link.id}/remove").status_code == 403
+    assert client.post(f"/iso9001/competences/{function.competences[0].id}/remove").status_code == 403
+    assert db.session.scalar(select(EmployeeFunction)) is not None and db.session.scalar(select(Competence))

@@ -205,3 +205,94 @@ def test_owners_are_reminded_of_due_risk_reviews_and_passed_objective_deadlines(
     assert any("Hittegolf" in s for s in subjects) and not any("Later" in s for s in subjects)
     assert any("Verzuim" in s and "deadline" in s for s in subjects)
     assert notifications.run_reminders(TODAY) == 0  # once per key
+
+
+def test_editing_a_risk_rescores_it_and_the_trail_keeps_the_old_values(client, db, login_as, make_user):
+    login_as(Role.COORDINATOR)
+    client.post("/iso9001/risks/new", data={"kind": "risk", "title": "Personeelstekort", "likelihood": "4",
+                                            "impact": "5", "owner_id": ""})
+    risk = db.session.scalar(select(Risk))
+    form = client.get(f"/iso9001/risks/{risk.id}/edit").get_data(as_text=True)
+    assert 'value="Personeelstekort"' in form
+    owner = make_user(Role.COORDINATOR, name="Olga Owner")
+    response = client.post(f"/iso9001/risks/{risk.id}/edit", data={
+        "kind": "risk", "title": "Personeelstekort zomer", "likelihood": "2", "impact": "2",
+        "actions": "Uitzendbureau vastleggen", "owner_id": str(owner.id)}, follow_redirects=True)
+    assert response.status_code == 200 and "Personeelstekort zomer was saved." in response.get_data(as_text=True)
+    db.session.refresh(risk)
+    assert (risk.title, risk.score, risk.level, risk.owner_id) == ("Personeelstekort zomer", 4, "low", owner.id)
+    # the register's level filter follows the new score
+    assert "Personeelstekort zomer" in client.get("/iso9001/risks?level=low").get_data(as_text=True)
+    assert "Personeelstekort zomer" not in client.get("/iso9001/risks?level=high").get_data(as_text=True)
+    changed = [e for e in trail(db, "iso_risk") if e.action == "update"]
+    assert len(changed) == 1 and "Personeelstekort zomer" in changed[0].new_values
+    assert "4" in changed[0].old_values and "likelihood" in changed[0].old_values
+
+
+def test_a_risk_edit_with_an_unknown_owner_is_refused_and_changes_nothing(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    client.post("/iso9001/risks/new", data={"kind": "risk", "title": "Personeelstekort", "likelihood": "4",
+                                            "impact": "5", "owner_id": ""})
+    risk = db.session.scalar(select(Risk))
+    response = client.post(f"/iso9001/risks/{risk.id}/edit", data={
+        "kind": "risk", "title": "Anders", "likelihood": "1", "impact": "1", "owner_id": "987654"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose a person from the list." in html and 'value="Anders"' in html
+    db.session.expire_all()
+    assert (db.session.get(Risk, risk.id).title, db.session.get(Risk, risk.id).score) == ("Personeelstekort", 20)
+    assert [e.action for e in trail(db, "iso_risk")] == ["create"]
+
+
+def test_editing_an_objective_while_it_runs(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    deadline = (TODAY + dt.timedelta(days=200)).isoformat()
+    client.post("/iso9001/objectives/new", data={
+        "title": "Klanttevredenheid", "direction": "at_least", "target": "7.5", "unit": "cijfer",
+        "deadline": deadline, "evaluation": "Kwartaalmeting"})
+    objective = db.session.scalar(select(Objective))
+    assert 'value="Klanttevredenheid"' in client.get(f"/iso9001/objectives/{objective.id}/edit").get_data(as_text=True)
+    response = client.post(f"/iso9001/objectives/{objective.id}/edit", data={
+        "title": "Klanttevredenheid", "direction": "at_least", "target": "8", "unit": "cijfer",
+        "deadline": deadline, "evaluation": "Maandmeting"}, follow_redirects=True)
+    assert "Klanttevredenheid was saved." in response.get_data(as_text=True)
+    db.session.refresh(objective)
+    assert (objective.target, objective.evaluation) == (Decimal(8), "Maandmeting")
+    assert [e.action for e in trail(db, "iso_objective")] == ["create", "update"]
+    bad = client.post(f"/iso9001/objectives/{objective.id}/edit", data={
+        "title": "Klanttevredenheid", "direction": "at_least", "target": "veel", "unit": "cijfer",
+        "deadline": deadline, "evaluation": "Weekmeting"})
+    assert bad.status_code == 200 and "Weekmeting" in bad.get_data(as_text=True)
+    db.session.refresh(objective)
+    assert objective.target == Decimal(8) and len(trail(db, "iso_objective")) == 2
+
+
+def test_an_exclusion_is_withdrawn_and_the_requirement_applies_again(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    client.post("/iso9001/context/exclusions", data={"exclusion-requirement": "8.3",
+                                                     "exclusion-justification": "Geen ontwerp"})
+    exclusion = db.session.scalar(select(Exclusion))
+    exclusion_id = exclusion.id
+    response = client.post(f"/iso9001/context/exclusions/{exclusion_id}/remove", follow_redirects=True)
+    assert "Requirement 8.3 applies again." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Exclusion)).all() == []
+    assert [(e.action, e.entity_id) for e in trail(db, "iso_exclusion")] == [
+        ("create", str(exclusion_id)), ("delete", str(exclusion_id))]
+    assert client.post(f"/iso9001/context/exclusions/{exclusion_id}/remove").status_code == 404
+
+
+def test_auditors_neither_edit_risks_and_objectives_nor_withdraw_exclusions(client, db, login_as):
+    risk = Risk(kind="risk", title="Personeelstekort", likelihood=4, impact=5, state=RiskState.OPEN)
+    objective = Objective(title="Klanttevredenheid", direction="at_least", target=Decimal("7.5"), unit="cijfer",
+                          deadline=TODAY + dt.timedelta(days=30), evaluation="x", state=ObjectiveState.ACTIVE)
+    exclusion = Exclusion(norm_version="2015", requirement="8.3", justification="Geen ontwerp")
+    db.session.add_all([risk, objective, exclusion])
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    assert client.post(f"/iso9001/risks/{risk.id}/edit", data={"kind": "risk", "title": "x", "likelihood": "1",
+                                                               "impact": "1"}).status_code == 403
+    assert client.post(f"/iso9001/objectives/{objective.id}/edit", data={"title": "x"}).status_code == 403
+    assert client.post(f"/iso9001/context/exclusions/{exclusion.id}/remove").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Risk, risk.id).title == "Personeelstekort"
+    assert db.session.get(Objective, objective.id).title == "Klanttevredenheid"
+    assert db.session.get(Exclusion, exclusion.id) is not None

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from qms.audit.models import AuditEntry
-from qms.documents.models import Document, DocumentType, DocumentVersion, VersionState
+from qms.documents.models import Document
 from qms.notifications import services as notifications
 from qms.notifications.models import Notification
 from qms.permissions import Role
@@ -19,6 +19,7 @@ from qms.speakup import services
 from qms.speakup.models import SpeakupAttempt, SpeakupCase, SpeakupMessage, SpeakupPhoto
 from qms.speakup.workflow import MessageKind
 from qms.uploads.services import path_of
+from tests import factories
 
 SECRET = "mijn geheim 123"
 TEXT = "Mijn leidinggevende laat ons zonder valbeveiliging op het dak werken."
@@ -290,14 +291,7 @@ def test_the_reminders_run_from_the_cli_with_a_date(app, db, client, make_user):
 
 
 def _published_procedure(db, text: str, major: int = 1) -> Document:
-    document = Document(number="PR-030", title="Meldregeling integriteit", type=DocumentType.PROCEDURE,
-                        status=VersionState.PUBLISHED)
-    db.session.add(document)
-    db.session.flush()
-    db.session.add(DocumentVersion(document_id=document.id, major=major, minor=0, state=VersionState.PUBLISHED,
-                                   content_markdown=text))
-    db.session.commit()
-    return document
+    return factories.document(db, "PR-030", "Meldregeling integriteit", content=text, major=major)
 
 
 def test_the_procedure_page_shows_the_published_version_the_administrator_chose(app, db, client, login_as):

@@ -9,23 +9,13 @@ from qms.extensions import db as _db
 from qms.permissions import Role
 from qms.suppliers import services
 from qms.suppliers.models import Supplier, SupplierCertificate
+from tests import factories
 
 TODAY = dt.date.today()
 
 
-def make_supplier(db, name="Schoonmaakgroothandel Utrecht", active=True, **fields):
-    supplier = Supplier(name=name, active=active, **fields)
-    db.session.add(supplier)
-    db.session.commit()
-    return supplier
-
-
-def add_cert(db, supplier, scheme="vca", days=365, **fields):
-    cert = SupplierCertificate(supplier=supplier, scheme=scheme,
-                               valid_until=TODAY + dt.timedelta(days=days), **fields)
-    db.session.add(cert)
-    db.session.commit()
-    return cert
+make_supplier = factories.supplier
+add_cert = factories.supplier_certificate
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])

@@ -13,7 +13,8 @@ from qms.permissions import Role
 from qms.training.models import TrainingRecord
 from qms.vca import figures
 from qms.vca.models import (AssessmentKind, InspectionState, VcaEquipment, VcaInspection, VcaInspectionFinding,
-                            VcaInspectionTemplate, VcaPpeIssue, VcaRiskAssessment, VcaRiskMeasure, VcaWorker)
+                            VcaInspectionTemplate, VcaLmraCard, VcaPpeIssue, VcaRiskAssessment, VcaRiskMeasure,
+                            VcaWorker)
 from tests import factories
 
 TODAY = dt.date.today()
@@ -316,3 +317,84 @@ def test_staff_do_not_record_ppe(client, db, login_as):
     assert client.post(f"/vca/people/{person.id}/ppe", data={"item": "Helm", "issued_on": TODAY.isoformat()}
                        ).status_code == 403
     assert db.session.scalars(select(VcaPpeIssue)).all() == []
+
+
+def _trail(db, entity_type):
+    return [(e.action, e.entity_id) for e in db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == entity_type).order_by(AuditEntry.id))]
+
+
+def test_editing_equipment_keeps_its_keuring_history_and_is_in_the_trail(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    due = (TODAY + dt.timedelta(days=30)).isoformat()
+    client.post("/vca/equipment/new", data={"name": "Ladder", "code": "LD-1", "location": "Bus", "interval_months": "12",
+                                            "next_keuring_on": due})
+    item = db.session.scalar(select(VcaEquipment))
+    assert 'value="LD-1"' in client.get(f"/vca/equipment/{item.id}/edit").get_data(as_text=True)
+    response = client.post(f"/vca/equipment/{item.id}/edit", data={
+        "name": "Ladder 3 treden", "code": "LD-1", "location": "Magazijn", "interval_months": "6",
+        "next_keuring_on": due}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Ladder 3 treden was saved." in html and "Magazijn" in html
+    db.session.refresh(item)
+    assert (item.name, item.location, item.interval_months) == ("Ladder 3 treden", "Magazijn", 6)
+    assert _trail(db, "vca_equipment") == [("create", str(item.id)), ("update", str(item.id))]
+    bad = client.post(f"/vca/equipment/{item.id}/edit", data={
+        "name": "Ladder kapot", "code": "LD-1", "location": "Magazijn", "interval_months": "0"})
+    assert bad.status_code == 200 and 'value="Ladder kapot"' in bad.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.name == "Ladder 3 treden" and len(_trail(db, "vca_equipment")) == 2
+
+
+def test_editing_a_risk_assessment_and_an_lmra_card(client, db, login_as):
+    login_as(Role.COORDINATOR)
+    client.post("/vca/risks/new", data={"kind": "tra", "title": "TRA hoogwerker", "subject": "Hoogwerker",
+                                        "assessed_on": TODAY.isoformat()})
+    tra = db.session.scalar(select(VcaRiskAssessment))
+    assert 'value="TRA hoogwerker"' in client.get(f"/vca/risks/{tra.id}/edit").get_data(as_text=True)
+    saved = client.post(f"/vca/risks/{tra.id}/edit", data={
+        "kind": "tra", "title": "TRA hoogwerker 12 m", "subject": "Hoogwerker", "assessed_on": TODAY.isoformat(),
+        "assessed_by": "Veiligheidskundige"}, follow_redirects=True)
+    assert "The risk assessment was saved." in saved.get_data(as_text=True)
+    db.session.refresh(tra)
+    assert (tra.title, tra.assessed_by) == ("TRA hoogwerker 12 m", "Veiligheidskundige")
+    later = client.post(f"/vca/risks/{tra.id}/edit", data={
+        "kind": "tra", "title": "TRA later", "subject": "Hoogwerker",
+        "assessed_on": (TODAY + dt.timedelta(days=3)).isoformat()})
+    assert "The assessment date cannot lie in the future." in later.get_data(as_text=True)
+    db.session.refresh(tra)
+    assert tra.title == "TRA hoogwerker 12 m"
+    assert _trail(db, "vca_risk_assessment") == [("create", str(tra.id)), ("update", str(tra.id))]
+
+    client.post("/vca/cards/new", data={"title": "LMRA", "task": "Ramen", "questions": "Vraag 1\n\nVraag 2"})
+    card = db.session.scalar(select(VcaLmraCard))
+    assert "Vraag 2" in client.get(f"/vca/cards/{card.id}/edit").get_data(as_text=True)
+    client.post(f"/vca/cards/{card.id}/edit", data={"title": "LMRA glas", "task": "Ramen",
+                                                    "questions": "Vraag 1\nVraag 2\nVraag 3"})
+    db.session.refresh(card)
+    assert (card.title, card.question_list) == ("LMRA glas", ["Vraag 1", "Vraag 2", "Vraag 3"])
+    many = "\n".join(f"Vraag {n}" for n in range(1, 32))
+    too_long = client.post(f"/vca/cards/{card.id}/edit", data={"title": "LMRA lang", "task": "Ramen",
+                                                               "questions": many})
+    html = too_long.get_data(as_text=True)
+    assert "A card holds at most 30 questions." in html and 'value="LMRA lang"' in html
+    db.session.refresh(card)
+    assert card.title == "LMRA glas"
+    assert _trail(db, "vca_lmra_card") == [("create", str(card.id)), ("update", str(card.id))]
+
+
+def test_auditors_do_not_edit_vca_registers(client, db, login_as):
+    item = VcaEquipment(name="Ladder", interval_months=12, active=True)
+    card = VcaLmraCard(title="LMRA", questions="Vraag 1", active=True)
+    tra = VcaRiskAssessment(kind=AssessmentKind.TRA, title="TRA", subject="Hoogwerker", assessed_on=TODAY,
+                            active=True)
+    db.session.add_all([item, card, tra])
+    db.session.commit()
+    login_as(Role.AUDITOR)
+    assert client.post(f"/vca/equipment/{item.id}/edit", data={"name": "x", "interval_months": "6"}).status_code == 403
+    assert client.post(f"/vca/cards/{card.id}/edit", data={"title": "x", "questions": "y"}).status_code == 403
+    assert client.post(f"/vca/risks/{tra.id}/edit", data={"kind": "tra", "title": "x", "subject": "y",
+                                                          "assessed_on": TODAY.isoformat()}).status_code == 403
+    db.session.expire_all()
+    assert (db.session.get(VcaEquipment, item.id).name, db.session.get(VcaLmraCard, card.id).title,
+            db.session.get(VcaRiskAssessment, tra.id).title) == ("Ladder", "LMRA", "TRA")

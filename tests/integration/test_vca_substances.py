@@ -392,3 +392,30 @@ def test_coordinators_are_reminded_of_sheets_to_replace_once(client, db, login_a
     assert subjects == ["The safety data sheet of Oud blad is to be replaced or checked",
                         "The safety data sheet of Zonder blad is missing"]
     assert notifications.run_reminders(TODAY) == 0  # once per key
+
+
+def test_editing_a_product_changes_its_card_and_is_in_the_trail(client, db, login_as):
+    from qms.audit.models import AuditEntry
+
+    login_as(Role.COORDINATOR)
+    assert _product(client).status_code == 302
+    product = db.session.scalar(select(VcaProduct))
+    assert 'value="Sanitairreiniger Zuur"' in client.get(f"/vca/substances/{product.id}/edit").get_data(as_text=True)
+    data = {"name": "Sanitairreiniger Zuur Extra", "purpose": "Sanitairreiniger", "quantity_band": "medium",
+            "signal_word": "danger", "pictograms": ["GHS05"], "hazard_statements": "H314",
+            "precaution_statements": "P280", "ppe": ["gloves", "goggles"], "do_text": "Draag handschoenen",
+            "dont_text": "Niet mengen met chloor", "first_aid": "Spoelen", "disposal": "Restjes verdund weg"}
+    response = client.post(f"/vca/substances/{product.id}/edit", data=data, follow_redirects=True)
+    assert "Sanitairreiniger Zuur Extra was saved." in response.get_data(as_text=True)
+    db.session.refresh(product)
+    assert (product.name, product.hazard_list, product.pictogram_list) == ("Sanitairreiniger Zuur Extra", ["H314"],
+                                                                           ["GHS05"])
+    changed = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == product.__tablename__,
+                                                          AuditEntry.action == "update")).all()
+    assert changed and any("Sanitairreiniger Zuur Extra" in (e.new_values or "") for e in changed)
+    bad = client.post(f"/vca/substances/{product.id}/edit", data={**data, "name": "Onbekend",
+                                                                  "hazard_statements": "H999"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Unknown code: H999" in html and 'value="Onbekend"' in html
+    db.session.refresh(product)
+    assert product.name == "Sanitairreiniger Zuur Extra" and product.hazard_list == ["H314"]
