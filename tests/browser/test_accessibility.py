@@ -127,7 +127,8 @@ def site():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="a11y-"))
     # Short lists: rows repeat the same markup, and the pager shows on every list.
-    app = build_demo_app(workdir, BABEL_DEFAULT_LOCALE="nl", ITEMS_PER_PAGE=5)
+    # Static files cached by the browser for the walk, as a deployment would: the server renders only the pages.
+    app = build_demo_app(workdir, BABEL_DEFAULT_LOCALE="nl", ITEMS_PER_PAGE=5, SEND_FILE_MAX_AGE_DEFAULT=3600)
     _make_qr_code(app)
     from qms.demo.company import demo_email
 
@@ -216,15 +217,21 @@ def _upward_through_long_form(page, url: str, survey: Survey) -> None:
             break
 
 
+def _context(browser, width: str):
+    """A browser context of one width with axe-core and the extra checks loaded into every page."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    context = browser.new_context(locale="nl-NL", **WIDTHS[width])
+    context.set_default_timeout(20_000)
+    context.add_init_script(script=AXE_SCRIPT)
+    context.add_init_script(path=str(CHECKS_JS))
+    return context
+
+
 def _walk(browser, site: Site, account: str, width: str) -> Survey:
     survey = Survey()
     walk_started = time.monotonic()
-    context = browser.new_context(locale="nl-NL", **WIDTHS[width])
-    context.set_default_timeout(20_000)
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    context.add_init_script(script=AXE_SCRIPT)
-    context.add_init_script(path=str(CHECKS_JS))
+    context = _context(browser, width)
     page = context.new_page()
     base = site.server.url
     try:
@@ -359,3 +366,46 @@ def test_the_walk_reaches_every_account(survey, site):
     assert pages > 100
     for account in ACCOUNTS:
         assert len(site.urls[account]) >= 2, f"{account} reached only {site.urls[account]}"
+
+
+BROKEN = """<!doctype html><html lang="nl"><head><title>Proef</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>
+  body { margin: 0; background: #f5f7f7; } header { position: sticky; top: 0; height: 60px; background: #0b5d57; }
+  .badge { color: #a15c00; background: #fcebd3; font-size: 13px; }
+  :focus-visible { outline: 3px solid #e8a33d; outline-offset: 2px; }
+  .tiny { font-size: 10px; padding: 0; height: 21px; } .wide { width: 600px; }
+</style></head><body><header><a href="#main">QMS</a></header>
+<main id="main"><h1>Proef</h1><span class="badge">Te laat</span><div class="wide">breed</div>
+<form><label for="a">Veld</label><input id="a" name="a"><button class="tiny" type="submit">Foto</button></form>
+<form>""" + "".join(f'<p><label for="f{i}">Veld {i}</label><br><textarea id="f{i}" rows="4"></textarea></p>' for i in range(12)) + """
+</form></main>
+</body></html>"""
+
+
+def test_the_checks_find_what_they_look_for(browser):
+    """On a page with the faults the issue names (a 4.43:1 badge, a 2:1 focus ring, a 21 px button, a page wider
+    than 320 px) every check reports its fault, so a green walk means something."""
+    context = _context(browser, "phone")
+    page = context.new_page()
+    try:
+        page.set_viewport_size({"width": NARROWEST, "height": PHONE["height"]})
+        page.set_content(BROKEN)
+        page.evaluate(pathlib.Path(CHECKS_JS).read_text())
+        from axe_playwright_python.base import AXE_SCRIPT
+        page.evaluate(AXE_SCRIPT)
+        survey = Survey()
+        _axe(page, "/proef", survey)
+        assert any(rule.startswith("color-contrast (serious)") for rule in survey.axe), survey.axe
+        assert "4.43" in " ".join(survey.axe[next(r for r in survey.axe if r.startswith("color-contrast"))])
+        _overflow(page, "/proef", NARROWEST, survey)
+        assert survey.overflow and "div.wide" in survey.overflow[0]
+        _targets(page, "/proef", survey)
+        assert any("button.tiny" in line and "×21 px" in line for line in survey.small_targets), survey.small_targets
+        _rings(page, "/proef", survey, [])
+        assert any("focus ring #e8a33d on #f5f7f7 is 2.01:1" in line for line in survey.rings), survey.rings
+        page.set_content(BROKEN.replace('<div class="wide">breed</div>', ""))  # a wide page is zoomed out
+        page.evaluate(pathlib.Path(CHECKS_JS).read_text())
+        _upward_through_long_form(page, "/proef", survey)
+        assert survey.obscured and "under the top bar" in survey.obscured[0], survey.obscured
+    finally:
+        context.close()
