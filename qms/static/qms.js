@@ -7,6 +7,26 @@
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
   }
 
+  // The sticky top bar's real height (its menu may wrap on a desktop) in --header-h, which the stylesheet uses as
+  // scroll-padding: a field that gets focus, or an anchor that is jumped to, is never hidden under the bar.
+  ready(function () {
+    var bar = document.querySelector("body > header.topbar");
+    if (!bar) { return; }
+    var update = function () {
+      document.documentElement.style.setProperty("--header-h", bar.getBoundingClientRect().height + "px");
+    };
+    update();
+    if (window.ResizeObserver) { new ResizeObserver(update).observe(bar); } else { window.addEventListener("resize", update); }
+    // A field that is partly in view is not scrolled at all by the browser when it gets focus, even if its top
+    // is under the bar (Shift+Tab upwards through a long form): move it clear of the bar.
+    document.addEventListener("focusin", function (event) {
+      var el = event.target;
+      if (!el.getBoundingClientRect || bar.contains(el)) { return; }
+      var covered = bar.getBoundingClientRect().bottom + 8 - el.getBoundingClientRect().top;
+      if (covered > 0) { window.scrollBy(0, -covered); }
+    });
+  });
+
   ready(function () {
     // Phone menu: a button folds the navigation open and closed.
     var menu = document.getElementById("menu");

@@ -22,14 +22,16 @@ from ..conftest import PG_URL, _fresh_g, _reset_postgres
 DEMO_PASSWORD = "demo-password-for-tests"
 
 
-def build_demo_app(workdir: pathlib.Path):
-    """An app on a fresh database holding the demo company; the caller pushes no context."""
+def build_demo_app(workdir: pathlib.Path, **config):
+    """An app on a fresh database holding the demo company; the caller pushes no context. ``config`` overrides
+    the test settings (English, no CSRF)."""
     from qms.audit.services import set_actor
     from qms.demo.company import load_demo
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=PG_URL or f"sqlite:///{workdir / 'demo.sqlite3'}",
-                     UPLOAD_FOLDER=str(workdir / "uploads"), WTF_CSRF_ENABLED=False, BABEL_DEFAULT_LOCALE="en",
-                     QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"))
+    settings = dict(SQLALCHEMY_DATABASE_URI=PG_URL or f"sqlite:///{workdir / 'demo.sqlite3'}",
+                    UPLOAD_FOLDER=str(workdir / "uploads"), WTF_CSRF_ENABLED=False, BABEL_DEFAULT_LOCALE="en",
+                    QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"))
+    app = create_app("testing", **{**settings, **config})
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
         if PG_URL:
@@ -152,6 +154,8 @@ class Crawl:
     content_types: dict[str, str] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
     forms: list[PageForm] = field(default_factory=list)
+    #: The HTML of every page answered 200 (kept only when ``crawl(keep_html=True)``).
+    html: dict[str, str] = field(default_factory=dict)
 
 
 def endpoint_of(app, url: str, method: str = "GET") -> str | None:
@@ -189,7 +193,8 @@ def start_urls(app, role: Role) -> list[str]:
     return sorted(set(urls), key=urls.index)
 
 
-def crawl(app, client, role: Role, per_endpoint: int = 2, limit: int = 600, start: list[str] | None = None) -> Crawl:
+def crawl(app, client, role: Role, per_endpoint: int = 2, limit: int = 600, start: list[str] | None = None,
+          keep_html: bool = False) -> Crawl:
     """Follow the links a role is shown, from its start pages, at most ``per_endpoint`` URLs per endpoint."""
     seen = Crawl(role)
     queue = list(start or start_urls(app, role))
@@ -211,6 +216,8 @@ def crawl(app, client, role: Role, per_endpoint: int = 2, limit: int = 600, star
         seen.content_types[url] = response.mimetype or ""
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        if keep_html:
+            seen.html[url] = body
         page = _parse("http://localhost" + url, body)
         seen.forms += page.forms
         for link in page.links:
