@@ -69,10 +69,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .speakup.views import bp as speakup_bp
     from .suppliers.views import bp as suppliers_bp
     from .training.views import bp as training_bp
+    from .quality_measurement.views import bp as measurement_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, audit_bp, catalogue_bp, organisation_bp, uploads_bp,
                       notifications_bp, actions_bp, audits_bp, training_bp, suppliers_bp, evidence_bp, incidents_bp,
-                      reviews_bp, documents_bp, speakup_bp):
+                      reviews_bp, documents_bp, speakup_bp, measurement_bp):
         app.register_blueprint(blueprint)
 
     from . import api

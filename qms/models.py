@@ -34,3 +34,6 @@ for _type, _label in {
     "stored_file": _l("File"), "job": _l("Background job"), "route": _l("Page"),
 }.items():
     name_entity_type(_type, _label)
+from .quality_measurement.models import (DefectKind, Inspection, InspectionDefect, InspectionPhoto,  # noqa: F401
+                                         InspectionPlan, InspectionRoom, Location, Room, RoomElement,
+                                         SamplingTableRevision)

@@ -43,6 +43,7 @@ CORE_MENU = [
     MenuEntry("reviews.index", _l("Management review"), "reviews.view", "quality"),
     MenuEntry("evidence.index", _l("Evidence"), "evidence.view", "quality"),
     MenuEntry("suppliers.index", _l("Suppliers"), "suppliers.view", "quality"),
+    MenuEntry("measurement.index", _l("Quality measurement"), "measurement.view", "quality"),
     MenuEntry("catalogue.index", _l("Norms"), "catalogue.view", "quality"),
     MenuEntry("organisation.employees", _l("Employees"), "employees.view", "admin"),
     MenuEntry("training.index", _l("Training and diplomas"), "training.view", "quality"),

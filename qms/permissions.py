@@ -95,6 +95,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "speakup.figures": frozenset({Role.ADMIN, Role.COUNSELLOR}),
     #: Choose the controlled document that holds the reporting procedure.
     "speakup.configure": frozenset({Role.ADMIN}),
+    # Cleaning quality measurement (qms/quality_measurement): supervisors inspect on a phone or tablet.
+    "measurement.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.STAFF}),
+    #: Every inspection and the client report (staff see the inspections they conducted).
+    "measurement.view_all": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    "measurement.inspect": frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR, Role.STAFF}),
+    #: The inventory, plans and defect kinds.
+    "measurement.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    #: Correct the sampling tables (reference data).
+    "measurement.tables": frozenset({Role.ADMIN}),
 }
 
 PUBLIC = "public"

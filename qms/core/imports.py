@@ -490,8 +490,9 @@ def init_app(app: Flask) -> None:
     from ..organisation.imports import EMPLOYEES
     from ..suppliers.imports import SUPPLIERS
     from ..training.imports import TRAINING
+    from ..quality_measurement.imports import INVENTORY
 
     from ..norms import registry
 
-    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS, EVIDENCE):
+    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS, EVIDENCE, INVENTORY):
         registry(app).add_importer(importer)

@@ -247,4 +247,7 @@ def _feature_steps() -> list[Callable[[Demo], None]]:
     from ..speakup.demo import add_speakup
 
     steps.append(add_speakup)
+    from ..quality_measurement.demo import add_quality_measurement
+
+    steps.append(add_quality_measurement)
     return steps

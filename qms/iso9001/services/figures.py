@@ -10,6 +10,7 @@ from ...extensions import db
 from ...i18n import fmt_day, fmt_number
 from ...norms import LiveEvidence, ReviewSection
 from .. import scoring
+from ...quality_measurement import services as measurement
 from ..models import (ContextReview, Issue, Measurement, Objective, ObjectiveState, Risk, RiskKind, RiskState)
 from . import competence, context, customers, planning, providers, today
 
@@ -112,6 +113,15 @@ def evidence(version: str, level: str = "") -> list[LiveEvidence]:
                               _("%(n)s results, average %(avg)s", n=numbers["surveys"],
                                 avg=fmt_number(numbers["satisfaction"], 1) if numbers["satisfaction"] else "—"),
                               numbers["surveys"] > 0, "iso9001.complaints"))
+    cleaning = measurement.period_summary(on - dt.timedelta(days=91), on)
+    found.append(LiveEvidence("8.5.1", _("Cleaning quality measured by sampling in the last 3 months"),
+                              _("%(n)s inspections, %(a)s lots accepted", n=cleaning.inspections, a=cleaning.accepted),
+                              cleaning.inspections > 0, "measurement.index"))
+    yearly = measurement.period_summary(on - dt.timedelta(days=365), on)
+    found.append(LiveEvidence("9.1.2", _("Client-accepted cleaning lots in the last 12 months (at least 80 %)"),
+                              _("%(pct)s of %(n)s inspections", pct=fmt_number(yearly.acceptance_rate, 0) + " %"
+                                if yearly.acceptance_rate is not None else "—", n=yearly.inspections),
+                              yearly.inspections > 0 and (yearly.acceptance_rate or 0) >= 80, "measurement.index"))
     matrix = competence.summary(on)
     found.append(LiveEvidence("7.2", _("Competence matrix without missing competences"),
                               _("%(missing)s missing, %(expiring)s expiring", missing=matrix[scoring.MISSING],
@@ -196,5 +206,16 @@ def review_competence(start: dt.date, end: dt.date) -> ReviewSection:
         (_("With competences missing"), str(counts[scoring.MISSING]))], order=75, endpoint="iso9001.competence")
 
 
-REVIEW_SECTIONS = [review_context, review_customers, review_objectives, review_competence, review_suppliers,
+def review_cleaning_quality(start: dt.date, end: dt.date) -> ReviewSection:
+    """Customer satisfaction and process performance input: the cleaning measured at clients' locations."""
+    f = measurement.period_summary(start, end)
+    return ReviewSection("iso9001.cleaning_quality", _("Process performance: cleaning quality measured"), rows=[
+        (_("Inspections"), str(f.inspections)), (_("Lots accepted"), str(f.accepted)),
+        (_("Lots rejected"), str(f.rejected)),
+        (_("Accepted lots"), fmt_number(f.acceptance_rate, 0) + " %" if f.acceptance_rate is not None else "—"),
+        (_("Defects per inspected room"), fmt_number(f.defects_per_room, 2)
+         if f.defects_per_room is not None else "—")], order=35, endpoint="measurement.index")
+
+
+REVIEW_SECTIONS = [review_context, review_customers, review_cleaning_quality, review_objectives, review_competence, review_suppliers,
                    review_risks]
