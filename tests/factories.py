@@ -159,3 +159,14 @@ def supplier_certificate(db, supplier, scheme: str = "vca", *, days: int = 365, 
     db.session.add(record)
     db.session.commit()
     return record
+
+
+def read_and_confirm(client, document_id: int, version_id: int):
+    """Open the reading view (which shows the content and carries the signed proof of it) and confirm from it,
+    as a reader does: a confirmation without the proof is refused."""
+    import re
+
+    page = client.get(f"/documents/{document_id}/versions/{version_id}/read").get_data(as_text=True)
+    token = re.search(r'name="shown" value="([^"]+)"', page)
+    return client.post(f"/documents/{document_id}/versions/{version_id}/confirm",
+                       data={"shown": token.group(1) if token else ""})

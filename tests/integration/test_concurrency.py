@@ -43,7 +43,7 @@ from tests.conftest import PASSWORD, PG_URL
 
 CLIENTS = 30
 REPORTS_PER_CLIENT = 10
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_id)"[^>]*value="([^"]*)"')
+HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_id|shown)"[^>]*value="([^"]*)"')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -280,7 +280,8 @@ def test_reading_confirmations_tapped_twice_at_once_are_kept_once(live):
             fields = client.form(f"/documents/{document_id}/versions/{version_id}/read")
             path = f"/documents/{document_id}/versions/{version_id}/confirm"
             with ThreadPoolExecutor(2) as taps:  # two taps on the button at the same moment
-                answers = list(taps.map(lambda _n: client.post(path, {"csrf_token": fields["csrf_token"]}), range(2)))
+                answers = list(taps.map(lambda _n: client.post(path, {"csrf_token": fields["csrf_token"],
+                                                                        "shown": fields["shown"]}), range(2)))
             for answer in answers:
                 tally.add(f"{email}:{version_id}", answer, answer.status == 302 and "to-read" in answer.location)
 

@@ -12,7 +12,7 @@ from qms.organisation.models import Employee, Site
 from qms.organisation.services import EmployeeData, OrganisationError, save_employee
 from qms.permissions import Role
 from tests.integration.test_documents_workflow import approve_and_publish, client_for, create, people  # noqa: F401
-from tests.integration.test_documents_reading import read_and_confirm
+from tests.factories import read_and_confirm
 
 
 def make_site(db, name, active=True):

@@ -12,6 +12,7 @@ from qms.documents.models import (Document, DocumentVersion, ReadConfirmation, R
                                   VersionState)
 from qms.notifications import services as notifications
 from qms.notifications.models import Notification
+from tests.factories import read_and_confirm
 from qms.organisation.models import Department, Employee
 from qms.permissions import Role
 from tests.integration.test_documents_workflow import approve_and_publish, client_for, create, people  # noqa: F401
@@ -21,16 +22,6 @@ def pdf_text(data: bytes) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-
-
-def read_and_confirm(client, document_id: int, version_id: int):
-    """Open the reading view (which shows the content and carries the proof of it) and confirm from it."""
-    import re
-
-    page = client.get(f"/documents/{document_id}/versions/{version_id}/read").get_data(as_text=True)
-    token = re.search(r'name="shown" value="([^"]+)"', page)
-    return client.post(f"/documents/{document_id}/versions/{version_id}/confirm",
-                       data={"shown": token.group(1) if token else ""})
 
 
 @pytest.fixture

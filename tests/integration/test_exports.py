@@ -71,11 +71,13 @@ def _seed_registers(db):
     from decimal import Decimal
 
     from qms.iso9001.models import Objective
+    from qms.quality_measurement.models import Location
     from qms.vca.models import VcaEquipment
 
     db.session.add_all([Objective(title="=Klachten < 5", target=Decimal("5"), unit="per jaar", evaluation="",
                                   deadline=dt.date(2026, 12, 31)),
-                        VcaEquipment(name="Ladder", code="L-1", interval_months=12, active=True)])
+                        VcaEquipment(name="Ladder", code="L-1", interval_months=12, active=True),
+                        Location(name="Kantoor Zuid", client="=Gemeente")])
     db.session.commit()
 
 
@@ -326,7 +328,9 @@ def test_the_reading_coverage_exports_give_the_pages_figures(app, db, people, pu
     from tests.integration.test_documents_workflow import client_for
 
     document, version = published
-    client_for(app, people["staff"]).post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    from tests.factories import read_and_confirm
+
+    read_and_confirm(client_for(app, people["staff"]), document.id, version.id)
     staff = client_for(app, people["staff"])
     assert staff.get(f"/documents/{document.id}/coverage/export.xlsx").status_code == 403
     assert staff.get("/documents/coverage/export.csv").status_code == 403

@@ -103,7 +103,9 @@ def test_a_reading_confirmation_is_answered_as_stored_even_if_the_database_fails
     document.versions.append(version)
     db.session.add(document)
     db.session.commit()
-    answer = client.post(f"/documents/{document.id}/versions/{version.id}/confirm")
+    from tests.factories import read_and_confirm
+
+    answer = read_and_confirm(client, document.id, version.id)
     fails_after_commit["armed"] = False
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/documents/to-read")
     assert db.session.scalar(select(func.count()).select_from(ReadConfirmation)
