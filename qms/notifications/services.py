@@ -90,6 +90,21 @@ def absolute_url(path: str) -> str:
     return base + path
 
 
+def is_loopback(url: str) -> bool:
+    """True when the address only works on this computer (localhost, 127.x, ::1): a phone that scans it finds
+    nothing, so a QR code is never printed with it."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
     outbox = session.info.pop(_OUTBOX, None)

@@ -26,6 +26,7 @@ EXPECTED = {"csv": ("text/csv", b""), "pdf": ("application/pdf", b"%PDF"), "zip"
 def site(tmp_path_factory):
     app = build_demo_app(tmp_path_factory.mktemp("downloads"))
     app.config["PROPAGATE_EXCEPTIONS"] = False  # an error while streaming is a 500 here, as in production
+    app.config["PUBLIC_URL"] = "https://qms.schoonbedrijf.nl"  # QR posters are never made for a loopback address
     clients = {role: login(app, role) for role in Role}
     _build_a_dossier(app, clients[Role.COORDINATOR])
     scan_page = _make_a_qr_code_and_a_scan(app, clients[Role.COORDINATOR])

@@ -186,7 +186,8 @@ def test_unknown_renewed_or_inactive_site_tokens_are_not_found(db, client, site,
     assert client.get(f"/incidents/qr/{new}").status_code == 404
 
 
-def test_the_poster_pdf_carries_the_qr_code_made_by_a_post(db, client, login_as, site):
+def test_the_poster_pdf_carries_the_qr_code_made_by_a_post(app, db, client, login_as, site):
+    app.config["PUBLIC_URL"] = "https://qms.schoonbedrijf.nl"  # the address phones use (never a loopback one)
     login_as(Role.COORDINATOR)
     # Without a code the poster (a GET) makes none: it sends the coordinator to the button that does.
     response = client.get(f"/incidents/sites/{site.id}/poster.pdf")

@@ -16,7 +16,7 @@ from ...auth.models import User, UserRole
 from ...core import numbering
 from ...database import MAX_ID, lock_writers, utcnow
 from ...extensions import db
-from ...organisation.models import Site
+from ...organisation.models import Employee, Site
 from ...permissions import Role
 from ...signals import incident_reported
 from ...uploads import services as uploads
@@ -189,6 +189,20 @@ def site_for_token(token: str) -> Site | None:
     if found is None or not found.site.active:
         return None
     return found.site
+
+
+def active_site(site_id: int | None) -> Site | None:
+    """The site with this id when it is still in use, else None (an old QR code, a typed address)."""
+    if site_id is None or not 0 < site_id <= MAX_ID:
+        return None
+    site = db.session.get(Site, site_id)
+    return site if site is not None and site.active else None
+
+
+def usual_site_id(user: User) -> int | None:
+    """The reporter's usual work site (their employee record's), when it is still in use."""
+    return db.session.scalar(select(Site.id).join(Employee, Employee.site_id == Site.id)
+                             .where(Employee.user_id == user.id, Site.active.is_(True)).limit(1))
 
 
 def _attempt_key(ip: str | None) -> str:

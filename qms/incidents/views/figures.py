@@ -16,7 +16,7 @@ from ...core.imports import export_rows
 from ...database import paginate
 from ...extensions import db
 from ...organisation.models import Site
-from ...notifications.services import absolute_url
+from ...notifications.services import absolute_url, is_loopback
 from ...permissions import requires
 from .. import charts, figures, pdf, services
 from ..imports import HOURS
@@ -264,9 +264,16 @@ def poster(site_id: int):
     if token is None:
         flash(_("Site %(name)s has no QR code yet: make one first.", name=site.name), "info")
         return redirect(url_for("incidents.sites"))
-    url = absolute_url(url_for("incidents.public_report", token=token.token))
+    thing = " ".join((request.args.get("object") or "").split())[:120]
+    url = absolute_url(url_for("incidents.public_report", token=token.token, object=thing or None))
+    if is_loopback(url):
+        flash(_("The poster is not made: its QR code would open %(url)s, an address that only works on this "
+                "computer, so a phone finds nothing. Set PUBLIC_URL to the address phones use (see the README, "
+                "\"On a phone\").", url=url), "error")
+        return redirect(url_for("incidents.sites"))
+    where = site.name + (f" — {site.client}" if site.client else "")
     body = pdf.qr_poster(
-        url=url, heading=_("Something happened? Report it!"), site=site.name + (f" — {site.client}" if site.client else ""),
+        url=url, heading=_("Something happened? Report it!"), site=where + (f" · {thing}" if thing else ""),
         lines=[_("Accident, near miss or unsafe situation: scan the code with your phone."),
                _("It takes one minute. You may stay anonymous.")],
         footer=_("Report it straight away to your supervisor too when someone is hurt."))

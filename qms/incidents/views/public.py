@@ -16,7 +16,7 @@ from .. import services
 from ..forms import PublicReportForm
 from ..services import RateLimited
 from . import bp
-from .reporting import NotStored, forget_kept, keep_photos, prepare, store, submit
+from .reporting import NotStored, forget_kept, keep_photos, prefill, prepare, store, submit
 
 
 def _as_anonymous_visitor() -> None:
@@ -38,8 +38,7 @@ def public_report(token: str):
     _as_anonymous_visitor()
     form = PublicReportForm()
     prepare(form)
-    if request.method == "GET":
-        form.site_id.data = site.id
+    prefill(form, default_site_id=site.id, site_from_address=False)
     if form.validate_on_submit():
         address = request.remote_addr
         _forget_address()

@@ -132,11 +132,28 @@ def store(form: ReportForm, attempt: Callable[[], Incident | None]) -> str | Non
                       "Please send it again."))
 
 
+def prefill(form: ReportForm, *, default_site_id: int | None = None, site_from_address: bool = True) -> None:
+    """A form opened from a QR code or a link: ``?site=`` (an active site's id; not on a site's own QR form) and
+    ``?object=`` (what the code hangs on, e.g. a machine or a room) are filled in; without a site, the default
+    (the reporter's usual site). Anything else in the address is ignored."""
+    if request.method != "GET":
+        return
+    site_id = request.args.get("site", type=int) if site_from_address else None
+    if site_id is not None and services.active_site(site_id) is not None:
+        form.site_id.data = site_id
+    elif default_site_id is not None:
+        form.site_id.data = default_site_id
+    thing = " ".join((request.args.get("object") or "").split())[:255]
+    if thing and not form.location.data:
+        form.location.data = thing
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @requires("incidents.report")
 def report():
     form = ReportForm()
     prepare(form)
+    prefill(form, default_site_id=services.usual_site_id(current_user))
     if form.validate_on_submit():
         try:
             number = store(form, lambda: submit(form, reporter=current_user))

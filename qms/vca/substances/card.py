@@ -5,6 +5,7 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from ...notifications.services import absolute_url
 from . import reference, rules
 from .models import SignalWord, VcaProduct
 from .pdf import Card
@@ -42,7 +43,7 @@ def content(product: VcaProduct) -> Card:
         name=product.name, subtitle=subtitle, signal_word=signal_label(product.signal_word),
         title=_("Work instruction card %(name)s", name=product.name),
         pictograms=[(c, texts.get(c, c)) for c in product.pictogram_list], blocks=blocks,
-        url=url_for("substances.card", product_id=product.id, _external=True),
+        url=absolute_url(url_for("substances.card", product_id=product.id)),
         qr_caption=_("Scan the code to open this card on your phone and confirm that you were instructed."),
         footer=sheet + " · " + _("Printed on %(date)s", date=format_date(rules_today())),
     )
