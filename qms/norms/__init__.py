@@ -412,9 +412,14 @@ class NormRegistry:
         return self._with_norm(self._menu)
 
     def live_evidence(self, norm: str, version: str, level: str) -> list[LiveEvidence]:
-        """Every live-evidence rule of one norm version, evaluated now against ``level`` ("" without levels)."""
+        """Every live-evidence rule of one norm version, evaluated now against ``level`` ("" without levels). A
+        provider without rules for a version gives its rules of the newest earlier version, moved along the
+        cross-reference (:mod:`qms.norms.carryover`)."""
+        from .carryover import carried
+
+        versions = self._norms[norm].versions if norm in self._norms else {}
         return [item for code, provider in self._evidence if code == norm
-                for item in provider(version, level or "")]
+                for item in carried(provider, versions, version, level or "")]
 
     def review_sections(self, norm: str | None = None) -> Iterable[tuple[Norm, Callable[..., Any]]]:
         return ((n, s) for n, s in self._with_norm(self._review) if norm is None or n.code == norm)
