@@ -204,9 +204,13 @@ def live_evidence(version: str, level: str, f: Figures | None = None) -> list[Li
 
 def all_live_evidence(version: str, level: str, f: Figures | None = None) -> list[LiveEvidence]:
     """The registers' rules and the hazardous substances register's: what the registry gives the evidence pages."""
+    from ..norms import carryover, registry
     from .substances import evidence as substances
 
-    return sorted(live_evidence(version, level, f) + substances.live_evidence(version, level),
+    versions = registry().get("vca").versions
+    found = (carryover.carried(lambda v, lv: live_evidence(v, lv, f), versions, version, level)
+             + carryover.carried(substances.live_evidence, versions, version, level))
+    return sorted(found,
                   key=lambda e: [int(p) if p.isdigit() else p for p in e.requirement.split(".")])
 
 

@@ -38,3 +38,12 @@ def test_iso9001_2026_carries_the_risk_rule_to_the_split_clauses(app, db):
 def test_a_version_with_rules_of_its_own_keeps_them(app, db):
     old = _live("vca", "2008-5.1", "vca2")
     assert "8.1" in old and "7.1" not in old  # 5.1 numbers the workplace inspections 8.1 (6.0: 7.1)
+
+
+def test_the_vca_overview_shows_the_carried_rules_for_a_company_on_6_1(app, db):
+    from qms.vca import figures
+
+    with current_app.test_request_context():
+        old = {(e.requirement, str(e.label)) for e in figures.all_live_evidence("2017-6.0", "vca2")}
+        new = {(e.requirement, str(e.label)) for e in figures.all_live_evidence("2026-6.1", "vca2")}
+    assert old and new == old  # 6.0 → 6.1 keeps the question numbers of every rule the registers give
