@@ -178,8 +178,13 @@ def build(job: DossierJob) -> None:
     jobs.progress(job, 0, sum(len(e.files) for e in entries) + 1)
 
     title = _("Certification dossier %(norm)s", norm=f"{norm.title} · {cat.title}")  # type: ignore[union-attr]
+    notice = ""
+    if cat.provisional or cat.status == "provisional":  # type: ignore[union-attr]
+        notice = " ".join([_("Provisional: %(title)s", title=cat.title), cat.note or "",  # type: ignore[union-attr]
+                           _("An administrator loads the official list under Norms → Import (XLSX or CSV), or with "
+                             "“flask --app wsgi qms catalogue import FILE --norm CODE --version CODE”.")]).strip()
     pdf = render_pdf(title, company_name, level.name if level else "", result, figures.get("kpis", []), documents,
-               entries, live)
+                     entries, live, notice=notice)
     token = secrets.token_hex(8)
     out = folder()
     pdf_name, zip_name = f"dossier-{job_id}-{token}.pdf", f"dossier-{job_id}-{token}.zip"

@@ -22,9 +22,12 @@ def state_label(state: str) -> str:
 
 
 def render(title: str, company_name: str, level_name: str, result: readiness.Readiness, kpis: list,
-         documents: list, entries: list, live: dict) -> bytes:
+         documents: list, entries: list, live: dict, notice: str = "") -> bytes:
+    """The dossier's PDF; ``notice`` says the catalogue is provisional and how the official one is loaded."""
     body, small, h1, h2 = "body", "small", "title", "h2"
     story = [para(title, h1), para(company_name, body)]
+    if notice:
+        story += [spacer(2), para(bold(notice), body)]
     facts = [[_("Date"), format_date(services.today())], [_("Level"), level_name or "—"],
              [_("Readiness"), f"{result.percent}% ({result.covered}/{result.required})"],
              [_("Must-requirements without current evidence"), str(len(result.must_missing))]]
