@@ -38,7 +38,7 @@ def _export_rules(app, ids=None):
 
 
 #: The exports added with the ISO 9001, VCA, users, reviews, substances and reading-coverage pages (CSV and XLSX).
-NEW_ENDPOINTS = ["iso9001.competence_export", "iso9001.suppliers_export", "iso9001.satisfaction_export",
+NEW_ENDPOINTS = ["iso9001.competence_export", "vca.toolbox_export", "vca.diplomas_export", "iso9001.suppliers_export", "iso9001.satisfaction_export",
                  "vca.risks_export", "vca.cards_export", "admin.users_export", "reviews.index_export",
                  "substances.cards_export", "substances.cmr_export", "substances.hazard_codes_export",
                  "documents.coverage_export", "documents.people_export"]

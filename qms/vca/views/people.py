@@ -36,6 +36,29 @@ def diplomas():
                            expiring=sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
 
 
+def _gap_label(gap: rules.Gap) -> str:
+    """The words of vca/_gaps.html for one gap or warning."""
+    from flask_babel import format_date
+
+    return {"no_vca_diploma": _("No VCA diploma"), "vca_diploma_expired": _("VCA diploma expired"),
+            "no_vol_vca": _("Supervisor without VOL-VCA"), "vol_vca_expired": _("VOL-VCA expired")}.get(
+        gap.code) or (_("Diploma needed by %(date)s", date=format_date(gap.date)) if gap.code == "diploma_due"
+                      else _("Expires %(date)s", date=format_date(gap.date)))
+
+
+@bp.route("/diplomas/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def diplomas_export(fmt: str):
+    """The diploma overview with the page's filter (``show``: gaps and warnings, or everyone)."""
+    on = common.today()
+    overview = people.diploma_overview(on)
+    rows = [p for p in overview if p.gaps] if request.args.get("show", "gaps") == "gaps" else overview
+    header = [_("Employee number"), _("Name"), _("Function"), _("Risky work since"), _("Diploma")]
+    lines = ([p.employee.number, p.employee.full_name, p.employee.function or "", p.facts.risky_work_since,
+              "; ".join(_gap_label(g) for g in p.gaps) or _("In order")] for p in rows)
+    return tabular.response(fmt, header, lines, "vca-diplomas", _("Diploma gaps"))
+
+
 @bp.route("/people")
 @requires("vca.view")
 def people_index():

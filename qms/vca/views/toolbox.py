@@ -69,6 +69,32 @@ def toolbox_index():
                            spread=spread, counts=counts, plan_form=PlanYearForm(year=year), today=common.today())
 
 
+#: How the toolbox pages name a meeting's state (vca/_meeting_state.html).
+def _state_label(state: MeetingState) -> str:
+    return {MeetingState.PLANNED: _("Planned"), MeetingState.HELD: _("Open for signing"),
+            MeetingState.CLOSED: _("Held"), MeetingState.CANCELLED: _("Cancelled")}[state]
+
+
+@bp.route("/toolbox/export.<any(csv, xlsx):fmt>")
+@requires("vca.view")
+def toolbox_export(fmt: str):
+    """The year's toolbox meetings as the page lists them (the ``year`` filter), cancelled ones included."""
+    from qms.core import exports as tabular
+
+    year = _year()
+    meetings = db.session.scalars(select(VcaToolboxMeeting).where(
+        VcaToolboxMeeting.planned_on >= dt.date(year, 1, 1), VcaToolboxMeeting.planned_on <= dt.date(year, 12, 31))
+        .order_by(VcaToolboxMeeting.planned_on, VcaToolboxMeeting.id)).all()
+    counts = dict(db.session.execute(
+        select(VcaToolboxAttendance.meeting_id, db.func.count()).where(
+            VcaToolboxAttendance.meeting_id.in_([m.id for m in meetings] or [0]))
+        .group_by(VcaToolboxAttendance.meeting_id)).all())
+    header = [_("Date"), _("Topic"), _("Presenter"), _("Status"), _("Attendees")]
+    rows = ([m.date, m.topic, m.presenter.full_name if m.presenter else "", _state_label(m.state),
+             counts.get(m.id, 0) if m.state is not MeetingState.PLANNED else None] for m in meetings)
+    return tabular.response(fmt, header, rows, f"toolbox-{year}", _("Toolbox meetings %(year)s", year=year))
+
+
 @bp.route("/toolbox/plan", methods=["POST"])
 @requires("vca.manage")
 def toolbox_plan():
