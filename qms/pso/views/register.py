@@ -338,6 +338,20 @@ def purchases():
     return render_template("pso/purchases.html", form=form, items=items, year=year, button=ButtonForm())
 
 
+@bp.route("/purchases/export.<any(csv, xlsx):fmt>")
+@requires("pso.manage")
+def purchases_export(fmt: str):
+    """The year's purchases at PSO-certified suppliers and SW companies (the ``year`` filter of the page)."""
+    year = selected_year()
+    items = db.session.scalars(select(PsoPurchase).where(PsoPurchase.year == year).order_by(PsoPurchase.id)).all()
+    header = [_("Supplier"), _("Kind"), _("Certificate number"), _("Invoiced"), _("Turnover"), _("Target-group FTE"),
+              _("Attributable FTE")]
+    rows = ([p.supplier_name, _("SW company") if p.kind.value == "sw" else _("PSO-certified"), p.certificate_number,
+             p.invoice_value, p.supplier_turnover, p.supplier_target_fte,
+             round(p.invoice_value / p.supplier_turnover * p.supplier_target_fte, 3)] for p in items)
+    return tabular.response(fmt, header, rows, f"pso-purchases-{year}", _("PSO purchases %(year)s", year=year))
+
+
 @bp.route("/purchases/<int:purchase_id>/delete", methods=["POST"])
 @requires("pso.manage")
 def delete_purchase(purchase_id: int):

@@ -134,6 +134,19 @@ def measurements():
         year=selected_year()), state_label=services.state_label)
 
 
+@bp.route("/measurements/export.<any(csv, xlsx):fmt>")
+@requires("pso.view")
+def measurements_export(fmt: str):
+    """The frozen measurements as the page lists them: aggregates only, never a person."""
+    from ...core import exports as tabular
+
+    header = [_("Peiljaar"), _("Measurement number"), _("Correction of measurement"), _("Score"), _("Reference version"), _("State"),
+              _("Frozen on")]
+    rows = ([m.year, m.id, m.corrects_id, round(float(m.total_pct), 1), m.reference_code, services.state_label(m.state),
+             m.created_at] for m in services.measurements())
+    return tabular.response(fmt, header, rows, "pso-measurements", _("PSO measurements"))
+
+
 @bp.route("/measurements/new", methods=["POST"])
 @requires("pso.manage")
 @recent_check_required

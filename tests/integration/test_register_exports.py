@@ -1,5 +1,5 @@
-"""The toolbox meetings of a year and the diploma overview in Excel and CSV, with the page's filter and the
-words the page shows (never codes)."""
+"""Registers in Excel and CSV: the toolbox meetings of a year, the diploma overview, the PSO measurements and
+purchases, with the page's filter and the words the page shows (never codes)."""
 import csv
 import datetime as dt
 import io
@@ -55,3 +55,23 @@ def test_the_diploma_export_follows_the_pages_filter(client, db, login_as):
     assert [r[0] for r in gaps[1:]] == ["D1"] and gaps[1][4] == "No VCA diploma"
     everyone = _xlsx(client.get("/vca/diplomas/export.xlsx?show=all").data)
     assert len(everyone) - 1 >= 1 and "D1" in [r[0] for r in everyone[1:]]
+
+
+def test_the_pso_measurements_and_purchases_export_aggregates_only(client, db, login_as):
+    from decimal import Decimal
+
+    from qms.pso.models import PsoPurchase, SupplierKind
+
+    login_as(Role.HR)
+    year = TODAY.year - 1
+    db.session.add(PsoPurchase(year=year, supplier_name="=SW Bedrijf Utrecht", kind=SupplierKind.SW,
+                               invoice_value=Decimal("50000"), supplier_turnover=Decimal("1000000"),
+                               supplier_target_fte=Decimal("40")))
+    db.session.commit()
+    assert f"/pso/purchases/export.xlsx?year={year}" in client.get(f"/pso/purchases?year={year}").get_data(as_text=True)
+    rows = _csv(client.get(f"/pso/purchases/export.csv?year={year}").data)
+    assert rows[0][:2] == ["Supplier", "Kind"] and rows[1][0] == "'=SW Bedrijf Utrecht" and rows[1][1] == "SW company"
+    sheet = _xlsx(client.get(f"/pso/purchases/export.xlsx?year={year}").data)
+    assert float(sheet[1][6]) == 2.0  # 50,000 / 1,000,000 × 40 FTE
+    assert "/pso/measurements/export.xlsx" in client.get("/pso/measurements").get_data(as_text=True)
+    assert _csv(client.get("/pso/measurements/export.csv").data)[0][0] == "Peiljaar"
