@@ -70,8 +70,8 @@ def authenticate(email: str, password: str) -> User | None:
     name = (attrs.get("displayName") or attrs.get("cn") or [email])[0]
     try:
         return external.sign_in("ldap", dn, email, str(name), groups, current_app.config["LDAP_ROLE_MAP"])
-    except external.NoAccount:
-        audit.record(db.session, "login_failed", "user", None, new={"via": "ldap", "why": "no account here"})
+    except external.NoAccount as refused:
+        audit.record(db.session, "login_failed", "user", None, new={"via": "ldap", "why": refused.reason})
         return None
 
 

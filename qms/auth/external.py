@@ -13,7 +13,12 @@ from .models import ExternalIdentity, User, UserRole
 
 
 class NoAccount(Exception):
-    """The person is not known here and just-in-time accounts are off (or the account is deactivated)."""
+    """The person is not known here and just-in-time accounts are off (or the account is deactivated, or it is
+    already linked to another external identity)."""
+
+    def __init__(self, reason: str = "no account here"):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def parse_role_map(text: str) -> dict[str, Role]:
@@ -41,6 +46,11 @@ def sign_in(provider: str, subject: str, email: str, name: str, groups: list[str
     email = (email or "").strip().lower()
     if user is None and email and email_verified:
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        # An account that already signs in through an external identity (another provider, or another subject
+        # of this one) is never taken over by a second one carrying the same e-mail address (ASVS 5.0 6.8.1).
+        if user is not None and db.session.scalar(
+                select(ExternalIdentity.id).where(ExternalIdentity.user_id == user.id).limit(1)) is not None:
+            raise NoAccount("account already linked to another external identity")
     role_map = parse_role_map(role_map_text)
     if user is None:
         if not current_app.config["SSO_JIT_ACCOUNTS"] or not email:
