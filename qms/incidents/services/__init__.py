@@ -12,7 +12,7 @@ from .handling import (InvestigationData, PersonData, TriageData, add_prevention
                        save_person, triage)
 from .privacy import may_see_persons, purge, retention_cutoff, set_retention, settings  # noqa: F401
 from .reporting import (RateLimited, ReportData, check_public_allowance, coordinators, find_by_token,  # noqa: F401
-                        local_now, new_submission_token, renew_site_token, report, site_for_token, site_token,
+                        is_submission_token, local_now, new_submission_token, renew_site_token, report, site_for_token, site_token,
                         tokens_for)
 from .statistics import (Period, arbo_pending, arbowet_statement, counts_by_month_and_type,  # noqa: F401
                          counts_by_type, hours_by_month, hours_table, if_over_time, last_month_with_hours,
