@@ -1,0 +1,158 @@
+"""The field app without a connection: the report form opened offline after one earlier visit (served by the
+service worker), sent with a photo into the outbox on the phone, and stored once when the connection is back."""
+import io
+import itertools
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from qms.extensions import db
+from qms.incidents.models import Incident, IncidentPhoto
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.browser
+_seq = itertools.count(1)
+
+OUTBOX = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("qms-offline", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+    all.onsuccess = () => resolve(all.result.map(e => ({
+      state: e.state, action: e.action,
+      submission_id: (e.fields.find(f => f[0] === "submission_id") || [])[1],
+      photos: e.fields.filter(f => f.length > 2).map(f => [f[0], f[2], f[1].size, f[1] instanceof Blob])})));
+  };
+})"""
+
+
+def _png(tmp_path):
+    path = tmp_path / "plas.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 60, 30)).save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _fill(page, description: str) -> None:
+    page.select_option("select[name=type]", "near_miss")
+    page.check("input[name=involved][value=own_staff]")
+    page.fill("textarea[name=description]", description)
+
+
+def _stored(live_server, description: str) -> list[tuple[str, int]]:
+    """(submission token, number of photos) of each stored report with this description."""
+    with live_server.app.app_context():
+        rows = db.session.execute(
+            select(Incident.submission_token, func.count(IncidentPhoto.id))
+            .outerjoin(IncidentPhoto, IncidentPhoto.incident_id == Incident.id)
+            .where(Incident.description == description).group_by(Incident.id)).all()
+        db.session.remove()
+        return [tuple(r) for r in rows]
+
+
+def _open_online_once(page, live_server) -> None:
+    """The earlier online visit: the service worker controls the page and keeps the form's copy."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.goto(live_server.url + "/incidents/report")
+    page.wait_for_function("""() => caches.open("qms-pages").then(c => c.match(location.origin + "/incidents/report"))
+                               .then(hit => !!hit)""")
+    page.wait_for_function("""() => caches.keys().then(names => Promise.all(names.filter(n => n.startsWith("qms-shell-"))
+                               .map(n => caches.open(n).then(c => c.match("/incidents/static/incidents.js")))))
+                               .then(hits => hits.some(Boolean))""")
+
+
+def _offline_form(form, live_server):
+    """The form opened again without a connection: the service worker's kept copy."""
+    form.goto(live_server.url + "/incidents/report")
+    assert form.locator("h1").inner_text() == "Incident melden"
+    assert form.evaluate("document.documentElement.hasAttribute('data-offline-copy')"), "not the kept copy"
+    return form
+
+
+def test_a_report_opened_and_sent_offline_with_a_photo_is_stored_once(live_server, page, context, tmp_path):
+    description = f"Olie op de vloer in de kelder, zonder bereik {next(_seq)}."
+    log_in(page, live_server, "staff")
+    _open_online_once(page, live_server)
+    server_token = page.input_value("input[name=submission_id]")
+
+    context.set_offline(True)
+    form = _offline_form(page, live_server)
+    assert form.input_value("input[name=submission_id]") != server_token
+    _fill(form, description)
+    form.set_input_files("input[name=photos]", str(_png(tmp_path)))
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+    assert "/incidents/report" in form.url
+    assert form.locator("[data-outbox-note]").is_visible()
+    outbox = form.evaluate(OUTBOX)
+    assert len(outbox) == 1 and outbox[0]["state"] == "waiting"
+    assert outbox[0]["photos"][0][:2] == ["photos", "plas.png"] and outbox[0]["photos"][0][2] > 0
+    assert form.input_value("textarea[name=description]") == "", "the form is ready for the next report"
+    form.close()  # the tab is closed before the connection comes back
+    assert _stored(live_server, description) == []
+
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(live_server.url + "/")
+    again.locator("[data-outbox-note]", has_text="Je melding is verzonden.").wait_for()
+    again.wait_for_function("document.querySelector('[data-outbox]').hidden")
+    assert again.evaluate(OUTBOX) == []
+    assert _stored(live_server, description) == [(outbox[0]["submission_id"], 1)]
+
+    # Opening another page sends nothing again: the report stays stored once.
+    again.goto(live_server.url + "/incidents/mine")
+    again.wait_for_load_state("networkidle")
+    assert len(_stored(live_server, description)) == 1
+
+
+def test_two_offline_reports_get_their_own_submission_id_and_are_both_stored(live_server, page, context):
+    first, second = (f"Tweede melding zonder bereik {next(_seq)}-{n}." for n in (1, 2))
+    log_in(page, live_server, "staff")
+    _open_online_once(page, live_server)
+
+    context.set_offline(True)
+    form = _offline_form(page, live_server)
+    _fill(form, first)
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+    _fill(form, second)  # the same kept page, a second report
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (2)").wait_for()
+    ids = [e["submission_id"] for e in form.evaluate(OUTBOX)]
+    assert len(set(ids)) == 2 and all(len(i) >= 22 for i in ids)
+
+    # The connection comes back while the page is open: sent by themselves.
+    context.set_offline(False)
+    form.locator("[data-outbox-note]", has_text="2 meldingen zijn verzonden.").wait_for()
+    assert sorted(t for t, _ in _stored(live_server, first) + _stored(live_server, second)) == sorted(ids)
+
+
+def test_a_report_queued_while_logged_out_waits_for_the_login(live_server, page, context):
+    description = f"Verstuurd na het inloggen {next(_seq)}."
+    log_in(page, live_server, "staff")
+    _open_online_once(page, live_server)
+    context.set_offline(True)
+    form = _offline_form(page, live_server)
+    _fill(form, description)
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+    form.close()
+
+    context.clear_cookies()  # the session ended while the phone was without a connection
+    context.set_offline(False)
+    login = context.new_page()
+    login.goto(live_server.url + "/login")
+    link = login.locator("[data-outbox-link]", has_text="Log in om je melding te versturen")
+    link.wait_for()
+    assert _stored(live_server, description) == []
+    with login.expect_navigation():
+        link.click()
+    login.fill("input[name=email]", live_server.emails["staff"])
+    login.fill("input[name=password]", live_server.password)
+    with login.expect_navigation():
+        login.locator("main form [type=submit]").click()
+    login.locator("[data-outbox-note]", has_text="Je melding is verzonden.").wait_for()
+    assert len(_stored(live_server, description)) == 1
