@@ -10,7 +10,7 @@
   if (!box) { return; }
   var isCopy = document.documentElement.hasAttribute("data-offline-copy");
 
-  function say(name, n) { return (box.getAttribute("data-" + name) || "").replace("{n}", String(n)); }
+  function say(name, n) { return (box.getAttribute("data-say-" + name) || "").replace("{n}", String(n)); }
 
   if ("serviceWorker" in navigator && box.getAttribute("data-sw-url")) {
     navigator.serviceWorker.register(box.getAttribute("data-sw-url"), {scope: "/", updateViaCache: "none"})
