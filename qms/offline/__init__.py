@@ -32,7 +32,7 @@ def pages(app: Flask) -> OfflinePages:
 def register_offline_page(app: Flask, path: str, *, assets: tuple[tuple[str, str], ...] = ()) -> None:
     """Keep ``path`` available offline (the last copy opened online). ``*`` stands for one path segment
     (``/vca/toolbox/*/sign``); a path ending in ``/`` covers everything below it."""
-    if not PATH.fullmatch(path) or "**" in path:
+    if not PATH.fullmatch(path) or "**" in path or {".", ".."} & set(path.split("/")):
         raise ValueError(f"not an offline page path: {path!r}")
     registered = pages(app)
     if path not in registered.paths:

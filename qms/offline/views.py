@@ -39,16 +39,22 @@ def manifest():
     return response
 
 
+def _static_folder(endpoint: str) -> pathlib.Path:
+    """The folder behind a static endpoint: the app's own ("static") or a blueprint's ("vca.static")."""
+    owner = current_app.blueprints.get(endpoint.rsplit(".", 1)[0]) if "." in endpoint else current_app
+    return pathlib.Path(getattr(owner, "static_folder", None) or "")
+
+
 def _sw_config() -> dict:
     registered = pages(current_app)
     shell = [url_for("static", filename=name) for name in SHELL]
-    shell += [url_for(endpoint, filename=name) for endpoint, name in registered.assets]
+    shell += [url for url in (url_for(endpoint, filename=name) for endpoint, name in registered.assets)
+              if url not in shell]
     version = hashlib.sha256()
     for name in SHELL:
         version.update((pathlib.Path(current_app.static_folder) / name).read_bytes())
     for endpoint, name in registered.assets:  # a changed package script is fetched again too
-        folder = current_app.blueprints[endpoint.rsplit(".", 1)[0]].static_folder
-        path = pathlib.Path(folder or "") / name
+        path = _static_folder(endpoint) / name
         version.update(path.read_bytes() if path.is_file() else name.encode())
     version.update(json.dumps([registered.paths, shell]).encode())
     return {"version": version.hexdigest()[:16], "shell": shell, "offline_page": url_for("offline.offline_page"),
