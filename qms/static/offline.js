@@ -264,17 +264,22 @@
       form.setAttribute("data-offline-ready", "");
       if (isCopy) { renew(form); }  // a copy from the phone: never the id of a report sent from it before
     });
-    var wanted = /^#outbox-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
-    if (wanted) {
-      entries().then(function (list) {
-        var entry = list.filter(function (e) { return e.id === wanted[1]; })[0];
-        var form = entry && Array.prototype.filter.call(document.querySelectorAll("form[data-offline]"),
-                                                        function (f) { return f.action === entry.action; })[0];
-        if (form) { restore(form, entry); }
-      });
-    }
+    restoreWanted();
     showCount().then(flush);
   }
+
+  /* "Check your report": the page opens with #outbox-<id>, and that entry is put back into its form. */
+  function restoreWanted() {
+    var wanted = /^#outbox-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    if (!wanted) { return; }
+    entries().then(function (list) {
+      var entry = list.filter(function (e) { return e.id === wanted[1]; })[0];
+      var form = entry && Array.prototype.filter.call(document.querySelectorAll("form[data-offline]"),
+                                                      function (f) { return f.action === entry.action; })[0];
+      if (form) { restore(form, entry); }
+    });
+  }
+  window.addEventListener("hashchange", restoreWanted);
   window.addEventListener("online", flush);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();

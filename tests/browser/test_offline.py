@@ -156,3 +156,32 @@ def test_a_report_queued_while_logged_out_waits_for_the_login(live_server, page,
         login.locator("main form [type=submit]").click()
     login.locator("[data-outbox-note]", has_text="Je melding is verzonden.").wait_for()
     assert len(_stored(live_server, description)) == 1
+
+
+def test_a_queued_report_the_server_sends_back_opens_again_in_its_form(live_server, page, context, tmp_path):
+    description = f"Zonder soort verstuurd {next(_seq)}."
+    log_in(page, live_server, "staff")
+    _open_online_once(page, live_server)
+    context.set_offline(True)
+    form = _offline_form(page, live_server)
+    form.check("input[name=involved][value=own_staff]")
+    form.fill("textarea[name=description]", description)  # "what happened?" left open: the server asks
+    form.set_input_files("input[name=photos]", str(_png(tmp_path)))
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+
+    context.set_offline(False)
+    check = form.locator("[data-outbox-link]", has_text="Controleer je melding (1)")
+    check.wait_for()
+    assert _stored(live_server, description) == []
+    assert [e["state"] for e in form.evaluate(OUTBOX)] == ["invalid"]
+    check.click()
+    form.locator("[data-outbox-note]", has_text="Controleer wat er staat").wait_for()
+    assert form.input_value("textarea[name=description]") == description
+    assert form.evaluate("document.querySelector('input[name=photos]').files[0].name") == "plas.png"
+    form.select_option("select[name=type]", "near_miss")
+    with form.expect_navigation():
+        form.locator("main form.incident-form [type=submit]").click()
+    assert "/incidents/mine" in form.url
+    assert [photos for _, photos in _stored(live_server, description)] == [1]
+    assert form.evaluate(OUTBOX) == []
