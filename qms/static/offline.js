@@ -185,7 +185,7 @@
       form.reset();
       Array.prototype.forEach.call(form.querySelectorAll("[data-kept-photos]"), function (el) { el.remove(); });
       renew(form);
-      note(say("queued"), "warning");
+      note(form.getAttribute("data-offline-queued") || say("queued"), "warning");
       return showCount();
     }, function () { note(say("not-kept"), "error"); });
   }

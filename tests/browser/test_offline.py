@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from qms.extensions import db
 from qms.incidents.models import Incident, IncidentPhoto
 
-from .conftest import log_in
+from .conftest import PHONE, log_in
+from .test_vca_toolbox_phone import vca_server  # noqa: F401  (its own app with a VCA company and workers)
 
 pytestmark = pytest.mark.browser
 _seq = itertools.count(1)
@@ -185,3 +186,47 @@ def test_a_queued_report_the_server_sends_back_opens_again_in_its_form(live_serv
     assert "/incidents/mine" in form.url
     assert [photos for _, photos in _stored(live_server, description)] == [1]
     assert form.evaluate(OUTBOX) == []
+
+
+def test_a_toolbox_signature_given_offline_is_recorded_when_back_online(vca_server, browser):
+    """The toolbox sign-in page opened once online, signed in the basement, recorded once back online."""
+    import datetime as dt
+
+    from qms.vca.models import AttendanceMethod, VcaToolboxAttendance
+    from .test_vca_toolbox_phone import _log_in
+
+    app, base = vca_server
+    boss = browser.new_context(viewport=PHONE)
+    coordinator = boss.new_page()
+    _log_in(coordinator, base, "coordinator@vca.example")
+    coordinator.goto(base + "/vca/toolbox/new")
+    coordinator.fill("input[name=planned_on]", dt.date.today().isoformat())
+    coordinator.fill("input[name=topic]", "Werken op hoogte")
+    with coordinator.expect_navigation():
+        coordinator.locator("main form [type=submit]").first.click()
+    with coordinator.expect_navigation():
+        coordinator.locator("form[action$='/start'] button").click()
+    sign_url = coordinator.url.rstrip("/") + "/sign"
+    boss.close()
+
+    worker = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    try:
+        phone = worker.new_page()
+        _log_in(phone, base, "kim@vca.example")
+        phone.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        phone.goto(sign_url)
+        phone.wait_for_function("""u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", arg=sign_url)
+        worker.set_offline(True)
+        phone.goto(sign_url)
+        assert phone.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
+        phone.locator("main button.sign-button").tap()
+        phone.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+        assert "handtekening" in phone.locator("[data-outbox-note]").inner_text()
+        worker.set_offline(False)
+        phone.locator("[data-outbox-note]", has_text="verzonden").wait_for()
+    finally:
+        worker.close()
+    with app.app_context():
+        rows = db.session.scalars(select(VcaToolboxAttendance)).all()
+        assert [r.method for r in rows] == [AttendanceMethod.SIGNED]
+        db.session.remove()
