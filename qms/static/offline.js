@@ -20,9 +20,11 @@
   // Log-out: the kept copies of pages (which show the person's name) go; the outbox stays and is sent only
   // once someone logs in again.
   document.addEventListener("submit", function (event) {
-    if (event.target.matches && event.target.matches("form[data-logout]") && window.caches) {
-      window.caches.delete("qms-pages");
-    }
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-logout]") || !window.caches) { return; }
+    event.preventDefault();
+    var go = function () { HTMLFormElement.prototype.submit.call(form); };
+    window.caches.delete("qms-pages").then(go, go);
   });
 
   // --- the outbox in IndexedDB -----------------------------------------------------------------------
@@ -141,6 +143,7 @@
     if (flushing || navigator.onLine === false) { return Promise.resolve(); }
     flushing = true;
     var sent = 0;
+    var sentText = "";
     var run = function () {
       return entries().then(function (list) {
         var todo = list.filter(function (e) { return e.state === "waiting" || e.state === "login"; });
@@ -148,7 +151,7 @@
           var entry = todo.shift();
           if (!entry) { return null; }
           return send(entry).then(function (outcome) {
-            if (outcome === "sent") { sent += 1; return drop(entry.id).then(next); }
+            if (outcome === "sent") { sent += 1; sentText = entry.sentText; return drop(entry.id).then(next); }
             if (outcome === "later") { return next(); }
             entry.state = outcome;
             return keep(entry).then(next);
@@ -160,7 +163,7 @@
     var done = navigator.locks ? navigator.locks.request("qms-outbox", run) : run();
     return done.catch(function () { /* still no connection: the entries wait */ }).then(function () {
       flushing = false;
-      if (sent) { note(sent === 1 ? say("sent") : say("sent-many", sent), "success"); }
+      if (sent) { note(sent === 1 ? sentText || say("sent") : say("sent-many", sent), "success"); }
       return showCount();
     });
   }
@@ -177,7 +180,8 @@
       }
     });
     var entry = {id: randomId(), action: form.action, page: window.location.pathname + window.location.search,
-                 fields: fields, created: Date.now(), state: "waiting"};
+                 fields: fields, created: Date.now(), state: "waiting",
+                 sentText: form.getAttribute("data-offline-sent") || ""};
     var replaced = form.getAttribute("data-outbox-entry");
     return keep(entry).then(function () { return replaced ? drop(replaced) : null; }).then(function () {
       form.removeAttribute("data-outbox-entry");

@@ -54,13 +54,22 @@ def _stored(live_server, description: str) -> list[tuple[str, int]]:
         return [tuple(r) for r in rows]
 
 
+def _until(page, script: str, arg=None, seconds: float = 10) -> None:
+    """Wait until the async ``script`` (awaited, unlike wait_for_function's predicate) answers true."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {seconds}s: {script}")
+
+
 def _open_online_once(page, live_server) -> None:
     """The earlier online visit: the service worker controls the page and keeps the form's copy."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     page.goto(live_server.url + "/incidents/report")
-    page.wait_for_function("""() => caches.open("qms-pages").then(c => c.match(location.origin + "/incidents/report"))
-                               .then(hit => !!hit)""")
-    page.wait_for_function("""() => caches.keys().then(names => Promise.all(names.filter(n => n.startsWith("qms-shell-"))
+    _until(page, """() => caches.open("qms-pages").then(c => c.match(location.origin + "/incidents/report"))
+                      .then(hit => !!hit)""")
+    _until(page, """() => caches.keys().then(names => Promise.all(names.filter(n => n.startsWith("qms-shell-"))
                                .map(n => caches.open(n).then(c => c.match("/incidents/static/incidents.js")))))
                                .then(hits => hits.some(Boolean))""")
 
@@ -99,7 +108,7 @@ def test_a_report_opened_and_sent_offline_with_a_photo_is_stored_once(live_serve
     again = context.new_page()
     again.goto(live_server.url + "/")
     again.locator("[data-outbox-note]", has_text="Je melding is verzonden.").wait_for()
-    again.wait_for_function("document.querySelector('[data-outbox]').hidden")
+    again.wait_for_function("() => document.querySelector('[data-outbox]').hidden")
     assert again.evaluate(OUTBOX) == []
     assert _stored(live_server, description) == [(outbox[0]["submission_id"], 1)]
 
@@ -213,9 +222,9 @@ def test_a_toolbox_signature_given_offline_is_recorded_when_back_online(vca_serv
     try:
         phone = worker.new_page()
         _log_in(phone, base, "kim@vca.example")
-        phone.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        phone.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
         phone.goto(sign_url)
-        phone.wait_for_function("""u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", arg=sign_url)
+        _until(phone, """u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", sign_url)
         worker.set_offline(True)
         phone.goto(sign_url)
         assert phone.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
@@ -223,10 +232,69 @@ def test_a_toolbox_signature_given_offline_is_recorded_when_back_online(vca_serv
         phone.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
         assert "handtekening" in phone.locator("[data-outbox-note]").inner_text()
         worker.set_offline(False)
-        phone.locator("[data-outbox-note]", has_text="verzonden").wait_for()
+        phone.locator("[data-outbox-note]", has_text="Je handtekening is verzonden.").wait_for()
     finally:
         worker.close()
     with app.app_context():
         rows = db.session.scalars(select(VcaToolboxAttendance)).all()
         assert [r.method for r in rows] == [AttendanceMethod.SIGNED]
         db.session.remove()
+
+
+def test_an_anonymous_qr_report_sent_offline_is_sent_without_an_account(live_server, browser, tmp_path):
+    from qms.incidents import services
+    from qms.organisation.models import Site
+
+    description = f"Losse tegel bij de lift, via de QR-code {next(_seq)}."
+    with live_server.app.app_context():
+        site = Site(name=f"Parkeergarage Noord {next(_seq)}", active=True)
+        db.session.add(site)
+        db.session.flush()
+        link = "/incidents/qr/" + services.site_token(site).token
+        db.session.commit()
+        db.session.remove()
+    visitor = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    try:
+        phone = visitor.new_page()
+        phone.goto(live_server.url + link)
+        phone.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        phone.reload()  # now through the service worker, which keeps the copy
+        _until(phone, """u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", live_server.url + link)
+        visitor.set_offline(True)
+        phone.goto(live_server.url + link)
+        assert phone.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
+        assert phone.locator("input[name=anonymous]").is_checked()
+        _fill(phone, description)
+        phone.set_input_files("input[name=photos]", str(_png(tmp_path)))
+        phone.locator("main form.incident-form [type=submit]").click()
+        phone.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+        visitor.set_offline(False)
+        phone.locator("[data-outbox-note]", has_text="Je melding is verzonden.").wait_for()
+    finally:
+        visitor.close()
+    with live_server.app.app_context():
+        incident = db.session.scalar(select(Incident).where(Incident.description == description))
+        assert incident.via_qr and incident.anonymous and incident.reporter_id is None
+        assert len(incident.photos) == 1
+        db.session.remove()
+
+
+def test_logging_out_removes_the_kept_pages_but_not_the_outbox(live_server, page, context):
+    description = f"Bewaard tijdens het uitloggen {next(_seq)}."
+    log_in(page, live_server, "staff")
+    _open_online_once(page, live_server)
+    context.set_offline(True)
+    form = _offline_form(page, live_server)
+    _fill(form, description)
+    form.locator("main form.incident-form [type=submit]").click()
+    form.locator("[data-outbox]", has_text="Wacht op verzending (1)").wait_for()
+    # Route the send to nowhere for a moment: the outbox must still hold the report after the log-out.
+    context.route("**/csrf-token", lambda route: route.abort())
+    context.set_offline(False)
+    form.locator("#menu .menu-toggle").click()
+    with form.expect_navigation():
+        form.locator("form[data-logout] button").click()
+    assert "/login" in form.url
+    assert form.evaluate("caches.has('qms-pages')") is False
+    assert [e["state"] for e in form.evaluate(OUTBOX)] == ["waiting"]
+    context.unroute("**/csrf-token")
