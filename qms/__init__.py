@@ -81,6 +81,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .core import imports as bulk_imports
     bulk_imports.init_app(app)
+    from . import offline
+    offline.init_app(app)
     norms.init_app(app)
 
     from .cli import qms_cli

@@ -37,6 +37,9 @@ def _register(state) -> None:
     reg = registry(state.app)
     reg.add_action_source(services.SOURCE_TYPE, _l("Cleaning quality inspection"),
                           lambda source_id: url_for("measurement.inspection", inspection_id=int(source_id)))
+    from ..offline import register_offline_page
+
+    register_offline_page(state.app, "/quality/inspections/*", assets=(("measurement.static", "measurement.css"),))
 
 
 def _location(location_id: int) -> Location:

@@ -65,6 +65,12 @@ def _setup(app) -> None:
 
     for source in TASK_SOURCES:
         reg.add_task_source(source)
+    from ..offline import register_offline_page
+
+    vca_css = (("vca.static", "vca.css"),)
+    for path in ("/vca/inspections/*/carry-out", "/vca/my-toolbox", "/vca/toolbox/*/sign", "/vca/cards",
+                 "/vca/cards/*.pdf"):
+        register_offline_page(app, path, assets=vca_css)
     substances.setup(app)
     from . import imports
 

@@ -20,6 +20,9 @@ from tests.conftest import PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
+#: Playwright routes a service worker's own fetches through the browser context only with this set, so that
+#: ``context.set_offline(True)`` cuts the service worker off as well (playwright issue #2311).
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 REQUIRE_BROWSER = os.environ.get("QMS_REQUIRE_BROWSER", "") not in ("", "0")
 PHONE = {"width": 390, "height": 844}
 #: Reports CSP violations on the console, where the console listener below picks them up.
@@ -39,6 +42,8 @@ class LiveServer:
     #: E-mail address per account name ("admin", "coordinator", … and any extra accounts).
     emails: dict[str, str] = field(default_factory=dict)
     password: str = PASSWORD
+    #: The served app, for a test that checks what was stored (``with live_server.app.app_context(): …``).
+    app: object = None
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +73,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", emails=emails)
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", emails=emails, app=app)
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -35,6 +35,18 @@ def _register_tasks(state) -> None:
 bp.record_once(_register_tasks)
 
 
+def _register_offline(state) -> None:
+    """The reading list and a version's reading view, readable without a connection once opened."""
+    from ...offline import register_offline_page
+
+    css = (("documents.static", "documents.css"),)
+    register_offline_page(state.app, "/documents/to-read", assets=css)
+    register_offline_page(state.app, "/documents/*/versions/*/read", assets=css)
+
+
+bp.record_once(_register_offline)
+
+
 
 def can_see_history(user=None) -> bool:
     return has_permission(user or current_user, "documents.view_history")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -49,6 +50,15 @@ class ReportData:
 def new_submission_token() -> str:
     """The one-time token a report form carries: a second submission of that form finds the first record."""
     return secrets.token_urlsafe(24)
+
+
+#: The shape of a one-time token, from the server or made on the phone (qms/static/offline.js, 24 random
+#: bytes in base64url, like :func:`new_submission_token`): any other value is replaced.
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_submission_token(value: str | None) -> bool:
+    return bool(value) and SUBMISSION_TOKEN.fullmatch(value) is not None
 
 
 def local_now() -> dt.datetime:

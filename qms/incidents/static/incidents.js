@@ -12,7 +12,9 @@
   function collect(form) {
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.type === "file" || el.name === "csrf_token" || el.type === "submit") { return; }
+      // The one-time submission id is not kept: a draft put back is a new report (offline.js gives ids).
+      if (!el.name || el.type === "file" || el.name === "csrf_token" || el.name === "submission_id" ||
+          el.type === "submit") { return; }
       if (el.type === "checkbox" || el.type === "radio") {
         data[el.name + "=" + el.value] = el.checked;
       } else {
@@ -24,7 +26,7 @@
 
   function restore(form, data) {
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.type === "file" || el.name === "csrf_token") { return; }
+      if (!el.name || el.type === "file" || el.name === "csrf_token" || el.name === "submission_id") { return; }
       if (el.type === "checkbox" || el.type === "radio") {
         var key = el.name + "=" + el.value;
         if (key in data) { el.checked = !!data[key]; }
@@ -77,9 +79,16 @@
       }
     };
 
+    // The outbox (qms/static/offline.js) took the report, photos and all: the draft here is done.
+    form.addEventListener("qms:queued", function () {
+      storage.removeItem(key);
+      if (restoreNote) { restoreNote.hidden = true; }
+      if (offlineNote) { offlineNote.hidden = true; }
+    });
+
     form.addEventListener("submit", function (event) {
       save();
-      if (navigator.onLine === false) {
+      if (navigator.onLine === false && !form.hasAttribute("data-offline-ready")) {
         event.preventDefault();
         if (offlineNote) {
           offlineNote.hidden = false;

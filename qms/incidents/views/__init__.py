@@ -11,5 +11,9 @@ from .. import jobs  # noqa: E402,F401  (the job handlers register on import)
 @bp.record_once
 def _setup(state) -> None:
     from .. import hooks
+    from ...offline import register_offline_page
 
     hooks.init_app(state.app)
+    assets = (("incidents.static", "incidents.css"), ("incidents.static", "incidents.js"))
+    register_offline_page(state.app, "/incidents/report", assets=assets)
+    register_offline_page(state.app, "/incidents/qr/*", assets=assets)

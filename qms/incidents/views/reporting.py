@@ -33,7 +33,9 @@ def report_data(form: ReportForm) -> ReportData:
 
 
 def prepare(form: ReportForm) -> None:
-    if not form.submission_id.data:
+    """A fresh one-time token for a new form. A token made on the phone (a form opened from its offline copy
+    gets one there) is taken as it is when it has the shape of one; anything else is replaced."""
+    if not services.is_submission_token(form.submission_id.data):
         form.submission_id.data = services.new_submission_token()
     if request.method == "GET" and form.occurred_at.data is None:
         form.occurred_at.data = services.local_now().replace(second=0, microsecond=0)
