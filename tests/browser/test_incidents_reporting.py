@@ -60,8 +60,8 @@ def test_anonymous_report_through_a_qr_link(live_server, page, browser, tmp_path
     site_name = f"Zorgcentrum De Linde {next(_seq)}"
     page.goto(live_server.url + "/organisation/sites")
     page.fill("input[name=name]", site_name)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
+    with page.expect_navigation():  # the form that adds a site (the list above has a button per site)
+        page.locator("main form", has=page.locator("input[name=name]")).locator("[type=submit]").click()
     page.wait_for_load_state("networkidle")  # no late response brings the cookie back
     page.context.clear_cookies()
     log_in(page, live_server, "coordinator")
