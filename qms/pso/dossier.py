@@ -48,8 +48,10 @@ def _ref_title(ref) -> str:
     return ref.title_nl if str(get_locale()) == "nl" else ref.title_en
 
 
-def render(current, names: dict[str, str], history, certificate, measurements) -> bytes:
+def render(current, names: dict[str, str], history, certificate, measurements, versioned=None) -> bytes:
+    """``versioned`` is the score under its handbook's own rules (the level with the base level), as the page."""
     from .hooks import level_label
+    from .versions import level_name
     from .services import state_label
     from .views import contract_label, position_label, unconfirmed_label
 
@@ -75,7 +77,7 @@ def render(current, names: dict[str, str], history, certificate, measurements) -
         [_("Total contribution"), fmt_percent(r.total_pct, 2)],
         [_("Norms level 1 / 2 / 3"), " / ".join(fmt_percent(r.norms[f"trede{t}"], 1) for t in (1, 2, 3)) +
          (f" ({indicative})" if r.norms_indicative else "") if r.norms else "—"],
-        [_("Level reached"), level_label(r.level)],
+        [_("Level reached"), level_name(versioned.level) if versioned is not None else level_label(r.level)],
         [_("PSO 30+"), f"{fmt_percent(r.pso30plus_pct, 2)} · " + (yes if r.pso30plus else no)],
         [_("Certificate"), f"{level_label(certificate.level) if certificate.level else ''} {certificate.number} · "
                            f"{fmt_day(certificate.expires_on)}" if certificate else "—"],

@@ -91,3 +91,12 @@ def score_application(inp: CalculationInput, refs: Mapping[str, Reference], appl
         raise LookupError("no PSO reference version is loaded")
     return apply_rules(calculate(inp, ref), ref, applied_on, aspirant_extensions)
 
+
+
+def level_name(level: str | None) -> str:
+    """The words for a level under a handbook's rules: level 1–3, the base level (Basistrede), or none."""
+    from flask_babel import gettext as _
+
+    from .hooks import level_label
+
+    return _("Base level") if level == "basis" else level_label(level)

@@ -51,3 +51,33 @@ def test_a_2026_application_is_scored_under_handbook_2_1(client, login_as, compa
     assert "Handbook 1.9" in old and "at most 2 extensions" in old and "provisional-banner" not in old
     # An odd date falls back to today (handbook 2.1 too) and never fails.
     assert "Handbook 2.1" in client.get(f"/pso/?year={YEAR}&applied_on=31-02-2026").get_data(as_text=True)
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+                    .stdout.decode().split())
+
+
+def test_the_dossier_pdf_gives_the_pages_level_under_the_same_handbook(client, login_as, company):
+    login_as(Role.HR)
+    page = client.get(f"/pso/?year={YEAR}&applied_on=2026-03-01").get_data(as_text=True)
+    assert 'id="versioned-level">Base level' in page
+    text = _pdf_text(client.get(f"/pso/dossier.pdf?year={YEAR}&applied_on=2026-03-01").data)
+    assert "Level reached Base level" in text and "2.1" in text
+    old = _pdf_text(client.get(f"/pso/dossier.pdf?year={YEAR}&applied_on=2022-03-01").data)
+    assert "Level reached no level" in old  # handbook 1.9 has no base level
+
+
+def test_a_frozen_measurement_shows_its_level_in_words_and_numbers_in_the_readers_locale(client, db, login_as,
+                                                                                         company):
+    import re
+
+    user = login_as(Role.HR)
+    measurement = services.create_measurement(YEAR, user)
+    db.session.commit()
+    page = client.get(f"/pso/measurements/{measurement.id}").get_data(as_text=True)
+    level = re.search(r'id="measurement-level">([^<]*)<', page).group(1)
+    assert level == "Base level"  # frozen under handbook 2.1 (in force today), as the score page gives it
+    assert re.search(r"<dd><strong>\d+\.\d\d%</strong></dd>", page)  # the total in the reader's locale

@@ -185,7 +185,13 @@ def measurement(measurement_id: int):
         names = {codes[r.id]: f"{r.first_name} {r.last_name}" for r in rows}
         record(db.session, "view", "pso_target_status", None, new={"viewed": "measurement", "measurement": m.id})
         db.session.commit()
+    from types import SimpleNamespace
+
+    frozen = SimpleNamespace(**{"norms": None, "below_minimum": True, "level": None, "level_quantitative": None,
+                                "qualitative_met": False, **result}) if isinstance(result, dict) else result
+    versioned = versions.apply_rules(frozen, ref) if frozen is not None else None
     return render_template("pso/measurement.html", m=m, names=names, result=result, inputs=inputs, corrections=corrections,
+                           level_name=versions.level_name(versioned.level) if versioned else "—",
                            button=ButtonForm(), correct=CorrectForm(), state_label=services.state_label,
                            States=MeasurementState, unconfirmed_label=unconfirmed_label, ref=ref,
                            position_label=position_label, contract_label=contract_label)
@@ -247,14 +253,16 @@ def dossier_pdf():
 
     year = selected_year()
     named = request.args.get("named") == "1" and sees_names()
-    current = services.score(year)
+    applied_on = _application_date()
+    current = services.score(year, ref=versions.version_for_application(services.references(), applied_on))
     names = _names(current) if named else {}
     if named:
         from ...audit.services import record
 
         record(db.session, "view", "pso_target_status", None, new={"viewed": "named dossier pdf", "year": year})
         db.session.commit()
-    pdf = render(current, names, services.history(), _certificate(), services.measurements(year))
+    versioned = versions.apply_rules(current.result, current.reference, applied_on) if current.result else None
+    pdf = render(current, names, services.history(), _certificate(), services.measurements(year), versioned)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     suffix = "named" if named else "pseudonymised"
