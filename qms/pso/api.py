@@ -19,6 +19,11 @@ class YearArgs(Schema):
     year = fields.Integer(load_default=lambda: dt.date.today().year, validate=validate.Range(2000, 2100))
 
 
+class ScoreArgs(YearArgs):
+    #: The date of the definitive application: it picks the handbook, as on the PSO page (default today).
+    applied_on = fields.Date(load_default=None)
+
+
 class ScoreSchema(Schema):
     year = fields.Integer(required=True)
     reference_version = fields.String(required=True)
@@ -31,6 +36,11 @@ class ScoreSchema(Schema):
     indirect_pct = fields.Float(allow_none=True)
     total_pct = fields.Float(allow_none=True)
     level = fields.String(allow_none=True)
+    #: The level under the handbook's own rules: "basis" (the base level of handbook 2.1) or as ``level``.
+    handbook_level = fields.String(allow_none=True)
+    basis_threshold = fields.Float(allow_none=True)
+    #: False while the base-level threshold is the shipped, unconfirmed value.
+    basis_confirmed = fields.Boolean(allow_none=True)
     below_minimum = fields.Boolean(allow_none=True)
     pso30plus_pct = fields.Float(allow_none=True)
     pso30plus = fields.Boolean(allow_none=True)
@@ -51,15 +61,23 @@ AGGREGATES = ("total_fte", "weighted_target_fte", "attributable_fte", "direct_pc
               "level", "below_minimum", "pso30plus_pct", "pso30plus")
 
 
-@endpoint(blp, "/score", "pso.view", "pso", ScoreSchema, query=YearArgs)
+@endpoint(blp, "/score", "pso.view", "pso", ScoreSchema, query=ScoreArgs)
 def get_score(args):
-    """The PSO score of a peiljaar as computed on the PSO page: totals only, nobody's data."""
-    current = services.score(args["year"])
+    """The PSO score of a peiljaar as computed on the PSO page (under the handbook of the application date):
+    totals only, nobody's data."""
+    from . import versions
+
+    applied_on = args.get("applied_on") or services.today()
+    current = services.score(args["year"], ref=versions.version_for_application(services.references(), applied_on))
     out = {"year": current.year, "reference_version": current.reference.code,
            "error": str(current.error) if current.error else None,
            "persons": len(current.register.input.employees)}
     for name in AGGREGATES:
         out[name] = getattr(current.result, name) if current.result else None
+    versioned = versions.apply_rules(current.result, current.reference, applied_on) if current.result else None
+    out["handbook_level"] = versioned.level if versioned else None
+    out["basis_threshold"] = versioned.basis_threshold if versioned else None
+    out["basis_confirmed"] = versioned.basis_confirmed if versioned else None
     return out
 
 

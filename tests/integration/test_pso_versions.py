@@ -81,3 +81,12 @@ def test_a_frozen_measurement_shows_its_level_in_words_and_numbers_in_the_reader
     level = re.search(r'id="measurement-level">([^<]*)<', page).group(1)
     assert level == "Base level"  # frozen under handbook 2.1 (in force today), as the score page gives it
     assert re.search(r"<dd><strong>\d+\.\d\d%</strong></dd>", page)  # the total in the reader's locale
+
+
+def test_the_api_gives_the_level_under_the_handbook_of_the_application_date(client, make_user, api_token, company):
+    token = {"Authorization": f"Bearer {api_token(make_user(Role.HR))}"}
+    new = client.get(f"/api/v1/pso/score?year={YEAR}&applied_on=2026-03-01", headers=token).get_json()
+    assert new["reference_version"] == "2.1" and new["handbook_level"] == "basis" and new["basis_confirmed"] is False
+    old = client.get(f"/api/v1/pso/score?year={YEAR}&applied_on=2022-03-01", headers=token).get_json()
+    assert old["reference_version"] == "1.9" and old["handbook_level"] is None and old["basis_threshold"] is None
+    assert client.get(f"/api/v1/pso/score?year={YEAR}&applied_on=gisteren", headers=token).status_code == 422
