@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy import Engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -30,6 +30,24 @@ def chunked(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T
     size = size or IN_CHUNK
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+#: Most parameters one multi-row INSERT binds: under SQLite's 32,766 and PostgreSQL's 65,535.
+MAX_PARAMETERS = 30_000
+#: Most rows one multi-row INSERT carries (fewer when the rows are wide).
+ROWS_PER_INSERT = 1000
+
+
+def insert_rows(conn: Connection | Session, table: Any, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` as multi-row INSERTs, as many rows per statement
+    as the parameter limit allows, in the order given: a bulk path, one statement per chunk rather than per row
+    (an executemany is one statement per row on PostgreSQL's driver). Returns how many rows."""
+    if not rows:
+        return 0
+    per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // max(1, len(rows[0]))))
+    for part in chunked(rows, per):
+        conn.execute(insert(table).values(list(part)))
+    return len(rows)
 
 
 def utcnow() -> dt.datetime:
