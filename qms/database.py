@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Engine, event, func, insert, select, text
+from sqlalchemy import Engine, bindparam, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -47,6 +47,29 @@ def insert_rows(conn: Connection | Session, table: Any, rows: Sequence[dict[str,
     per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // max(1, len(rows[0]))))
     for part in chunked(rows, per):
         conn.execute(insert(table).values(list(part)))
+    return len(rows)
+
+
+def update_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]], key: str = "id") -> int:
+    """Update many rows of ``table`` by ``key`` (dicts with the same keys: the key and the new values). On
+    PostgreSQL one ``UPDATE … FROM (VALUES …)`` per chunk (its driver sends an executemany as one statement per
+    row); elsewhere an executemany, which SQLite runs as one prepared statement. Returns how many rows."""
+    from sqlalchemy import column, update, values
+
+    if not rows:
+        return 0
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(update(table).where(table.c[key] == bindparam(f"_{key}"))
+                        .values({k: bindparam(f"_{k}") for k in rows[0] if k != key}),
+                        [{f"_{k}": v for k, v in row.items()} for row in rows])
+        return len(rows)
+    names = [key, *(k for k in rows[0] if k != key)]
+    per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // len(names)))
+    for part in chunked(rows, per):
+        given = values(*(column(name, table.c[name].type) for name in names), name="given", literal_binds=False)
+        given = given.data([tuple(row[name] for name in names) for row in part])
+        session.execute(update(table).where(table.c[key] == given.c[key])
+                        .values({name: given.c[name] for name in names if name != key}))
     return len(rows)
 
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ...i18n import fmt_day
 from ...audit.services import record
-from ...database import chunked, insert_rows
+from ...database import chunked, insert_rows, update_rows
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
@@ -157,7 +157,7 @@ def add_conversation(status: PsoTargetStatus, *, held_on: dt.date, kind: str, su
 
 def import_hours(rows: list[payroll.PayrollRow]) -> int:
     """Save checked payroll rows (replacing hours of the same employee and year) as a bulk upsert: lookups in
-    chunked IN lists, multi-row inserts for new rows, one executemany for changed rows, and multi-row inserts
+    chunked IN lists, multi-row inserts for new rows, bulk updates for changed rows, and multi-row inserts
     appending to the audit trail for both (the same entries the trail holds for a row entered by hand)."""
     from ...audit.services import entity_name, record_many
 
@@ -206,7 +206,7 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
             changed.append({"id": id_, "hours_worked": hours, "source": "import"})
             entries.append(("update", name, id_, old_values, new_values))
     if changed:
-        db.session.execute(update(PsoHours), changed)
+        update_rows(db.session, PsoHours.__table__, changed)
     record_many(db.session, entries)
     return len(rows)
 
