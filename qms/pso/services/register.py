@@ -181,14 +181,9 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
     new = [{"employee_id": e, "year": y, "hours_worked": h, "source": "import"}
            for (e, y), h in wanted.items() if (e, y) not in existing]
     if new:
-        # Multi-row INSERTs, then the new ids read back by their unique key (employee, year): an INSERT …
-        # RETURNING that must keep the rows' order is sent one row at a time on SQLite.
-        insert_rows(db.session, PsoHours.__table__, new)
-        ids: dict[tuple[int, int], int] = {}
-        for part in chunked(sorted({values["employee_id"] for values in new})):
-            ids.update(((e, y), id_) for id_, e, y in db.session.execute(
-                select(PsoHours.id, PsoHours.employee_id, PsoHours.year)
-                .where(PsoHours.year.in_(years), PsoHours.employee_id.in_(part))))
+        made = insert_rows(db.session, PsoHours.__table__, new,
+                           returning=(PsoHours.id, PsoHours.employee_id, PsoHours.year))
+        ids = {(e, y): id_ for id_, e, y in made}
         for values in new:
             id_ = ids[(values["employee_id"], values["year"])]
             entries.append(("create", name, id_, None, {"id": id_, **values}))
