@@ -16,7 +16,7 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 
-from ..database import PG_WRITERS_LOCK_KEY, lock_writers, utcnow
+from ..database import PG_WRITERS_LOCK_KEY, insert_rows, lock_writers, utcnow
 from ..extensions import db
 from .chain import HASH_KEYED, HASH_UNKEYED, HASHED_FIELDS, _plain, dump_values, entry_hash, seal  # noqa: F401
 from .keys import entry_key
@@ -85,8 +85,10 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     key = entry_key()
     for row in rows:
         prev = seal(prev, row, key)
-    # One executemany: SQLAlchemy sends it as multi-row INSERTs in the given order, so ids ascend with the chain.
-    conn.execute(insert(AuditEntry.__table__), rows)
+    # Many entries (a flush of many records, a bulk import) go as multi-row INSERTs of up to a thousand entries
+    # each, never one statement per entry; the database numbers the rows of a VALUES list in its order, so the
+    # ids ascend with the chain (appends are serialised by the writers' lock).
+    insert_rows(conn, AuditEntry.__table__, rows)
 
 
 def _row(session_info: dict, action: str, entity_type: str | None, entity_id: Any,

@@ -2,15 +2,19 @@
 every file size, so a large XLSX never holds a web worker.
 
 The request keeps the uploaded file in ``pso-imports/`` inside the upload folder (never served) and queues
-a check job; the check's result is the preview (every rejection with its reason). Confirming queues an
-import job that reads the file again, saves the accepted rows in the worker's one commit and removes the
-file.
+a check job; the check's result is the preview: the rejections counted per reason and the first
+MAX_REJECTIONS of them, while every rejected row is kept beside the file (``<token>.rejected.jsonl``) for the
+download. Confirming queues an import job that reads the file again, saves the accepted rows in the worker's
+one commit and removes the file and its rejected rows. A file nobody confirms is removed once stale.
 """
 from __future__ import annotations
 
+import json
 import pathlib
 import secrets
 import time
+from collections import Counter
+from typing import Iterator
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,8 +26,9 @@ from . import payroll, services
 CHECK = "pso.payroll.check"
 IMPORT = "pso.payroll.import"
 TASKS = (CHECK, IMPORT)
-#: Rejections kept on a check job for the preview (the count is always complete).
-MAX_REJECTIONS = 1000
+#: Rejections kept on a check job for the preview (the counts per reason are always complete; every rejected
+#: row is in the download).
+MAX_REJECTIONS = 100
 #: Accepted rows kept on a check job for the preview.
 MAX_SAMPLE = 500
 #: An uploaded file nobody confirmed is removed after this long.
@@ -47,6 +52,28 @@ def _file(job: Job) -> pathlib.Path:
     if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)) or suffix not in (".csv", ".xlsx"):
         raise JobError(_("The import could not be found; upload the file again."))
     return folder() / f"{token}{suffix}"
+
+
+def _rejected_file(job: Job) -> pathlib.Path:
+    """Where a check keeps every rejected row of its file (one JSON array per line)."""
+    return _file(job).with_suffix(".rejected.jsonl")
+
+
+def rejections(job: Job) -> Iterator[payroll.Rejection] | None:
+    """Every row the check ``job`` rejected, in file order; None when they are no longer kept."""
+    try:
+        path = _rejected_file(job)
+    except JobError:
+        return None
+    if not path.is_file():
+        return None
+
+    def read() -> Iterator[payroll.Rejection]:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                yield payroll.Rejection(*json.loads(line))
+
+    return read()
 
 
 def submit_check(filename: str, data: bytes, year: int, user, locale: str) -> Job:
@@ -84,9 +111,14 @@ def check(job: Job) -> dict:
     except payroll.PayrollError as error:
         _file(job).unlink(missing_ok=True)
         return {"file_error": error.reason, "value": error.value}
+    if preview.rejected:
+        with _rejected_file(job).open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps([r.line, r.raw, r.reason, r.value], ensure_ascii=False) + "\n"
+                           for r in preview.rejected)
+    reasons = Counter(r.reason for r in preview.rejected)
     return {"rows": len(preview.rows), "rejected": len(preview.rejected), "persons": preview.persons,
             "total_hours": preview.total_hours, "total_fte": preview.total_fte, "notation": preview.notation,
-            "full_time_week": preview.full_time_week,
+            "full_time_week": preview.full_time_week, "reasons": reasons.most_common(),
             "rejections": [[r.line, r.raw, r.reason, r.value] for r in preview.rejected[:MAX_REJECTIONS]],
             "sample": [[r.line, r.number, r.year, r.hours] for r in preview.rows[:MAX_SAMPLE]]}
 
@@ -98,5 +130,6 @@ def import_rows(job: Job) -> dict:
     except payroll.PayrollError as error:
         raise JobError(_("The file can no longer be read; upload it again.")) from error
     count = services.import_hours(preview.rows)
-    jobs.after_done(lambda path=_file(job): path.unlink(missing_ok=True))
+    kept = (_file(job), _rejected_file(job))  # the check's rejected rows sit beside the same file
+    jobs.after_done(lambda: [path.unlink(missing_ok=True) for path in kept])
     return {"imported": count, "rejected": len(preview.rejected)}

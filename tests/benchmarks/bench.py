@@ -297,17 +297,23 @@ def _payroll_people(app: Flask) -> None:
         db.session.commit()
 
 
-def _payroll_import(app: Flask, clients: dict) -> None:
-    """Upload a 100,000-row CSV, let the check job read it, confirm, let the import job save it."""
-    year = time.localtime().tm_year - 1
-    data = "personeelsnummer;jaar;uren\n" + "".join(
-        f"PR{i:06d};{year};{1000 + i % 700}\n" for i in range(PAYROLL_ROWS))
+def _payroll_file(year: int, shift: int = 0) -> bytes:
+    """A payroll CSV of PAYROLL_ROWS rows for ``year``; another ``shift`` gives every row other hours."""
+    return ("personeelsnummer;jaar;uren\n" + "".join(
+        f"PR{i:06d};{year};{1000 + (i + shift) % 700}\n" for i in range(PAYROLL_ROWS))).encode()
+
+
+def _payroll_upload(app: Flask, clients: dict, year: int, data: bytes) -> None:
+    """Upload the file (the check runs), read the preview page, confirm (the import runs): all must succeed."""
     client = clients[Role.HR]
-    response = client.post("/pso/import", data={"year": str(year), "file": (io.BytesIO(data.encode()), "loon.csv")},
+    response = client.post("/pso/import", data={"year": str(year), "file": (io.BytesIO(data), "loon.csv")},
                            content_type="multipart/form-data")
     if response.status_code != 302:
         raise RuntimeError(f"payroll upload answered {response.status_code}")
     job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    preview = client.get(f"/pso/import/jobs/{job_id}")
+    if preview.status_code != 200 or f"/pso/import/jobs/{job_id}/confirm".encode() not in preview.data:
+        raise RuntimeError(f"payroll preview answered {preview.status_code}")
     confirmed = client.post(f"/pso/import/jobs/{job_id}/confirm")
     with app.app_context():
         from qms.jobs import Job as JobRow, JobState
@@ -315,6 +321,38 @@ def _payroll_import(app: Flask, clients: dict) -> None:
         done = db.session.scalar(select(JobRow).order_by(JobRow.id.desc()).limit(1))
         if confirmed.status_code != 302 or done.state != JobState.DONE:
             raise RuntimeError(f"payroll import ended {done.state.value}: {done.error}")
+        if done.outcome.get("imported") != PAYROLL_ROWS:
+            raise RuntimeError(f"payroll import saved {done.outcome.get('imported')} of {PAYROLL_ROWS:,} rows")
+
+
+_payroll_runs = {"new": 0, "changed": 0}
+#: The peiljaar whose hours the "changed rows" case imports again (the "new rows" case uses the years before it).
+PAYROLL_YEAR = datetime.date.today().year - 1
+
+
+def _payroll_import(app: Flask, clients: dict) -> None:
+    """Upload a 100,000-row CSV of a peiljaar without hours yet: check, preview, confirm, import (every row
+    new, with its entry in the audit trail)."""
+    _payroll_runs["new"] += 1
+    year = PAYROLL_YEAR - _payroll_runs["new"]
+    _payroll_upload(app, clients, year, _payroll_file(year))
+
+
+def _payroll_hours(app: Flask) -> None:
+    """The employees of the payroll register with hours for PAYROLL_YEAR (saved directly, untimed)."""
+    from qms.pso import payroll, services
+
+    _payroll_people(app)
+    with app.test_request_context():
+        services.import_hours([payroll.PayrollRow(i + 2, f"PR{i:06d}", PAYROLL_YEAR, 1000 + i % 700)
+                               for i in range(PAYROLL_ROWS)])
+        db.session.commit()
+
+
+def _payroll_reimport(app: Flask, clients: dict) -> None:
+    """Import PAYROLL_YEAR again with other hours on every row: 100,000 updates, each in the audit trail."""
+    _payroll_runs["changed"] += 1
+    _payroll_upload(app, clients, PAYROLL_YEAR, _payroll_file(PAYROLL_YEAR, _payroll_runs["changed"]))
 
 
 def _reminders(app: Flask, clients: dict) -> None:
@@ -327,7 +365,9 @@ def _reminders(app: Flask, clients: dict) -> None:
 JOBS = [
     Job("evidence dossier build (iso9001 2015, 5,000 files)", _dossier),
     Job("qms reminders", _reminders),
-    Job(f"payroll import, {PAYROLL_ROWS:,} rows, check + import", _payroll_import, _payroll_people),
+    Job(f"payroll import, {PAYROLL_ROWS:,} new rows, check + preview + import", _payroll_import, _payroll_people),
+    Job(f"payroll import, {PAYROLL_ROWS:,} changed rows, check + preview + import", _payroll_reimport,
+        _payroll_hours),
 ]
 
 

@@ -1,10 +1,12 @@
 """Payroll imports run as jobs: the upload request only keeps the file and queues the check, whatever the
 size; the worker reads it (with progress), the preview and the import are the job's result, and a file that
 cannot be read, or a failure, is shown as such with nothing saved."""
+import csv
 import datetime as dt
 import io
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from qms import jobs
@@ -13,7 +15,7 @@ from qms.permissions import Role
 from qms.pso import imports, payroll
 from qms.pso.models import PsoHours
 from qms.jobs import Job, JobState
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PG_URL
 
 
 def _people(db, n: int):
@@ -180,3 +182,164 @@ def test_the_bulk_import_splits_its_in_lists_and_keeps_the_audit_chain_whole(cli
     assert sorted(e.action for e in entries).count("update") == 1
     assert all(e.entity_type == "pso_hours" for e in entries)
     assert verify_chain(db.session).ok
+
+
+# --- files of the largest customer ------------------------------------------------------------------------
+
+def _bulk_people(db, count: int, prefix: str = "E") -> None:
+    """``count`` employees numbered E00000…, inserted in bulk (no objects: a register of 70,000 people)."""
+    from sqlalchemy import insert
+
+    for start in range(0, count, 10_000):
+        db.session.execute(insert(Employee), [
+            {"number": f"{prefix}{i:05}", "first_name": "Anna", "last_name": f"Test{i}", "function": "cleaner",
+             "hired_on": dt.date(2015, 1, 1)} for i in range(start, min(count, start + 10_000))])
+    db.session.commit()
+
+
+def _upload(client, body: str) -> int:
+    response = client.post("/pso/import", data={"year": "2025", "file": (io.BytesIO(body.encode()), "loon.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's limit of 65,535 parameters per statement: TEST_DATABASE_URL")
+def test_a_payroll_file_above_the_parameter_limit_is_imported_on_postgresql(client, login_as, db):
+    """70,000 rows end to end (upload, preview, confirm): every row stored, every one in the trail, no statement
+    binding more than PostgreSQL's 65,535 parameters, and the chain verifies."""
+    from sqlalchemy import event
+
+    from qms.audit.models import AuditEntry
+    from qms.audit.services import verify_chain
+
+    rows = 70_000
+    _bulk_people(db, rows)
+    login_as(Role.HR)
+    widest = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not executemany:
+            widest.append(len(parameters) if isinstance(parameters, (list, tuple, dict)) else 0)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        job_id = _upload(client, "personeelsnummer;jaar;uren\n" + "".join(
+            f"E{i:05};2025;{1000 + i % 700}\n" for i in range(rows)))
+        page = client.get(f"/pso/import/jobs/{job_id}")
+        assert page.status_code == 200 and "70000 rows can be imported; 0 rows are rejected" in page.get_data(True)
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        response = client.post(f"/pso/import/jobs/{job_id}/confirm", follow_redirects=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert "70000 rows were imported; 0 rows were skipped." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(PsoHours)) == rows
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.entity_type == "pso_hours")) == rows
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) >= before + rows
+    assert max(widest) <= 65_535
+    assert verify_chain(db.session).ok
+
+
+def test_the_preview_counts_rejected_rows_per_reason_and_offers_them_all_as_a_csv(client, login_as, make_user, db):
+    """The first MAX_REJECTIONS rejected rows are shown, counted per reason; the download holds every one of
+    them with its reason, a cell that looks like a formula kept as text; only who may import downloads."""
+    _people(db, 3)
+    hr = login_as(Role.HR)
+    lines = ["personeelsnummer;jaar;uren", "E00000;2025;1000", "E00001;2025;-5", "E00001;2025;12",
+             "=HYPERLINK(\"http://x\");2025;3", "E00002;2024;10", "E00002;2025;99999"]
+    lines += [f"X{i:05};2025;10" for i in range(150)]
+    job_id = _upload(client, "\n".join(lines) + "\n")
+    page = client.get(f"/pso/import/jobs/{job_id}").get_data(as_text=True)
+    assert "2 rows can be imported; 154 rows are rejected" in page
+    assert "Rejected rows per reason" in page
+    assert "<td data-label=\"Reason\">Employee number not in the register</td><td data-label=\"Rows\">151</td>" in page
+    assert "Negative hours" in page and "Not the peiljaar chosen" in page and "More hours than fit in one year" in page
+    shown = page[page.index("pso-rejected"):]
+    assert shown[:shown.index("</table>")].count("<tr><td") == imports.MAX_REJECTIONS == 100
+    assert "The first 100 rejected rows are shown." in page
+    assert "X00148" not in page  # beyond the first 100: in the download only
+    assert f"/pso/import/jobs/{job_id}/rejected.csv" in page
+    response = client.get(f"/pso/import/jobs/{job_id}/rejected.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Line", "Row", "Why rejected"] and len(rows) == 1 + 154
+    assert rows[1] == ["3", "E00001;2025;-5", "hours cannot be negative (-5)"]
+    assert rows[2][:2] == ["5", "'=HYPERLINK(\"http://x\");2025;3"]  # text, never a formula
+    assert rows[-1] == ["157", "X00149;2025;10", "employee number X00149 is not in the register"]
+    # The same permission as the import itself.
+    for role in (Role.COORDINATOR, Role.AUDITOR, Role.STAFF):
+        client.post("/logout")
+        login_as(role)
+        assert client.get(f"/pso/import/jobs/{job_id}/rejected.csv").status_code == 403
+    client.post("/logout")
+    assert client.post("/login", data={"email": hr.email, "password": PASSWORD}).status_code == 302
+    # A check without rejections, or an import job, has no download.
+    clean = _upload(client, "personeelsnummer;jaar;uren\nE00000;2025;7\n")
+    assert client.get(f"/pso/import/jobs/{clean}/rejected.csv").status_code == 404
+    # The import removes the file and its rejected rows with it; the download then says so.
+    response = client.post(f"/pso/import/jobs/{job_id}/confirm", follow_redirects=True)
+    assert "2 rows were imported; 154 rows were skipped." in response.get_data(as_text=True)
+    import_id = int(response.request.path.rsplit("/", 1)[1])
+    assert client.get(f"/pso/import/jobs/{import_id}/rejected.csv").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(PsoHours)) == 2
+    assert not list(imports.folder().glob("*.rejected.jsonl"))
+    response = client.get(f"/pso/import/jobs/{job_id}/rejected.csv", follow_redirects=True)
+    assert response.status_code == 200 and "no longer kept" in response.get_data(as_text=True)
+
+
+def test_a_file_of_unknown_employee_numbers_keeps_the_preview_small(client, login_as, db):
+    """90,000 numbers nobody in the register has: the page shows the count and the first rows, not all of them;
+    the download still holds every one."""
+    _people(db, 1)
+    login_as(Role.HR)
+    job_id = _upload(client, "personeelsnummer;jaar;uren\nE00000;2025;1000\n" + "".join(
+        f"U{i:06};2025;{1000 + i % 700}\n" for i in range(90_000)))
+    response = client.get(f"/pso/import/jobs/{job_id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "1 rows can be imported; 90000 rows are rejected" in page
+    assert len(response.data) < 300_000
+    assert "<td data-label=\"Rows\">90,000</td>" in page
+    download = client.get(f"/pso/import/jobs/{job_id}/rejected.csv").get_data(as_text=True)
+    assert download.count("\n") == 1 + 90_000
+
+
+def test_a_bulk_import_appends_to_the_audit_chain_in_multi_row_inserts(app, client, login_as, db):
+    """New and changed rows of a payroll file each get their entry, written a chunk of rows per INSERT (never
+    one statement per row), and the chain verifies, also through ``qms audit-verify``."""
+    from sqlalchemy import event
+
+    from qms.audit.models import AuditEntry
+    from qms.audit.services import verify_chain
+    from qms.pso import services
+
+    _bulk_people(db, 2500)
+    login_as(Role.HR)
+    services.import_hours([payroll.PayrollRow(i + 2, f"E{i:05}", 2025, 100) for i in range(0, 2500, 2)])
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    inserts = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRY"):
+            inserts.append((executemany, statement.upper().count("), (") + 1))
+
+    rows = [payroll.PayrollRow(i + 2, f"E{i:05}", 2025, 1000 + i % 7) for i in range(2500)]
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        services.import_hours(rows)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.commit()
+    entries = db.session.execute(select(AuditEntry.action, func.count()).where(AuditEntry.id > 0)
+                                 .where(AuditEntry.entity_type == "pso_hours").group_by(AuditEntry.action)).all()
+    assert dict(entries) == {"create": 1250 + 1250, "update": 1250}
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before + 2500
+    # Multi-row statements of up to a thousand entries, never one statement per entry.
+    assert len(inserts) <= 3 and sum(n for _, n in inserts) == 2500 and max(n for _, n in inserts) == 1000
+    assert verify_chain(db.session).ok
+    result = app.test_cli_runner().invoke(args=["qms", "audit-verify"])
+    assert result.exit_code == 0 and "Audit trail intact" in result.output

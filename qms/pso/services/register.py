@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from ...i18n import fmt_day
 from ...audit.services import record
-from ...database import chunked
+from ...database import chunked, insert_rows, update_rows
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
@@ -157,8 +157,8 @@ def add_conversation(status: PsoTargetStatus, *, held_on: dt.date, kind: str, su
 
 def import_hours(rows: list[payroll.PayrollRow]) -> int:
     """Save checked payroll rows (replacing hours of the same employee and year) as a bulk upsert: lookups in
-    chunked IN lists, one multi-row insert for new rows, one executemany for changed rows, and one multi-row
-    append to the audit trail for both (the same entries the trail holds for a row entered by hand)."""
+    chunked IN lists, multi-row inserts for new rows, bulk updates for changed rows, and multi-row inserts
+    appending to the audit trail for both (the same entries the trail holds for a row entered by hand)."""
     from ...audit.services import entity_name, record_many
 
     numbers = sorted({r.number for r in rows})
@@ -181,8 +181,12 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
     new = [{"employee_id": e, "year": y, "hours_worked": h, "source": "import"}
            for (e, y), h in wanted.items() if (e, y) not in existing]
     if new:
-        ids = db.session.scalars(insert(PsoHours).returning(PsoHours.id, sort_by_parameter_order=True), new).all()
-        entries += [("create", name, id_, None, {"id": id_, **values}) for id_, values in zip(ids, new)]
+        made = insert_rows(db.session, PsoHours.__table__, new,
+                           returning=(PsoHours.id, PsoHours.employee_id, PsoHours.year))
+        ids = {(e, y): id_ for id_, e, y in made}
+        for values in new:
+            id_ = ids[(values["employee_id"], values["year"])]
+            entries.append(("create", name, id_, None, {"id": id_, **values}))
     changed = []
     for key, hours in wanted.items():
         if key not in existing:
@@ -197,7 +201,7 @@ def import_hours(rows: list[payroll.PayrollRow]) -> int:
             changed.append({"id": id_, "hours_worked": hours, "source": "import"})
             entries.append(("update", name, id_, old_values, new_values))
     if changed:
-        db.session.execute(update(PsoHours), changed)
+        update_rows(db.session, PsoHours.__table__, changed)
     record_many(db.session, entries)
     return len(rows)
 

@@ -38,6 +38,22 @@ REJECTION_LABELS = {
     "too_many_hours": lambda v: _("%(v)s hours do not fit in one year", v=v),
     "duplicate": lambda v: _("the same employee and year already appear on line %(v)s", v=v),
 }
+#: The reasons as the preview counts them (without the row's value).
+REASON_TITLES = {
+    "missing_value": lambda: _("A number, year or hours value is missing"),
+    "unknown_employee": lambda: _("Employee number not in the register"),
+    "bad_year": lambda: _("Not a year"),
+    "wrong_year": lambda: _("Not the peiljaar chosen"),
+    "bad_hours": lambda: _("Not a number of hours"),
+    "ambiguous_hours": lambda: _("Hours in an unclear number notation"),
+    "negative_hours": lambda: _("Negative hours"),
+    "too_many_hours": lambda: _("More hours than fit in one year"),
+    "duplicate": lambda: _("Employee and year already on an earlier line"),
+}
+
+
+def _rejection_label(rejection: payroll.Rejection) -> str:
+    return REJECTION_LABELS.get(rejection.reason, REJECTION_LABELS["missing_value"])(rejection.value)
 NOTATIONS = {"nl": lambda: _("Numbers read in Dutch notation (1.234,5)."),
              "en": lambda: _("Numbers read in English notation (1,234.5)."),
              None: lambda: _("The file does not show its number notation; values such as 1.597 are rejected.")}
@@ -279,9 +295,25 @@ def import_job(job_id: int):
     return render_template("pso/import_job.html", job=job, outcome=outcome, file_error=file_error,
                            rejections=rejections, sample=sample, states=JobState, stalled=jobs.stalled(job),
                            confirm=ButtonForm(), form=ImportForm(year=job.data.get("year")),
-                           max_rejections=imports.MAX_REJECTIONS,
-                           reason=lambda r: REJECTION_LABELS.get(r.reason, REJECTION_LABELS["missing_value"])(r.value),
+                           max_rejections=imports.MAX_REJECTIONS, reason=_rejection_label,
+                           reason_title=lambda code: REASON_TITLES.get(code, REASON_TITLES["missing_value"])(),
                            notation=lambda code: NOTATIONS.get(code, NOTATIONS[None])())
+
+
+@bp.route("/import/jobs/<int:job_id>/rejected.csv")
+@requires("pso.manage")
+def import_rejected(job_id: int):
+    """Every row the check of a payroll file rejected, with the reason, as a CSV (text cells neutralised)."""
+    job = _load_import(job_id)
+    if job.task != imports.CHECK or job.state != JobState.DONE or not job.outcome.get("rejected"):
+        abort(404)
+    rows = imports.rejections(job)
+    if rows is None:
+        flash(_("The rejected rows are no longer kept; upload the file again to see them."), "error")
+        return redirect(url_for("pso.import_job", job_id=job.id))
+    header = [_("Line"), _("Row"), _("Why rejected")]
+    return tabular.csv_response(header, ([r.line, r.raw, _rejection_label(r)] for r in rows),
+                                _("rejected-rows-%(id)s.csv", id=job.id))
 
 
 @bp.route("/import/jobs/<int:job_id>/status")
