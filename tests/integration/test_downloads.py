@@ -101,7 +101,9 @@ def _downloads(app, crawls) -> dict[str, str]:
 def test_the_walk_reaches_every_download_route(site):
     app, _, crawls = site
     reached = set(_downloads(app, crawls).values())
-    missing = sorted(_download_rules(app) - reached)
+    # The rejected rows of a payroll check are linked only from that check's preview, which the demo has
+    # none of: tests/integration/test_pso_imports.py downloads it as the roles that may and may not.
+    missing = sorted(_download_rules(app) - reached - {"pso.import_rejected"})
     assert not missing, "download routes no role reached by following links:\n  " + "\n  ".join(missing)
 
 
