@@ -1,16 +1,15 @@
 """The field app without a connection: the report form opened offline after one earlier visit (served by the
 service worker), sent with a photo into the outbox on the phone, and stored once when the connection is back."""
-import io
 import itertools
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
 
 from qms.extensions import db
 from qms.incidents.models import Incident, IncidentPhoto
 
 from .conftest import PHONE, log_in
+from .test_incidents_reporting import _fill, _photo as _png
 from .test_vca_toolbox_phone import vca_server  # noqa: F401  (its own app with a VCA company and workers)
 
 pytestmark = pytest.mark.browser
@@ -27,20 +26,6 @@ OUTBOX = """() => new Promise((resolve, reject) => {
       photos: e.fields.filter(f => f.length > 2).map(f => [f[0], f[2], f[1].size, f[1] instanceof Blob])})));
   };
 })"""
-
-
-def _png(tmp_path):
-    path = tmp_path / "plas.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 60, 30)).save(buffer, "PNG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
-def _fill(page, description: str) -> None:
-    page.select_option("select[name=type]", "near_miss")
-    page.check("input[name=involved][value=own_staff]")
-    page.fill("textarea[name=description]", description)
 
 
 def _stored(live_server, description: str) -> list[tuple[str, int]]:
@@ -99,7 +84,7 @@ def test_a_report_opened_and_sent_offline_with_a_photo_is_stored_once(live_serve
     assert form.locator("[data-outbox-note]").is_visible()
     outbox = form.evaluate(OUTBOX)
     assert len(outbox) == 1 and outbox[0]["state"] == "waiting"
-    assert outbox[0]["photos"][0][:2] == ["photos", "plas.png"] and outbox[0]["photos"][0][2] > 0
+    assert outbox[0]["photos"][0][:2] == ["photos", "foto.jpg"] and outbox[0]["photos"][0][2] > 0
     assert form.input_value("textarea[name=description]") == "", "the form is ready for the next report"
     form.close()  # the tab is closed before the connection comes back
     assert _stored(live_server, description) == []
@@ -188,7 +173,7 @@ def test_a_queued_report_the_server_sends_back_opens_again_in_its_form(live_serv
     check.click()
     form.locator("[data-outbox-note]", has_text="Controleer wat er staat").wait_for()
     assert form.input_value("textarea[name=description]") == description
-    assert form.evaluate("document.querySelector('input[name=photos]').files[0].name") == "plas.png"
+    assert form.evaluate("document.querySelector('input[name=photos]').files[0].name") == "foto.jpg"
     form.select_option("select[name=type]", "near_miss")
     with form.expect_navigation():
         form.locator("main form.incident-form [type=submit]").click()

@@ -10,5 +10,7 @@ from . import inspections, overview, people, registers, toolbox  # noqa: E402,F4
 @bp.context_processor
 def _helpers():
     from ..figures import _pct
+    from .people import gap_label
+    from .toolbox import state_label
 
-    return {"pct": _pct}
+    return {"pct": _pct, "gap_label": gap_label, "meeting_state_label": state_label}

@@ -36,8 +36,8 @@ def diplomas():
                            expiring=sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
 
 
-def _gap_label(gap: rules.Gap) -> str:
-    """The words of vca/_gaps.html for one gap or warning."""
+def gap_label(gap: rules.Gap) -> str:
+    """The words for one diploma gap or warning, on the pages (vca/_gaps.html) and in the export."""
     from flask_babel import format_date
 
     return {"no_vca_diploma": _("No VCA diploma"), "vca_diploma_expired": _("VCA diploma expired"),
@@ -55,7 +55,7 @@ def diplomas_export(fmt: str):
     rows = [p for p in overview if p.gaps] if request.args.get("show", "gaps") == "gaps" else overview
     header = [_("Employee number"), _("Name"), _("Function"), _("Risky work since"), _("Diploma")]
     lines = ([p.employee.number, p.employee.full_name, p.employee.function or "", p.facts.risky_work_since,
-              "; ".join(_gap_label(g) for g in p.gaps) or _("In order")] for p in rows)
+              "; ".join(gap_label(g) for g in p.gaps) or _("In order")] for p in rows)
     return tabular.response(fmt, header, lines, "vca-diplomas", _("Diploma gaps"))
 
 

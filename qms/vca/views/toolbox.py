@@ -51,6 +51,14 @@ def _meeting_form(meeting=None) -> MeetingForm:
     return form
 
 
+def _attendee_counts(meetings) -> dict[int, int]:
+    """Attendees per meeting, in one query for the whole list."""
+    return dict(db.session.execute(
+        select(VcaToolboxAttendance.meeting_id, db.func.count()).where(
+            VcaToolboxAttendance.meeting_id.in_([m.id for m in meetings] or [0]))
+        .group_by(VcaToolboxAttendance.meeting_id)).all())
+
+
 @bp.route("/toolbox")
 @requires("vca.view")
 def toolbox_index():
@@ -61,16 +69,13 @@ def toolbox_index():
         VcaToolboxMeeting.planned_on >= dt.date(year, 1, 1), VcaToolboxMeeting.planned_on <= dt.date(year, 12, 31))).all()
     minimum = rules.toolbox_minimum(common.company_level())
     spread = rules.toolbox_spread([m.date for m in meetings], year, minimum)
-    counts = dict(db.session.execute(
-        select(VcaToolboxAttendance.meeting_id, db.func.count()).where(
-            VcaToolboxAttendance.meeting_id.in_([m.id for m in meetings] or [0]))
-        .group_by(VcaToolboxAttendance.meeting_id)).all())
+    counts = _attendee_counts(meetings)
     return render_template("vca/toolbox_index.html", year=year, meetings=meetings, cancelled=cancelled,
                            spread=spread, counts=counts, plan_form=PlanYearForm(year=year), today=common.today())
 
 
-#: How the toolbox pages name a meeting's state (vca/_meeting_state.html).
-def _state_label(state: MeetingState) -> str:
+#: How every toolbox page and export names a meeting's state (vca/_meeting_state.html shows it).
+def state_label(state: MeetingState) -> str:
     return {MeetingState.PLANNED: _("Planned"), MeetingState.HELD: _("Open for signing"),
             MeetingState.CLOSED: _("Held"), MeetingState.CANCELLED: _("Cancelled")}[state]
 
@@ -85,12 +90,9 @@ def toolbox_export(fmt: str):
     meetings = db.session.scalars(select(VcaToolboxMeeting).where(
         VcaToolboxMeeting.planned_on >= dt.date(year, 1, 1), VcaToolboxMeeting.planned_on <= dt.date(year, 12, 31))
         .order_by(VcaToolboxMeeting.planned_on, VcaToolboxMeeting.id)).all()
-    counts = dict(db.session.execute(
-        select(VcaToolboxAttendance.meeting_id, db.func.count()).where(
-            VcaToolboxAttendance.meeting_id.in_([m.id for m in meetings] or [0]))
-        .group_by(VcaToolboxAttendance.meeting_id)).all())
+    counts = _attendee_counts(meetings)
     header = [_("Date"), _("Topic"), _("Presenter"), _("Status"), _("Attendees")]
-    rows = ([m.date, m.topic, m.presenter.full_name if m.presenter else "", _state_label(m.state),
+    rows = ([m.date, m.topic, m.presenter.full_name if m.presenter else "", state_label(m.state),
              counts.get(m.id, 0) if m.state is not MeetingState.PLANNED else None] for m in meetings)
     return tabular.response(fmt, header, rows, f"toolbox-{year}", _("Toolbox meetings %(year)s", year=year))
 
