@@ -445,7 +445,9 @@ def floor_url(client, size: int) -> str:
 
 def build_app(database_url: str, workdir: pathlib.Path, csrf: bool = False) -> Flask:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=csrf,
-                     UPLOAD_FOLDER=str(workdir / "uploads"), QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"))
+                     UPLOAD_FOLDER=str(workdir / "uploads"), QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"),
+                     # The address a poster's QR code names (a loopback address makes the poster refuse).
+                     PUBLIC_URL="https://qms.bench.example")
     app.jinja_env.loader = ChoiceLoader([DictLoader({FLOOR_TEMPLATE: FLOOR_SOURCE}), app.jinja_env.loader])
 
     def floor():
