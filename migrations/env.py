@@ -91,14 +91,19 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # A migration's statements are not noted as table changes (the change log may not exist yet); the
+        # processes that serve afterwards keep no figure from before it.
+        from qms.core.changes import untracked
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with untracked(connection):
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
+
+            with context.begin_transaction():
+                context.run_migrations()
 
 
 if context.is_offline_mode():

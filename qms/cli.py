@@ -175,6 +175,11 @@ def reminders(today):
     pruned = prune_sessions()
     db.session.commit()
     click.echo(f"{pruned} ended sessions removed.")
+    from .core.changes import prune as prune_changes
+
+    pruned = prune_changes()
+    db.session.commit()
+    click.echo(f"{pruned} old table-change rows removed.")
     _sweep_uploads()
     if not _checkpoint(db.session):
         raise SystemExit(1)

@@ -3,6 +3,7 @@ from .actions.models import CorrectiveAction, EffectivenessCheck, Nonconformity 
 from .api.models import ApiToken  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .catalogue.models import CatalogueImport  # noqa: F401
+from .core.changes import TableChange  # noqa: F401
 from .core.models import RecordCounter  # noqa: F401
 from .audits.models import (Audit, AuditAuditee, AuditItem, AuditItemFile, AuditItemLink, AuditMember,  # noqa: F401
                             AuditNorm, AuditScope)

@@ -137,8 +137,9 @@ def test_the_hook_sees_a_write(app, db, client, writes):
     writes.watching = False
     db.session.rollback()
     problems = _unexpected(writes.found)
-    assert len(writes.found) == 3  # the department, its audit entry, the view entry
-    assert len(problems) == 2 and "department" in problems[0] and "audit_entry" in problems[1]
+    assert len(writes.found) == 4  # the department, the note that its table changed, its audit entry, the view
+    assert len(problems) == 3 and "department" in problems[0] and "table_change" in problems[1]
+    assert "audit_entry" in problems[2]
 
 
 def test_a_get_moves_last_seen_only_when_it_is_old(app, db, client, make_user, writes):

@@ -13,7 +13,9 @@ from ...database import utcnow
 from ...extensions import db
 from ...organisation.models import Employee
 from ...permissions import has_permission
+from ...core.changes import until_changed
 from ...requestcache import per_request
+from ...training.models import TrainingRecord
 from ...training.models import kinds
 from .. import scoring
 from ..models import (Competence, CompetenceEvidence, EmployeeFunction, JobFunction, LearningAssignment,
@@ -158,6 +160,7 @@ def summary(on: dt.date | None = None) -> dict:
 
 
 @per_request
+@until_changed(Employee, EmployeeFunction, TrainingRecord, CompetenceEvidence, JobFunction, Competence)
 def _summary(on: dt.date) -> dict:
     """Counted per function held: only the competences of the functions a person holds are judged, on plain
     columns (no employee or record objects), with the same pure functions as the matrix page."""

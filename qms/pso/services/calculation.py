@@ -5,10 +5,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ...core.changes import stamps, until_changed
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
@@ -109,38 +109,32 @@ class Score:
     error: CalculationError | None = None
 
 
-#: Scores kept per app (app.extensions): a register stamp changes with every write, so few are live at once.
-SCORE_CACHE = "qms_pso_scores"
-SCORE_CACHE_SIZE = 32
+#: The tables a peiljaar's score reads: it is kept until one of them changes (qms.core.changes).
+REGISTER_TABLES = (Employee, PsoEmployment, PsoHours, PsoTargetStatus, PsoConversation, PsoPurchase,
+                   PsoReferenceVersion)
 
 
 def register_stamp() -> tuple:
-    """What the score depends on, in one query: the newest audit entry (every change to an audited record
-    writes one) and the size and newest id of each register table (bulk inserts that bypass the trail)."""
-    from ...audit.models import AuditEntry
-
-    parts = [select(func.max(AuditEntry.id)).scalar_subquery()]
-    for model in (Employee, PsoEmployment, PsoHours, PsoTargetStatus, PsoConversation, PsoPurchase,
-                  PsoReferenceVersion):
-        parts += [select(func.count()).select_from(model).scalar_subquery(),
-                  select(func.max(model.id)).scalar_subquery()]
-    return tuple(db.session.execute(select(*parts)).one())
+    """What the score depends on, in one query: the newest change of each register table."""
+    return stamps(t.__tablename__ for t in REGISTER_TABLES)
 
 
 def score(year: int, norm_week: float | None = None, ref: Reference | None = None) -> Score:
     """The peiljaar's score, computed once per register change: every surface that shows it (dashboard KPI,
     live evidence, score page, review section) reuses the same result until the register changes."""
-    if ref is not None:
-        return compute_score(year, norm_week, ref)
-    cache = current_app.extensions.setdefault(SCORE_CACHE, {})
-    key = (year, norm_week, today(), register_stamp())
-    found = cache.get(key)
-    if found is None:
-        found = compute_score(year, norm_week)
-        if len(cache) >= SCORE_CACHE_SIZE:
-            cache.clear()
-        cache[key] = found
-    return found
+    from .references import references
+
+    if ref is not None and references().get(ref.code) != ref:
+        return compute_score(year, norm_week, ref)  # a reference of the caller's own (a test, a what-if)
+    ref = ref or reference_in_force(today())
+    return _kept_score(year, norm_week, ref.code if ref is not None else None)
+
+
+@until_changed(*REGISTER_TABLES)
+def _kept_score(year: int, norm_week: float | None, ref_code: str | None) -> Score:
+    from .references import reference_version
+
+    return compute_score(year, norm_week, reference_version(ref_code) if ref_code else None)
 
 
 def compute_score(year: int, norm_week: float | None = None, ref: Reference | None = None) -> Score:
@@ -156,11 +150,26 @@ def compute_score(year: int, norm_week: float | None = None, ref: Reference | No
 def forecast(year: int, norm_week: float | None = None, current: Score | None = None):
     """Next peiljaar from this one (``current``, computed when not given) plus the planned hires:
     (Score, changes)."""
-    from ..scoring import forecast_input
+    from .references import references
 
     current = current or score(year, norm_week)
     if current.result is None:
         return None, []
+    if current.year == year and references().get(current.reference.code) == current.reference:
+        return _kept_forecast(year, current.register.input.norm_week_hours, current.reference.code)
+    return _forecast(current, year)
+
+
+@until_changed(*REGISTER_TABLES, PsoPlannedHire)
+def _kept_forecast(year: int, norm_week: float | None, ref_code: str):
+    from .references import reference_version
+
+    return _forecast(score(year, norm_week, reference_version(ref_code)), year)
+
+
+def _forecast(current: Score, year: int):
+    from ..scoring import forecast_input
+
     nxt = year + 1
     hires = db.session.scalars(select(PsoPlannedHire).where(
         PsoPlannedHire.start <= dt.date(nxt, 12, 31)).order_by(PsoPlannedHire.start)).all()

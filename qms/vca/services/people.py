@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qms.extensions import db
+from qms.core.changes import until_changed
 from qms.requestcache import per_request
 from qms.organisation.models import Employee
 from qms.training import services as training
+from qms.training.models import TrainingRecord
 
 from .. import rules
 from ..models import Engagement, VcaPpeIssue, VcaWorker
@@ -71,11 +73,12 @@ DIPLOMA_KINDS = ("b_vca", "vol_vca", "vil_vcu")
 
 def diploma_overview(on: dt.date | None = None) -> list[PersonGaps]:
     """Every employed person the diploma rules apply to (on risky work or supervisor), with their gaps;
-    two queries of plain columns, once per request."""
+    two queries of plain columns, kept until a person, a VCA worker or a training record changes."""
     return _diploma_overview(on or today())
 
 
 @per_request
+@until_changed(Employee, VcaWorker, TrainingRecord)
 def _diploma_overview(on: dt.date) -> list[PersonGaps]:
     applies = (Employee.hired_on <= on, Employee.left_on.is_(None) | (Employee.left_on > on),
                Employee.is_supervisor.is_(True) | VcaWorker.risky_work_since.is_not(None))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from qms.core.changes import until_changed
 from qms.core.transitions import can_move
 from qms.extensions import db
 from qms.organisation.models import Employee
@@ -227,6 +228,7 @@ def summary(meetings: list[VcaToolboxMeeting]) -> tuple[list[Employee], dict[int
     return [e for e, _ in people], rules.attendance_summary([(m.id, m.date) for m in meetings], facts, marks)
 
 
+@until_changed(VcaToolboxMeeting, VcaToolboxAttendance, VcaWorker, Employee)
 def attendance_totals(start_: dt.date, end: dt.date) -> tuple[int, int]:
     """(attended or caught up, expected) over the meetings held between ``start_`` and ``end``, counted in the
     database: the same pairs ``rules.attendance_summary`` counts (``rules.expected_at``: employed that day and
