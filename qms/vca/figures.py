@@ -93,9 +93,7 @@ def _collect(on: dt.date, level: str | None) -> Figures:
     planned = toolbox.year_meetings(on.year, held_only=False)
     held = toolbox.held_between(year_start, on)
     attended, expected = toolbox.attendance_totals(year_start, on)
-    overview = people.diploma_overview(on)
-    supervisors = [p for p in overview if p.facts.is_supervisor]
-    vol_ok = sum(1 for p in supervisors if not [g for g in p.gaps if g.code in ("no_vol_vca", "vol_vca_expired")])
+    diplomas = people.diploma_figures(on)
     profile = common.current_profile()
     tras = list(db.session.scalars(select(VcaRiskAssessment.assessed_on).where(
         VcaRiskAssessment.kind == AssessmentKind.TRA, VcaRiskAssessment.active.is_(True))))
@@ -103,8 +101,7 @@ def _collect(on: dt.date, level: str | None) -> Figures:
         today=on, level=level, version=common.version(), minimum=minimum,
         spread=rules.toolbox_spread([m.date for m in planned], on.year, minimum),
         held_12m=len(held), attendance_12m=(attended, expected),
-        coverage=people.coverage(overview, on), supervisors=(vol_ok, len(supervisors)),
-        gaps=[p for p in overview if p.real_gaps],
+        coverage=diplomas.coverage, supervisors=diplomas.supervisors, gaps=diplomas.gaps,
         overdue_inspections=_count(select(func.count()).select_from(VcaInspection).where(
             VcaInspection.state == InspectionState.PLANNED, VcaInspection.planned_on < on)),
         inspections_12m=_count(select(func.count()).select_from(VcaInspection).where(
@@ -144,7 +141,7 @@ def kpi_attendance() -> str:
 
 def kpi_diplomas() -> str:
     on = common.today()
-    ok, total = people.coverage(people.diploma_overview(on), on)
+    ok, total = people.diploma_figures(on).coverage
     return _("%(ok)s of %(total)s", ok=ok, total=total)
 
 

@@ -99,6 +99,31 @@ def _diploma_overview(on: dt.date) -> list[PersonGaps]:
     return out
 
 
+@dataclass(frozen=True)
+class DiplomaFigures:
+    """What the VCA figures count over the diploma overview."""
+
+    #: (people who need a diploma and hold the right one, people who need one)
+    coverage: tuple[int, int]
+    #: (supervisors with a valid VOL-VCA, supervisors)
+    supervisors: tuple[int, int]
+    #: Everyone with a real gap.
+    gaps: list[PersonGaps]
+    #: Diplomas that expire soon (warnings, not gaps).
+    expiring: int
+
+
+@per_request
+@until_changed(Employee, VcaWorker, TrainingRecord)
+def diploma_figures(on: dt.date) -> DiplomaFigures:
+    """The counts over :func:`diploma_overview`, kept with it until a person or a record changes."""
+    overview = diploma_overview(on)
+    supervisors = [p for p in overview if p.facts.is_supervisor]
+    vol_ok = sum(1 for p in supervisors if not [g for g in p.gaps if g.code in ("no_vol_vca", "vol_vca_expired")])
+    return DiplomaFigures(coverage(overview, on), (vol_ok, len(supervisors)), [p for p in overview if p.real_gaps],
+                          sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
+
+
 def coverage(overview: list[PersonGaps], on: dt.date) -> tuple[int, int]:
     """(people who need a diploma and hold the right one, people who need one)."""
     needing = [p for p in overview if rules.needs_diploma(p.facts, on)]

@@ -210,22 +210,43 @@ def held_between(start_: dt.date, end: dt.date) -> list[VcaToolboxMeeting]:
         VcaToolboxMeeting.held_on >= start_, VcaToolboxMeeting.held_on <= end).order_by(VcaToolboxMeeting.held_on)))
 
 
-def summary(meetings: list[VcaToolboxMeeting]) -> tuple[list[Employee], dict[int, rules.AttendanceRow]]:
-    """Attendance per employee over ``meetings`` in three queries."""
+@dataclass(frozen=True)
+class Attendee:
+    """A person on risky work in the attendance overview: what its rows show."""
+
+    id: int
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def summary(meetings: list[VcaToolboxMeeting]) -> tuple[list[Attendee], dict[int, rules.AttendanceRow]]:
+    """Attendance per person on risky work over ``meetings``, in three queries of plain columns, kept until a
+    meeting, a signature, a VCA worker or a person changes."""
     if not meetings:
         return [], {}
-    first, last = min(m.date for m in meetings), max(m.date for m in meetings)
-    people = list(db.session.execute(
-        select(Employee, VcaWorker.risky_work_since).join(VcaWorker, VcaWorker.employee_id == Employee.id)
+    return _summary(tuple((m.id, m.date) for m in meetings))
+
+
+@until_changed(VcaToolboxMeeting, VcaToolboxAttendance, VcaWorker, Employee)
+def _summary(meetings: tuple[tuple[int, dt.date], ...]) -> tuple[list[Attendee], dict[int, rules.AttendanceRow]]:
+    first, last = min(day for _, day in meetings), max(day for _, day in meetings)
+    people = db.session.execute(
+        select(Employee.id, Employee.first_name, Employee.last_name, Employee.hired_on, Employee.left_on,
+               VcaWorker.risky_work_since).join(VcaWorker, VcaWorker.employee_id == Employee.id)
         .where(VcaWorker.risky_work_since.is_not(None), VcaWorker.risky_work_since <= last,
                Employee.hired_on <= last, Employee.left_on.is_(None) | (Employee.left_on > first))
-        .order_by(Employee.last_name, Employee.first_name)))
-    ids = [m.id for m in meetings]
+        .order_by(Employee.last_name, Employee.first_name)).all()
+    ids = [meeting_id for meeting_id, _ in meetings]
     marks = {(meeting_id, employee_id): method.value for meeting_id, employee_id, method in db.session.execute(
         select(VcaToolboxAttendance.meeting_id, VcaToolboxAttendance.employee_id, VcaToolboxAttendance.method)
         .where(VcaToolboxAttendance.meeting_id.in_(ids)))}
-    facts = [rules.Attendee(e.id, since, e.hired_on, e.left_on) for e, since in people]
-    return [e for e, _ in people], rules.attendance_summary([(m.id, m.date) for m in meetings], facts, marks)
+    facts = [rules.Attendee(p.id, p.risky_work_since, p.hired_on, p.left_on) for p in people]
+    return ([Attendee(p.id, p.first_name, p.last_name) for p in people],
+            rules.attendance_summary(list(meetings), facts, marks))
 
 
 @until_changed(VcaToolboxMeeting, VcaToolboxAttendance, VcaWorker, Employee)

@@ -27,13 +27,13 @@ def diplomas():
     overview = people.diploma_overview(on)
     shown = request.args.get("show", "gaps")
     rows = [p for p in overview if p.gaps] if shown == "gaps" else overview
-    ok, total = people.coverage(overview, on)
+    figures = people.diploma_figures(on)
+    ok, total = figures.coverage
     from .toolbox import paginate_list
 
     page = paginate_list(rows, request.args.get("page"), per_page())
     return render_template("vca/diplomas.html", page=page, shown=shown, ok=ok, total=total, on=on,
-                           gap_count=sum(1 for p in overview if p.real_gaps),
-                           expiring=sum(1 for p in overview for g in p.gaps if g.code == "expiring"))
+                           gap_count=len(figures.gaps), expiring=figures.expiring)
 
 
 def gap_label(gap: rules.Gap) -> str:
