@@ -3,7 +3,8 @@
     python -m tests.benchmarks.bench --load-only [--scale 2] [--users 50] [--duration 60]
 
 Virtual users are threads with their own keep-alive connection (http.client) and session cookie. Staff:
-dashboard, report an incident through the real form (CSRF token and all), the to-read list, confirm a reading.
+dashboard, report an incident through the real form (CSRF token and all), the to-read list, open a document in
+the reading view and confirm it.
 Coordinators: incident log, a log search, the document register, all actions, evidence readiness. Then the
 framework floor (a bare page of the same size as the average page of the mix) under the same number of users.
 Per database: requests/s, p50/p95/p99 ms and errors (5xx, refused connections, unexpected answers). Only
@@ -39,7 +40,9 @@ STAFF_SHARE = 0.7
 #: Accounts per role the virtual users share (each user logs in for its own session).
 ACCOUNTS = {"staff": 10, "coordinator": 3}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+READ = re.compile(r'href="(/documents/\d+/versions/\d+/read)"')
 CONFIRM = re.compile(r'<form method="post" action="(/documents/\d+/versions/\d+/confirm)"')
+SHOWN = re.compile(r'name="shown" value="([^"]+)"')
 SITE_OPTION = re.compile(r'<select[^>]*name="site_id".*?</select>', re.S)
 OPTION_VALUE = re.compile(r'<option[^>]*value="(\d+)"')
 SEARCH_WORDS = ("ladder", "glas", "vloer", "hoogwerker", "kantoor", "schoonmaak")
@@ -150,11 +153,13 @@ def staff_round(session: Session, tally: Tally, rng: random.Random) -> None:
                     "immediate_action": "Bord neergezet."}
             timed(tally, session, "POST", "/incidents/report", form, expect=(302,), label="report incident")
     status, page, _ = timed(tally, session, "GET", "/documents/to-read", label="to read")
-    confirms = CONFIRM.findall(page)
-    token = CSRF.search(page)
-    if confirms and token and rng.random() < 0.5:
-        timed(tally, session, "POST", rng.choice(confirms), {"csrf_token": token.group(1)}, expect=(302,),
-              label="confirm reading")
+    reads = READ.findall(page)
+    if reads and rng.random() < 0.5:
+        status, page, _ = timed(tally, session, "GET", rng.choice(reads), label="reading view")
+        confirm, token, shown = CONFIRM.search(page), CSRF.search(page), SHOWN.search(page)
+        if status == 200 and confirm and token and shown:
+            timed(tally, session, "POST", confirm.group(1), {"csrf_token": token.group(1), "shown": shown.group(1)},
+                  expect=(302,), label="confirm reading")
 
 
 def coordinator_round(session: Session, tally: Tally, rng: random.Random) -> None:

@@ -279,3 +279,25 @@ def test_the_to_read_badge_counts_documents_not_unread_notifications(app, db, pe
     html = client_for(app, people["staff"]).get("/documents/").get_data(as_text=True)
     assert '<span class="doc-count">1</span>' in html
     assert 'aria-label="3 unread">3</span>' in html
+
+
+def test_a_long_to_read_list_is_paged(app, db, people):
+    """Thirty documents to read: a page of them at a time, each with its document, and the count of all."""
+    from qms.documents.models import DistributionTarget, TargetKind
+
+    on = dt.date.today()
+    for n in range(30):
+        db.session.add(Document(
+            number=f"TL-{n:03d}", title=f"Te lezen {n}", type="procedure", status=VersionState.PUBLISHED,
+            owner_id=people["author"].id,
+            versions=[DocumentVersion(major=1, minor=0, state=VersionState.PUBLISHED, content_markdown="x",
+                                      published_at=dt.datetime(2026, 1, 1) + dt.timedelta(hours=n),
+                                      effective_date=on)],
+            targets=[DistributionTarget(kind=TargetKind.USER, user_id=people["staff"].id)]))
+    db.session.commit()
+    staff = client_for(app, people["staff"])
+    first = staff.get("/documents/to-read").get_data(as_text=True)
+    assert first.count('class="doc-read-open"') == app.config["ITEMS_PER_PAGE"] < 30
+    assert "TL-029" in first and "TL-000" not in first and "30 items" in first
+    last = staff.get("/documents/to-read?page=2").get_data(as_text=True)
+    assert last.count('class="doc-read-open"') == 30 - app.config["ITEMS_PER_PAGE"] and "TL-000" in last

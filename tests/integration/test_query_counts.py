@@ -67,12 +67,13 @@ def _seed(scale: int, rows: int) -> None:
 
 def _give_tasks(user, rows: int) -> None:
     """Something of every kind of start-page task for ``user``, ``rows`` of each: actions due, audits to
-    conduct, documents to read and to review, accidents to report, toolbox meetings to sign, apprentices'
+    conduct, documents to read (all of them on the to-read list) and to review, accidents to report, toolbox meetings to sign, apprentices'
     learning steps and expiring diplomas. The start page must ask the same number of queries for 5 as for 25."""
     from qms.actions.models import CorrectiveAction
     from qms.audits.models import Audit
     from qms.audits.rules import AuditState
-    from qms.documents.models import Document, DocumentVersion, VersionReviewer, VersionState
+    from qms.documents.models import (Document, DocumentVersion, DistributionTarget, TargetKind, VersionReviewer,
+                                      VersionState)
     from qms.incidents.models import Incident
     from qms.incidents.workflow import ArboReason, IncidentType
     from qms.iso9001.models import LearningAssignment, LearningPath, LearningStep
@@ -100,6 +101,13 @@ def _give_tasks(user, rows: int) -> None:
                                  versions=[version]))
             session.flush()
             session.add(VersionReviewer(version_id=version.id, user_id=user.id))
+        # A published document distributed to the user, still to be read (the to-read list shows them all).
+        session.add(Document(number=f"R-{key}", title=f"Te lezen {key}", type="procedure",
+                             status=VersionState.PUBLISHED, owner_id=user.id,
+                             versions=[DocumentVersion(major=1, minor=0, state=VersionState.PUBLISHED,
+                                                       content_markdown="x", published_at=dt.datetime.now(),
+                                                       effective_date=on)],
+                             targets=[DistributionTarget(kind=TargetKind.USER, user_id=user.id)]))
         session.add(Incident(number=f"IQ-{key}", type=IncidentType.LTI, occurred_at=dt.datetime.now(),
                              occurred_on=on, description="x", arbo_reason=ArboReason.HOSPITAL))
         session.add(VcaToolboxMeeting(planned_on=on, held_on=on, topic=f"Toolbox {key}", state=MeetingState.HELD))

@@ -13,6 +13,6 @@ from .errors import DocumentError, StaleDraft  # noqa: F401
 from .register import (DocumentData, Filters, current_version, documents_for_requirement,  # noqa: F401
                        register_query, update_document)
 from .reading import (confirm_read, coverage, coverage_by_person, readers, remind_unconfirmed,  # noqa: F401
-                      reviews_due, to_read)
+                      reviews_due, to_read, to_read_query)
 from .versions import (create_document, new_version, publish, record_review, reject, save_draft,  # noqa: F401
                        sign, submit, withdraw)

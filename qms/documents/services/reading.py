@@ -9,6 +9,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
@@ -72,20 +73,22 @@ def _documents_for(user: User):
             and_(DistributionTarget.kind == TargetKind.SITE, DistributionTarget.site_id == site)))
 
 
-def to_read_query(user: User):
+def to_read_query(user: User, with_documents: bool = False):
     """Published versions distributed to ``user`` without a confirmation for their major version. Driven by the
-    (few) distribution targets, so its cost does not grow with the size of the register."""
+    (few) distribution targets, so its cost does not grow with the size of the register. ``with_documents``
+    loads each version's document in the same query (a list that shows both)."""
     confirmed = exists().where(ReadConfirmation.user_id == user.id,
                                ReadConfirmation.document_id == DocumentVersion.document_id,
                                ReadConfirmation.major == DocumentVersion.major)
-    return (select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
+    stmt = (select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
             .where(DocumentVersion.document_id.in_(_documents_for(user)),
                    DocumentVersion.state == VersionState.PUBLISHED, ~confirmed)
             .order_by(DocumentVersion.published_at.desc(), Document.number))
+    return stmt.options(contains_eager(DocumentVersion.document)) if with_documents else stmt
 
 
 def to_read(user: User) -> list[DocumentVersion]:
-    return list(db.session.scalars(to_read_query(user)))
+    return list(db.session.scalars(to_read_query(user, with_documents=True)))
 
 
 def confirm_read(version: DocumentVersion, user: User) -> ReadConfirmation:

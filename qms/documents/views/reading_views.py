@@ -33,8 +33,8 @@ def version_files(user, stored_file) -> bool:
 @bp.route("/to-read")
 @requires("documents.view")
 def to_read():
-    versions = services.to_read(current_user)
-    return render_template("documents/to_read.html", versions=versions, button=ButtonForm(formdata=None))
+    page = paginate(services.to_read_query(current_user, with_documents=True), request.args.get("page"), per_page())
+    return render_template("documents/to_read.html", page=page, versions=page.items, button=ButtonForm(formdata=None))
 
 
 #: How long the proof that a version was shown on the page stays good for a confirmation.
