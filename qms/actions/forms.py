@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import Optional
+from ..forms import LookupField, Optional
 from ..organisation.forms import clean, optional_id
 from .workflow import ActionKind, NcState, Severity
 
@@ -98,7 +98,8 @@ class ActionFilterForm(Form):
     status = SelectField(_l("Status"), choices=STATUSES, default="open")
     kind = SelectField(_l("Kind"), default="", choices=[SelectChoice("", _l("All"))] + [
         SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
-    owner = SelectField(_l("Carried out by"), coerce=optional_id)
+    #: Everyone when blank; a search box over the users (a drop-down of every user is too long at scale).
+    owner = LookupField(_l("Carried out by"), validators=[Optional()], lookup="users")
 
     def valid_value(self, name: str):
         field = self[name]

@@ -93,7 +93,6 @@ def requirement_title(nc) -> str:
 @requires("actions.own")
 def index():
     form = ActionFilterForm(request.args)
-    form.owner.choices = [SelectChoice("", _("Me"))]
     form.validate()
     stmt = services.actions_query(owner_id=current_user.id, status=form.valid_value("status") or "open",
                                   kind=form.valid_value("kind"))
@@ -107,7 +106,6 @@ def index():
 @requires("actions.view")
 def all_actions():
     form = ActionFilterForm(request.args)
-    form.owner.choices = _user_choices(_("Everyone"))
     form.validate()
     stmt = services.actions_query(owner_id=form.valid_value("owner"), status=form.valid_value("status") or "open",
                                   kind=form.valid_value("kind"))
@@ -122,7 +120,6 @@ def export(fmt: str):
     """The action list as CSV, XLSX or PDF, with the filters of the page it was asked from."""
     form = ActionFilterForm(request.args)
     everyone = has_permission(current_user, "actions.view") and request.args.get("scope") == "all"
-    form.owner.choices = _user_choices(_("Everyone")) if everyone else [SelectChoice("", _("Me"))]
     form.validate()
     owner_id = form.valid_value("owner") if everyone else current_user.id
     stmt = services.actions_query(owner_id=owner_id, status=form.valid_value("status") or "open",

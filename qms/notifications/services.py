@@ -255,9 +255,17 @@ def set_delivery(user: User, delivery: str) -> NotificationPreference:
 
 # --- reading ------------------------------------------------------------------------------------
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+#: The unread badge counts up to this many and then shows "99+": every page asks, and a coordinator who lets
+#: notifications pile up would otherwise have thousands counted on each page.
+UNREAD_SHOWN = 99
+
+
+def unread_count(user: User, at_most: int | None = UNREAD_SHOWN + 1) -> int:
+    """Unread notifications of ``user``, counted up to ``at_most`` (None: all of them)."""
+    unread = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if at_most is not None:
+        unread = unread.limit(at_most)
+    return db.session.scalar(select(func.count()).select_from(unread.subquery())) or 0
 
 
 def for_user(user: User):

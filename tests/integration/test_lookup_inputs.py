@@ -64,3 +64,24 @@ def test_a_chosen_site_is_shown_by_name_in_the_log_filter(client, db, login_as):
     login_as(Role.COORDINATOR)
     page = client.get(f"/incidents/?site={site.id}").get_data(as_text=True)
     assert 'data-lookup-label="Kantoor 003 (Gemeente Utrecht)"' in page and "<option value=\"%s\"" % site.id not in page
+
+
+def test_the_action_list_filters_on_a_searched_user_not_a_list_of_everyone(client, db, login_as):
+    import datetime as dt
+
+    from qms.actions import services as actions
+    from tests import factories
+
+    owners = [factories.user(db, Role.STAFF, name=f"Uitvoerder {n:03d}") for n in range(30)]
+    nc = factories.nonconformity(db, "Ladder niet gekeurd", owner=owners[0])
+    actions.add_action(nc, kind="corrective", description="Ladder keuren", owner=owners[7], due_date=dt.date.today())
+    actions.add_action(nc, kind="corrective", description="Trap vervangen", owner=owners[8], due_date=dt.date.today())
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    page = client.get("/actions/all").get_data(as_text=True)
+    assert "Uitvoerder 029" not in page and 'data-lookup="/lookup/users"' in page
+    page = client.get(f"/actions/all?owner={owners[7].id}").get_data(as_text=True)
+    assert "Ladder keuren" in page and "Trap vervangen" not in page
+    assert f'data-lookup-label="Uitvoerder 007' in page
+    assert "Trap vervangen" in client.get("/actions/all?owner=").get_data(as_text=True)  # blank: everyone
+    assert client.get("/actions/all?owner=abc").status_code == 200  # a bad number is ignored, never a 500

@@ -121,3 +121,22 @@ def test_mark_all_read(app, db, client, login_as):
     db.session.commit()
     assert client.post("/notifications/read-all").status_code == 302
     assert services.unread_count(me) == 0
+
+
+def test_the_unread_badge_counts_up_to_99(app, db, client, login_as):
+    """Every page shows the badge: it counts at most a hundred rows and shows 99+ beyond 99."""
+    from sqlalchemy import insert
+
+    from qms.database import utcnow
+
+    me = login_as(Role.STAFF)
+    rows = [{"user_id": me.id, "key": f"k{n}", "subject": f"n{n}", "body": "", "url": None, "created_at": utcnow()}
+            for n in range(99)]
+    db.session.execute(insert(Notification), rows)
+    db.session.commit()
+    assert '<span class="count-badge" aria-label="99 unread">99</span>' in client.get("/").get_data(as_text=True)
+    db.session.execute(insert(Notification), [dict(r, key=f"x{n}") for n, r in enumerate(rows[:5])])
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="count-badge" aria-label="More than 99 unread">99+</span>' in page
+    assert services.unread_count(me) == 100 and services.unread_count(me, at_most=None) == 104

@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer, lazyload
 from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User, UserRole
@@ -84,7 +84,12 @@ def to_read_query(user: User, with_documents: bool = False):
             .where(DocumentVersion.document_id.in_(_documents_for(user)),
                    DocumentVersion.state == VersionState.PUBLISHED, ~confirmed)
             .order_by(DocumentVersion.published_at.desc(), Document.number))
-    return stmt.options(contains_eager(DocumentVersion.document)) if with_documents else stmt
+    if not with_documents:
+        return stmt
+    # The list shows numbers, titles, labels and dates: not the text, the file, the people or the search text.
+    return stmt.options(lazyload("*"), defer(DocumentVersion.content_markdown),
+                        contains_eager(DocumentVersion.document).lazyload("*"),
+                        contains_eager(DocumentVersion.document).defer(Document.search_text))
 
 
 def to_read(user: User) -> list[DocumentVersion]:
