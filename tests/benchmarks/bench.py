@@ -269,6 +269,8 @@ class Job:
     run: Callable[[Flask, dict], None]
     #: Made once before the first run, not timed: ``setup(app) -> None``.
     setup: Callable[[Flask], None] | None = None
+    #: What the runs did, printed under the table: ``describe(app) -> str``.
+    describe: Callable[[Flask], str] | None = None
 
 
 def _dossier(app: Flask, clients: dict) -> None:
@@ -361,10 +363,24 @@ def _reminders(app: Flask, clients: dict) -> None:
         raise RuntimeError(f"qms reminders failed: {result.output}")
 
 
+def _reminders_sent(app: Flask) -> str:
+    """How many notifications the reminder runs made, to how many people, and the most one person got."""
+    from qms.notifications.models import Notification
+
+    with app.app_context():
+        per_user = select(Notification.user_id, func.count().label("n")).group_by(Notification.user_id).subquery()
+        made, people, most = db.session.execute(
+            select(func.coalesce(func.sum(per_user.c.n), 0), func.count(), func.coalesce(func.max(per_user.c.n), 0))
+            .select_from(per_user)).one()
+        emails = len(app.extensions.get("mail_outbox", []))
+    return (f"qms reminders: {made:,} notifications to {people:,} people over the runs, at most {most} for one "
+            f"person" + (f"; {emails:,} e-mails" if emails else ""))
+
+
 #: The jobs measured after the pages, in order. Add a line here to measure a new job.
 JOBS = [
     Job("evidence dossier build (iso9001 2015, 5,000 files)", _dossier),
-    Job("qms reminders", _reminders),
+    Job("qms reminders", _reminders, describe=_reminders_sent),
     Job(f"payroll import, {PAYROLL_ROWS:,} new rows, check + preview + import", _payroll_import, _payroll_people),
     Job(f"payroll import, {PAYROLL_ROWS:,} changed rows, check + preview + import", _payroll_reimport,
         _payroll_hours),
@@ -447,7 +463,10 @@ def build_app(database_url: str, workdir: pathlib.Path, csrf: bool = False) -> F
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=csrf,
                      UPLOAD_FOLDER=str(workdir / "uploads"), QMS_DEMO_PASSWORD_FILE=str(workdir / "demo-password.txt"),
                      # The address a poster's QR code names (a loopback address makes the poster refuse).
-                     PUBLIC_URL="https://qms.bench.example")
+                     PUBLIC_URL="https://qms.bench.example",
+                     # The trail's checkpoints and key belong to this database, not to the instance's own.
+                     AUDIT_CHECKPOINT_FILE=str(workdir / "audit-checkpoints.jsonl"),
+                     AUDIT_HMAC_KEY_FILE=str(workdir / "audit-hmac.key"))
     app.jinja_env.loader = ChoiceLoader([DictLoader({FLOOR_TEMPLATE: FLOOR_SOURCE}), app.jinja_env.loader])
 
     def floor():
@@ -588,7 +607,8 @@ def measure_jobs(app: Flask, meter: Meter, clients: dict, runs: int, only: str =
         except Exception as error:  # a failing job is a row of the table, not the end of the run
             results.append(Result(job.label, "failed", note=f"{type(error).__name__}: {error}"[:200]))
             continue
-        results.append(Result(job.label, 200, 0, statistics.mean(queries), times, note="job"))
+        note = f"job: {job.describe(app)}" if job.describe is not None else "job"
+        results.append(Result(job.label, 200, 0, statistics.mean(queries), times, note=note))
         print(f"  measured {job.label}", file=sys.stderr)
     return results
 
@@ -650,6 +670,9 @@ def print_table(results: list[Result], requests: int, database: str, job_runs: i
     for line in (head, tuple("-" * w for w in widths), *rows):
         print("  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
                         for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
+    for r in results:
+        if r.note.startswith("job: "):
+            print(f"  {r.note[5:]}")
 
 
 def main(argv: list[str] | None = None) -> int:
