@@ -7,7 +7,7 @@ an uploaded file gets a cover sheet with the same control data and the file's ha
 """
 from __future__ import annotations
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -206,8 +206,13 @@ def controlled_copy(version: DocumentVersion) -> bytes:
                  decorate=header, author=version.author.name if version.author else "")
 
 
-def register_pdf(documents) -> bytes:
-    """The document register as a landscape table, with page numbers and print date."""
+#: Most documents the register PDF lists (about 40 pages); the spreadsheet export holds every one.
+PDF_ROWS = 1000
+
+
+def register_pdf(documents, total: int | None = None) -> bytes:
+    """The document register as a landscape table, with page numbers and print date; ``total`` (when more than
+    the documents given) is named above the table, with where the rest is."""
     from .services.register import current_version
 
     printed = _plain(format_datetime(utcnow(), "short"))
@@ -236,5 +241,11 @@ def register_pdf(documents) -> bytes:
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 7.5),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ecec")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return build([table], title=_("Document register"), pagesize=page_size, top_mm=18,
+    story = [table]
+    if total is not None and total > len(documents):
+        story.insert(0, para(_("The first %(shown)s of %(total)s documents. Narrow the register with its filters, "
+                               "or download it as a spreadsheet for all of them.",
+                               shown=format_decimal(len(documents)), total=format_decimal(total))))
+        story.insert(1, Spacer(1, 3 * mm))
+    return build(story, title=_("Document register"), pagesize=page_size, top_mm=18,
                  footer=_("Printed %(when)s", when=printed), decorate=header)

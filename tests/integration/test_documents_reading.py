@@ -301,3 +301,21 @@ def test_a_long_to_read_list_is_paged(app, db, people):
     assert "TL-029" in first and "TL-000" not in first and "30 items" in first
     last = staff.get("/documents/to-read?page=2").get_data(as_text=True)
     assert last.count('class="doc-read-open"') == 30 - app.config["ITEMS_PER_PAGE"] and "TL-000" in last
+
+
+def test_the_register_pdf_lists_at_most_its_page_limit_and_names_the_rest(app, db, people, monkeypatch):
+    """A print of a large register is bounded (PDF_ROWS) and says how many documents the spreadsheet holds."""
+    from qms.documents import pdf as register_pdf
+    from qms.documents.demo import seed_documents
+
+    seed_documents(db.session, 12)
+    db.session.commit()
+    monkeypatch.setattr(register_pdf, "PDF_ROWS", 5)
+    coordinator = client_for(app, people["author"])
+    text = pdf_text(coordinator.get("/documents/export.pdf").data)
+    assert "The first 5 of 12 documents" in " ".join(text.split())
+    assert text.count("BN-0") == 5
+    csv_text = coordinator.get("/documents/export.csv").get_data(as_text=True)
+    assert csv_text.count("BN-0") == 12
+    filtered = pdf_text(coordinator.get("/documents/export.pdf?q=BN-00003").data)
+    assert "The first" not in filtered

@@ -182,11 +182,6 @@ def _export_filters() -> Filters:
     return filters
 
 
-def _export_rows():
-    stmt = services.register_query(_export_filters(), include_unpublished=can_see_history()).limit(50_000)
-    return db.session.scalars(stmt).all()
-
-
 def _export_lines():
     """The register's CSV rows from three queries of plain columns (documents with their owner, the versions
     in use, the requirements): no document objects, versions or requirement collections are loaded."""
@@ -236,9 +231,15 @@ def _export_table(fmt: str):
 @bp.route("/export.pdf")
 @requires("documents.view")
 def export_pdf():
-    from ..pdf import register_pdf
+    """The register as a printable table: at most PDF_ROWS documents (a print of thousands of pages is built for
+    minutes and read by nobody); beyond that the PDF says how many more the spreadsheet holds."""
+    from sqlalchemy import func
 
-    response = make_response(register_pdf(_export_rows()))
+    from ..pdf import PDF_ROWS, register_pdf
+
+    query = services.register_query(_export_filters(), include_unpublished=can_see_history())
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    response = make_response(register_pdf(db.session.scalars(query.limit(PDF_ROWS)).all(), total=total))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'inline; filename="document-register.pdf"'
     return response
