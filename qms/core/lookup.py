@@ -56,13 +56,18 @@ def _site(id_: int) -> str | None:
     return _site_label(found) if found else None
 
 
+def employee_matches(q: str):
+    """SQL: the employee's name or number contains ``q`` (any case; wildcards in ``q`` are plain letters)."""
+    pattern = _like(q)
+    return or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
+               func.lower(Employee.number).like(pattern, escape="\\"))
+
+
 def _employees(q: str) -> list[tuple[int, str]]:
-    pattern, today = _like(q), dt.date.today()
+    today = dt.date.today()
     rows = db.session.execute(
         select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-        .where(or_(Employee.left_on.is_(None), Employee.left_on > today),
-               or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
-                   func.lower(Employee.number).like(pattern, escape="\\")))
+        .where(or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
         .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
     return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
 

@@ -224,3 +224,29 @@ def test_the_toolbox_rule_follows_the_level_being_viewed_not_the_company_target(
     assert "5 of 10" in page and "5 of 4" not in page and "Judged for VCA**." in page
     page = client.get("/evidence/norms/vca/2017-6.0?level=vca2").get_data(as_text=True)
     assert "5 of 4" not in page
+
+
+def test_a_meeting_of_many_expected_people_is_paged_and_searched(client, db, login_as, app):
+    """A company expects hundreds at a meeting: the meeting page pages the attendance list and the misses in
+    the database, the signing page offers the people not on the list a page at a time, found by name."""
+    _company(db)
+    people = [_worker(db, f"T{n:03d}") for n in range(60)]
+    meeting = _meeting(db)
+    toolbox.record(meeting, [p.id for p in people[:30]], None)
+    db.session.commit()
+    per_page = app.config["ITEMS_PER_PAGE"]
+    login_as(Role.COORDINATOR)
+    page = client.get(f"/vca/toolbox/{meeting.id}").get_data(as_text=True)
+    assert "Attendance (30)" in page and "Missed (30)" in page
+    assert page.count("Worker T0") == 2 * per_page  # a page of each list
+    second = client.get(f"/vca/toolbox/{meeting.id}?missed_page=2").get_data(as_text=True)
+    assert "Worker T059" in second and "Worker T059" not in page
+    sign = client.get(f"/vca/toolbox/{meeting.id}/sign").get_data(as_text=True)
+    assert "30 of 60 expected people are on the list." in sign
+    assert sign.count('name="people"') == 30
+    found = client.get(f"/vca/toolbox/{meeting.id}/sign?q=T04").get_data(as_text=True)
+    assert found.count('name="people"') == 10 and "Worker T041" in found and "Worker T001" not in found
+    assert "Nobody who is not on the list yet" in client.get(f"/vca/toolbox/{meeting.id}/sign?q=T001").get_data(
+        as_text=True)  # on the list already
+    assert client.post(f"/vca/toolbox/{meeting.id}/record", data={"people": [people[41].id]}).status_code == 302
+    assert toolbox.list_counts(meeting) == (31, 60)

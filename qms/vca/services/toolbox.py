@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from qms.core.changes import until_changed
 from qms.core.transitions import can_move
@@ -135,13 +136,43 @@ def workers_query(day: dt.date):
             .order_by(Employee.last_name, Employee.first_name))
 
 
-def expected(meeting: VcaToolboxMeeting) -> list[Employee]:
-    return list(db.session.scalars(workers_query(meeting.date)))
+def _on_list(meeting: VcaToolboxMeeting):
+    return exists().where(VcaToolboxAttendance.meeting_id == meeting.id,
+                          VcaToolboxAttendance.employee_id == Employee.id)
 
 
-def attendance(meeting: VcaToolboxMeeting) -> dict[int, VcaToolboxAttendance]:
-    rows = db.session.scalars(select(VcaToolboxAttendance).where(VcaToolboxAttendance.meeting_id == meeting.id))
-    return {row.employee_id: row for row in rows}
+def attendance_query(meeting: VcaToolboxMeeting):
+    """The attendance list of a meeting with each person, by name (to page in the database)."""
+    return (select(VcaToolboxAttendance).join(Employee, Employee.id == VcaToolboxAttendance.employee_id)
+            .where(VcaToolboxAttendance.meeting_id == meeting.id)
+            .options(contains_eager(VcaToolboxAttendance.employee))
+            .order_by(Employee.last_name, Employee.first_name, Employee.id))
+
+
+def missed_query(meeting: VcaToolboxMeeting, text: str | None = None):
+    """People expected at the meeting who are not on its list, by name; ``text`` narrows to a name or number."""
+    stmt = workers_query(meeting.date).where(~_on_list(meeting))
+    if text and text.strip():
+        from qms.core.lookup import employee_matches
+
+        stmt = stmt.where(employee_matches(text.strip()))
+    return stmt
+
+
+def list_counts(meeting: VcaToolboxMeeting) -> tuple[int, int]:
+    """(people on the attendance list, people expected at the meeting), counted in the database."""
+    expected = select(func.count()).select_from(workers_query(meeting.date).order_by(None).subquery())
+    present = select(func.count()).select_from(VcaToolboxAttendance).where(
+        VcaToolboxAttendance.meeting_id == meeting.id)
+    return db.session.scalar(present) or 0, db.session.scalar(expected) or 0
+
+
+def attendance_of(meeting: VcaToolboxMeeting, employee: Employee | None) -> VcaToolboxAttendance | None:
+    """The person's line on the meeting's attendance list, if any."""
+    if employee is None:
+        return None
+    return db.session.scalar(select(VcaToolboxAttendance).where(
+        VcaToolboxAttendance.meeting_id == meeting.id, VcaToolboxAttendance.employee_id == employee.id))
 
 
 def _add(meeting: VcaToolboxMeeting, employee: Employee, method: AttendanceMethod, user) -> VcaToolboxAttendance:
@@ -169,7 +200,9 @@ def record(meeting: VcaToolboxMeeting, employee_ids: list[int], user) -> int:
     """The presenter or coordinator ticks attendees off a list; people already present are skipped."""
     if meeting.state is not MeetingState.HELD:
         raise VcaError(_("This meeting is not open for signing."))
-    present = attendance(meeting)
+    wanted = [i for i in set(employee_ids) if 0 < i < 2**31]
+    present = set(db.session.scalars(select(VcaToolboxAttendance.employee_id).where(
+        VcaToolboxAttendance.meeting_id == meeting.id, VcaToolboxAttendance.employee_id.in_(wanted or [0]))))
     added = 0
     for employee_id in sorted(set(employee_ids)):
         if employee_id in present:

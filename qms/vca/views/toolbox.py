@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from qms.database import paginate
 from qms.extensions import db
 from qms.organisation.models import Employee
 from qms.permissions import has_permission, require, requires
@@ -129,10 +130,9 @@ def toolbox_new():
 @requires("vca.view")
 def meeting(meeting_id: int):
     found = load(VcaToolboxMeeting, meeting_id)
-    present = toolbox.attendance(found)
-    expected = toolbox.expected(found) if found.state in (MeetingState.HELD, MeetingState.CLOSED) else []
-    missed = [e for e in expected if e.id not in present]
-    attendees = sorted(present.values(), key=lambda a: (a.employee.last_name, a.employee.first_name))
+    attendees = paginate(toolbox.attendance_query(found), request.args.get("page"), per_page())
+    missed = (paginate(toolbox.missed_query(found), request.args.get("missed_page"), per_page())
+              if found.state in (MeetingState.HELD, MeetingState.CLOSED) else None)
     lessons = integrations.open_toolbox_lessons() if found.state is MeetingState.HELD else []
     return render_template("vca/meeting.html", meeting=found, attendees=attendees, missed=missed, lessons=lessons,
                            button=ButtonForm(), close_form=CloseForm(), catch_up=CatchUpForm(),
@@ -180,6 +180,10 @@ def meeting_state(meeting_id: int, action: str):
 
 # --- signing ----------------------------------------------------------------------------------
 
+#: People offered per page on the signing page's list to tick.
+PICK_PAGE = 50
+
+
 @bp.route("/toolbox/<int:meeting_id>/sign", methods=["GET", "POST"])
 @requires("vca.sign")
 def sign(meeting_id: int):
@@ -187,19 +191,23 @@ def sign(meeting_id: int):
     may_record = _may_record(found)
     # Attendees see a meeting open for signing (and the one they signed); others' lists only recorders.
     me = training.employee_of(current_user)
-    present = toolbox.attendance(found)
-    require(may_record or found.state is MeetingState.HELD or (me is not None and me.id in present))
+    mine = toolbox.attendance_of(found, me)
+    require(may_record or found.state is MeetingState.HELD or mine is not None)
     form = ButtonForm()
     if request.method == "POST":
         return act(form, lambda: toolbox.sign(found, me, current_user),
                    done=_("Thank you, your attendance is signed."),
                    to=url_for("vca.sign", meeting_id=found.id))
-    expected = toolbox.expected(found) if may_record else []
-    record_form = RecordForm()
-    record_form.people.choices = [SelectChoice(e.id, e.full_name) for e in expected if e.id not in present]
-    return render_template("vca/sign.html", meeting=found, me=me, signed=me is not None and me.id in present,
-                           mine=present.get(me.id) if me else None, may_record=may_record, form=form,
-                           record_form=record_form, expected=expected, present=present)
+    present = expected = 0
+    record_form, people, search = RecordForm(), None, (request.args.get("q") or "").strip()[:100]
+    if may_record:
+        present, expected = toolbox.list_counts(found)
+        # The people not on the list yet, a page at a time and found by name: a company can expect thousands.
+        people = paginate(toolbox.missed_query(found, search), request.args.get("page"), PICK_PAGE)
+        record_form.people.choices = [SelectChoice(e.id, e.full_name) for e in people.items]
+    return render_template("vca/sign.html", meeting=found, me=me, signed=mine is not None, mine=mine,
+                           may_record=may_record, form=form, record_form=record_form, expected=expected,
+                           present=present, people=people, search=search)
 
 
 @bp.route("/toolbox/<int:meeting_id>/record", methods=["POST"])
