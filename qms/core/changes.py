@@ -81,6 +81,12 @@ def _forget_touched(conn) -> None:
     conn.info.pop(_TOUCHED, None)
 
 
+@event.listens_for(Engine, "rollback_savepoint")
+def _forget_after_savepoint(conn, name, context) -> None:
+    """A savepoint rolled back took its change rows with it: note the tables again at their next change."""
+    conn.info.pop(_TOUCHED, None)
+
+
 def changed_in_transaction() -> bool:
     """Whether the session's current transaction has changed any tracked table (not yet committed)."""
     session = db.session()

@@ -126,3 +126,18 @@ def test_the_pso_page_under_a_handbook_reuses_the_score_and_forecast(app, db, cl
     assert client.get(f"/pso/?year={year}").status_code == 200
     assert len(computed) == 2 and len(forecasts) == 2
     assert pso.score(year).register.input.employees and len(computed) == 2
+
+
+def test_a_change_after_a_rolled_back_savepoint_is_still_noted(app, db):
+    calls: list = []
+    figure = _kept(calls)
+    assert figure("Jan") == 0
+    with _db.session.begin_nested() as savepoint:
+        _db.session.add(Employee(number="S1", first_name="Kees", last_name="Jansma", function="cleaner",
+                                 hired_on=dt.date(2020, 1, 1)))
+        _db.session.flush()
+        savepoint.rollback()
+    _db.session.add(Employee(number="S2", first_name="Kees", last_name="Jansen", function="cleaner",
+                             hired_on=dt.date(2020, 1, 1)))
+    _db.session.commit()
+    assert figure("Jan") == 1 and len(calls) == 2
