@@ -288,7 +288,7 @@ def prepare(database_url: str, workdir: pathlib.Path, scale: int) -> dict[str, l
     from qms.extensions import db
     from qms.permissions import Role
 
-    from .bench import bench_users, build_app, prepare_database
+    from .bench import analyze, bench_users, build_app, prepare_database
 
     app = build_app(database_url, workdir)
     prepare_database(app, scale)
@@ -299,6 +299,7 @@ def prepare(database_url: str, workdir: pathlib.Path, scale: int) -> dict[str, l
             db.session.execute(insert(DistributionTarget), [
                 {"document_id": i, "kind": TargetKind.ROLE, "role": Role.STAFF.value} for i in ids])
             db.session.commit()
+    analyze(app)
     accounts: dict[str, list[tuple[str, str]]] = {}
     for role_name, count in ACCOUNTS.items():
         role = Role(role_name)

@@ -194,8 +194,11 @@ def _search_clause(q: str):
             # The index holds the number too; without an OR the matching rowids drive the query.
             return text("document.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH :fts)"
                         ).bindparams(fts=_fts_query(q))
-        # Written exactly as the GIN index expression (migration 0003), so the planner can use the index.
-        match = text("to_tsvector('simple', coalesce(document.search_text, '')) @@ to_tsquery('simple', :tsq)"
+        # Written exactly as the GIN index expression (migration 0003), so the planner can use the index; as
+        # a subquery, so the matches are found once through it even when the page's order walks another index
+        # (a register page of 25 by number would otherwise test the text of every document until 25 match).
+        match = text("document.id IN (SELECT search.id FROM document AS search WHERE "
+                     "to_tsvector('simple', coalesce(search.search_text, '')) @@ to_tsquery('simple', :tsq))"
                      ).bindparams(tsq=" & ".join(f"{w}:*" for w in words))
         return or_(exact, match)
     like = f"%{q.lower()}%"
