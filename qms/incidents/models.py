@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -39,6 +39,11 @@ class Incident(Audited, db.Model):
         Index("ix_incident_type_occurred", "type", "occurred_on"),
         Index("ix_incident_arbowet", "on_arbowet_list", "occurred_on"),
         Index("ix_incident_arbo_pending", "arbo_reason", "arbo_notified_at"),
+        #: Accidents still to report to the Arbeidsinspectie, oldest first (the start page's task, the reminder):
+        #: only those rows, so the list never walks the whole log.
+        Index("ix_incident_arbo_open", "occurred_at", "id",
+              sqlite_where=text("arbo_reason IS NOT NULL AND arbo_notified_at IS NULL"),
+              postgresql_where=text("arbo_reason IS NOT NULL AND arbo_notified_at IS NULL")),
         Index("ix_incident_toolbox", "lessons_for_toolbox", "lessons_discussed_on"),
     )
 

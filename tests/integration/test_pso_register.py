@@ -444,3 +444,16 @@ def test_the_dossier_pdf_speaks_the_readers_language(client, login_as, company, 
     assert "Arbeidsovereenkomst" in flat and "WAO / WIA / WAZ /" in flat and "Trede 3" in flat
     assert "€ 24.000,00" in flat and "1 april 2023" in flat
     assert "Pagina 1 van" in flat
+
+
+def test_hr_reads_the_names_of_the_flagged_people_others_their_pseudonyms(client, login_as, company, db):
+    """The score page names the people a qualitative criterion is missing for (HR only; the other roles are
+    test_other_roles_never_see_the_register_or_names) and no one else."""
+    services.save_status(company[1], StatusData(starting_position="wia_wajong", intake_date=dt.date(2015, 1, 1),
+                                                suitable_work=None, integration="werkoverleg", support="jobcoach"))
+    db.session.commit()
+    login_as(Role.HR)
+    page = client.get(f"/pso/?year={YEAR}").get_data(as_text=True)
+    flag = page.split("Missing suitable work in:")[1].split("</p>")[0]
+    assert "Anna Test1" in flag and "P-" not in flag
+    assert "Anna Test2" not in page  # nobody else is named

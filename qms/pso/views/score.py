@@ -40,16 +40,29 @@ def _chart(current, upcoming):
     return chart.build(series, norms)
 
 
-def _names(current) -> dict[str, str]:
-    """Pseudonym -> name, for the HR role only."""
+#: More people than this are named from one read of every employee's name rather than a list of ids.
+_NAMES_BY_ID = 500
+
+
+def _names(current, only: set[str] | None = None) -> dict[str, str]:
+    """Pseudonym -> name, for the HR role only: of everyone in the register, or of the pseudonyms ``only``."""
     if not sees_names() or not current.register.names:
         return {}
     from ...organisation.models import Employee
 
-    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name)
-                              .where(Employee.id.in_(list(current.register.names.values())))).all()
-    by_id = {r.id: f"{r.first_name} {r.last_name}" for r in rows}
-    return {p: by_id.get(i, p) for p, i in current.register.names.items()}
+    by_id = {i: p for p, i in current.register.names.items() if only is None or p in only}
+    if not by_id:
+        return {}
+    stmt = select(Employee.id, Employee.first_name, Employee.last_name)
+    if len(by_id) <= _NAMES_BY_ID:
+        stmt = stmt.where(Employee.id.in_(list(by_id)))
+    return {by_id[r.id]: f"{r.first_name} {r.last_name}" for r in db.session.execute(stmt) if r.id in by_id}
+
+
+def _flagged(current) -> set[str]:
+    """The pseudonyms the score page names: the people its qualitative-criteria flags list."""
+    missing = current.result.missing if current.result is not None else ()
+    return {p for item in missing for p in (item.get("employees") or ())}
 
 
 def _application_date():
@@ -71,7 +84,7 @@ def index():
     ref = versions.version_for_application(services.references(), applied_on)
     current = services.score(year, ref=ref)
     upcoming, changes = services.forecast(year, current=current)
-    names = _names(current)
+    names = _names(current, _flagged(current))
     versioned = versions.apply_rules(current.result, current.reference, applied_on) if current.result else None
     return render_template(
         "pso/index.html", year=year, current=current, result=current.result, ref=current.reference,
@@ -110,7 +123,8 @@ def forecast():
     hires = db.session.scalars(select(PsoPlannedHire).order_by(PsoPlannedHire.start)).all()
     return render_template("pso/forecast.html", year=year, current=current, upcoming=upcoming, changes=changes,
                            chart=_chart(current, upcoming), hires=hires, form=form, button=ButtonForm(),
-                           names=_names(current), ref=ref, contract_label=contract_label,
+                           names=_names(current, {c.employee.split("/")[0] for c in changes}), ref=ref,
+                           contract_label=contract_label,
                            position_label=position_label)
 
 
