@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
-from .database import (SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, database_busy, expect_writes,
+from .database import (MAX_ID, SAFE_METHODS, SAVE_UNKNOWN, SAVED, commit_state, database_busy, expect_writes,
                        lost_connection)
 from .extensions import db, login_manager
 from .permissions import AccessRefused, enforce_route_permission, has_permission
@@ -67,7 +67,12 @@ def init_app(app: Flask) -> None:
             uid, version = (int(part) for part in user_id.split(":", 1))
         except ValueError:
             return None
-        user = db.session.get(User, uid)
+        from sqlalchemy import select
+        from sqlalchemy.orm import joinedload
+
+        # The user with their roles in one query: every request asks (no second query for the roles).
+        user = db.session.execute(select(User).options(joinedload(User.roles)).where(User.id == uid)) \
+            .unique().scalar_one_or_none() if 0 < uid <= MAX_ID else None
         if user is None or not user.active or user.session_version != version:
             return None
         from .auth import sessions
