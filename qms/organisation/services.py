@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.dates import today
 from ..core.errors import FieldError
-from ..database import MAX_ID, lock_writers
+from ..database import MAX_ID, lock_writers, value_taken
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
@@ -47,10 +47,7 @@ def save_company(name: str, kvk_number: str | None, address: str | None, city: s
 # --- departments and sites --------------------------------------------------------------------
 
 def _check_department_name(name: str, department: Department | None) -> None:
-    stmt = select(Department.id).where(func.lower(Department.name) == name.lower())
-    if department is not None and department.id is not None:
-        stmt = stmt.where(Department.id != department.id)
-    if db.session.scalar(stmt.limit(1)) is not None:
+    if value_taken(Department.name, name, other_than=department):
         raise OrganisationError("name", _("A department with this name already exists."))
 
 
@@ -122,10 +119,7 @@ def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
     """Add an employee (``employee`` is None) or change one, enforcing the register's rules."""
     number = data.number.strip()
     lock_writers(db.session.connection())  # the same number typed twice at once: the second is told
-    same_number = select(Employee.id).where(func.lower(Employee.number) == number.lower())
-    if employee is not None:
-        same_number = same_number.where(Employee.id != employee.id)
-    if db.session.scalar(same_number.limit(1)) is not None:
+    if value_taken(Employee.number, number, other_than=employee):
         raise OrganisationError("number", _("Another employee already has this number."))
 
     if data.left_on is not None and data.left_on < data.hired_on:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...core.loaders import get_row
+from ...database import value_taken
 from ...extensions import db
 from ..models import ELEMENTS, FREQUENCIES, ROOM_TYPES, Location, Room, RoomElement
 from .common import MeasurementError
@@ -23,10 +24,7 @@ def save_location(location: Location | None, *, name: str, client: str, site_id:
         raise MeasurementError("name", _("Give the location a name."))
     if not client:
         raise MeasurementError("client", _("Name the client."))
-    same = select(Location.id).where(func.lower(Location.name) == name.lower())
-    if location is not None:
-        same = same.where(Location.id != location.id)
-    if db.session.scalar(same.limit(1)) is not None:
+    if value_taken(Location.name, name, other_than=location):
         raise MeasurementError("name", _("A location with this name already exists."))
     if location is None:
         location = Location(active=True)
