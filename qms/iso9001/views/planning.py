@@ -124,17 +124,21 @@ def move_risk(risk_id: int):
 
 # --- objectives -------------------------------------------------------------------------------
 
-@bp.route("/objectives")
-@requires("iso9001.view")
-def objectives():
-    show = request.args.get("show", "running")
+def _objectives(show: str):
+    """The objectives the page lists: the running ones, or all of them with ``show=all``."""
     from sqlalchemy import select
 
     stmt = select(Objective)
     if show != "all":
         stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
-    stmt = stmt.order_by(Objective.deadline, Objective.id)
-    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return stmt.order_by(Objective.deadline, Objective.id)
+
+
+@bp.route("/objectives")
+@requires("iso9001.view")
+def objectives():
+    show = request.args.get("show", "running")
+    result = paginate(_objectives(show), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     values = services.latest_values([o.id for o in result.items])
     statuses = {o.id: scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
                 for o in result.items}
@@ -145,12 +149,8 @@ def objectives():
 @requires("iso9001.view")
 def objectives_export(fmt: str):
     """The objectives as the page shows them (running, or all), with the latest measurement and its status."""
-    from sqlalchemy import select
-
-    stmt = select(Objective)
-    if request.args.get("show", "running") != "all":
-        stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
-    objectives_ = db.session.scalars(stmt.order_by(Objective.deadline, Objective.id).limit(tabular.MAX_ROWS)).all()
+    stmt = _objectives(request.args.get("show", "running"))
+    objectives_ = db.session.scalars(stmt.limit(tabular.MAX_ROWS)).all()
     values = services.latest_values([o.id for o in objectives_])
     labels = {"met": _("met"), "on_target": _("on target"), "off_target": _("not on target"), "no_data": _("no data")}
     header = [_("Objective"), _("State"), _("Target"), _("Unit"), _("Latest"), _("Status"), _("Owner"), _("Deadline")]
