@@ -20,7 +20,8 @@ from flask import Flask
 from .background import CHECK, FOLDER, RUN, TASKS, check, folder, run, submit_check, submit_run  # noqa: F401
 from .cells import PROBLEMS, boolean, choice, date, email, integer, normal, number, text  # noqa: F401
 from .registers import (CREATED, MAX_BYTES, MAX_REJECTIONS, UNCHANGED, UPDATED, Column, FileRejected,  # noqa: F401
-                        Importer, Outcome, RowRejected, export_rows, importer, importers, process, read_rows)
+                        Importer, Outcome, RowRejected, export_rows, importer, importers, process, read_rows,
+                        rows_per_child)
 from .staging import KEEP_SECONDS, is_xlsx  # noqa: F401
 
 

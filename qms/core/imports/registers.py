@@ -34,6 +34,11 @@ class RowRejected(Exception):
         self.reason = reason
         self.message = message or reason
 
+    @classmethod
+    def naming(cls, reason: str, value: Any) -> RowRejected:
+        """Refused for ``reason`` (counted as one reason), with a message that names the row's value."""
+        return cls(reason, f"{reason} (“{value}”)")
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read (not a table, a required column missing)."""
@@ -247,6 +252,16 @@ def _reject(outcome: Outcome, line: int, key: str, raw: list[Any], reason: str, 
 
 
 # --- export of the same columns --------------------------------------------------------------------------------
+
+def rows_per_child(records: Iterable[Any], children: Callable[[Any], list]) -> list[tuple[Any, Any]]:
+    """A register with a list per record (a supplier's certificates, a room's elements) as file rows: one
+    (record, child) per child, and (record, None) for a record without any."""
+    out: list[tuple[Any, Any]] = []
+    for record in records:
+        found = children(record)
+        out.extend((record, child) for child in found) if found else out.append((record, None))
+    return out
+
 
 def export_rows(importer: Importer, records: Iterable[Any]) -> Iterator[list[Any]]:
     """The rows an export of the register writes: the importer's columns, so the file imports back unchanged."""
