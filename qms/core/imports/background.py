@@ -43,13 +43,15 @@ def _job_importer(job: Job) -> Importer:
     return found
 
 
+def _process(job: Job, *, dry_run: bool):
+    return process(_job_importer(job), staging.read(FOLDER, job), dry_run=dry_run)
+
+
 @jobs.handler(CHECK)
 def check(job: Job) -> dict:
     """The preview: what the import would create and update, and every rejected row with its reason."""
-    target = _job_importer(job)
-    data = staging.read(FOLDER, job)
     try:
-        outcome = process(target, data, dry_run=True)
+        outcome = _process(job, dry_run=True)
     except FileRejected as error:
         staging.path_of(FOLDER, job).unlink(missing_ok=True)
         return {"file_error": error.message}
@@ -59,10 +61,8 @@ def check(job: Job) -> dict:
 @jobs.handler(RUN)
 def run(job: Job) -> dict:
     """Save the rows (one commit, by the worker); the file is removed once that commit is made."""
-    target = _job_importer(job)
-    data = staging.read(FOLDER, job)
     try:
-        outcome = process(target, data, dry_run=False)
+        outcome = _process(job, dry_run=False)
     except FileRejected as error:
         raise JobError(error.message) from error
     jobs.after_done(lambda path=staging.path_of(FOLDER, job): path.unlink(missing_ok=True))
