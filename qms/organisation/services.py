@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ..core.dates import today
 from ..core.errors import FieldError
-from ..database import MAX_ID, lock_writers, value_taken
+from ..core.loaders import get_row
+from ..database import lock_writers, value_taken
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
@@ -115,6 +116,15 @@ def has_left(employee: Employee, on: dt.date | None = None) -> bool:
     return employee.left_on is not None and employee.left_on <= (on or today())
 
 
+def _check_in_use(model, chosen_id: int, current_id: int | None, field: str, missing: str, retired: str) -> None:
+    """A department or site chosen on the form exists and is in use (or is the one the employee already had)."""
+    found = get_row(model, chosen_id)
+    if found is None:
+        raise OrganisationError(field, missing)
+    if not found.active and found.id != current_id:
+        raise OrganisationError(field, retired)
+
+
 def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
     """Add an employee (``employee`` is None) or change one, enforcing the register's rules."""
     number = data.number.strip()
@@ -126,25 +136,16 @@ def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
         raise OrganisationError("left_on", _("The leaving date cannot lie before the date of employment."))
 
     if data.department_id is not None:
-        department = db.session.get(Department, data.department_id) if data.department_id <= MAX_ID else None
-        if department is None:
-            raise OrganisationError("department_id", _("Choose a department from the list."))
-        unchanged = employee is not None and employee.department_id == department.id
-        if not department.active and not unchanged:
-            raise OrganisationError("department_id", _("This department is no longer in use."))
-
+        _check_in_use(Department, data.department_id, employee.department_id if employee else None, "department_id",
+                      _("Choose a department from the list."), _("This department is no longer in use."))
     if data.site_id is not None:
-        site = db.session.get(Site, data.site_id) if data.site_id <= MAX_ID else None
-        if site is None:
-            raise OrganisationError("site_id", _("Choose a work location from the list."))
-        unchanged = employee is not None and employee.site_id == site.id
-        if not site.active and not unchanged:
-            raise OrganisationError("site_id", _("This site is no longer in use."))
+        _check_in_use(Site, data.site_id, employee.site_id if employee else None, "site_id",
+                      _("Choose a work location from the list."), _("This site is no longer in use."))
 
     if data.mentor_id is not None:
         if employee is not None and data.mentor_id == employee.id:
             raise OrganisationError("mentor_id", _("A person cannot be their own mentor."))
-        mentor = db.session.get(Employee, data.mentor_id) if data.mentor_id <= MAX_ID else None
+        mentor = get_row(Employee, data.mentor_id)
         if mentor is None:
             raise OrganisationError("mentor_id", _("Choose a mentor from the list."))
         if not mentor.is_master_trainer:
