@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, or_, select
 
+from ..core.loaders import get_row
 from ..database import MAX_ID
 from ..extensions import db
 
@@ -108,7 +109,7 @@ def refuse(message: str, field: str | None = None):
 
 
 def get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    obj = get_row(model, object_id)
     if obj is None:
         abort(404)
     return obj
