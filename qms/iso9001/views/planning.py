@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import Form, SelectChoice, SelectField
 
 from ...core import exports as tabular
+from ...core.record_forms import add_form_routes
 from ...database import paginate
 from ...i18n import fmt_number
 from ...extensions import db
@@ -82,16 +83,8 @@ def _save_risk(risk: Risk | None):
     return page("edit.html", form=form, title=title, cancel=cancel)
 
 
-@bp.route("/risks/new", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def new_risk():
-    return _save_risk(None)
-
-
-@bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def edit_risk(risk_id: int):
-    return _save_risk(load(Risk, risk_id))
+add_form_routes(bp, "/risks", "risk", "iso9001.manage", lambda i: load(Risk, i), _save_risk,
+                endpoints=("new_risk", "edit_risk"))
 
 
 @bp.route("/risks/<int:risk_id>")
@@ -166,6 +159,9 @@ def objectives_export(fmt: str):
 
 
 def _save_objective(objective: Objective | None):
+    if objective is not None and objective.state != ObjectiveState.ACTIVE:
+        flash(_("A closed objective is a record and cannot be changed."), "error")
+        return redirect(url_for("iso9001.objective", objective_id=objective.id))
     form = ObjectiveForm(obj=objective)
     if objective is not None and not form.is_submitted():
         form.direction.data = objective.direction.value
@@ -183,20 +179,8 @@ def _save_objective(objective: Objective | None):
     return page("edit.html", form=form, title=title, cancel=cancel)
 
 
-@bp.route("/objectives/new", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def new_objective():
-    return _save_objective(None)
-
-
-@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def edit_objective(objective_id: int):
-    found = load(Objective, objective_id)
-    if found.state != ObjectiveState.ACTIVE:
-        flash(_("A closed objective is a record and cannot be changed."), "error")
-        return redirect(url_for("iso9001.objective", objective_id=found.id))
-    return _save_objective(found)
+add_form_routes(bp, "/objectives", "objective", "iso9001.manage", lambda i: load(Objective, i), _save_objective,
+                endpoints=("new_objective", "edit_objective"))
 
 
 @bp.route("/objectives/<int:objective_id>")
