@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Engine, bindparam, event, func, insert, or_, select, text
+from sqlalchemy import Engine, Enum, bindparam, event, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -231,6 +231,13 @@ def paginate(stmt: Select, page: Any, per_page: int = 25) -> Page:
     page = min(page, last)
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def enum_column(cls, length: int = 20, *, strict: bool = False) -> Enum:
+    """The column type of an enum: its members' values in a VARCHAR with a CHECK, no database enum type (so a new
+    member needs no type change); ``strict`` also refuses, in Python, a string that is no member's value."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                validate_strings=strict)
 
 
 def like_pattern(text: str) -> str:
