@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import abort
 import sqlalchemy as sa
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, or_, select
 
