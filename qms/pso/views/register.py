@@ -11,7 +11,8 @@ from wtforms import SelectChoice
 from ... import jobs
 from ...core.loaders import get_row
 from ...core import exports as tabular
-from ...database import contains, paginate, writes_on_read
+from ...core.lookup import employee_matches
+from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...i18n import select_locale
 from ...jobs import Job, JobState
@@ -86,7 +87,7 @@ def _register_stmt(year: int, q: str, kind: str):
             .outerjoin(PsoTargetStatus, PsoTargetStatus.employee_id == Employee.id)
             .outerjoin(PsoHours, (PsoHours.employee_id == Employee.id) & (PsoHours.year == year)))
     if q:
-        stmt = stmt.where(contains(q, Employee.first_name + " " + Employee.last_name, Employee.number))
+        stmt = stmt.where(employee_matches(q))
     if kind == "target":
         stmt = stmt.where(PsoTargetStatus.id.is_not(None))
     return stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)

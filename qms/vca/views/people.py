@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from qms.core import exports as tabular
-from qms.database import contains, paginate
+from qms.core.lookup import employee_matches
+from qms.database import paginate
 from qms.extensions import db
 from qms.organisation.models import Employee
 from qms.permissions import requires
@@ -66,7 +67,7 @@ def people_index():
     stmt = (select(Employee, VcaWorker).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id)
             .where(Employee.left_on.is_(None) | (Employee.left_on > common.today())))
     if q:
-        stmt = stmt.where(contains(q, Employee.first_name + " " + Employee.last_name, Employee.number))
+        stmt = stmt.where(employee_matches(q))
     stmt = stmt.order_by(Employee.last_name, Employee.first_name)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     size = per_page()
