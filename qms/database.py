@@ -1,11 +1,12 @@
-"""Database conventions shared by every package: time helpers, SQLite tuning, the writers' lock, pagination."""
+"""Database conventions shared by every package: time helpers, SQLite tuning, the writers' lock, pagination,
+text search and the check that a unique name is still free."""
 import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Engine, bindparam, event, func, insert, select, text
+from sqlalchemy import Engine, Enum, bindparam, event, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -231,6 +232,34 @@ def paginate(stmt: Select, page: Any, per_page: int = 25) -> Page:
     page = min(page, last)
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def enum_column(cls, length: int = 20, *, strict: bool = False) -> Enum:
+    """The column type of an enum: its members' values in a VARCHAR with a CHECK, no database enum type (so a new
+    member needs no type change); ``strict`` also refuses, in Python, a string that is no member's value."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                validate_strings=strict)
+
+
+def like_pattern(text: str) -> str:
+    """``text`` anywhere, case folded, as a LIKE pattern (its own wildcards escaped with a backslash)."""
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def contains(text: str, *columns):
+    """The condition "one of ``columns`` contains ``text``", without regard to case, in the database."""
+    pattern = like_pattern(text)
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+
+
+def value_taken(column, value: str, *, other_than: Any = None) -> bool:
+    """Whether a row other than ``other_than`` already holds ``value`` in ``column`` (a name or number that must
+    be unique), compared without regard to case."""
+    model = column.class_
+    stmt = select(model.id).where(func.lower(column) == value.lower())
+    if other_than is not None and other_than.id is not None:
+        stmt = stmt.where(model.id != other_than.id)
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def include_in_autogenerate(name, type_, parent_names) -> bool:

@@ -23,12 +23,12 @@ from typing import Any, Callable
 
 from flask import Flask, current_app
 from flask_babel import force_locale
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, event
+from sqlalchemy import ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .audit.models import Audited
 from .core.transitions import can_move
-from .database import utcnow
+from .database import enum_column, utcnow
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class Job(Audited, db.Model):
     #: The registered handler that does the work (see :func:`handler`).
     task: Mapped[str] = mapped_column(String(60))
     state: Mapped[JobState] = mapped_column(
-        Enum(JobState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(JobState),
         default=JobState.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)

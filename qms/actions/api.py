@@ -9,42 +9,21 @@ from sqlalchemy import or_, select
 from flask_smorest import abort
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
+from ..api.common import PageArgs, columns_schema, endpoint, page_of, paged, refuse, where_given
 from ..extensions import db
 from ..permissions import has_permission
 from . import services
 from .models import CorrectiveAction, Nonconformity
 from .views import load_action, load_nc
-from .workflow import ActionKind, NcState, Severity
+from .workflow import NcState, Severity
 
 blp = ApiBlueprint("api_actions", __name__, url_prefix="", description="Nonconformities and actions")
 
 
-class NonconformitySchema(Schema):
-    id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    source_type = fields.String(required=True)
-    source_id = fields.String(allow_none=True)
-    norm = fields.String(allow_none=True)
-    norm_version = fields.String(allow_none=True)
-    requirement = fields.String(allow_none=True)
-    severity = fields.Enum(Severity, by_value=True, required=True)
-    state = fields.Enum(NcState, by_value=True, required=True)
-    owner_id = fields.Integer(allow_none=True)
-    opened_on = fields.Date(required=True)
-    closed_on = fields.Date(allow_none=True)
-
-
-class ActionSchema(Schema):
-    id = fields.Integer(required=True)
-    nonconformity_id = fields.Integer(allow_none=True)
-    kind = fields.Enum(ActionKind, by_value=True, required=True)
-    description = fields.String(required=True)
-    owner_id = fields.Integer(required=True)
-    due_date = fields.Date(required=True)
-    done_at = UtcDateTime(allow_none=True)
+NonconformitySchema = columns_schema(Nonconformity, "id number title description source_type source_id norm "
+                                     "norm_version requirement severity state owner_id opened_on closed_on")
+ActionSchema = columns_schema(CorrectiveAction, "id nonconformity_id kind description owner_id due_date done_at",
+                              name="ActionSchema")
 
 
 class CompleteSchema(Schema):
@@ -74,10 +53,7 @@ def list_nonconformities(args):
     if not _all():
         mine = select(CorrectiveAction.nonconformity_id).where(CorrectiveAction.owner_id == current_user.id)
         stmt = stmt.where(or_(Nonconformity.owner_id == current_user.id, Nonconformity.id.in_(mine)))
-    if "state" in args:
-        stmt = stmt.where(Nonconformity.state == args["state"])
-    if "severity" in args:
-        stmt = stmt.where(Nonconformity.severity == args["severity"])
+    stmt = where_given(stmt, args, state=Nonconformity.state, severity=Nonconformity.severity)
     return paged(stmt.order_by(Nonconformity.opened_on.desc(), Nonconformity.id.desc()), args)
 
 
@@ -94,8 +70,7 @@ def list_actions(args):
         stmt = stmt.where(CorrectiveAction.owner_id == current_user.id)
     if "done" in args:
         stmt = stmt.where(CorrectiveAction.done_at.is_not(None) if args["done"] else CorrectiveAction.done_at.is_(None))
-    if "nonconformity_id" in args:
-        stmt = stmt.where(CorrectiveAction.nonconformity_id == args["nonconformity_id"])
+    stmt = where_given(stmt, args, nonconformity_id=CorrectiveAction.nonconformity_id)
     return paged(stmt.order_by(CorrectiveAction.due_date, CorrectiveAction.id), args)
 
 

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
 from ..auth.models import User
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 from .workflow import ActionKind, NcState, Severity
 
 
-def _enum(cls, length: int = 20):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+#: This package's enum columns: the member values, an unknown string refused.
+_enum = partial(enum_column, strict=True)
 
 
 class Nonconformity(Audited, db.Model):

@@ -12,13 +12,13 @@ from typing import Callable, Iterable
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..core.errors import DomainError
 from ..i18n import fmt_day
 from ..auth.models import User
 from ..core import numbering
-from ..database import MAX_ID, utcnow
+from ..database import MAX_ID, contains, utcnow
 from ..extensions import db
 from ..organisation.services import today
 from ..signals import nonconformity_closed
@@ -321,10 +321,7 @@ def nonconformities_query(*, state: str | None = None, severity: str | None = No
     if source_type:
         stmt = stmt.where(Nonconformity.source_type == source_type)
     if text:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Nonconformity.title).like(pattern, escape="\\"),
-                              func.lower(Nonconformity.number).like(pattern, escape="\\"),
-                              func.lower(Nonconformity.requirement).like(pattern, escape="\\")))
+        stmt = stmt.where(contains(text, Nonconformity.title, Nonconformity.number, Nonconformity.requirement))
     return stmt.order_by(Nonconformity.opened_on.desc(), Nonconformity.id.desc())
 
 

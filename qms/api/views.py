@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..database import MAX_ID, paginate
+from ..core.loaders import get_row
+from ..database import paginate
 from ..extensions import db
 from ..permissions import has_permission, require, requires
 from . import offered_scopes, tokens
@@ -16,7 +17,7 @@ bp = Blueprint("api_tokens", __name__, template_folder="templates")
 
 def load_token(token_id: int) -> ApiToken:
     """The token, if the user may manage it: their own, or any for an administrator (404 otherwise)."""
-    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
+    token = get_row(ApiToken, token_id)
     require(token is not None and (token.user_id == current_user.id or has_permission(current_user, "users.manage")))
     return token
 

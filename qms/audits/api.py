@@ -6,46 +6,19 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import PageArgs, UtcDateTime, endpoint, page_of, paged
+from ..api.common import PageArgs, columns_schema, endpoint, page_of, paged, where_given
 from ..extensions import db
 from .models import Audit, AuditItem
-from .rules import AuditState, AuditType, Result
+from .rules import AuditState, AuditType
 from .views import load_audit
 
 blp = ApiBlueprint("api_audits", __name__, url_prefix="/audits", description="Internal audits and findings")
 
 
-class AuditSchema(Schema):
-    id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    title = fields.String(required=True)
-    type = fields.Enum(AuditType, by_value=True, required=True)
-    state = fields.Enum(AuditState, by_value=True, required=True)
-    level = fields.String(allow_none=True)
-    scope = fields.String(required=True)
-    department_id = fields.Integer(allow_none=True)
-    site_id = fields.Integer(allow_none=True)
-    planned_start = fields.Date(required=True)
-    planned_end = fields.Date(allow_none=True)
-    lead_auditor_id = fields.Integer(required=True)
-    conducted_on = fields.Date(allow_none=True)
-    reported_on = fields.Date(allow_none=True)
-    closed_on = fields.Date(allow_none=True)
-    conclusion = fields.String(allow_none=True)
-
-
-class FindingSchema(Schema):
-    id = fields.Integer(required=True)
-    audit_id = fields.Integer(required=True)
-    position = fields.Integer(required=True)
-    norm = fields.String(allow_none=True)
-    version = fields.String(allow_none=True)
-    requirement = fields.String(allow_none=True)
-    question = fields.String(required=True)
-    result = fields.Enum(Result, by_value=True, allow_none=True)
-    justification = fields.String(allow_none=True)
-    answered_at = UtcDateTime(allow_none=True)
-    nonconformity_id = fields.Integer(allow_none=True)
+AuditSchema = columns_schema(Audit, "id number title type state level scope department_id site_id planned_start "
+                             "planned_end lead_auditor_id conducted_on reported_on closed_on conclusion")
+FindingSchema = columns_schema(AuditItem, "id audit_id position norm version requirement question result "
+                               "justification answered_at nonconformity_id", name="FindingSchema")
 
 
 class AuditFilter(PageArgs):
@@ -62,11 +35,7 @@ class FindingFilter(Schema):
 def list_audits(args):
     import datetime as dt
 
-    stmt = select(Audit)
-    if "state" in args:
-        stmt = stmt.where(Audit.state == args["state"])
-    if "type" in args:
-        stmt = stmt.where(Audit.type == args["type"])
+    stmt = where_given(select(Audit), args, state=Audit.state, type=Audit.type)
     if "year" in args and 1 <= args["year"] <= 9999:
         year = args["year"]
         stmt = stmt.where(Audit.planned_start >= dt.date(year, 1, 1), Audit.planned_start <= dt.date(year, 12, 31))

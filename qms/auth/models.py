@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Index, LargeBinary, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 from ..permissions import Role
 
@@ -70,8 +70,7 @@ class UserRole(Audited, db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-             validate_strings=True),
+        enum_column(Role, strict=True),
         primary_key=True,
     )
     user: Mapped[User] = relationship(back_populates="roles")
@@ -90,8 +89,7 @@ class LoginAttempt(db.Model):
 
 
 def _role_enum() -> Enum:
-    return Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+    return enum_column(Role, strict=True)
 
 
 class UserSession(db.Model):

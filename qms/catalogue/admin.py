@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..core.loaders import get_row
 from ..extensions import db
 from ..norms import registry
 from ..permissions import requires
@@ -129,7 +130,7 @@ def import_upload():
 
 
 def _load(import_id: int) -> CatalogueImport:
-    row = db.session.get(CatalogueImport, import_id) if 0 < import_id <= 2**31 - 1 else None
+    row = get_row(CatalogueImport, import_id)
     if row is None or row.norm not in registry():
         abort(404)
     return row

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 
 
@@ -47,7 +47,7 @@ class CatalogueImport(Audited, db.Model):
     #: 1 for the first import of this version, 2 for its first correction …
     revision: Mapped[int] = mapped_column(Integer)
     state: Mapped[ImportState] = mapped_column(
-        Enum(ImportState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(ImportState),
         default=ImportState.PREVIEW)
     file_name: Mapped[str] = mapped_column(String(255))
     #: The version as JSON (manifest, levels, requirements, cross-reference to the version it replaces).

@@ -26,6 +26,19 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
+def by_deadline(day: dt.date | None, today: dt.date, warn_days: int, words: tuple[str, str, str, str]) -> str:
+    """Where a deadline stands on ``today``, in the register's own ``words`` for: no deadline, passed, within
+    ``warn_days``, further off."""
+    none, passed, soon, later = words
+    if day is None:
+        return none
+    if day < today:
+        return passed
+    if day <= today + dt.timedelta(days=warn_days):
+        return soon
+    return later
+
+
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     """The (year, month) ``delta`` months from (year, month): (2026, 1) − 1 month is (2025, 12)."""
     index = year * 12 + (month - 1) + delta

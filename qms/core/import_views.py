@@ -15,12 +15,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from .. import jobs
-from ..database import MAX_ID
 from ..extensions import db
 from ..i18n import select_locale
 from ..jobs import Job, JobState
 from ..permissions import requires
 from . import imports
+from .loaders import get_row
 
 
 class ImportForm(FlaskForm):
@@ -39,7 +39,7 @@ def _importer(name: str) -> imports.Importer:
 
 
 def _load_job(name: str, job_id: int) -> Job:
-    job = db.session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
+    job = get_row(Job, job_id)
     if job is None or job.task not in imports.TASKS or job.data.get("register") != name \
             or job.requested_by_id != current_user.id:
         abort(404)

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..auth.models import User
-from ..database import MAX_ID
+from ..database import MAX_ID, contains
 from ..extensions import db
 from ..organisation.models import Employee, Site
 from ..permissions import AUTHENTICATED, has_permission, requires
@@ -25,10 +25,6 @@ bp = Blueprint("lookup", __name__, url_prefix="/lookup")
 
 #: Matches answered per request.
 LIMIT = 20
-
-
-def _like(q: str) -> str:
-    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 @dataclass(frozen=True)
@@ -44,10 +40,8 @@ def _site_label(site: Site) -> str:
 
 
 def _sites(q: str) -> list[tuple[int, str]]:
-    pattern = _like(q)
-    rows = db.session.scalars(select(Site).where(Site.active.is_(True), or_(
-        func.lower(Site.name).like(pattern, escape="\\"), func.lower(func.coalesce(Site.client, "")).like(
-            pattern, escape="\\"))).order_by(Site.client, Site.name).limit(LIMIT))
+    rows = db.session.scalars(select(Site).where(Site.active.is_(True), contains(
+        q, Site.name, func.coalesce(Site.client, ""))).order_by(Site.client, Site.name).limit(LIMIT))
     return [(s.id, _site_label(s)) for s in rows]
 
 
@@ -58,9 +52,7 @@ def _site(id_: int) -> str | None:
 
 def employee_matches(q: str):
     """SQL: the employee's name or number contains ``q`` (any case; wildcards in ``q`` are plain letters)."""
-    pattern = _like(q)
-    return or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
-               func.lower(Employee.number).like(pattern, escape="\\"))
+    return contains(q, Employee.first_name + " " + Employee.last_name, Employee.number)
 
 
 def _employees(q: str) -> list[tuple[int, str]]:
@@ -79,7 +71,7 @@ def _employee(id_: int) -> str | None:
 
 def _users(q: str) -> list[tuple[int, str]]:
     rows = db.session.execute(select(User.id, User.name).where(
-        User.active.is_(True), func.lower(User.name).like(_like(q), escape="\\")).order_by(User.name).limit(LIMIT))
+        User.active.is_(True), contains(q, User.name)).order_by(User.name).limit(LIMIT))
     return [(i, n) for i, n in rows]
 
 
@@ -91,10 +83,8 @@ def _user(id_: int) -> str | None:
 def _documents(q: str) -> list[tuple[int, str]]:
     from ..documents.models import Document
 
-    pattern = _like(q)
-    rows = db.session.execute(select(Document.id, Document.number, Document.title).where(or_(
-        func.lower(Document.number).like(pattern, escape="\\"), func.lower(Document.title).like(pattern, escape="\\")))
-        .order_by(Document.number).limit(LIMIT))
+    rows = db.session.execute(select(Document.id, Document.number, Document.title).where(
+        contains(q, Document.number, Document.title)).order_by(Document.number).limit(LIMIT))
     return [(i, f"{n} {t}") for i, n, t in rows]
 
 

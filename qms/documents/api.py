@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
-from sqlalchemy import exists, or_, select
+from marshmallow import fields, validate
+from sqlalchemy import exists, select
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import Id, PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
+from ..api.common import (Id, PageArgs, columns_schema, endpoint, page_of, paged, refuse, where_given,
+                          where_text)
 from ..extensions import db
 from . import services
 from .models import Document, DocumentType, DocumentVersion, ReadConfirmation, VersionState
@@ -16,17 +17,8 @@ from .views import can_see_history, can_see_version, load_document, load_version
 blp = ApiBlueprint("api_documents", __name__, url_prefix="/documents", description="Document control")
 
 
-class VersionSchema(Schema):
-    id = fields.Integer(required=True)
-    document_id = fields.Integer(required=True)
-    major = fields.Integer(required=True)
-    minor = fields.Integer(required=True)
-    state = fields.Enum(VersionState, by_value=True, required=True)
-    change_summary = fields.String(required=True)
-    sha256 = fields.String(required=True)
-    effective_date = fields.Date(allow_none=True)
-    published_at = UtcDateTime(allow_none=True)
-    retired_at = UtcDateTime(allow_none=True)
+VersionSchema = columns_schema(DocumentVersion, "id document_id major minor state change_summary sha256 "
+                               "effective_date published_at retired_at", name="VersionSchema")
 
 
 class VersionDetailSchema(VersionSchema):
@@ -34,25 +26,9 @@ class VersionDetailSchema(VersionSchema):
     has_file = fields.Function(lambda v: v.stored_file_id is not None, metadata={"type": "boolean"})
 
 
-class DocumentSchema(Schema):
-    id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    title = fields.String(required=True)
-    type = fields.Enum(DocumentType, by_value=True, required=True)
-    status = fields.Enum(VersionState, by_value=True, required=True)
-    owner_id = fields.Integer(allow_none=True)
-    department_id = fields.Integer(allow_none=True)
-    site_id = fields.Integer(allow_none=True)
-    next_review_on = fields.Date(allow_none=True)
-
-
-class ConfirmationSchema(Schema):
-    id = fields.Integer(required=True)
-    user_id = fields.Integer(required=True)
-    document_id = fields.Integer(required=True)
-    version_id = fields.Integer(required=True)
-    major = fields.Integer(required=True)
-    confirmed_at = UtcDateTime(required=True)
+DocumentSchema = columns_schema(Document, "id number title type status owner_id department_id site_id next_review_on")
+ConfirmationSchema = columns_schema(ReadConfirmation, "id user_id document_id version_id major confirmed_at",
+                                    name="ConfirmationSchema")
 
 
 class DocumentFilter(PageArgs):
@@ -76,13 +52,8 @@ def list_documents(args):
     stmt = select(Document)
     if not can_see_history():
         stmt = stmt.where(_published())
-    if "type" in args:
-        stmt = stmt.where(Document.type == args["type"])
-    if "status" in args:
-        stmt = stmt.where(Document.status == args["status"])
-    if args.get("q"):
-        like = f"%{args['q']}%"
-        stmt = stmt.where(or_(Document.number.ilike(like), Document.title.ilike(like)))
+    stmt = where_given(stmt, args, type=Document.type, status=Document.status)
+    stmt = where_text(stmt, args.get("q"), Document.number, Document.title)
     return paged(stmt.order_by(Document.number, Document.id), args)
 
 
@@ -124,8 +95,7 @@ def list_confirmations(args):
         stmt = stmt.where(ReadConfirmation.user_id == current_user.id)
     elif "user_id" in args:
         stmt = stmt.where(ReadConfirmation.user_id == args["user_id"])
-    if "document_id" in args:
-        stmt = stmt.where(ReadConfirmation.document_id == args["document_id"])
+    stmt = where_given(stmt, args, document_id=ReadConfirmation.document_id)
     return paged(stmt.order_by(ReadConfirmation.confirmed_at.desc(), ReadConfirmation.id.desc()), args)
 
 

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import partial
 
-from sqlalchemy import DDL, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import DDL, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 
 
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+#: This package's enum columns: the member values, an unknown string refused.
+_enum = partial(enum_column, strict=True)
 
 
 class DocumentType(str, enum.Enum):

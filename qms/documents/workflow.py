@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..core.dates import add_months
+from ..core.dates import add_months, by_deadline
 from ..core.transitions import mover
 from .models import VersionState
 
@@ -50,10 +50,4 @@ def next_review_date(from_day: dt.date, interval_months: int) -> dt.date:
 
 def review_status(next_review_on: dt.date | None, today: dt.date, warn_days: int = 30) -> str:
     """"overdue", "due" (within ``warn_days``), "ok", or "none" when no review is planned."""
-    if next_review_on is None:
-        return "none"
-    if next_review_on < today:
-        return "overdue"
-    if next_review_on <= today + dt.timedelta(days=warn_days):
-        return "due"
-    return "ok"
+    return by_deadline(next_review_on, today, warn_days, ("none", "overdue", "due", "ok"))

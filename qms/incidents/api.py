@@ -4,45 +4,27 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import Id, PageArgs, UtcDateTime, endpoint, page_of, paged, refuse
+from ..api.common import Id, PageArgs, columns_schema, endpoint, page_of, paged, refuse, where_given, where_text
 from ..extensions import db
 from . import services
 from .models import Incident, IncidentHours
 from .views.common import load_incident
-from .workflow import ArboReason, HoursCategory, IncidentState, IncidentType, PersonCategory, Severity
+from .workflow import ArboReason, HoursCategory, IncidentState, IncidentType, PersonCategory
 
 blp = ApiBlueprint("api_incidents", __name__, url_prefix="/incidents", description="Incident log")
 
 
-class IncidentSchema(Schema):
-    id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    type = fields.Enum(IncidentType, by_value=True, required=True)
-    state = fields.Enum(IncidentState, by_value=True, required=True)
-    severity = fields.Enum(Severity, by_value=True, allow_none=True)
-    occurred_at = UtcDateTime(required=True)
-    occurred_on = fields.Date(required=True)
-    reported_at = UtcDateTime(required=True)
-    site_id = fields.Integer(allow_none=True)
-    department_id = fields.Integer(allow_none=True)
-    location = fields.String(allow_none=True)
-    injured_count = fields.Integer(required=True)
-    description = fields.String(required=True)
-    immediate_action = fields.String(allow_none=True)
-    lti_count = fields.Integer(required=True)
-    lost_days = fields.Integer(required=True)
-    on_arbowet_list = fields.Boolean(required=True)
-    closed_at = UtcDateTime(allow_none=True)
-
-
-    #: Names of reporters and involved persons: null for roles that do not see personal data.
-    persons_text = fields.Function(lambda i: _personal(i.persons_text), allow_none=True,
-                                   metadata={"type": ["string", "null"]})
-    reporter_name = fields.Function(lambda i: _personal(i.reporter_name), allow_none=True,
-                                    metadata={"type": ["string", "null"]})
+IncidentSchema = columns_schema(
+    Incident, "id number type state severity occurred_at occurred_on reported_at site_id department_id location "
+              "injured_count description immediate_action lti_count lost_days on_arbowet_list closed_at",
+    # Names of reporters and involved persons: null for roles that do not see personal data.
+    persons_text=fields.Function(lambda i: _personal(i.persons_text), allow_none=True,
+                                 metadata={"type": ["string", "null"]}),
+    reporter_name=fields.Function(lambda i: _personal(i.reporter_name), allow_none=True,
+                                  metadata={"type": ["string", "null"]}))
 
 
 def _personal(value):
@@ -98,20 +80,12 @@ class HoursSchema(Schema):
 @endpoint(blp, "", "incidents.view", "incidents", page_of(IncidentSchema, "IncidentPage"), query=IncidentFilter)
 def list_incidents(args):
     """The incident log, newest first, filtered in the database."""
-    stmt = select(Incident)
-    if "state" in args:
-        stmt = stmt.where(Incident.state == args["state"])
-    if "type" in args:
-        stmt = stmt.where(Incident.type == args["type"])
-    if "site_id" in args:
-        stmt = stmt.where(Incident.site_id == args["site_id"])
+    stmt = where_given(select(Incident), args, state=Incident.state, type=Incident.type, site_id=Incident.site_id)
     if "occurred_from" in args:
         stmt = stmt.where(Incident.occurred_on >= args["occurred_from"])
     if "occurred_to" in args:
         stmt = stmt.where(Incident.occurred_on <= args["occurred_to"])
-    if args.get("q"):
-        like = f"%{args['q']}%"
-        stmt = stmt.where(or_(Incident.number.ilike(like), Incident.description.ilike(like)))
+    stmt = where_text(stmt, args.get("q"), Incident.number, Incident.description)
     return paged(stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc()), args)
 
 

@@ -29,6 +29,23 @@ def _nice_max(value: float) -> float:
         scale *= 10
 
 
+def _open(title: str, width: int, height: int) -> list[str]:
+    """The opening of a chart: its box and its title, read out by screen readers."""
+    return [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+
+
+def _grid(left: float, right: float, top: float, plot_h: float, peak: float) -> list[str]:
+    """Three grid lines (0, half and the peak) between ``left`` and ``right``, each with its value."""
+    parts = []
+    for frac in (0, 0.5, 1):
+        y = top + plot_h - plot_h * frac
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dfdf"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6868">'
+                     f'{fmt_number(peak * frac, 1, trim=True)}</text>')
+    return parts
+
+
 def stacked_bars(title: str, months: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]],
                  width: int = 420, height: int = 220) -> Markup:
     """Stacked bars per month. ``series``: (key, label, counts per month)."""
@@ -38,13 +55,7 @@ def stacked_bars(title: str, months: Sequence[str], series: Sequence[tuple[str, 
     peak = _nice_max(max(totals, default=0))
     slot = plot_w / max(1, len(months))
     bar = slot * 0.7
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for frac in (0, 0.5, 1):
-        y = top + plot_h - plot_h * frac
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dfdf"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6868">'
-                     f'{fmt_number(peak * frac, 1, trim=True)}</text>')
+    parts = _open(title, width, height) + _grid(left, width - right, top, plot_h, peak)
     for i, month in enumerate(months):
         x = left + i * slot + (slot - bar) / 2
         y = top + plot_h
@@ -79,13 +90,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], widt
     known = [v for v in values if v is not None]
     peak = _nice_max(max(known, default=0))
     step = plot_w / max(1, len(labels) - 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for frac in (0, 0.5, 1):
-        y = top + plot_h - plot_h * frac
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d7dfdf"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6868">'
-                     f'{fmt_number(peak * frac, 1, trim=True)}</text>')
+    parts = _open(title, width, height) + _grid(left, width - right, top, plot_h, peak)
     segment: list[str] = []
     segments = []
     for i, value in enumerate(values):
@@ -118,8 +123,7 @@ def ratio_bars(title: str, rows: Sequence[tuple[str, int, str]], width: int = 42
     height = 28 * len(rows) + 8
     left = 110
     peak = max((n for _, n, _ in rows), default=0) or 1
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    parts = _open(title, width, height)
     for i, (label, n, colour) in enumerate(rows):
         y = 4 + i * 28
         w = (width - left - 50) * n / peak

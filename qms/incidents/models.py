@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 from ..organisation.models import Department, Site
 from ..uploads.models import StoredFile
@@ -20,9 +21,8 @@ from .workflow import (ArboMethod, ArboReason, HoursCategory, IncidentState, Inc
                        Severity)
 
 
-def _enum(cls, length: int = 24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+#: This package's enum columns: the member values in up to 24 characters, an unknown string refused.
+_enum = partial(enum_column, length=24, strict=True)
 
 
 class Incident(Audited, db.Model):

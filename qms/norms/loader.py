@@ -127,15 +127,20 @@ def _csv_rows(path: pathlib.Path) -> Iterator[tuple[int, list[str]]]:
             raise CatalogueError(f"{path}:{reader.line_num}: {exc}") from exc
 
 
-def _load_requirements(
-    norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]
-) -> dict[str, Requirement]:
+def _csv_table(path: pathlib.Path) -> tuple[Iterator[tuple[int, list[str]]], list[str]]:
+    """The records after the header, and the header's column names (an empty file is refused)."""
     rows = _csv_rows(path)
     try:
         _, header = next(rows)
     except StopIteration:
         raise CatalogueError(f"{path}:1: empty file") from None
-    header = [h.strip() for h in header]
+    return rows, [h.strip() for h in header]
+
+
+def _load_requirements(
+    norm_code: str, version: str, path: pathlib.Path, level_codes: list[str]
+) -> dict[str, Requirement]:
+    rows, header = _csv_table(path)
     if header[: len(REQUIRED_COLUMNS)] != REQUIRED_COLUMNS:
         raise CatalogueError(f"{path}:1: header must start with {','.join(REQUIRED_COLUMNS)}")
     extra = header[len(REQUIRED_COLUMNS):]
@@ -195,12 +200,7 @@ def _load_crossref(versions: dict[str, CatalogueVersion], path: pathlib.Path) ->
         raise CatalogueError(f"{path}: versions {src!r} and {dst!r} must be two versions with a manifest")
     forward: dict[str, list[str]] = {}
     backward: dict[str, list[str]] = {}
-    rows = _csv_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise CatalogueError(f"{path}:1: empty file") from None
-    header = [h.strip() for h in header]
+    rows, header = _csv_table(path)
     if header not in (["from_code", "to_code"], ["from_code", "to_code", "change"]):
         raise CatalogueError(f"{path}:1: header must be from_code,to_code or from_code,to_code,change")
     changed: set[str] = set()

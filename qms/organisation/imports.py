@@ -42,9 +42,9 @@ def _one(found: dict[str, list[int]], name: str, unknown: str, ambiguous: str) -
         return None
     ids = found.get(name.casefold(), [])
     if not ids:
-        raise RowRejected(unknown, f"{unknown} (“{name}”)")
+        raise RowRejected.naming(unknown, name)
     if len(ids) > 1:
-        raise RowRejected(ambiguous, f"{ambiguous} (“{name}”)")
+        raise RowRejected.naming(ambiguous, name)
     return ids[0]
 
 

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.dates import today
 from ..core.errors import FieldError
-from ..database import MAX_ID, lock_writers
+from ..core.loaders import get_row
+from ..database import lock_writers, value_taken
 from ..extensions import db
 from .models import Company, Department, Employee, Site
 
@@ -47,10 +48,7 @@ def save_company(name: str, kvk_number: str | None, address: str | None, city: s
 # --- departments and sites --------------------------------------------------------------------
 
 def _check_department_name(name: str, department: Department | None) -> None:
-    stmt = select(Department.id).where(func.lower(Department.name) == name.lower())
-    if department is not None and department.id is not None:
-        stmt = stmt.where(Department.id != department.id)
-    if db.session.scalar(stmt.limit(1)) is not None:
+    if value_taken(Department.name, name, other_than=department):
         raise OrganisationError("name", _("A department with this name already exists."))
 
 
@@ -118,39 +116,36 @@ def has_left(employee: Employee, on: dt.date | None = None) -> bool:
     return employee.left_on is not None and employee.left_on <= (on or today())
 
 
+def _check_in_use(model, chosen_id: int, current_id: int | None, field: str, missing: str, retired: str) -> None:
+    """A department or site chosen on the form exists and is in use (or is the one the employee already had)."""
+    found = get_row(model, chosen_id)
+    if found is None:
+        raise OrganisationError(field, missing)
+    if not found.active and found.id != current_id:
+        raise OrganisationError(field, retired)
+
+
 def save_employee(employee: Employee | None, data: EmployeeData) -> Employee:
     """Add an employee (``employee`` is None) or change one, enforcing the register's rules."""
     number = data.number.strip()
     lock_writers(db.session.connection())  # the same number typed twice at once: the second is told
-    same_number = select(Employee.id).where(func.lower(Employee.number) == number.lower())
-    if employee is not None:
-        same_number = same_number.where(Employee.id != employee.id)
-    if db.session.scalar(same_number.limit(1)) is not None:
+    if value_taken(Employee.number, number, other_than=employee):
         raise OrganisationError("number", _("Another employee already has this number."))
 
     if data.left_on is not None and data.left_on < data.hired_on:
         raise OrganisationError("left_on", _("The leaving date cannot lie before the date of employment."))
 
     if data.department_id is not None:
-        department = db.session.get(Department, data.department_id) if data.department_id <= MAX_ID else None
-        if department is None:
-            raise OrganisationError("department_id", _("Choose a department from the list."))
-        unchanged = employee is not None and employee.department_id == department.id
-        if not department.active and not unchanged:
-            raise OrganisationError("department_id", _("This department is no longer in use."))
-
+        _check_in_use(Department, data.department_id, employee.department_id if employee else None, "department_id",
+                      _("Choose a department from the list."), _("This department is no longer in use."))
     if data.site_id is not None:
-        site = db.session.get(Site, data.site_id) if data.site_id <= MAX_ID else None
-        if site is None:
-            raise OrganisationError("site_id", _("Choose a work location from the list."))
-        unchanged = employee is not None and employee.site_id == site.id
-        if not site.active and not unchanged:
-            raise OrganisationError("site_id", _("This site is no longer in use."))
+        _check_in_use(Site, data.site_id, employee.site_id if employee else None, "site_id",
+                      _("Choose a work location from the list."), _("This site is no longer in use."))
 
     if data.mentor_id is not None:
         if employee is not None and data.mentor_id == employee.id:
             raise OrganisationError("mentor_id", _("A person cannot be their own mentor."))
-        mentor = db.session.get(Employee, data.mentor_id) if data.mentor_id <= MAX_ID else None
+        mentor = get_row(Employee, data.mentor_id)
         if mentor is None:
             raise OrganisationError("mentor_id", _("Choose a mentor from the list."))
         if not mentor.is_master_trainer:

@@ -9,7 +9,7 @@ from ..core.submit import act, on_submit
 from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
-from ..database import paginate
+from ..database import contains, paginate
 from ..extensions import db
 from ..permissions import requires
 from . import services
@@ -175,11 +175,8 @@ def _mentor_choices(employee: Employee | None) -> list[tuple]:
 def _filtered_employees(form: EmployeeFilterForm):
     stmt = select(Employee)
     if (text := form.valid_value("q")) is not None:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        full_name = func.lower(Employee.first_name + " " + Employee.last_name)
-        stmt = stmt.where(or_(full_name.like(pattern, escape="\\"),
-                              func.lower(Employee.last_name).like(pattern, escape="\\"),
-                              func.lower(Employee.number).like(pattern, escape="\\")))
+        stmt = stmt.where(contains(text, Employee.first_name + " " + Employee.last_name, Employee.last_name,
+                                   Employee.number))
     if (department_id := form.valid_value("department")) is not None:
         stmt = stmt.where(Employee.department_id == department_id)
     if (function := form.valid_value("function")) is not None:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from qms.core.loaders import get_row
 from qms.evidence.models import Certificate
 from qms.evidence.services import EvidenceError
 from qms.extensions import db
@@ -71,7 +72,7 @@ def check(data, cert: Certificate | None) -> None:
         raise EvidenceError("level", _("This certificate has been extended: it stays a PSO Aspirant-status."))
     if data.extends_id is None:
         return
-    base = db.session.get(Certificate, data.extends_id) if 0 < data.extends_id <= 2**31 - 1 else None
+    base = get_row(Certificate, data.extends_id)
     if base is None:
         raise EvidenceError("extends_id", _("Choose one of the listed certificates."))
     own_id = cert.id if cert is not None else None

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import pathlib
-import secrets
-import time
 from collections import Counter
 from typing import Iterator
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from .. import jobs
+from ..core.imports import staging
 from ..jobs import Job, JobError
 from . import payroll, services
 
@@ -31,27 +29,16 @@ TASKS = (CHECK, IMPORT)
 MAX_REJECTIONS = 100
 #: Accepted rows kept on a check job for the preview.
 MAX_SAMPLE = 500
-#: An uploaded file nobody confirmed is removed after this long.
-KEEP_SECONDS = 24 * 3600
+FOLDER = "pso-imports"
 
 
 def folder() -> pathlib.Path:
     """Where an uploaded payroll file waits (inside the upload folder, never served); old ones are removed."""
-    path = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "pso-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - KEEP_SECONDS
-    for old in path.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return path
+    return staging.folder(FOLDER)
 
 
 def _file(job: Job) -> pathlib.Path:
-    data = job.data
-    token, suffix = data.get("token", ""), data.get("suffix", "")
-    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)) or suffix not in (".csv", ".xlsx"):
-        raise JobError(_("The import could not be found; upload the file again."))
-    return folder() / f"{token}{suffix}"
+    return staging.path_of(FOLDER, job)
 
 
 def _rejected_file(job: Job) -> pathlib.Path:
@@ -78,10 +65,7 @@ def rejections(job: Job) -> Iterator[payroll.Rejection] | None:
 
 def submit_check(filename: str, data: bytes, year: int, user, locale: str) -> Job:
     """Keep the file and queue its check (flushed, not committed)."""
-    token = secrets.token_hex(16)
-    suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
-    path = folder() / f"{token}{suffix}"
-    path.write_bytes(data)
+    token, suffix = staging.keep(FOLDER, data)
     return jobs.submit(Job(task=CHECK), user=user, locale=locale, token=token, suffix=suffix,
                        filename=filename[:200], year=year)
 
@@ -94,10 +78,7 @@ def submit_import(check: Job, user, locale: str) -> Job:
 
 
 def _read(job: Job) -> payroll.Preview:
-    path = _file(job)
-    if not path.is_file():
-        raise JobError(_("The import could not be found; upload the file again."))
-    data = path.read_bytes()
+    data = staging.read(FOLDER, job)
     params = job.data
     jobs.progress(job, 0, payroll.estimate_lines(params["filename"], data))
     return services.preview_payroll(params["filename"], data, params["year"],

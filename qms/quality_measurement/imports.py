@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core.imports import CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, boolean, choice, number, text
+from ..core.imports import (CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, boolean, choice, number,
+                            rows_per_child, text)
 from ..extensions import db
 from . import services
 from .models import ELEMENTS, FREQUENCIES, ROOM_TYPES, Location, Room
@@ -54,10 +55,8 @@ def _values(row) -> dict:
 
 
 def rows(rooms) -> list:
-    out = []
-    for room in rooms:
-        out.extend((room, e) for e in room.elements) if room.elements else out.append((room, None))
-    return out
+    """One (room, element) pair per element, (room, None) for a room without any."""
+    return rows_per_child(rooms, lambda room: room.elements)
 
 
 INVENTORY = Importer(

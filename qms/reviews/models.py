@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, ForeignKey, Text, String
+from sqlalchemy import Date, ForeignKey, Text, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..actions.models import CorrectiveAction
 from ..audit.models import Audited
 from ..auth.models import User
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 from .rules import ReviewState
 
@@ -26,8 +26,7 @@ class Review(Audited, db.Model):
     chair_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     attendees: Mapped[str | None] = mapped_column(Text)
     state: Mapped[ReviewState] = mapped_column(
-        Enum(ReviewState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-             validate_strings=True), default=ReviewState.PLANNED)
+        enum_column(ReviewState, strict=True), default=ReviewState.PLANNED)
     conclusions: Mapped[str | None] = mapped_column(Text)
     #: The input pack as the meeting saw it (JSON), frozen when the meeting is marked as held.
     input_pack: Mapped[str | None] = mapped_column(Text)

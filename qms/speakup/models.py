@@ -7,20 +7,20 @@ an argon2 hash; no address, no user account and no original file name is ever st
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 from ..uploads.models import StoredFile
 from .workflow import Author, CaseState, Category, MessageKind
 
 
-def _enum(cls, length: int = 24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+#: This package's enum columns: the member values in up to 24 characters, an unknown string refused.
+_enum = partial(enum_column, length=24, strict=True)
 
 
 class SpeakupCase(Audited, db.Model):

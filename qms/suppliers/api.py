@@ -2,37 +2,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import PageArgs, endpoint, get_or_404, page_of, paged
-from .models import Supplier
+from ..api.common import PageArgs, columns_schema, endpoint, get_or_404, page_of, paged, where_given, where_text
+from .models import Supplier, SupplierCertificate
 
 blp = ApiBlueprint("api_suppliers", __name__, url_prefix="/suppliers", description="Supplier register")
 
 
-class SupplierCertificateSchema(Schema):
-    id = fields.Integer(required=True)
-    scheme = fields.String(required=True, metadata={"description": "A norm code, or other"})
-    level = fields.String(allow_none=True)
-    number = fields.String(allow_none=True)
-    issuer = fields.String(allow_none=True)
-    valid_until = fields.Date(required=True)
-
-
-class SupplierSchema(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    kvk_number = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    contact = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    supplies = fields.String(allow_none=True)
-    active = fields.Boolean(required=True)
-    certificates = fields.List(fields.Nested(SupplierCertificateSchema), required=True)
+SupplierCertificateSchema = columns_schema(SupplierCertificate, "id scheme level number issuer valid_until",
+                                           describe={"scheme": "A norm code, or other"})
+SupplierSchema = columns_schema(Supplier, "id name kvk_number city contact email phone supplies active",
+                                certificates=fields.List(fields.Nested(SupplierCertificateSchema), required=True))
 
 
 class SupplierFilter(PageArgs):
@@ -42,11 +26,7 @@ class SupplierFilter(PageArgs):
 
 @endpoint(blp, "", "suppliers.view", "suppliers", page_of(SupplierSchema, "SupplierPage"), query=SupplierFilter)
 def list_suppliers(args):
-    stmt = select(Supplier)
-    if "active" in args:
-        stmt = stmt.where(Supplier.active.is_(args["active"]))
-    if args.get("q"):
-        stmt = stmt.where(Supplier.name.ilike(f"%{args['q']}%"))
+    stmt = where_text(where_given(select(Supplier), args, active=Supplier.active), args.get("q"), Supplier.name)
     return paged(stmt.options(selectinload(Supplier.certificates)).order_by(Supplier.name, Supplier.id), args)
 
 

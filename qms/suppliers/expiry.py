@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..core.dates import by_deadline
+
 #: Days before the end date from which a certificate is shown as "expiring".
 WARN_DAYS = 60
 
@@ -11,11 +13,7 @@ VALID, EXPIRING, EXPIRED = "valid", "expiring", "expired"
 
 def certificate_status(valid_until: dt.date, today: dt.date, warn_days: int = WARN_DAYS) -> str:
     """``expired`` after the last valid day, ``expiring`` within ``warn_days`` of it, otherwise ``valid``."""
-    if valid_until < today:
-        return EXPIRED
-    if (valid_until - today).days <= warn_days:
-        return EXPIRING
-    return VALID
+    return by_deadline(valid_until, today, warn_days, (VALID, EXPIRED, EXPIRING, VALID))
 
 
 def days_left(valid_until: dt.date, today: dt.date) -> int:

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.imports import CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, choice, date, email, text
+from ..core.imports import (CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, choice, date, email,
+                            rows_per_child, text)
 from ..extensions import db
 from . import services
 from .models import Supplier, SupplierCertificate, scheme_label, schemes
@@ -74,11 +75,7 @@ def _values(row: tuple[Supplier, SupplierCertificate | None]) -> dict:
 
 def rows(suppliers) -> list[tuple[Supplier, SupplierCertificate | None]]:
     """One (supplier, certificate) pair per certificate, (supplier, None) for a supplier without any."""
-    out = []
-    for supplier in suppliers:
-        certificates = sorted(supplier.certificates, key=lambda c: (c.scheme, c.number or "", c.id))
-        out.extend((supplier, c) for c in certificates) if certificates else out.append((supplier, None))
-    return out
+    return rows_per_child(suppliers, lambda s: sorted(s.certificates, key=lambda c: (c.scheme, c.number or "", c.id)))
 
 
 SUPPLIERS = Importer(

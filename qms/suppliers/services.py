@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..core.dates import today
@@ -15,7 +15,7 @@ from ..core.errors import FieldError
 from ..core.loaders import get_row
 from ..i18n import fmt_day
 from ..auth.models import User, UserRole
-from ..database import utcnow
+from ..database import contains, utcnow, value_taken
 from ..extensions import db
 from ..permissions import PERMISSIONS
 from .expiry import WARN_DAYS
@@ -46,18 +46,12 @@ class SupplierData:
 def save_supplier(supplier: Supplier | None, data: SupplierData) -> Supplier:
     """Add a supplier (``supplier`` is None) or change one; names and KvK numbers are unique."""
     name = data.name.strip()
-    same_name = select(Supplier.id).where(func.lower(Supplier.name) == name.lower())
-    if supplier is not None:
-        same_name = same_name.where(Supplier.id != supplier.id)
-    if db.session.scalar(same_name.limit(1)) is not None:
+    if value_taken(Supplier.name, name, other_than=supplier):
         raise SupplierError("name", _("A supplier with this name is already in the register."))
     if data.kvk_number:
         if not re.fullmatch(r"\d{8}", data.kvk_number):
             raise SupplierError("kvk_number", _("A KvK number has exactly 8 digits."))
-        same_kvk = select(Supplier.id).where(Supplier.kvk_number == data.kvk_number)
-        if supplier is not None:
-            same_kvk = same_kvk.where(Supplier.id != supplier.id)
-        if db.session.scalar(same_kvk.limit(1)) is not None:
+        if value_taken(Supplier.kvk_number, data.kvk_number, other_than=supplier):  # eight digits: case is moot
             raise SupplierError("kvk_number", _("Another supplier already has this KvK number."))
     if supplier is None:
         supplier = Supplier(active=True, created_at=utcnow())
@@ -106,20 +100,12 @@ def remove_certificate(certificate: SupplierCertificate) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def _like(text: str) -> str:
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def register_query(*, q: str | None = None, status: str | None = "active", scheme: str | None = None,
                    on: dt.date | None = None):
     """The register's select, filtered in the database; ``status``: active, inactive, expiring or all."""
     stmt = select(Supplier)
     if q:
-        pattern = _like(q)
-        stmt = stmt.where(or_(func.lower(Supplier.name).like(pattern, escape="\\"),
-                              func.lower(Supplier.city).like(pattern, escape="\\"),
-                              func.lower(Supplier.supplies).like(pattern, escape="\\"),
-                              Supplier.kvk_number.like(pattern, escape="\\")))
+        stmt = stmt.where(contains(q, Supplier.name, Supplier.city, Supplier.supplies, Supplier.kvk_number))
     if status == "active":
         stmt = stmt.where(Supplier.active.is_(True))
     elif status == "inactive":

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy import select
 
 from ..api import ApiBlueprint, register_api
-from ..api.common import Id, PageArgs, UtcDateTime, endpoint, get_or_404, page_of, paged
+from ..api.common import Id, PageArgs, columns_schema, endpoint, get_or_404, page_of, paged, valid_on, where_given
 from ..organisation.models import Employee
 from ..permissions import has_permission, require
 from . import services
@@ -16,17 +16,11 @@ from .models import TrainingRecord, kinds
 blp = ApiBlueprint("api_training", __name__, url_prefix="/training", description="Training records and diplomas")
 
 
-class TrainingSchema(Schema):
-    id = fields.Integer(required=True)
-    employee_id = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={"description": "Kind code (the norms register theirs)"})
-    title = fields.String(required=True)
-    #: Diploma number (a certificate or registration number).
-    number = fields.String(allow_none=True)
-    completed_on = fields.Date(required=True)
-    valid_until = fields.Date(allow_none=True)
-    has_file = fields.Function(lambda r: r.file_id is not None, metadata={"type": "boolean"})
-    created_at = UtcDateTime(required=True)
+# ``number``: the diploma number (a certificate or registration number).
+TrainingSchema = columns_schema(
+    TrainingRecord, "id employee_id kind title number completed_on valid_until has_file created_at",
+    name="TrainingSchema", describe={"kind": "Kind code (the norms register theirs)"},
+    has_file=fields.Function(lambda r: r.file_id is not None, metadata={"type": "boolean"}))
 
 
 class TrainingFilter(PageArgs):
@@ -41,14 +35,9 @@ def list_records(args):
     if not has_permission(current_user, "training.view"):
         own = select(Employee.id).where(Employee.user_id == current_user.id)
         stmt = stmt.where(TrainingRecord.employee_id.in_(own))
-    if "employee_id" in args:
-        stmt = stmt.where(TrainingRecord.employee_id == args["employee_id"])
-    if "kind" in args:
-        stmt = stmt.where(TrainingRecord.kind == args["kind"])
+    stmt = where_given(stmt, args, employee_id=TrainingRecord.employee_id, kind=TrainingRecord.kind)
     if "valid_on" in args:
-        day = args["valid_on"]
-        stmt = stmt.where(TrainingRecord.completed_on <= day,
-                          (TrainingRecord.valid_until.is_(None)) | (TrainingRecord.valid_until >= day))
+        stmt = stmt.where(valid_on(args["valid_on"], TrainingRecord.completed_on, TrainingRecord.valid_until))
     return paged(stmt.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()), args)
 
 

@@ -33,8 +33,7 @@ def _lookups() -> _Lookups:
 def _save(values: dict, lookups: _Lookups) -> str:
     employee = lookups.employees.get(values["employee"].casefold())
     if employee is None:
-        unknown = _("There is no employee with this number in the register.")
-        raise RowRejected(unknown, f"{unknown} (“{values['employee']}”)")
+        raise RowRejected.naming(_("There is no employee with this number in the register."), values["employee"])
     existing = lookups.records.get((employee.id, values["kind"], values["completed_on"]))
     data = TrainingData(kind=values["kind"], title=values["title"] or "", completed_on=values["completed_on"],
                         number=values["number"], valid_until=values["valid_until"],

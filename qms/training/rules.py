@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.dates import add_years
+from ..core.dates import add_years, by_deadline
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,4 @@ def default_valid_until(kind: DiplomaKind, completed_on: dt.date) -> dt.date | N
 
 def status(valid_until: dt.date | None, today: dt.date, warning_days: int = WARNING_DAYS) -> str:
     """"valid", "expiring" (within ``warning_days``), "expired", or "permanent" (no expiry)."""
-    if valid_until is None:
-        return "permanent"
-    if valid_until < today:
-        return "expired"
-    if valid_until <= today + dt.timedelta(days=warning_days):
-        return "expiring"
-    return "valid"
+    return by_deadline(valid_until, today, warning_days, ("permanent", "expired", "expiring", "valid"))

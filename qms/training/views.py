@@ -4,14 +4,14 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..core import exports as tabular
 from ..core.import_views import add_import_routes
 from ..core.imports import export_rows
 from ..core.submit import on_submit
 from ..core.loaders import get_or_404
-from ..database import paginate
+from ..database import contains, paginate
 from ..extensions import db
 from ..organisation.models import Employee
 from ..permissions import require, requires
@@ -48,10 +48,8 @@ def _data(form: TrainingForm) -> TrainingData:
 def _filtered(form: TrainingFilterForm, today: dt.date):
     stmt = select(TrainingRecord).join(TrainingRecord.employee)
     if form.q.data and not form.q.errors:
-        pattern = "%" + form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
-                              func.lower(Employee.number).like(pattern, escape="\\"),
-                              func.lower(func.coalesce(TrainingRecord.number, "")).like(pattern, escape="\\")))
+        stmt = stmt.where(contains(form.q.data, Employee.first_name + " " + Employee.last_name, Employee.number,
+                                   func.coalesce(TrainingRecord.number, "")))
     if form.kind.data and not form.kind.errors:
         stmt = stmt.where(TrainingRecord.kind == form.kind.data)
     if form.status.data == "expiring":

@@ -72,8 +72,8 @@ def _save_keuring(values: dict, context) -> str:
     found, done = context
     item = found.get(values["code"].casefold())
     if item is None:
-        unknown = _("There is no equipment with this asset number; import the equipment first.")
-        raise RowRejected(unknown, f"{unknown} (“{values['code']}”)")
+        raise RowRejected.naming(_("There is no equipment with this asset number; import the equipment first."),
+                                 values["code"])
     existing = done.get((item.id, values["inspected_on"]))
     if existing is not None:
         if (existing.result.value, existing.inspected_by or "", existing.note or "") == (

@@ -4,19 +4,15 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.audit.models import Audited
 from qms.auth.models import User
-from qms.database import utcnow
+from qms.database import enum_column, utcnow
 from qms.extensions import db
 from qms.organisation.models import Employee, Site
 from qms.uploads.models import StoredFile
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class VcaProfile(Audited, db.Model):
@@ -54,7 +50,7 @@ class VcaWorker(Audited, db.Model):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), unique=True)
     #: First day of risky (operational) work; None when the person does no risky work.
     risky_work_since: Mapped[dt.date | None] = mapped_column(Date)
-    engagement: Mapped[Engagement] = mapped_column(_enum(Engagement), default=Engagement.OWN)
+    engagement: Mapped[Engagement] = mapped_column(enum_column(Engagement), default=Engagement.OWN)
 
     employee: Mapped[Employee] = relationship(lazy="joined")
 
@@ -79,8 +75,8 @@ class VcaToolboxMeeting(Audited, db.Model):
     held_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     topic: Mapped[str] = mapped_column(String(200))
     presenter_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
-    mode: Mapped[MeetingMode] = mapped_column(_enum(MeetingMode), default=MeetingMode.LIVE)
-    state: Mapped[MeetingState] = mapped_column(_enum(MeetingState), default=MeetingState.PLANNED)
+    mode: Mapped[MeetingMode] = mapped_column(enum_column(MeetingMode), default=MeetingMode.LIVE)
+    state: Mapped[MeetingState] = mapped_column(enum_column(MeetingState), default=MeetingState.PLANNED)
     #: Materials: a controlled document (qms.documents) by id.
     document_id: Mapped[int | None] = mapped_column(Integer)
     #: Lessons from incidents and inspections discussed in the meeting.
@@ -111,7 +107,7 @@ class VcaToolboxAttendance(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("vca_toolbox_meeting.id"), index=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
-    method: Mapped[AttendanceMethod] = mapped_column(_enum(AttendanceMethod))
+    method: Mapped[AttendanceMethod] = mapped_column(enum_column(AttendanceMethod))
     signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -149,7 +145,7 @@ class VcaInspection(Audited, db.Model):
     planned_on: Mapped[dt.date] = mapped_column(Date, index=True)
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    state: Mapped[InspectionState] = mapped_column(_enum(InspectionState), default=InspectionState.PLANNED)
+    state: Mapped[InspectionState] = mapped_column(enum_column(InspectionState), default=InspectionState.PLANNED)
     summary: Mapped[str | None] = mapped_column(Text)
 
     template: Mapped[VcaInspectionTemplate] = relationship(lazy="joined")
@@ -171,7 +167,7 @@ class VcaInspectionFinding(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("vca_inspection.id"), index=True)
     item: Mapped[str] = mapped_column(String(300))
-    result: Mapped[FindingResult] = mapped_column(_enum(FindingResult))
+    result: Mapped[FindingResult] = mapped_column(enum_column(FindingResult))
     note: Mapped[str | None] = mapped_column(Text)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     #: The nonconformity opened for this finding (qms.actions), by id.
@@ -208,7 +204,7 @@ class VcaKeuring(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     equipment_id: Mapped[int] = mapped_column(ForeignKey("vca_equipment.id"), index=True)
     inspected_on: Mapped[dt.date] = mapped_column(Date)
-    result: Mapped[KeuringResult] = mapped_column(_enum(KeuringResult))
+    result: Mapped[KeuringResult] = mapped_column(enum_column(KeuringResult))
     inspected_by: Mapped[str | None] = mapped_column(String(160))
     next_due: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
@@ -242,7 +238,7 @@ class VcaRiskAssessment(Audited, db.Model):
     __tablename__ = "vca_risk_assessment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AssessmentKind] = mapped_column(_enum(AssessmentKind), index=True)
+    kind: Mapped[AssessmentKind] = mapped_column(enum_column(AssessmentKind), index=True)
     title: Mapped[str] = mapped_column(String(200))
     #: The function (function RI&E) or task (TRA) assessed.
     subject: Mapped[str | None] = mapped_column(String(200))

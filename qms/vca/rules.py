@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from qms.core.dates import add_months
+from qms.core.dates import add_months, by_deadline
 
 #: Toolbox meetings a year per level (VCA*, VCA**, VCA Petrochemie).
 TOOLBOX_MINIMUM = {"vca1": 4, "vca2": 10, "petro": 10}
@@ -191,13 +191,7 @@ def needs_diploma(person: PersonFacts, today: dt.date) -> bool:
 
 def keuring_status(next_due: dt.date | None, today: dt.date) -> str:
     """"overdue", "due_soon" (within 30 days), "ok", or "unknown" (never inspected, no due date)."""
-    if next_due is None:
-        return "unknown"
-    if next_due < today:
-        return "overdue"
-    if next_due <= today + dt.timedelta(days=KEURING_WARNING_DAYS):
-        return "due_soon"
-    return "ok"
+    return by_deadline(next_due, today, KEURING_WARNING_DAYS, ("unknown", "overdue", "due_soon", "ok"))
 
 
 def next_keuring(inspected_on: dt.date, interval_months: int) -> dt.date:

@@ -5,11 +5,11 @@ import datetime as dt
 import enum
 import json
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
-from ..database import utcnow
+from ..database import enum_column, utcnow
 from ..extensions import db
 
 
@@ -57,7 +57,7 @@ class WebhookDelivery(db.Model):
     event_key: Mapped[str] = mapped_column(String(160))
     payload: Mapped[str] = mapped_column(Text)
     state: Mapped[DeliveryState] = mapped_column(
-        Enum(DeliveryState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(DeliveryState),
         default=DeliveryState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None]

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput
 
 from ..admin.forms import CheckboxList
-from ..api.common import MAX_ID
+from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..forms import Optional
@@ -45,7 +45,7 @@ def _form() -> SubscriptionForm:
 
 
 def load_subscription(subscription_id: int) -> WebhookSubscription:
-    sub = db.session.get(WebhookSubscription, subscription_id) if 0 < subscription_id <= MAX_ID else None
+    sub = get_row(WebhookSubscription, subscription_id)
     if sub is None:
         from flask import abort
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, func, or_, select, text
 from sqlalchemy.orm import defer
 
-from ...database import lock_writers
+from ...database import lock_writers, value_taken
 from ...extensions import db
 from ...norms import registry
 from ..models import (DistributionTarget, Document, DocumentRequirement, DocumentType, DocumentVersion,
@@ -96,10 +96,7 @@ def _check_number(number: str, document: Document | None) -> None:
     if not valid_number(number):
         raise DocumentError(_("Use a prefix in capitals, a dash and digits, like PR-012 or WI-034."), field="number")
     lock_writers(db.session.connection())  # two people typing the same number at once: the second is told
-    stmt = select(Document.id).where(func.upper(Document.number) == number.upper())
-    if document is not None and document.id is not None:
-        stmt = stmt.where(Document.id != document.id)
-    if db.session.scalar(stmt.limit(1)) is not None:
+    if value_taken(Document.number, number, other_than=document):
         raise DocumentError(_("Another document already has number %(number)s.", number=number), field="number")
 
 

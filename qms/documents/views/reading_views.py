@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ...auth.models import User
 from ...core import exports as tabular
+from ...core.submit import act
 from ...database import paginate
 from ...extensions import db
 from ...permissions import requires
@@ -100,18 +101,10 @@ def confirm(document_id: int, version_id: int):
     if form.validate_on_submit() and not was_shown(request.form.get("shown"), version):
         flash(_("Open and read the document first; then confirm that you have read it."), "error")
         return redirect(url_for("documents.read", document_id=document_id, version_id=version_id))
-    if form.validate_on_submit():
-        number = version.document.number  # read before the commit: nothing after it can fail the answer
-        try:
-            services.confirm_read(version, current_user)
-        except services.DocumentError as error:
-            refused(None, error)
-            return redirect(url_for("documents.to_read"))
-        db.session.commit()
-        flash(_("Thank you: you confirmed reading %(number)s.", number=number), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("documents.to_read"))
+    number = version.document.number  # read before the commit: nothing after it can fail the answer
+    return act(form, lambda: services.confirm_read(version, current_user),
+               done=lambda _confirmation: _("Thank you: you confirmed reading %(number)s.", number=number),
+               to=url_for("documents.to_read"))
 
 
 @bp.route("/<int:document_id>/coverage")

@@ -121,20 +121,17 @@ def edit_version(document_id: int, version_id: int):
 def submit(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
     form = _submit_form(version, request.form)
-    if form.validate_on_submit():
+
+    def send():
         from ...auth.models import User
 
         reviewers = [db.session.get(User, uid) for uid in form.reviewers.data or []]
         approver = db.session.get(User, form.approver_id.data) if form.approver_id.data else None
-        try:
-            services.submit(version, current_user, reviewers=[r for r in reviewers if r], approver=approver)
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Version %(label)s was sent for review.", label=version.label), "success")
-            return redirect(_version_url(version))
-    return _render_version(version, submit_form=form, failed=True)
+        services.submit(version, current_user, reviewers=[r for r in reviewers if r], approver=approver)
+
+    return on_submit(form, send, to=_version_url(version),
+                     done=lambda _sent: _("Version %(label)s was sent for review.", label=version.label)
+                     ) or _render_version(version, submit_form=form, failed=True)
 
 
 @bp.route("/<int:document_id>/versions/<int:version_id>/sign", methods=["POST"])
@@ -147,17 +144,13 @@ def sign(document_id: int, version_id: int):
     if not form.meaning.choices:
         flash(_("There is nothing for you to sign on this version."), "error")
         return _back(version)
-    if form.validate_on_submit():
-        try:
-            signature = services.sign(version, current_user, form.password.data,
-                                      SignatureMeaning(form.meaning.data))
-        except services.DocumentError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your signature (%(meaning)s) was recorded.", meaning=MEANING_LABELS[signature.meaning]),
-                  "success")
-            return redirect(_version_url(version))
+    signed = on_submit(form, lambda: services.sign(version, current_user, form.password.data,
+                                                   SignatureMeaning(form.meaning.data)),
+                       done=lambda signature: _("Your signature (%(meaning)s) was recorded.",
+                                                meaning=MEANING_LABELS[signature.meaning]),
+                       to=_version_url(version))
+    if signed:
+        return signed
     form.password.data = ""
     return _render_version(version, sign_form=form, failed=True)
 

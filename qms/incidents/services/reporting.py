@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from ...auth.models import User, UserRole
 from ...core import numbering
+from ...core.loaders import get_row
 from ...database import MAX_ID, lock_writers, utcnow
 from ...extensions import db
 from ...organisation.models import Employee, Site
@@ -82,7 +83,7 @@ def _check(data: ReportData) -> None:
     if data.occurred_at < local_now() - dt.timedelta(days=3 * 366):
         raise IncidentError("occurred_at", _("This date is more than three years ago. Please check it."))
     if data.site_id is not None:
-        site = db.session.get(Site, data.site_id) if 0 < data.site_id <= MAX_ID else None
+        site = get_row(Site, data.site_id)
         if site is None:
             raise IncidentError("site_id", _("Choose a place from the list."))
     unknown = [v for v in data.involved if v not in PersonCategory._value2member_map_]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ...auth.models import User
 from ...core import exports as tabular
+from ...core.loaders import get_row
 from ...core.submit import on_submit
 from ...database import paginate
 from ...extensions import db
@@ -270,7 +271,7 @@ def add_action(incident_id: int):
     incident = load_incident(incident_id)
     form = _forms(incident, action=ActionForm())["action"]
     if form.validate_on_submit():
-        owner = db.session.get(User, form.owner_id.data) if 0 < form.owner_id.data <= MAX_ID else None
+        owner = get_row(User, form.owner_id.data)
         if owner is None or not owner.active:
             form.owner_id.errors = [_("Choose who does it.")]
         else:

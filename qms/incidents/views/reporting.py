@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from ...core.loaders import get_row
 from ...database import lost_connection, paginate
 from ...extensions import db
 from ...permissions import requires
@@ -177,7 +178,7 @@ def report():
 def my_report(incident_id: int):
     """The reporter's own report: what they sent, its state and what the handler chose to share. Only one's
     own reports (another's, or one whose personal details were removed, is not found)."""
-    incident = db.session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    incident = get_row(Incident, incident_id)
     if incident is None or incident.reporter_id is None or incident.reporter_id != current_user.id:
         abort(404)
     return render_template("incidents/my_report.html", incident=incident)

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
-from ...database import utcnow
+from ...database import enum_column, utcnow
 from ...extensions import db
-from ._types import enum_column
 
 
 class IssueKind(LabelledEnum):

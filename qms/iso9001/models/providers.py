@@ -10,10 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...core.enums import LabelledEnum, labels
 from ...audit.models import Audited
 from ...auth.models import User
-from ...database import utcnow
+from ...database import enum_column, utcnow
 from ...extensions import db
 from ...suppliers.models import Supplier
-from ._types import enum_column
 
 
 class Decision(LabelledEnum):

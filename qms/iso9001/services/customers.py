@@ -5,11 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ...core import numbering
 from ...core.transitions import can_move
 from ...i18n import fmt_day
+from ...database import contains
 from ...extensions import db
 from ...organisation.models import Site
 from .. import scoring
@@ -139,10 +140,7 @@ def complaints_query(*, q: str | None = None, state: str | None = "open", kind: 
                      overdue_only: bool = False, on: dt.date | None = None):
     stmt = select(Complaint)
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Complaint.client).like(pattern, escape="\\"),
-                              func.lower(Complaint.number).like(pattern, escape="\\"),
-                              func.lower(Complaint.description).like(pattern, escape="\\")))
+        stmt = stmt.where(contains(q, Complaint.client, Complaint.number, Complaint.description))
     if state == "open":
         stmt = stmt.where(Complaint.state != ComplaintState.CLOSED)
     elif state:

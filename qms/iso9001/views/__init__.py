@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 from sqlalchemy import select
 
 from ...core.errors import show_refusal
+from ...core.loaders import get_row
 from ...extensions import db
 from ...organisation.models import Site
 from ..services import IsoError, active_users, get
@@ -26,26 +27,28 @@ def load(model, object_id: int):
 refused = partial(show_refusal, on_form=True)
 
 
+def chosen(model, field, message: str):
+    """The row picked in the select ``field``, or an IsoError with ``message`` on that field."""
+    found = get_row(model, field.data)
+    if found is None:
+        raise IsoError(field.name, message)
+    return found
+
+
 def change_state(found, states, change, back: str):
     """A state button (StateForm): call ``change(found, state)``, commit once, flash, and return to ``back``."""
     from flask import flash, redirect
     from flask_babel import gettext as _
 
+    from ...core.submit import NOT_PROCESSED, act
     from ..forms import StateForm
 
     form = StateForm()
-    if form.validate_on_submit() and form.state.data in {s.value for s in states}:
-        try:
-            change(found, form.state.data)
-        except IsoError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The status is now: %(state)s.", state=found.state.label), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(back)
+    if form.state.data not in {s.value for s in states}:
+        flash(str(NOT_PROCESSED), "error")
+        return redirect(back)
+    return act(form, lambda: change(found, form.state.data), to=back,
+               done=lambda _result: _("The status is now: %(state)s.", state=found.state.label))
 
 
 def user_choices(field, current_id: int | None = None, empty=None) -> None:

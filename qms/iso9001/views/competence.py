@@ -15,8 +15,8 @@ from ..forms import (AssignFunctionForm, AssignPathForm, CompetenceForm, Confirm
                      MatrixFilterForm, PathForm, SignoffForm, StepForm)
 from ..models import Competence, EmployeeFunction, JobFunction, LearningPath, LearningStep, StepSignoff
 from ..services import IsoError, competence as services, today
-from . import bp, load, page, refused
-from ...core.submit import on_submit
+from . import bp, chosen, load, page
+from ...core.submit import act, on_submit
 
 
 @bp.route("/competence")
@@ -80,20 +80,16 @@ def person(employee_id: int, assign_form=None, evidence_form=None, status=200):
 def assign_function(employee_id: int):
     employee = load(Employee, employee_id)
     form = AssignFunctionForm()
-    if form.validate_on_submit():
-        function = db.session.get(JobFunction, form.function_id.data) if 0 < form.function_id.data < 2**31 else None
-        try:
-            if function is None:
-                raise IsoError("function_id", _("Choose a function."))
-            services.assign_function(employee, function)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s now holds the function %(function)s.", name=employee.full_name, function=function.name),
-                  "success")
-            return redirect(url_for("iso9001.person", employee_id=employee.id))
-    return person(employee.id, assign_form=form, status=400)
+
+    def assign():
+        function = chosen(JobFunction, form.function_id, _("Choose a function."))
+        services.assign_function(employee, function)
+        return function
+
+    return on_submit(form, assign, on_form=True, to=url_for("iso9001.person", employee_id=employee.id),
+                     done=lambda function: _("%(name)s now holds the function %(function)s.",
+                                             name=employee.full_name, function=function.name)
+                     ) or person(employee.id, assign_form=form, status=400)
 
 
 @bp.route("/competence/<int:employee_id>/functions/<int:link_id>/remove", methods=["POST"])
@@ -115,20 +111,11 @@ def unassign_function(employee_id: int, link_id: int):
 def add_evidence(employee_id: int):
     employee = load(Employee, employee_id)
     form = EvidenceForm()
-    if form.validate_on_submit():
-        found = db.session.get(Competence, form.competence_id.data) if 0 < form.competence_id.data < 2**31 else None
-        try:
-            if found is None:
-                raise IsoError("competence_id", _("Choose a competence."))
-            services.add_evidence(employee, found, obtained_on=form.obtained_on.data,
-                                  valid_until=form.valid_until.data, note=form.note.data, user=current_user)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("The evidence was recorded."), "success")
-            return redirect(url_for("iso9001.person", employee_id=employee.id))
-    return person(employee.id, evidence_form=form, status=400)
+    return on_submit(form, lambda: services.add_evidence(
+        employee, chosen(Competence, form.competence_id, _("Choose a competence.")),
+        obtained_on=form.obtained_on.data, valid_until=form.valid_until.data, note=form.note.data, user=current_user),
+        on_form=True, done=_("The evidence was recorded."), to=url_for("iso9001.person", employee_id=employee.id)
+    ) or person(employee.id, evidence_form=form, status=400)
 
 
 # --- functions ----------------------------------------------------------------------------------
@@ -232,19 +219,10 @@ def sign_off(employee_id: int, step_id: int):
             flash(_("Only the apprentice's own master trainer can sign off a step."), "error")
             return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
         return page("signoff_confirm.html", employee=employee, step=step, form=form)
-    if form.validate_on_submit():
-        try:
-            services.sign_off(current_user, employee, step, form.note.data)
-        except IsoError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Step \"%(step)s\" of %(name)s is signed off. A mistake? You can undo it for %(minutes)s "
-                    "minutes.", step=step.title, name=employee.full_name, minutes=services.UNDO_MINUTES), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
+    return act(form, lambda: services.sign_off(current_user, employee, step, form.note.data),
+               done=_("Step \"%(step)s\" of %(name)s is signed off. A mistake? You can undo it for %(minutes)s "
+                      "minutes.", step=step.title, name=employee.full_name, minutes=services.UNDO_MINUTES),
+               to=url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
 
 
 @bp.route("/learning/<int:employee_id>/steps/<int:step_id>/undo", methods=["POST"])
@@ -255,18 +233,9 @@ def undo_sign_off(employee_id: int, step_id: int):
     signoff = db.session.scalar(select(StepSignoff).where(StepSignoff.employee_id == employee.id,
                                                           StepSignoff.step_id == step.id))
     require(signoff is not None)
-    if SignoffForm().validate_on_submit():
-        try:
-            services.undo_sign_off(current_user, signoff)
-        except IsoError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The sign-off of step \"%(step)s\" was undone.", step=step.title), "success")
-    else:
-        flash(_("The request could not be processed; please try again."), "error")
-    return redirect(url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
+    return act(SignoffForm(), lambda: services.undo_sign_off(current_user, signoff),
+               done=_("The sign-off of step \"%(step)s\" was undone.", step=step.title),
+               to=url_for("iso9001.apprentice", employee_id=employee.id) + f"#step-{step.id}")
 
 
 @bp.route("/learning/<int:employee_id>/paths", methods=["POST"])
@@ -274,19 +243,15 @@ def undo_sign_off(employee_id: int, step_id: int):
 def assign_path(employee_id: int):
     employee = _apprentice(employee_id)
     form = AssignPathForm()
-    if form.validate_on_submit():
-        path = db.session.get(LearningPath, form.path_id.data) if 0 < form.path_id.data < 2**31 else None
-        try:
-            if path is None:
-                raise IsoError("path_id", _("Choose a learning path."))
-            services.assign_path(employee, path, form.started_on.data)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s now follows %(path)s.", name=employee.full_name, path=path.name), "success")
-            return redirect(url_for("iso9001.apprentice", employee_id=employee.id))
-    return apprentice(employee.id, assign_form=form, status=400)
+
+    def assign():
+        path = chosen(LearningPath, form.path_id, _("Choose a learning path."))
+        services.assign_path(employee, path, form.started_on.data)
+        return path
+
+    return on_submit(form, assign, on_form=True, to=url_for("iso9001.apprentice", employee_id=employee.id),
+                     done=lambda path: _("%(name)s now follows %(path)s.", name=employee.full_name, path=path.name)
+                     ) or apprentice(employee.id, assign_form=form, status=400)
 
 
 @bp.route("/learning/paths")

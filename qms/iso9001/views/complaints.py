@@ -54,22 +54,15 @@ def _log(form_class, template: str, manage: bool):
     site_choices(form.site_id)
     if manage:
         user_choices(form.owner_id)
-    if form.validate_on_submit():
-        try:
-            complaint = services.log_complaint(
-                kind=form.kind.data, channel=form.channel.data, received_on=form.received_on.data,
-                client=form.client.data, description=form.description.data, site_id=form.site_id.data,
-                contact=form.contact.data, deadline=form.deadline.data if manage else None,
-                owner_id=form.owner_id.data if manage else None, reported_by=current_user)
-        except IsoError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(number)s was logged. Thank you.", number=complaint.number), "success")
-            if has_permission(current_user, "iso9001.view"):
-                return redirect(url_for("iso9001.complaint", complaint_id=complaint.id))
-            return redirect(url_for("iso9001.report_feedback"))
-    return page(template, form=form)
+    logged = on_submit(form, lambda: services.log_complaint(
+        kind=form.kind.data, channel=form.channel.data, received_on=form.received_on.data, client=form.client.data,
+        description=form.description.data, site_id=form.site_id.data, contact=form.contact.data,
+        deadline=form.deadline.data if manage else None, owner_id=form.owner_id.data if manage else None,
+        reported_by=current_user), on_form=True,
+        done=lambda complaint: _("%(number)s was logged. Thank you.", number=complaint.number),
+        to=lambda complaint: (url_for("iso9001.complaint", complaint_id=complaint.id)
+                              if has_permission(current_user, "iso9001.view") else url_for("iso9001.report_feedback")))
+    return logged or page(template, form=form)
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])

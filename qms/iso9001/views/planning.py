@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import Form, SelectChoice, SelectField
 
 from ...core import exports as tabular
+from ...core.record_forms import add_form_routes
 from ...database import paginate
 from ...i18n import fmt_number
 from ...extensions import db
@@ -82,16 +83,8 @@ def _save_risk(risk: Risk | None):
     return page("edit.html", form=form, title=title, cancel=cancel)
 
 
-@bp.route("/risks/new", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def new_risk():
-    return _save_risk(None)
-
-
-@bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def edit_risk(risk_id: int):
-    return _save_risk(load(Risk, risk_id))
+add_form_routes(bp, "/risks", "risk", "iso9001.manage", lambda i: load(Risk, i), _save_risk,
+                endpoints=("new_risk", "edit_risk"))
 
 
 @bp.route("/risks/<int:risk_id>")
@@ -124,17 +117,21 @@ def move_risk(risk_id: int):
 
 # --- objectives -------------------------------------------------------------------------------
 
-@bp.route("/objectives")
-@requires("iso9001.view")
-def objectives():
-    show = request.args.get("show", "running")
+def _objectives(show: str):
+    """The objectives the page lists: the running ones, or all of them with ``show=all``."""
     from sqlalchemy import select
 
     stmt = select(Objective)
     if show != "all":
         stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
-    stmt = stmt.order_by(Objective.deadline, Objective.id)
-    result = paginate(stmt, request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
+    return stmt.order_by(Objective.deadline, Objective.id)
+
+
+@bp.route("/objectives")
+@requires("iso9001.view")
+def objectives():
+    show = request.args.get("show", "running")
+    result = paginate(_objectives(show), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     values = services.latest_values([o.id for o in result.items])
     statuses = {o.id: scoring.objective_status(o.direction.value, o.target, [v for _, v in values[o.id]])
                 for o in result.items}
@@ -145,12 +142,8 @@ def objectives():
 @requires("iso9001.view")
 def objectives_export(fmt: str):
     """The objectives as the page shows them (running, or all), with the latest measurement and its status."""
-    from sqlalchemy import select
-
-    stmt = select(Objective)
-    if request.args.get("show", "running") != "all":
-        stmt = stmt.where(Objective.state == ObjectiveState.ACTIVE)
-    objectives_ = db.session.scalars(stmt.order_by(Objective.deadline, Objective.id).limit(tabular.MAX_ROWS)).all()
+    stmt = _objectives(request.args.get("show", "running"))
+    objectives_ = db.session.scalars(stmt.limit(tabular.MAX_ROWS)).all()
     values = services.latest_values([o.id for o in objectives_])
     labels = {"met": _("met"), "on_target": _("on target"), "off_target": _("not on target"), "no_data": _("no data")}
     header = [_("Objective"), _("State"), _("Target"), _("Unit"), _("Latest"), _("Status"), _("Owner"), _("Deadline")]
@@ -166,6 +159,9 @@ def objectives_export(fmt: str):
 
 
 def _save_objective(objective: Objective | None):
+    if objective is not None and objective.state != ObjectiveState.ACTIVE:
+        flash(_("A closed objective is a record and cannot be changed."), "error")
+        return redirect(url_for("iso9001.objective", objective_id=objective.id))
     form = ObjectiveForm(obj=objective)
     if objective is not None and not form.is_submitted():
         form.direction.data = objective.direction.value
@@ -183,20 +179,8 @@ def _save_objective(objective: Objective | None):
     return page("edit.html", form=form, title=title, cancel=cancel)
 
 
-@bp.route("/objectives/new", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def new_objective():
-    return _save_objective(None)
-
-
-@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
-@requires("iso9001.manage")
-def edit_objective(objective_id: int):
-    found = load(Objective, objective_id)
-    if found.state != ObjectiveState.ACTIVE:
-        flash(_("A closed objective is a record and cannot be changed."), "error")
-        return redirect(url_for("iso9001.objective", objective_id=found.id))
-    return _save_objective(found)
+add_form_routes(bp, "/objectives", "objective", "iso9001.manage", lambda i: load(Objective, i), _save_objective,
+                endpoints=("new_objective", "edit_objective"))
 
 
 @bp.route("/objectives/<int:objective_id>")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ... import jobs
 from ...core.loaders import get_row
 from ...core import exports as tabular
+from ...core.lookup import employee_matches
 from ...database import paginate, writes_on_read
 from ...extensions import db
 from ...i18n import select_locale
@@ -86,9 +87,7 @@ def _register_stmt(year: int, q: str, kind: str):
             .outerjoin(PsoTargetStatus, PsoTargetStatus.employee_id == Employee.id)
             .outerjoin(PsoHours, (PsoHours.employee_id == Employee.id) & (PsoHours.year == year)))
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
-                              func.lower(Employee.number).like(pattern, escape="\\")))
+        stmt = stmt.where(employee_matches(q))
     if kind == "target":
         stmt = stmt.where(PsoTargetStatus.id.is_not(None))
     return stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qms.core.loaders import get_row
 from qms.extensions import db
 from qms.uploads import services as uploads
 
@@ -140,7 +141,7 @@ def add_measure(assessment: VcaRiskAssessment, *, measure: str, owner_id: int | 
     if owner_id is not None:
         from qms.auth.models import User
 
-        if not 0 < owner_id < 2**31 or db.session.get(User, owner_id) is None:
+        if get_row(User, owner_id) is None:
             raise VcaError(_("Choose an owner from the list."), "owner_id")
     row = VcaRiskMeasure(assessment_id=assessment.id, measure=measure.strip(), owner_id=owner_id, due_on=due_on)
     db.session.add(row)
@@ -196,12 +197,12 @@ def plan_inspection(*, template_id: int, site_id: int | None, planned_on: dt.dat
     from qms.auth.models import User
     from qms.organisation.models import Site
 
-    template = db.session.get(VcaInspectionTemplate, template_id) if 0 < template_id < 2**31 else None
+    template = get_row(VcaInspectionTemplate, template_id)
     if template is None or not template.active:
         raise VcaError(_("Choose a checklist from the list."), "template_id")
-    if site_id is not None and (not 0 < site_id < 2**31 or db.session.get(Site, site_id) is None):
+    if site_id is not None and get_row(Site, site_id) is None:
         raise VcaError(_("Choose a site from the list."), "site_id")
-    if inspector_id is not None and (not 0 < inspector_id < 2**31 or db.session.get(User, inspector_id) is None):
+    if inspector_id is not None and get_row(User, inspector_id) is None:
         raise VcaError(_("Choose an inspector from the list."), "inspector_id")
     row = VcaInspection(template_id=template.id, site_id=site_id, planned_on=planned_on, inspector_id=inspector_id,
                         state=InspectionState.PLANNED)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from qms.core.changes import until_changed
+from qms.core.loaders import get_row
 from qms.core.transitions import can_move
 from qms.extensions import db
 from qms.organisation.models import Employee
@@ -55,7 +56,7 @@ class MeetingData:
 
 def _apply(meeting: VcaToolboxMeeting, data: MeetingData) -> None:
     if data.presenter_id is not None:
-        presenter = db.session.get(Employee, data.presenter_id) if 0 < data.presenter_id < 2**31 else None
+        presenter = get_row(Employee, data.presenter_id)
         if presenter is None:
             raise VcaError(_("Choose a presenter from the list."), "presenter_id")
     if data.document_id is not None and integrations.document(data.document_id) is None:
@@ -207,7 +208,7 @@ def record(meeting: VcaToolboxMeeting, employee_ids: list[int], user) -> int:
     for employee_id in sorted(set(employee_ids)):
         if employee_id in present:
             continue
-        employee = db.session.get(Employee, employee_id) if 0 < employee_id < 2**31 else None
+        employee = get_row(Employee, employee_id)
         if employee is None:
             raise VcaError(_("Choose people from the list."))
         _add(meeting, employee, AttendanceMethod.RECORDED, user)

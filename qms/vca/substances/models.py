@@ -5,19 +5,15 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.audit.models import Audited
-from qms.database import utcnow
+from qms.database import enum_column, utcnow
 from qms.extensions import db
 from qms.organisation.models import Site
 from qms.suppliers.models import Supplier
 from qms.uploads.models import StoredFile
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 def split_codes(value: str | None) -> list[str]:
@@ -81,7 +77,7 @@ class VcaHazardCode(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[HazardKind] = mapped_column(_enum(HazardKind), index=True)
+    kind: Mapped[HazardKind] = mapped_column(enum_column(HazardKind), index=True)
     text_nl: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
     #: Version of the data file the row came from.
@@ -115,8 +111,8 @@ class VcaProduct(Audited, db.Model):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"), index=True)
     #: Functions that use the product, comma-separated (the function names of the employee register).
     functions: Mapped[str | None] = mapped_column(String(500))
-    quantity_band: Mapped[QuantityBand] = mapped_column(_enum(QuantityBand), default=QuantityBand.SMALL)
-    signal_word: Mapped[SignalWord] = mapped_column(_enum(SignalWord), default=SignalWord.NONE)
+    quantity_band: Mapped[QuantityBand] = mapped_column(enum_column(QuantityBand), default=QuantityBand.SMALL)
+    signal_word: Mapped[SignalWord] = mapped_column(enum_column(SignalWord), default=SignalWord.NONE)
     #: Codes from the reference data, comma-separated: "GHS05,GHS07", "H314,H290", "P280,P305+P351+P338".
     pictograms: Mapped[str | None] = mapped_column(String(100))
     hazard_statements: Mapped[str | None] = mapped_column(String(500))
@@ -188,7 +184,7 @@ class VcaProductSubstance(Audited, db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("vca_product.id", ondelete="CASCADE"), index=True)
     cas: Mapped[str | None] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    concentration: Mapped[ConcentrationBand] = mapped_column(_enum(ConcentrationBand))
+    concentration: Mapped[ConcentrationBand] = mapped_column(enum_column(ConcentrationBand))
 
     product: Mapped[VcaProduct] = relationship(back_populates="substances")
 
@@ -205,7 +201,7 @@ class VcaCmrRegistration(Audited, db.Model):
     #: How long and how often ("15 minutes, twice a week").
     exposure: Mapped[str | None] = mapped_column(String(300))
     measures: Mapped[str | None] = mapped_column(Text)
-    substitution: Mapped[Substitution] = mapped_column(_enum(Substitution), default=Substitution.OPEN)
+    substitution: Mapped[Substitution] = mapped_column(enum_column(Substitution), default=Substitution.OPEN)
     substitution_reason: Mapped[str | None] = mapped_column(Text)
     substitution_planned_on: Mapped[dt.date | None] = mapped_column(Date)
     checked_on: Mapped[dt.date | None] = mapped_column(Date)

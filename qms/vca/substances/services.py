@@ -326,16 +326,22 @@ def confirmations(product: VcaProduct):
 
 # --- links ------------------------------------------------------------------------------------
 
+def _link(product: VcaProduct, link, field: str, target_id: int | None) -> None:
+    """Link ``product`` to the record ``target_id`` through the table ``link`` (whose column ``field`` names the
+    record); a link that is already there stays the one link."""
+    column = getattr(link, field)
+    if db.session.scalar(select(link.id).where(link.product_id == product.id, column == target_id)):
+        return
+    db.session.add(link(product_id=product.id, **{field: target_id}))
+    db.session.flush()
+
+
 def link_incident(product: VcaProduct, incident_id: int | None) -> None:
     from qms.incidents.models import Incident
 
     if get(Incident, incident_id) is None:
         raise SubstanceError(_("Choose an incident from the list."), "incident_id")
-    if db.session.scalar(select(VcaProductIncident.id).where(VcaProductIncident.product_id == product.id,
-                                                             VcaProductIncident.incident_id == incident_id)):
-        return
-    db.session.add(VcaProductIncident(product_id=product.id, incident_id=incident_id))
-    db.session.flush()
+    _link(product, VcaProductIncident, "incident_id", incident_id)
 
 
 def link_meeting(product: VcaProduct, meeting_id: int | None) -> None:
@@ -343,11 +349,7 @@ def link_meeting(product: VcaProduct, meeting_id: int | None) -> None:
 
     if get(VcaToolboxMeeting, meeting_id) is None:
         raise SubstanceError(_("Choose a toolbox meeting from the list."), "meeting_id")
-    if db.session.scalar(select(VcaProductToolbox.id).where(VcaProductToolbox.product_id == product.id,
-                                                            VcaProductToolbox.meeting_id == meeting_id)):
-        return
-    db.session.add(VcaProductToolbox(product_id=product.id, meeting_id=meeting_id))
-    db.session.flush()
+    _link(product, VcaProductToolbox, "meeting_id", meeting_id)
 
 
 def unlink(model, product: VcaProduct, link_id: int) -> None:

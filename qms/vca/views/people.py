@@ -1,9 +1,10 @@
 """People: diploma gaps per person, one person's VCA page (risky work, diplomas, PPE, attendance), PPE list."""
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from qms.core import exports as tabular
+from qms.core.lookup import employee_matches
 from qms.database import paginate
 from qms.extensions import db
 from qms.organisation.models import Employee
@@ -66,9 +67,7 @@ def people_index():
     stmt = (select(Employee, VcaWorker).outerjoin(VcaWorker, VcaWorker.employee_id == Employee.id)
             .where(Employee.left_on.is_(None) | (Employee.left_on > common.today())))
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Employee.first_name + " " + Employee.last_name).like(pattern, escape="\\"),
-                              func.lower(Employee.number).like(pattern, escape="\\")))
+        stmt = stmt.where(employee_matches(q))
     stmt = stmt.order_by(Employee.last_name, Employee.first_name)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     size = per_page()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from qms.core import exports as tabular
 from qms.core.import_views import add_import_routes
+from qms.core.record_forms import add_form_routes
 from qms.core.imports import export_rows
 from qms.database import paginate
 from qms.extensions import db
@@ -73,18 +74,6 @@ def _equipment_form(item=None) -> EquipmentForm:
     return EquipmentForm(obj=item)
 
 
-@bp.route("/equipment/new", methods=["GET", "POST"])
-@requires("vca.manage")
-def equipment_new():
-    return _equipment_save(None)
-
-
-@bp.route("/equipment/<int:equipment_id>/edit", methods=["GET", "POST"])
-@requires("vca.manage")
-def equipment_edit(equipment_id: int):
-    return _equipment_save(load(VcaEquipment, equipment_id))
-
-
 def _equipment_save(item):
     form = _equipment_form(item)
     saved = on_submit(form, lambda: registers.save_equipment(item, name=form.name.data, code=form.code.data,
@@ -98,6 +87,9 @@ def _equipment_save(item):
     cancel = url_for("vca.equipment_detail", equipment_id=item.id) if item else url_for("vca.equipment")
     return render_template("vca/form.html", form=form, title=_("Edit equipment") if item else _("Add equipment"),
                            cancel=cancel)
+
+
+add_form_routes(bp, "/equipment", "equipment", "vca.manage", lambda i: load(VcaEquipment, i), _equipment_save)
 
 
 @bp.route("/equipment/<int:equipment_id>")
@@ -191,16 +183,7 @@ def _assessment_save(row):
                            title=_("Edit risk assessment") if row else _("Add risk assessment"))
 
 
-@bp.route("/risks/new", methods=["GET", "POST"])
-@requires("vca.manage")
-def assessment_new():
-    return _assessment_save(None)
-
-
-@bp.route("/risks/<int:assessment_id>/edit", methods=["GET", "POST"])
-@requires("vca.manage")
-def assessment_edit(assessment_id: int):
-    return _assessment_save(load(VcaRiskAssessment, assessment_id))
+add_form_routes(bp, "/risks", "assessment", "vca.manage", lambda i: load(VcaRiskAssessment, i), _assessment_save)
 
 
 @bp.route("/risks/<int:assessment_id>")
@@ -273,16 +256,7 @@ def _card_save(card):
                                     title=_("Edit LMRA card") if card else _("Add LMRA card"))
 
 
-@bp.route("/cards/new", methods=["GET", "POST"])
-@requires("vca.manage")
-def card_new():
-    return _card_save(None)
-
-
-@bp.route("/cards/<int:card_id>/edit", methods=["GET", "POST"])
-@requires("vca.manage")
-def card_edit(card_id: int):
-    return _card_save(load(VcaLmraCard, card_id))
+add_form_routes(bp, "/cards", "card", "vca.manage", lambda i: load(VcaLmraCard, i), _card_save)
 
 
 @bp.route("/cards/<int:card_id>.pdf")

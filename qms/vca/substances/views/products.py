@@ -16,6 +16,7 @@ from ..forms import AnnounceForm, ButtonForm, CmrForm, LinkForm, MeetingLinkForm
 from ..models import VcaHazardCode, VcaProductIncident, VcaProductToolbox
 from ..services import SubstanceError
 from .common import _filters, _load, _refused, _sites, _suppliers, bp
+from ....core.record_forms import add_form_routes
 from ....core.submit import on_submit
 
 
@@ -92,16 +93,7 @@ def _save(product):
                            codes=db.session.scalars(select(VcaHazardCode).order_by(VcaHazardCode.code)).all())
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@requires("vca.substances.manage")
-def product_new():
-    return _save(None)
-
-
-@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
-@requires("vca.substances.manage")
-def product_edit(product_id: int):
-    return _save(_load(product_id))
+add_form_routes(bp, "", "product", "vca.substances.manage", _load, _save)
 
 
 def _incident_choices():

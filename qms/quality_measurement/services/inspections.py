@@ -1,9 +1,8 @@
-"""Business rules of cleaning quality measurement. Functions change state and flush, never commit."""
+"""Inspection plans and inspections: drawing the sample, recording the counts, judging the lot, the
+follow-up nonconformities, and the done inspections every figure is computed from."""
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import json
 import secrets
 from typing import Iterable
 
@@ -11,210 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..core.dates import today
-from ..core.errors import FieldError
-from ..core.loaders import get_row
-from ..extensions import db
-from ..permissions import has_permission
-from . import figures, sampling
-from .models import (CATEGORIES, ELEMENTS, FREQUENCIES, ROOM_TYPES, DefectKind, Inspection, InspectionDefect,
-                     InspectionPhoto, InspectionPlan, InspectionRoom, Location, Room, RoomElement,
-                     SamplingTableRevision)
+from ...core.dates import today
+from ...extensions import db
+from ...permissions import has_permission
+from .. import figures, sampling
+from ..models import (CATEGORIES, ELEMENTS, DefectKind, Inspection, InspectionDefect, InspectionPhoto,
+                      InspectionPlan, InspectionRoom, Location, Room)
+from .common import MAX_COUNT, SOURCE_TYPE, MeasurementError
+from .inventory import lot_rooms
+from .tables import all_kinds, ensure_default_kinds, plan_for, tables
 
-SOURCE_TYPE = "quality_inspection"
-#: Defect kinds a new installation starts with (code, Dutch, English, category); administrators add more.
-DEFAULT_KINDS = [
-    ("dust", "Stof", "Dust", "cleaning"), ("stains", "Vlekken", "Stains", "cleaning"),
-    ("litter", "Afval en zwerfvuil", "Litter", "cleaning"), ("smears", "Strepen", "Smears", "cleaning"),
-    ("supplies", "Ontbrekende verbruiksartikelen", "Missing supplies", "supplies"),
-    ("damage", "Beschadiging", "Damage", "damage"),
-]
-MAX_COUNT = 99
-
-
-class MeasurementError(FieldError):
-    """A rule of quality measurement refused the change; ``field`` names the form field it concerns."""
-
-
-# --- sampling tables ------------------------------------------------------------------------------------------
-
-def latest_revision() -> SamplingTableRevision | None:
-    return db.session.scalar(select(SamplingTableRevision).order_by(SamplingTableRevision.id.desc()).limit(1))
-
-
-def tables_data() -> dict:
-    revision = latest_revision()
-    return json.loads(revision.data) if revision is not None else sampling.shipped_data()
-
-
-def tables() -> sampling.Tables:
-    return sampling.tables_from_data(tables_data())
-
-
-def revisions() -> list[SamplingTableRevision]:
-    return list(db.session.scalars(select(SamplingTableRevision).options(
-        selectinload(SamplingTableRevision.created_by)).order_by(SamplingTableRevision.id.desc())))
-
-
-def _save_tables(data: dict, note: str, user) -> SamplingTableRevision:
-    if not (note or "").strip():
-        raise MeasurementError("note", _("Say what you corrected and why (the source you checked)."))
-    revision = SamplingTableRevision(data=json.dumps(data, sort_keys=True), note=note.strip()[:500],
-                                     created_by_id=user.id)
-    db.session.add(revision)
-    db.session.flush()
-    return revision
-
-
-def correct_cell(letter: str, aql: str, cell: str, note: str, user) -> SamplingTableRevision:
-    data = tables_data()
-    if letter not in data["master"] or aql not in data["aql_values"]:
-        raise MeasurementError("letter", _("Choose a code letter and an AQL from the table."))
-    try:
-        changed = sampling.with_cell(data, letter, aql, cell)
-    except sampling.TableError:
-        raise MeasurementError("cell", _("Write a plan as Ac/Re (for example 3/4, the rejection number above the "
-                                         "acceptance number), or choose an arrow.")) from None
-    return _save_tables(changed, note, user)
-
-
-def correct_letter(lot_min: int, level: str, letter: str, note: str, user) -> SamplingTableRevision:
-    if level not in sampling.LEVELS:
-        raise MeasurementError("level", _("Choose an inspection level."))
-    try:
-        changed = sampling.with_letter(tables_data(), lot_min, level, letter)
-    except sampling.TableError:
-        raise MeasurementError("letter", _("Choose a lot size range and a code letter from the table.")) from None
-    return _save_tables(changed, note, user)
-
-
-def plan_for(lot_size: int, level: str, aql: str) -> sampling.Plan:
-    """The sampling plan of a lot, or a MeasurementError the user can act on."""
-    if lot_size < 2:
-        raise MeasurementError(None, _("The lot has fewer than 2 rooms in scope: add rooms to the inventory first."))
-    try:
-        return sampling.plan(tables(), lot_size, level, aql)
-    except sampling.NoPlan:
-        raise MeasurementError("aql", _("The sampling table gives no plan for AQL %(aql)s at this lot size; choose "
-                                        "another AQL or inspection level.", aql=aql)) from None
-
-
-# --- inventory --------------------------------------------------------------------------------------------------
-
-def get_location(location_id: int) -> Location | None:
-    return get_row(Location, location_id)
-
-
-def save_location(location: Location | None, *, name: str, client: str, site_id: int | None = None) -> Location:
-    name, client = (name or "").strip(), (client or "").strip()
-    if not name:
-        raise MeasurementError("name", _("Give the location a name."))
-    if not client:
-        raise MeasurementError("client", _("Name the client."))
-    same = select(Location.id).where(func.lower(Location.name) == name.lower())
-    if location is not None:
-        same = same.where(Location.id != location.id)
-    if db.session.scalar(same.limit(1)) is not None:
-        raise MeasurementError("name", _("A location with this name already exists."))
-    if location is None:
-        location = Location(active=True)
-        db.session.add(location)
-    location.name, location.client, location.site_id = name[:160], client[:160], site_id
-    db.session.flush()
-    return location
-
-
-def save_room(location: Location, *, building: str, floor: str, code: str, name: str | None, room_type: str,
-              area: decimal.Decimal | None, in_scope: bool = True, room: Room | None = None) -> Room:
-    code, building, floor = (code or "").strip(), (building or "").strip(), (floor or "").strip()
-    if not code:
-        raise MeasurementError("code", _("Give the room its number or code."))
-    if not building or not floor:
-        raise MeasurementError("building", _("Name the building and the floor."))
-    if room_type not in ROOM_TYPES:
-        raise MeasurementError("room_type", _("Choose a room type from the list."))
-    if area is not None and not 0 < area < 100_000:
-        raise MeasurementError("area", _("The floor area must be above 0 and below 100,000 m²."))
-    same = select(Room).where(Room.location_id == location.id, func.lower(Room.code) == code.lower())
-    existing = db.session.scalar(same.limit(1))
-    if existing is not None and existing is not room:
-        if room is not None:
-            raise MeasurementError("code", _("Another room of this location has this code."))
-        room = existing
-    if room is None:
-        room = Room(location_id=location.id)
-        db.session.add(room)
-    room.building, room.floor, room.code = building[:80], floor[:40], code[:40]
-    room.name, room.room_type, room.area, room.in_scope = (name or None), room_type, area, in_scope
-    db.session.flush()
-    return room
-
-
-def set_element(room: Room, element: str, frequency: str) -> tuple[RoomElement, bool]:
-    """Add an element to a room or change its frequency; True when something changed."""
-    if element not in ELEMENTS:
-        raise MeasurementError("elements", _("Choose elements from the list."))
-    if frequency not in FREQUENCIES:
-        raise MeasurementError("frequency", _("Choose a frequency from the list."))
-    found = next((e for e in room.elements if e.element == element), None)
-    if found is None:
-        found = RoomElement(element=element, frequency=frequency)
-        room.elements.append(found)
-        db.session.flush()
-        return found, True
-    changed = found.frequency != frequency
-    found.frequency = frequency
-    db.session.flush()
-    return found, changed
-
-
-def rooms_query(location: Location):
-    return (select(Room).where(Room.location_id == location.id).options(selectinload(Room.elements))
-            .order_by(Room.building, Room.floor, Room.code))
-
-
-def lot_rooms(location: Location) -> list[int]:
-    """Ids of the rooms in scope: the lot."""
-    return list(db.session.scalars(select(Room.id).where(Room.location_id == location.id, Room.in_scope.is_(True))))
-
-
-# --- defect kinds --------------------------------------------------------------------------------------------
-
-def ensure_default_kinds() -> None:
-    if db.session.scalar(select(func.count()).select_from(DefectKind)):
-        return
-    for code, nl, en, category in DEFAULT_KINDS:
-        db.session.add(DefectKind(code=code, name_nl=nl, name_en=en, category=category, active=True))
-    db.session.flush()
-
-
-def active_kinds() -> list[DefectKind]:
-    return list(db.session.scalars(select(DefectKind).where(DefectKind.active.is_(True)).order_by(
-        DefectKind.category, DefectKind.id)))
-
-
-def all_kinds() -> list[DefectKind]:
-    return list(db.session.scalars(select(DefectKind).order_by(DefectKind.category, DefectKind.id)))
-
-
-def add_kind(*, code: str, name_nl: str, name_en: str, category: str) -> DefectKind:
-    code = (code or "").strip().lower()
-    if not code or not code.replace("_", "").isalnum():
-        raise MeasurementError("code", _("A code has letters, digits and underscores only."))
-    if category not in CATEGORIES:
-        raise MeasurementError("category", _("Choose a category from the list."))
-    if not (name_nl or "").strip() or not (name_en or "").strip():
-        raise MeasurementError("name_nl", _("Give the defect kind a Dutch and an English name."))
-    if db.session.scalar(select(DefectKind.id).where(DefectKind.code == code)) is not None:
-        raise MeasurementError("code", _("A defect kind with this code already exists."))
-    kind = DefectKind(code=code, name_nl=name_nl.strip()[:80], name_en=name_en.strip()[:80], category=category,
-                      active=True)
-    db.session.add(kind)
-    db.session.flush()
-    return kind
-
-
-# --- plans and inspections -----------------------------------------------------------------------------------
 
 def add_plan(location: Location, *, contract: str, aql: str, level: str) -> InspectionPlan:
     if not (contract or "").strip():
@@ -292,7 +97,7 @@ def record_result(inspection: Inspection, user, *, counts: dict[tuple[int, str, 
             raise MeasurementError(None, _("A count is a whole number from 0 to %(max)s.", max=MAX_COUNT))
     if client_confirmed and not (client_name or "").strip():
         raise MeasurementError("client_name", _("Name the client's representative who confirms the result."))
-    from ..uploads import services as uploads
+    from ...uploads import services as uploads
 
     for file in photos:
         stored = uploads.store(file, allowed={"image"})
@@ -335,7 +140,7 @@ def previous_inspection(inspection: Inspection) -> Inspection | None:
 
 
 def _follow_up(inspection: Inspection, user, rooms: dict[int, InspectionRoom]) -> None:
-    from ..actions import services as actions
+    from ...actions import services as actions
 
     owner = user if has_permission(user, "actions.manage") else None
     location = inspection.location
@@ -404,7 +209,7 @@ def period_summary(start: dt.date, end: dt.date, location: Location | None = Non
 
 
 def actions_for(inspections: list[Inspection]) -> list:
-    from ..actions import services as actions
+    from ...actions import services as actions
 
     found = actions.for_sources(SOURCE_TYPE, [i.id for i in inspections])
     return [nc for i in inspections for nc in found.get(str(i.id), [])]

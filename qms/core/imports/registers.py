@@ -1,50 +1,26 @@
-"""Bulk import of a register from XLSX or CSV: one framework, one definition per register.
-
-A register describes itself with an :class:`Importer` (its columns, its stable key and the function that
-saves one row through the register's own service function) and registers it on the app with
-the app's registry (``registry(app).add_importer``) — the core registers its registers in :func:`init_app`, a
-norm in its ``setup(app)``, so the core never names a norm. The registry lives on ``app.extensions``: every app
-has its own.
-
-Every file goes through two jobs (:mod:`qms.jobs`), whatever its size, so a large file never holds a web
-worker: the *check* runs every row through the service inside a savepoint that is rolled back (the preview
-is exactly what the import would do, and changes nothing), the *import* runs them again and the worker
-commits once. A row the service refuses is rejected with the service's message, in the requester's
-language; the preview counts the rejections per reason and keeps the first :data:`MAX_REJECTIONS`.
-Re-importing a file updates the rows found by the key instead of adding them again.
-"""
+"""The register framework: a register's columns and key (:class:`Importer`), reading its file, and running every
+row through the register's own service (:func:`process`)."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import decimal
 import io
-import pathlib
-import re
-import secrets
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .. import jobs
-from ..extensions import db
-from ..jobs import Job, JobError
-from .exports import unsafe_cell
+from ...extensions import db
+from .cells import PROBLEMS, normal, text
+from .staging import is_xlsx
 
-CHECK = "imports.check"
-RUN = "imports.run"
-TASKS = (CHECK, RUN)
 #: Rejected rows kept on a check job for the preview (the counts per reason are always complete).
 MAX_REJECTIONS = 100
 #: The largest file accepted.
 MAX_BYTES = 20 * 1024 * 1024
-#: A file nobody confirmed is removed after this long.
-KEEP_SECONDS = 24 * 3600
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -58,6 +34,11 @@ class RowRejected(Exception):
         self.reason = reason
         self.message = message or reason
 
+    @classmethod
+    def naming(cls, reason: str, value: Any) -> RowRejected:
+        """Refused for ``reason`` (counted as one reason), with a message that names the row's value."""
+        return cls(reason, f"{reason} (“{value}”)")
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read (not a table, a required column missing)."""
@@ -65,126 +46,6 @@ class FileRejected(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-# --- cell parsers: a file's value → the value the service takes ------------------------------------------------
-
-def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return unsafe_cell(str(value)).strip()
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-
-
-def date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def email(value: Any) -> str:
-    raw = text(value)
-    if raw and not _EMAIL.fullmatch(raw):
-        raise ValueError(raw)
-    return raw
-
-
-_YES = {"yes", "ja", "y", "j", "true", "waar", "1", "x"}
-_NO = {"no", "nee", "n", "false", "onwaar", "0", ""}
-
-
-def boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raw = text(value).casefold()
-    if raw in _YES:
-        return True
-    if raw in _NO:
-        return False
-    raise ValueError(raw)
-
-
-def number(value: Any) -> decimal.Decimal | None:
-    from ..i18n import parse_number
-
-    if isinstance(value, bool):
-        raise ValueError(str(value))
-    if isinstance(value, (int, float, decimal.Decimal)):
-        return decimal.Decimal(str(value))
-    raw = text(value)
-    if not raw:
-        return None
-    return decimal.Decimal(str(parse_number(raw)))
-
-
-def integer(value: Any) -> int | None:
-    amount = number(value)
-    if amount is None:
-        return None
-    if amount != amount.to_integral_value():
-        raise ValueError(str(value))
-    return int(amount)
-
-
-class choice:
-    """A parser for a coded column: the file may hold the label (Dutch or English, as an export writes it) or the
-    code; the result is the code."""
-
-    def __init__(self, labels: dict[str, Any] | Callable[[], dict[str, Any]]):
-        #: code → lazy label, or a function giving them in the current app (choices the norms register)
-        self._labels = labels
-
-    @property
-    def labels(self) -> dict[str, Any]:
-        return self._labels() if callable(self._labels) else self._labels
-
-    def __call__(self, value: Any) -> str | None:
-        raw = text(value)
-        if not raw:
-            return None
-        wanted = _normal(raw)
-        for code, label in self.labels.items():
-            if wanted == _normal(code):
-                return code
-            for locale in ("nl", "en"):
-                with force_locale(locale):
-                    if wanted == _normal(str(label)):
-                        return code
-        raise ValueError(raw)
-
-    @staticmethod
-    def problem() -> str:
-        return _("not one of the choices")
-
-
-_KIND_MESSAGES: dict[Callable, Callable[[], str]] = {
-    date: lambda: _("not a date (write it as 2026-03-31 or 31-03-2026)"),
-    boolean: lambda: _("not yes or no"),
-    number: lambda: _("not a number"),
-    integer: lambda: _("not a whole number"),
-    email: lambda: _("not an e-mail address"),
-}
 
 
 @dataclass(frozen=True)
@@ -241,7 +102,7 @@ class Importer:
 
 def importers(app: Flask | None = None) -> dict[str, Importer]:
     """The registers of this app that take a file: the core's and those the norms added in their setup."""
-    from ..norms import registry
+    from ...norms import registry
 
     return registry(app).importers
 
@@ -251,10 +112,6 @@ def importer(name: str) -> Importer | None:
 
 
 # --- reading a file ------------------------------------------------------------------------------------------
-
-def is_xlsx(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04"
-
 
 def read_rows(data: bytes) -> Iterator[list[Any]]:
     """The rows of the first sheet of an XLSX, or of a CSV (``;``, ``,`` or tab; UTF-8 or Windows-1252)."""
@@ -281,20 +138,16 @@ def read_rows(data: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(content), delimiter=delimiter)
 
 
-def _normal(heading: Any) -> str:
-    return " ".join(str(heading or "").replace("*", "").split()).casefold()
-
-
 def _column_map(importer: Importer, header: list[Any]) -> dict[int, Column]:
     names: dict[str, Column] = {}
     for column in importer.columns:
-        names[_normal(column.key)] = column
+        names[normal(column.key)] = column
         for locale in ("nl", "en"):
             with force_locale(locale):
-                names[_normal(str(column.label))] = column
+                names[normal(str(column.label))] = column
     found: dict[int, Column] = {}
     for index, heading in enumerate(header):
-        column = names.get(_normal(heading))
+        column = names.get(normal(heading))
         if column is not None and column not in found.values():
             found[index] = column
     missing = [str(str(c.label)) for c in importer.columns
@@ -332,7 +185,7 @@ def _parse(importer: Importer, columns: dict[int, Column], raw: list[Any]) -> di
         try:
             value = column.parse(cell)
         except (ValueError, decimal.InvalidOperation, ArithmeticError):
-            describe = _KIND_MESSAGES.get(column.parse, getattr(column.parse, "problem", lambda: _("not understood")))()
+            describe = PROBLEMS.get(column.parse, getattr(column.parse, "problem", lambda: _("not understood")))()
             reason = _("Column “%(column)s”: %(problem)s.", column=str(column.label), problem=describe)
             raise RowRejected(reason, _("Column “%(column)s”: “%(value)s” is %(problem)s.", column=str(column.label),
                                         value=text(cell)[:80], problem=describe)) from None
@@ -400,99 +253,17 @@ def _reject(outcome: Outcome, line: int, key: str, raw: list[Any], reason: str, 
 
 # --- export of the same columns --------------------------------------------------------------------------------
 
+def rows_per_child(records: Iterable[Any], children: Callable[[Any], list]) -> list[tuple[Any, Any]]:
+    """A register with a list per record (a supplier's certificates, a room's elements) as file rows: one
+    (record, child) per child, and (record, None) for a record without any."""
+    out: list[tuple[Any, Any]] = []
+    for record in records:
+        found = children(record)
+        out.extend((record, child) for child in found) if found else out.append((record, None))
+    return out
+
+
 def export_rows(importer: Importer, records: Iterable[Any]) -> Iterator[list[Any]]:
     """The rows an export of the register writes: the importer's columns, so the file imports back unchanged."""
     for record in records:
         yield importer.row(record)
-
-
-# --- the jobs ------------------------------------------------------------------------------------------------
-
-def folder() -> pathlib.Path:
-    """Where an uploaded file waits for its confirmation (inside the upload folder, never served)."""
-    path = pathlib.Path(current_app.config["UPLOAD_FOLDER"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - KEEP_SECONDS
-    for old in path.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    return path
-
-
-def _file(job: Job) -> pathlib.Path:
-    data = job.data
-    token, suffix = data.get("token", ""), data.get("suffix", "")
-    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)) or suffix not in (".csv", ".xlsx"):
-        raise JobError(_("The import could not be found; upload the file again."))
-    return folder() / f"{token}{suffix}"
-
-
-def submit_check(importer: Importer, filename: str, data: bytes, user, locale: str) -> Job:
-    """Keep the file and queue its check (flushed, not committed)."""
-    token = secrets.token_hex(16)
-    suffix = ".xlsx" if is_xlsx(data) else ".csv"
-    (folder() / f"{token}{suffix}").write_bytes(data)
-    return jobs.submit(Job(task=CHECK), user=user, locale=locale, register=importer.name, token=token,
-                       suffix=suffix, filename=filename[:200])
-
-
-def submit_run(check: Job, user, locale: str) -> Job:
-    """Queue the import of a checked file (flushed, not committed)."""
-    data = check.data
-    return jobs.submit(Job(task=RUN), user=user, locale=locale, register=data["register"], check_id=check.id,
-                       token=data["token"], suffix=data["suffix"], filename=data["filename"])
-
-
-def _job_importer(job: Job) -> Importer:
-    found = importer(job.data.get("register", ""))
-    if found is None:
-        raise JobError(_("This register cannot be imported."))
-    return found
-
-
-def _job_data(job: Job) -> bytes:
-    path = _file(job)
-    if not path.is_file():
-        raise JobError(_("The import could not be found; upload the file again."))
-    return path.read_bytes()
-
-
-@jobs.handler(CHECK)
-def check(job: Job) -> dict:
-    """The preview: what the import would create and update, and every rejected row with its reason."""
-    target = _job_importer(job)
-    data = _job_data(job)
-    try:
-        outcome = process(target, data, dry_run=True)
-    except FileRejected as error:
-        _file(job).unlink(missing_ok=True)
-        return {"file_error": error.message}
-    return outcome.as_dict()
-
-
-@jobs.handler(RUN)
-def run(job: Job) -> dict:
-    """Save the rows (one commit, by the worker); the file is removed once that commit is made."""
-    target = _job_importer(job)
-    data = _job_data(job)
-    try:
-        outcome = process(target, data, dry_run=False)
-    except FileRejected as error:
-        raise JobError(error.message) from error
-    jobs.after_done(lambda path=_file(job): path.unlink(missing_ok=True))
-    return outcome.as_dict()
-
-
-def init_app(app: Flask) -> None:
-    """Register the core's own registers; norms add theirs from their ``setup(app)``."""
-    from ..evidence.imports import EVIDENCE
-    from ..incidents.imports import HOURS
-    from ..organisation.imports import EMPLOYEES
-    from ..suppliers.imports import SUPPLIERS
-    from ..training.imports import TRAINING
-    from ..quality_measurement.imports import INVENTORY
-
-    from ..norms import registry
-
-    for importer in (EMPLOYEES, TRAINING, SUPPLIERS, HOURS, EVIDENCE, INVENTORY):
-        registry(app).add_importer(importer)
