@@ -78,13 +78,14 @@ def _note_change(conn, clauseelement, multiparams, params, execution_options, re
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _forget_touched(conn) -> None:
-    conn.info.pop(_TOUCHED, None)
+    if not conn.invalidated:  # a lost connection (the server went away) has nothing to forget, and no info
+        conn.info.pop(_TOUCHED, None)
 
 
 @event.listens_for(Engine, "rollback_savepoint")
 def _forget_after_savepoint(conn, name, context) -> None:
     """A savepoint rolled back took its change rows with it: note the tables again at their next change."""
-    conn.info.pop(_TOUCHED, None)
+    _forget_touched(conn)
 
 
 def changed_in_transaction() -> bool:
