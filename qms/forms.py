@@ -104,6 +104,8 @@ NOT_USABLE = {
     "sites": _l("Choose an active site from the suggestions; this number is unknown or the site is closed."),
     "employees": _l("Choose someone employed from the suggestions; this number is unknown or the person has "
                     "left."),
+    "mentors": _l("Choose an employed master trainer from the suggestions; this number is unknown or is no "
+                  "master trainer."),
     "users": _l("Choose an active user from the suggestions; this number is unknown or the account is "
                 "switched off."),
     "documents": _l("Choose a document from the suggestions; this number is unknown."),

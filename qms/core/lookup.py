@@ -4,8 +4,8 @@ A form field :class:`qms.forms.LookupField` renders a plain number input holding
 without JavaScript and the server validates it like any id); ``static/lookup.js`` turns it into an accessible
 combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches; :class:`qms.forms.LookupListField` holds
 several ids the same way. Each kind names the permissions its results need (any one of them): the JSON
-endpoint refuses anyone else. Kinds: sites (active), employees (employed), users (active), documents (by
-number or title); ``usable`` tells whether an id may be chosen now."""
+endpoint refuses anyone else. Kinds: sites (active), employees (employed), mentors (employed master
+trainers), users (active), documents (by number or title); ``usable`` tells whether an id may be chosen now."""
 from __future__ import annotations
 
 import datetime as dt
@@ -68,13 +68,17 @@ def employee_matches(q: str):
     return contains(q, Employee.first_name + " " + Employee.last_name, Employee.number)
 
 
-def _employees(q: str) -> list[tuple[int, str]]:
+def _employees(q: str, *only) -> list[tuple[int, str]]:
     today = dt.date.today()
     rows = db.session.execute(
         select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-        .where(or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
+        .where(*only, or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
         .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
     return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
+
+
+def _mentors(q: str) -> list[tuple[int, str]]:
+    return _employees(q, Employee.is_master_trainer.is_(True))
 
 
 def _employee(id_: int) -> str | None:
@@ -121,6 +125,9 @@ KINDS: dict[str, Kind] = {
     "sites": Kind((), _sites, _site, _site_usable),
     # Auditors choose the auditees of an audit from the employees without seeing the employee register.
     "employees": Kind(("employees.view", "audits.manage"), _employees, _employee, _employed),
+    # Mentors of apprentices: employed master trainers.
+    "mentors": Kind(("employees.view",), _mentors, _employee,
+                    lambda id_: _employed(id_) and db.session.get(Employee, id_).is_master_trainer),
     "users": Kind((), _users, _user, _user_usable),
     "documents": Kind(("documents.view",), _documents, _document, _document_usable),
 }
