@@ -69,8 +69,8 @@ class AuditForm(FlaskForm):
     lead_auditor_id = SelectField(_l("Lead auditor"), coerce=optional_id, validators=[InputRequired()])
     team_ids = SelectMultipleField(_l("Audit team"), coerce=int_choice, validate_choice=True)
     auditee_ids = LookupListField(_l("Auditees"), validators=[Usable()], lookup="employees",
-                                  description=_l("Search by name or staff number; without the search, the "
-                                                 "employee numbers separated by commas."))
+                                  description=_l("Search by name or staff number and pick from the "
+                                                 "suggestions."))
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=5000)], filters=[clean])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=5000)], filters=[clean],
                              description=_l("The norms, procedures and agreements the audit checks against."))
