@@ -8,12 +8,14 @@ can exist. Forms import these instead of the WTForms originals (tests/unit/test_
 from __future__ import annotations
 
 import decimal
+import json
 import math
+import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import fields
+from wtforms import fields, widgets
 from wtforms.validators import Optional as _Optional
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
 from .database import MAX_ID
 
@@ -97,6 +99,17 @@ def int_choice(value) -> int:
 
 
 CHOOSE_SUGGESTION = _l("Choose from the suggestions, or enter the number.")
+#: What :class:`Usable` says of an id that names no record that may be chosen, per lookup kind.
+NOT_USABLE = {
+    "sites": _l("Choose an active site from the suggestions; this number is unknown or the site is closed."),
+    "employees": _l("Choose someone employed from the suggestions; this number is unknown or the person has "
+                    "left."),
+    "mentors": _l("Choose an employed master trainer from the suggestions; this number is unknown or is no "
+                  "master trainer."),
+    "users": _l("Choose an active user from the suggestions; this number is unknown or the account is "
+                "switched off."),
+    "documents": _l("Choose a document from the suggestions; this number is unknown."),
+}
 
 
 class LookupField(IntegerField):
@@ -132,3 +145,77 @@ class LookupField(IntegerField):
         kwargs["data-lookup"] = url_for("core.lookup.search", kind=self.lookup)
         kwargs["data-lookup-label"] = label_for(self.lookup, self.data)
         return super().__call__(**kwargs)
+
+
+class LookupListField(fields.Field):
+    """Several ids from a list too long for checkboxes (auditees among thousands of employees, sites to
+    distribute to): a text input of comma-separated numbers that ``static/lookup.js`` turns into removable
+    chips, each with its label, and a search box that adds one through ``/lookup/<kind>``. Without
+    JavaScript the numbers are typed; a repeated number counts once."""
+
+    widget = widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, *, lookup: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.lookup = lookup
+
+    def process_data(self, value):
+        self.data = list(value) if value else []
+
+    def process_formdata(self, valuelist):
+        ids: list[int] = []
+        wrong = False
+        for part in re.split(r"[\s,;]+", ",".join(valuelist)):
+            if not part:
+                continue
+            try:
+                number = int(part)
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_INT:
+                wrong = True
+            elif number not in ids:
+                ids.append(number)
+        self.data = ids  # the good numbers stay chosen next to the message about the others
+        if wrong:
+            raise ValueError(CHOOSE_SUGGESTION)
+
+    def _value(self):
+        if self.raw_data:
+            return ", ".join(self.raw_data)
+        return ", ".join(str(i) for i in self.data or [])
+
+    def __call__(self, **kwargs):
+        from flask import url_for
+        from flask_babel import gettext
+
+        from .core.lookup import label_for
+
+        kwargs.setdefault("autocomplete", "off")
+        kwargs["data-lookup-remove"] = gettext("Remove")
+        kwargs["data-lookup-list"] = url_for("core.lookup.search", kind=self.lookup)
+        kwargs["data-lookup-labels"] = json.dumps(
+            [{"id": i, "label": label_for(self.lookup, i) or str(i)} for i in self.data or []])
+        return super().__call__(**kwargs)
+
+
+class Usable:
+    """The id (or each id) of a :class:`LookupField` or :class:`LookupListField` names a record that may be
+    chosen now: an active site, an employee still employed, an active user. A value the form's object already
+    held stays allowed, so an edit keeps a site that has closed since. With ``drop`` a list keeps the usable
+    ids and leaves the others out without a message (as a list of checkboxes ignores a value it does not
+    offer)."""
+
+    def __init__(self, drop: bool = False):
+        self.drop = drop
+
+    def __call__(self, form, field):
+        from .core.lookup import KINDS
+
+        held = field.object_data if isinstance(field.object_data, (list, tuple)) else [field.object_data]
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        usable = [i for i in chosen if i is None or i in held or KINDS[field.lookup].usable(i)]
+        if self.drop and isinstance(field.data, list):
+            field.data = usable
+        elif len(usable) != len(chosen):
+            raise ValidationError(NOT_USABLE[field.lookup])

@@ -7,7 +7,7 @@ from wtforms import (DateField, Form, RadioField, SelectChoice, SelectField, Sel
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import IntegerField, Optional, int_choice
+from ..forms import IntegerField, LookupField, LookupListField, Optional, Usable, int_choice
 from ..organisation.forms import clean, optional_id
 from .rules import AuditState, AuditType, Result
 
@@ -62,12 +62,15 @@ class AuditForm(FlaskForm):
     processes = StringField(_l("Processes"), validators=[Optional(), Length(max=255)], filters=[clean],
                             description=_l("Processes that are not in the list, separated by a semicolon."))
     department_id = SelectField(_l("Audited department"), coerce=optional_id)
-    site_id = SelectField(_l("Location"), coerce=optional_id)
+    site_id = LookupField(_l("Location"), validators=[Optional(), Usable()], lookup="sites",
+                          description=_l("Leave empty for no particular location."))
     planned_start = DateField(_l("Planned date"), validators=[DataRequired(), _sane_year])
     planned_end = DateField(_l("Until"), validators=[Optional(), _sane_year])
     lead_auditor_id = SelectField(_l("Lead auditor"), coerce=optional_id, validators=[InputRequired()])
     team_ids = SelectMultipleField(_l("Audit team"), coerce=int_choice, validate_choice=True)
-    auditee_ids = SelectMultipleField(_l("Auditees"), coerce=int_choice, validate_choice=True)
+    auditee_ids = LookupListField(_l("Auditees"), validators=[Usable()], lookup="employees",
+                                  description=_l("Search by name or staff number and pick from the "
+                                                 "suggestions."))
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=5000)], filters=[clean])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=5000)], filters=[clean],
                              description=_l("The norms, procedures and agreements the audit checks against."))

@@ -16,7 +16,7 @@ from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
 from ..norms import registry
-from ..organisation.models import Department, Employee, Site
+from ..organisation.models import Department
 from ..organisation.services import today
 from ..permissions import Role, requires
 # conduct registers its routes on bp; review is the input-pack section
@@ -92,14 +92,10 @@ def _audit_form(audit: Audit | None) -> AuditForm:
     form.lead_auditor_id.choices = [SelectChoice("", _("Choose the lead auditor"))] + [
         SelectChoice(u.id, u.name) for u in auditors]
     form.team_ids.choices = [SelectChoice(u.id, u.name) for u in users]
-    employees = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-                                   .where(Employee.left_on.is_(None) | (Employee.left_on > today()))
-                                   .order_by(Employee.last_name, Employee.first_name)).all()
-    form.auditee_ids.choices = [SelectChoice(e.id, f"{e.first_name} {e.last_name} ({e.number})") for e in employees]
+    if audit is not None:  # auditees already on the plan stay allowed, also after they have left
+        form.auditee_ids.object_data = [a.employee_id for a in audit.auditees]
     form.department_id.choices = [SelectChoice("", _("No particular department"))] + [
         SelectChoice(d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name))]
-    form.site_id.choices = [SelectChoice("", _("No particular location"))] + [
-        SelectChoice(s.id, s.name) for s in db.session.scalars(select(Site).where(Site.active).order_by(Site.name))]
     known = processes.known_processes()
     form.process_names.choices = [SelectChoice(name, name) for name in known]
     if audit is not None and request.method == "GET":

@@ -2,9 +2,10 @@
 
 A form field :class:`qms.forms.LookupField` renders a plain number input holding the record's id (it works
 without JavaScript and the server validates it like any id); ``static/lookup.js`` turns it into an accessible
-combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches. Each kind names the permission its
-results need: the JSON endpoint refuses anyone else. Kinds: sites (active), employees (employed), users
-(active), documents (by number or title)."""
+combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches; :class:`qms.forms.LookupListField` holds
+several ids the same way. Each kind names the permissions its results need (any one of them): the JSON
+endpoint refuses anyone else. Kinds: sites (active), employees (employed), mentors (employed master
+trainers), users (active), documents (by number or title); ``usable`` tells whether an id may be chosen now."""
 from __future__ import annotations
 
 import datetime as dt
@@ -29,10 +30,12 @@ LIMIT = 20
 
 @dataclass(frozen=True)
 class Kind:
-    #: Permission a user needs to see the results (None: every signed-in user).
-    permission: str | None
+    #: Permissions of which a user needs one to see the results (empty: every signed-in user).
+    permissions: tuple[str, ...]
     search: Callable[[str], list[tuple[int, str]]]
     label: Callable[[int], str | None]
+    #: Whether a record may be chosen now (the search offers only these).
+    usable: Callable[[int], bool]
 
 
 def _site_label(site: Site) -> str:
@@ -50,18 +53,32 @@ def _site(id_: int) -> str | None:
     return _site_label(found) if found else None
 
 
+def _site_usable(id_: int) -> bool:
+    found = db.session.get(Site, id_)
+    return found is not None and found.active
+
+
+def _employed(id_: int) -> bool:
+    found = db.session.get(Employee, id_)
+    return found is not None and (found.left_on is None or found.left_on > dt.date.today())
+
+
 def employee_matches(q: str):
     """SQL: the employee's name or number contains ``q`` (any case; wildcards in ``q`` are plain letters)."""
     return contains(q, Employee.first_name + " " + Employee.last_name, Employee.number)
 
 
-def _employees(q: str) -> list[tuple[int, str]]:
+def _employees(q: str, *only) -> list[tuple[int, str]]:
     today = dt.date.today()
     rows = db.session.execute(
         select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-        .where(or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
+        .where(*only, or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
         .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
     return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
+
+
+def _mentors(q: str) -> list[tuple[int, str]]:
+    return _employees(q, Employee.is_master_trainer.is_(True))
 
 
 def _employee(id_: int) -> str | None:
@@ -80,6 +97,11 @@ def _user(id_: int) -> str | None:
     return found.name if found else None
 
 
+def _user_usable(id_: int) -> bool:
+    found = db.session.get(User, id_)
+    return found is not None and found.active
+
+
 def _documents(q: str) -> list[tuple[int, str]]:
     from ..documents.models import Document
 
@@ -95,11 +117,19 @@ def _document(id_: int) -> str | None:
     return f"{found.number} {found.title}" if found else None
 
 
+def _document_usable(id_: int) -> bool:
+    return _document(id_) is not None
+
+
 KINDS: dict[str, Kind] = {
-    "sites": Kind(None, _sites, _site),
-    "employees": Kind("employees.view", _employees, _employee),
-    "users": Kind(None, _users, _user),
-    "documents": Kind("documents.view", _documents, _document),
+    "sites": Kind((), _sites, _site, _site_usable),
+    # Auditors choose the auditees of an audit from the employees without seeing the employee register.
+    "employees": Kind(("employees.view", "audits.manage"), _employees, _employee, _employed),
+    # Mentors of apprentices: employed master trainers.
+    "mentors": Kind(("employees.view",), _mentors, _employee,
+                    lambda id_: _employed(id_) and db.session.get(Employee, id_).is_master_trainer),
+    "users": Kind((), _users, _user, _user_usable),
+    "documents": Kind(("documents.view",), _documents, _document, _document_usable),
 }
 
 
@@ -119,7 +149,7 @@ def search(kind: str):
     found = KINDS.get(kind)
     if found is None:
         abort(404)
-    if found.permission is not None and not has_permission(current_user, found.permission):
+    if found.permissions and not any(has_permission(current_user, p) for p in found.permissions):
         abort(403)
     q = request.args.get("q", "").strip()[:100]
     results = found.search(q) if len(q) >= 2 else []

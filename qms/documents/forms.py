@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import IntegerField, Optional, int_choice
+from ..forms import IntegerField, LookupField, LookupListField, Optional, Usable, int_choice
 from ..norms import registry
 from ..organisation.forms import _sane_year, clean, optional_id
 from .labels import OUTCOME_LABELS, STATE_LABELS, TYPE_LABELS
@@ -65,7 +65,7 @@ class DocumentForm(FlaskForm):
     type = SelectField(_l("Type"), choices=type_choices, validators=[DataRequired()])
     owner_id = SelectField(_l("Owner"), coerce=optional_id, validators=[Optional()])
     department_id = SelectField(_l("Department"), coerce=optional_id, validators=[Optional()])
-    site_id = SelectField(_l("Location"), coerce=optional_id, validators=[Optional()])
+    site_id = LookupField(_l("Location"), validators=[Optional(), Usable()], lookup="sites")
     retention_years = IntegerField(_l("Retention period (years)"), validators=[Optional(), NumberRange(0, 100)],
                                    description=_l("How long records made with this document are kept."))
     review_interval_months = IntegerField(_l("Review interval (months)"), default=12,
@@ -74,9 +74,10 @@ class DocumentForm(FlaskForm):
         _l("Requirements served"), validators=[Optional(), Length(max=4000)], filters=[clean],
         description=_l("One per line: norm, version and code, e.g. \"%(example)s\".", example=_Example()))
     target_roles = MultiCheckboxField(_l("Must be read by roles"))
-    target_users = MultiCheckboxField(_l("Must be read by people"), coerce=int_choice)
+    target_users = LookupListField(_l("Must be read by people"), validators=[Usable(drop=True)], lookup="users")
     target_departments = MultiCheckboxField(_l("Must be read by departments"), coerce=int_choice)
-    target_sites = MultiCheckboxField(_l("Must be read by everyone working at"), coerce=int_choice)
+    target_sites = LookupListField(_l("Must be read by everyone working at"), validators=[Usable(drop=True)],
+                                   lookup="sites")
 
 
 class NewDocumentForm(DocumentForm):

@@ -90,7 +90,8 @@ class PublicReportForm(ReportForm):
 class TriageForm(FlaskForm):
     type = SelectField(_l("Type"), choices=_choices(TYPE_LABELS), validators=[DataRequired()])
     severity = SelectField(_l("Severity"), choices=_choices(SEVERITY_LABELS), validators=[DataRequired()])
-    site_id = SelectField(_l("Site"), coerce=optional_id, validate_choice=False)
+    site_id = LookupField(_l("Site"), validators=[Optional()], lookup="sites",
+                          description=_l("Leave empty when the site is unknown."))
     location = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=255)], filters=[clean])
     department_id = SelectField(_l("Department"), coerce=optional_id, validate_choice=False)
     arbo_reason = SelectField(
@@ -112,7 +113,8 @@ class ArboForm(FlaskForm):
 class PersonForm(FlaskForm):
     category = SelectField(_l("Who"), choices=_choices(PERSON_LABELS), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=160)], filters=[clean])
-    employee_id = SelectField(_l("Employee"), coerce=optional_id, validate_choice=False)
+    employee_id = LookupField(_l("Employee"), validators=[Optional()], lookup="employees",
+                              description=_l("Leave empty for someone who is not an employee, or unknown."))
     lost_days = IntegerField(_l("Working days of absence after the day of the accident"), default=0,
                              validators=[InputRequired(), NumberRange(min=0, max=1000)],
                              render_kw={"inputmode": "numeric"},

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import DecimalField, IntegerField, Optional
+from ..forms import DecimalField, IntegerField, LookupField, Optional
 from ..organisation.forms import _sane_year, clean, optional_id
 from ..training.models import kinds
 from .models import CHANNEL_LABELS, Decision, Direction, FeedbackKind, IssueKind, RiskKind
@@ -126,7 +126,8 @@ class ComplaintForm(FlaskForm):
     channel = SelectField(_l("Received by"), choices=lambda: [SelectChoice(k.value, v) for k, v in CHANNEL_LABELS.items()])
     received_on = DateField(_l("Received on"), validators=[DataRequired(), _sane_year])
     client = StringField(_l("Client"), filters=[clean], validators=[DataRequired(), Length(max=200)])
-    site_id = SelectField(_l("Site"), coerce=optional_id, validate_choice=False)
+    site_id = LookupField(_l("Site"), validators=[Optional()], lookup="sites",
+                          description=_l("Leave empty when the complaint concerns no particular site."))
     contact = StringField(_l("Contact person at the client"), filters=[clean], validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("What the client said"), filters=[clean], validators=[DataRequired(), Length(max=4000)])
 

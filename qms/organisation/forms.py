@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, Form, HiddenField, SelectChoice, S
                      TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..forms import Optional, id_value
+from ..forms import LookupField, Optional, id_value
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -64,12 +64,12 @@ class EmployeeForm(FlaskForm):
     function = StringField(_l("Function"), validators=[DataRequired(), Length(max=120)], filters=[clean],
                            description=_l("For example: cleaner, team leader, window cleaner."))
     department_id = SelectField(_l("Department"), coerce=optional_id)
-    site_id = SelectField(_l("Work location"), coerce=optional_id,
+    site_id = LookupField(_l("Work location"), validators=[Optional()], lookup="sites",
                           description=_l("The site where this person usually works."))
     is_master_trainer = BooleanField(_l("Master trainer (may supervise apprentices)"))
     is_apprentice = BooleanField(_l("Apprentice"))
     is_supervisor = BooleanField(_l("Supervisor"))
-    mentor_id = SelectField(_l("Mentor (master trainer)"), coerce=optional_id)
+    mentor_id = LookupField(_l("Mentor (master trainer)"), validators=[Optional()], lookup="mentors")
     hired_on = DateField(_l("Employed since"), validators=[DataRequired(), _sane_year])
     left_on = DateField(_l("Left on"), validators=[Optional(), _sane_year],
                         description=_l("Leave empty while the person is employed."))

@@ -151,27 +151,6 @@ def _department_choices(current_id: int | None = None) -> list[tuple]:
     return [SelectChoice("", _("No department"))] + [SelectChoice(row.id, row.name) for row in db.session.execute(stmt)]
 
 
-def _site_choices(current_id: int | None = None) -> list[tuple]:
-    stmt = select(Site.id, Site.name, Site.client).order_by(Site.name)
-    stmt = stmt.where(or_(Site.active, Site.id == current_id)) if current_id else stmt.where(Site.active)
-    return [SelectChoice("", _("No fixed location"))] + [
-        SelectChoice(row.id, f"{row.name} ({row.client})" if row.client else row.name)
-        for row in db.session.execute(stmt)]
-
-
-def _mentor_choices(employee: Employee | None) -> list[tuple]:
-    today = services.today()
-    stmt = select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-    available = Employee.is_master_trainer & (Employee.left_on.is_(None) | (Employee.left_on > today))
-    if employee is not None and employee.mentor_id:
-        available = available | (Employee.id == employee.mentor_id)
-    stmt = stmt.where(available).order_by(Employee.last_name, Employee.first_name)
-    if employee is not None:
-        stmt = stmt.where(Employee.id != employee.id)
-    return [SelectChoice("", _("No mentor"))] + [
-        SelectChoice(row.id, f"{row.first_name} {row.last_name} ({row.number})") for row in db.session.execute(stmt)]
-
-
 def _filtered_employees(form: EmployeeFilterForm):
     stmt = select(Employee)
     if (text := form.valid_value("q")) is not None:
@@ -239,8 +218,6 @@ def _employee_data(form: EmployeeForm) -> EmployeeData:
 def _employee_form(employee: Employee | None) -> EmployeeForm:
     form = EmployeeForm(obj=employee)
     form.department_id.choices = _department_choices(employee.department_id if employee else None)
-    form.site_id.choices = _site_choices(employee.site_id if employee else None)
-    form.mentor_id.choices = _mentor_choices(employee)
     return form
 
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from qms.forms import IntegerField, LookupField, Optional, int_choice
+from qms.forms import IntegerField, LookupField, Optional, Usable, int_choice
 from qms.organisation.forms import _sane_year, clean, optional_id
 
 MODES = [SelectChoice("live", _l("Live")), SelectChoice("digital", _l("Digital"))]
@@ -112,7 +112,8 @@ class TemplateForm(FlaskForm):
 
 class InspectionPlanForm(FlaskForm):
     template_id = SelectField(_l("Checklist"), coerce=optional_id, validate_choice=False, validators=[DataRequired()])
-    site_id = SelectField(_l("Site"), coerce=optional_id, validate_choice=False)
+    site_id = LookupField(_l("Site"), validators=[Optional(), Usable()], lookup="sites",
+                          description=_l("Leave empty for an inspection not tied to a site."))
     planned_on = DateField(_l("Planned on"), validators=[DataRequired(), _sane_year])
     inspector_id = SelectField(_l("Inspector"), coerce=optional_id, validate_choice=False)
 

@@ -88,8 +88,9 @@ def test_a_site_target_makes_exactly_the_people_at_that_site_readers(app, db, pe
     assert "PR-012" in client_for(app, there).get("/documents/to-read").get_data(as_text=True)
     edit_page = author.get(f"/documents/{document.id}/edit").get_data(as_text=True)
     assert "Bedrijvenpark Papendorp" in edit_page
-    assert re.search(rf'<input checked[^>]*name="target_sites"[^>]*value="{papendorp.id}"', edit_page)
-    assert not re.search(rf'<input checked[^>]*name="target_sites"[^>]*value="{malie.id}"', edit_page)
+    # the sites are a searched list of chips (no checkbox per site): it holds the chosen site only
+    assert re.search(rf'<input[^>]*name="target_sites"[^>]*value="{papendorp.id}"', edit_page)
+    assert not re.search(rf'<input[^>]*name="target_sites"[^>]*value="[^"]*\b{malie.id}\b', edit_page)
 
 
 def test_readers_and_coverage_do_not_query_per_person(app, db, people, sites, make_user):
@@ -136,13 +137,17 @@ def employee_form(**overrides):
 def test_employee_form_saves_the_work_location_and_shows_it(client, db, login_as, sites):
     malie, papendorp = sites
     login_as(Role.HR)
-    assert "Kantoorpand Maliesingel" in client.get("/organisation/employees/new").get_data(as_text=True)
+    # the sites are searched (/lookup/sites), not listed in the page
+    form_page = client.get("/organisation/employees/new").get_data(as_text=True)
+    assert 'data-lookup="/lookup/sites"' in form_page and "Kantoorpand Maliesingel" not in form_page
     response = client.post("/organisation/employees/new", data=employee_form(site_id=str(malie.id)))
     assert response.status_code == 302
     employee = db.session.scalar(select(Employee))
     assert employee.site_id == malie.id
     page = client.get(f"/organisation/employees/{employee.id}").get_data(as_text=True)
     assert "Work location" in page and "Kantoorpand Maliesingel" in page
+    assert 'data-lookup-label="Kantoorpand Maliesingel' in client.get(
+        f"/organisation/employees/{employee.id}/edit").get_data(as_text=True)
     client.post(f"/organisation/employees/{employee.id}/edit", data=employee_form(site_id=str(papendorp.id)))
     db.session.expire_all()
     assert db.session.get(Employee, employee.id).site_id == papendorp.id
@@ -159,7 +164,10 @@ def test_employee_form_refuses_an_unknown_site_with_a_message(client, db, login_
     page = response.get_data(as_text=True)
     assert 'class="error"' in page and 'id="site_id-err"' in page
     if value == "999999":  # a well-formed id of no site; a number no id can be is refused by the core field
-        assert "Not a valid choice" in page
+        assert "Choose a work location from the list." in page
+    else:
+        assert "Choose from the suggestions, or enter the number." in page
+    assert f'value="{value}"' in page  # what was typed stays in the field
     assert 'value="Bewaard"' in page
     assert db.session.scalar(select(Employee)) is None
 

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from ...database import paginate
 from ...extensions import db
-from ...organisation.models import Department, Site
+from ...organisation.models import Department
 from ...permissions import Role, requires
 from .. import services
 from ..forms import ButtonForm, DocumentForm, FilterForm, NewDocumentForm, NewVersionForm, PublishForm, ReviewForm
@@ -24,13 +24,9 @@ def _fill_choices(form: DocumentForm) -> None:
     form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(uid, name) for uid, name in users]
     departments = db.session.execute(select(Department.id, Department.name).where(Department.active)
                                      .order_by(Department.name)).all()
-    sites = db.session.execute(select(Site.id, Site.name).where(Site.active).order_by(Site.name)).all()
     form.department_id.choices = [SelectChoice("", "—")] + [SelectChoice(i, n) for i, n in departments]
-    form.site_id.choices = [SelectChoice("", "—")] + [SelectChoice(i, n) for i, n in sites]
     form.target_roles.choices = [SelectChoice(r.value, r.label) for r in Role]
-    form.target_users.choices = [SelectChoice(uid, name) for uid, name in users]
     form.target_departments.choices = [SelectChoice(i, n) for i, n in departments]
-    form.target_sites.choices = [SelectChoice(i, n) for i, n in sites]
 
 
 def _data(form: DocumentForm) -> DocumentData:
@@ -92,6 +88,10 @@ def edit(document_id: int):
     # (its ``requirements`` are rows, not the text the field holds).
     form = DocumentForm(obj=document if request.method == "GET" else None)
     _fill_choices(form)
+    # What the document holds stays allowed on save, also a site closed or an account switched off since.
+    form.site_id.object_data = document.site_id
+    form.target_users.object_data = [t.user_id for t in document.targets if t.user_id]
+    form.target_sites.object_data = [t.site_id for t in document.targets if t.site_id]
     if request.method == "GET":
         form.type.data = document.type.value
         form.requirements.data = "\n".join(f"{r.norm} {r.norm_version} {r.requirement}" for r in document.requirements)

@@ -10,7 +10,7 @@ from ...auth.models import User
 from ...core.errors import show_refusal
 from ...core.loaders import get_or_404
 from ...extensions import db
-from ...organisation.models import Department, Employee, Site
+from ...organisation.models import Department
 from ..models import Incident
 from ...database import MAX_ID
 
@@ -21,21 +21,9 @@ def load_incident(incident_id: int) -> Incident:
     return get_or_404(Incident, incident_id)
 
 
-def site_choices(include_empty=True, label=""):
-    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.client, Site.name))
-    choices = [SelectChoice("", label)] if include_empty else []
-    return choices + [SelectChoice(s.id, s.name + (f" ({s.client})" if s.client else "")) for s in sites]
-
-
 def department_choices(label=""):
     deps = db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.name))
     return [SelectChoice("", label)] + [SelectChoice(d.id, d.name) for d in deps]
-
-
-def employee_choices(label=""):
-    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-                              .order_by(Employee.last_name, Employee.first_name))
-    return [SelectChoice("", label)] + [SelectChoice(i, f"{f} {l} ({n})") for i, f, l, n in rows]
 
 
 def user_choices(label=""):

@@ -25,8 +25,7 @@ from ..services import IncidentError, InvestigationData, PersonData, TriageData
 from ..workflow import (TRANSITIONS, ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory,
                         Severity)
 from . import bp
-from .common import (MAX_ID, department_choices, employee_choices, load_incident, show_error, site_choices,
-                     user_choices)
+from .common import MAX_ID, department_choices, load_incident, show_error, user_choices
 
 
 # --- the log -----------------------------------------------------------------------------------------------
@@ -128,9 +127,7 @@ def _forms(incident: Incident, **given):
         "reporter_note": given.get("reporter_note") or ReporterNoteForm(formdata=None,
                                                                         data={"note": incident.reporter_note}),
     }
-    forms["triage"].site_id.choices = site_choices(label=_("Unknown"))
     forms["triage"].department_id.choices = department_choices(label=_("Unknown"))
-    forms["person"].employee_id.choices = employee_choices(label=_("Not an employee / unknown"))
     forms["action"].owner_id.choices = user_choices(label=_("Choose…"))
     return forms
 

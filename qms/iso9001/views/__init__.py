@@ -3,12 +3,10 @@ from functools import partial
 
 from flask import Blueprint, abort, render_template
 from wtforms import SelectChoice
-from sqlalchemy import select
 
 from ...core.errors import show_refusal
 from ...core.loaders import get_row
 from ...extensions import db
-from ...organisation.models import Site
 from ..services import IsoError, active_users, get
 
 bp = Blueprint("iso9001", __name__, url_prefix="/iso9001", template_folder="../templates",
@@ -58,13 +56,6 @@ def user_choices(field, current_id: int | None = None, empty=None) -> None:
     field.choices = [SelectChoice("", empty or _("Nobody yet"))] + [SelectChoice(u.id, u.name) for u in users]
     if current_id and current_id not in {u.id for u in users}:
         field.choices.append(SelectChoice(current_id, f"#{current_id}"))
-
-
-def site_choices(field) -> None:
-    from flask_babel import gettext as _
-
-    sites = db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()
-    field.choices = [SelectChoice("", _("No particular site"))] + [SelectChoice(s.id, s.name) for s in sites]
 
 
 def page(template: str, status: int = 200, **context):

@@ -16,7 +16,7 @@ from ..forms import (ComplaintAssignForm, ComplaintFilterForm, ComplaintForm, Co
 from ..models import Complaint, ComplaintState, SatisfactionResult
 from ..models.customers import COMPLAINT_TRANSITIONS
 from ..services import IsoError, customers as services, today
-from . import bp, load, page, refused, site_choices, user_choices
+from . import bp, load, page, refused, user_choices
 from ...core.submit import on_submit
 
 
@@ -51,7 +51,6 @@ def complaints_export(fmt: str):
 
 def _log(form_class, template: str, manage: bool):
     form = form_class(received_on=today())
-    site_choices(form.site_id)
     if manage:
         user_choices(form.owner_id)
     logged = on_submit(form, lambda: services.log_complaint(

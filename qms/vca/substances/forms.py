@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from qms.forms import IntegerField, Optional
+from qms.forms import IntegerField, LookupListField, Optional
 from qms.organisation.forms import _sane_year, clean, optional_id
 
 from . import rules
@@ -28,7 +28,7 @@ class ProductForm(FlaskForm):
     purpose = StringField(_l("Kind of product"), validators=[Optional(), Length(max=160)], filters=[clean],
                           description=_l("For example: sanitairreiniger, vloerstripper."))
     supplier_id = SelectField(_l("Supplier"), coerce=optional_id, validate_choice=False)
-    site_ids = SelectMultipleField(_l("Used at"), coerce=int, validate_choice=False)
+    site_ids = LookupListField(_l("Used at"), lookup="sites")
     functions = SelectMultipleField(_l("Used by (functions)"), validate_choice=False)
     quantity_band = SelectField(_l("Quantity used"), choices=QUANTITIES, validators=[DataRequired()])
     signal_word = SelectField(_l("Signal word"), choices=SIGNAL_WORDS, validators=[DataRequired()])

@@ -8,7 +8,6 @@ from qms.auth.models import User
 from qms.core.errors import show_refusal as refused
 from qms.core.loaders import get_or_404
 from qms.extensions import db
-from qms.organisation.models import Employee, Site
 
 from .. import integrations
 
@@ -22,19 +21,8 @@ def per_page() -> int:
     return current_app.config["ITEMS_PER_PAGE"]
 
 
-def employee_choices(empty: str) -> list[SelectChoice]:
-    rows = db.session.execute(select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-                              .where(Employee.left_on.is_(None)).order_by(Employee.last_name, Employee.first_name))
-    return [SelectChoice("", empty)] + [SelectChoice(r.id, f"{r.first_name} {r.last_name} ({r.number})") for r in rows]
-
-
 def user_choices(empty: str) -> list[SelectChoice]:
     rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
-    return [SelectChoice("", empty)] + [SelectChoice(r.id, r.name) for r in rows]
-
-
-def site_choices(empty: str) -> list[SelectChoice]:
-    rows = db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name))
     return [SelectChoice("", empty)] + [SelectChoice(r.id, r.name) for r in rows]
 
 

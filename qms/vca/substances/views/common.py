@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from qms.core.errors import show_refusal as _refused
 from qms.extensions import db
-from qms.organisation.models import Site
 from qms.permissions import has_permission
 from qms.suppliers.models import Supplier
 
@@ -51,7 +50,3 @@ def _filters() -> Filters:
 def _suppliers():
     return db.session.execute(select(Supplier.id, Supplier.name).where(Supplier.active.is_(True))
                               .order_by(Supplier.name)).all()
-
-
-def _sites():
-    return db.session.execute(select(Site.id, Site.name).where(Site.active.is_(True)).order_by(Site.name)).all()

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from qms.core.lookup import label_for
 from qms.database import paginate
 from qms.extensions import db
 from qms.permissions import has_permission, requires
@@ -15,7 +16,7 @@ from .. import exports, reference, register, rules, services
 from ..forms import AnnounceForm, ButtonForm, CmrForm, LinkForm, MeetingLinkForm, ProductForm, SheetForm, SubstancesForm
 from ..models import VcaHazardCode, VcaProductIncident, VcaProductToolbox
 from ..services import SubstanceError
-from .common import _filters, _load, _refused, _sites, _suppliers, bp
+from .common import _filters, _load, _refused, _suppliers, bp
 from ....core.record_forms import add_form_routes
 from ....core.submit import on_submit
 
@@ -27,7 +28,8 @@ def index():
     page = paginate(register.filtered(f), request.args.get("page"), current_app.config["ITEMS_PER_PAGE"])
     ids = [p.id for p in page.items]
     max_age, on = services.max_age_years(), services.today()
-    return render_template("substances/index.html", page=page, f=f, suppliers=_suppliers(), sites=_sites(),
+    return render_template("substances/index.html", page=page, f=f, suppliers=_suppliers(),
+                           site_label=label_for("sites", f.site_id),
                            pictograms=rules.PICTOGRAMS, cmr=services.cmr_product_ids(ids),
                            status=lambda p: services.sheet_status(p, max_age, on), figures=register.figures(on))
 
@@ -58,7 +60,6 @@ def _product_form(product=None) -> ProductForm:
     from ...models import AssessmentKind, VcaRiskAssessment
 
     form.supplier_id.choices = [SelectChoice("", _("No supplier"))] + [SelectChoice(r.id, r.name) for r in _suppliers()]
-    form.site_ids.choices = [SelectChoice(r.id, r.name) for r in _sites()]
     form.functions.choices = [SelectChoice(name, name) for name in services.function_names()]
     form.assessment_id.choices = [SelectChoice("", _("No RI&E"))] + [
         SelectChoice(r.id, r.title) for r in db.session.execute(

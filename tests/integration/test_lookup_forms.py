@@ -1,0 +1,193 @@
+"""The forms that chose among every site or every employee take a searched id instead: the page carries no
+list of them, a good id is saved, a bad one is refused next to the field with what was typed kept. The
+auditees of an audit are several ids (chips in the browser, comma-separated numbers without JavaScript)."""
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from qms.audits.models import Audit
+from qms.documents.models import Document
+from qms.incidents.models import IncidentType
+from qms.organisation.models import Employee, Site
+from qms.permissions import Role
+from qms.vca.models import VcaInspection, VcaInspectionTemplate
+from tests import factories
+from tests.integration.test_documents_workflow import create as create_document
+
+TODAY = dt.date.today()
+CLOSED_SITE = "Choose an active site from the suggestions; this number is unknown or the site is closed."
+NOT_EMPLOYED = "Choose someone employed from the suggestions; this number is unknown or the person has left."
+NOT_A_NUMBER = "Choose from the suggestions, or enter the number."
+
+
+@pytest.fixture()
+def many(db):
+    """Forty active sites and one closed, thirty employees and one who left."""
+    db.session.add_all(Site(name=f"Locatie {i:03d}", client="Gemeente Zeist", active=True) for i in range(40))
+    db.session.add(Site(name="Gesloten locatie", active=False))
+    db.session.add_all(Employee(number=f"M{i:03d}", first_name="Medewerker", last_name=f"Nummer {i:03d}",
+                                function="Schoonmaker", hired_on=dt.date(2020, 1, 1)) for i in range(30))
+    db.session.add(Employee(number="M999", first_name="Vertrokken", last_name="Collega", function="Schoonmaker",
+                            hired_on=dt.date(2020, 1, 1), left_on=TODAY - dt.timedelta(days=10)))
+    db.session.commit()
+    by_name = {s.name: s for s in db.session.scalars(select(Site))}
+    by_number = {e.number: e for e in db.session.scalars(select(Employee))}
+    return by_name, by_number
+
+
+@pytest.mark.parametrize("role, url, fields", [
+    (Role.AUDITOR, "/audits/new", ['data-lookup="/lookup/sites"', 'data-lookup-list="/lookup/employees"']),
+    (Role.COORDINATOR, "/documents/new", ['data-lookup="/lookup/sites"', 'data-lookup-list="/lookup/sites"',
+                                          'data-lookup-list="/lookup/users"']),
+    (Role.HR, "/organisation/employees/new", ['data-lookup="/lookup/sites"', 'data-lookup="/lookup/mentors"']),
+    (Role.COORDINATOR, "/vca/inspections/new", ['data-lookup="/lookup/sites"']),
+    (Role.COORDINATOR, "/iso9001/complaints/new", ['data-lookup="/lookup/sites"']),
+    (Role.COORDINATOR, "/vca/substances/new", ['data-lookup-list="/lookup/sites"']),
+    (Role.COORDINATOR, "/vca/substances/", ['data-lookup="/lookup/sites"']),
+])
+def test_the_forms_carry_no_list_of_sites_or_employees(client, login_as, many, role, url, fields):
+    login_as(role)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Locatie 020" not in page and "Nummer 020" not in page
+    for field in fields:
+        assert field in page
+
+
+def test_the_incident_handling_forms_search_the_site_and_the_employee(client, db, login_as, many):
+    sites, people = many
+    login_as(Role.COORDINATOR)
+    incident = factories.incident(db, IncidentType.FIRST_AID, injured=1)
+    incident.site_id = sites["Locatie 007"].id
+    db.session.commit()
+    page = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert "Locatie 020" not in page and "Nummer 020" not in page
+    assert 'data-lookup-label="Locatie 007 (Gemeente Zeist)"' in page and 'data-lookup="/lookup/employees"' in page
+
+
+def _plan(client, auditor, **extra):
+    data = {"title": "Interne audit Zeist", "type": "internal", "norms": ["iso9001|2015"],
+            "planned_start": TODAY.isoformat(), "lead_auditor_id": str(auditor.id), "scope": "Schoonmaak"}
+    data.update(extra)
+    return client.post("/audits/new", data=data)
+
+
+def test_an_audit_takes_a_searched_site_and_several_auditees(client, db, login_as, many):
+    sites, people = many
+    auditor = login_as(Role.AUDITOR)
+    # an auditor may search the employees for the auditees, without the employee register
+    assert client.get("/lookup/employees?q=nummer 01").get_json()["results"]
+    assert client.get("/organisation/employees").status_code == 403
+    first, second = people["M001"], people["M002"]
+    response = _plan(client, auditor, site_id=str(sites["Locatie 003"].id), auditee_ids=f"{first.id}, {second.id}")
+    assert response.status_code == 302
+    audit = db.session.scalar(select(Audit))
+    assert audit.site_id == sites["Locatie 003"].id
+    assert sorted(a.employee_id for a in audit.auditees) == sorted([first.id, second.id])
+    # the edit form shows the chosen ones by name, as chips
+    page = client.get(f"/audits/{audit.id}/edit").get_data(as_text=True)
+    assert 'data-lookup-label="Locatie 003 (Gemeente Zeist)"' in page
+    assert "Medewerker Nummer 001 (M001)" in page and "Medewerker Nummer 002 (M002)" in page
+    # several inputs of the same name (a form without the comma list) count as well
+    response = client.post(f"/audits/{audit.id}/edit", data={
+        "title": audit.title, "type": "internal", "norms": ["iso9001|2015"], "planned_start": TODAY.isoformat(),
+        "lead_auditor_id": str(auditor.id), "level": "", "auditee_ids": [str(first.id), str(people["M003"].id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert sorted(a.employee_id for a in db.session.get(Audit, audit.id).auditees) == sorted(
+        [first.id, people["M003"].id])
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("auditee_ids", "999999", NOT_EMPLOYED),
+    ("auditee_ids", "left", NOT_EMPLOYED),
+    ("auditee_ids", "12, abc", NOT_A_NUMBER),
+    ("site_id", "closed", CLOSED_SITE),
+    ("site_id", "999999", CLOSED_SITE),
+    ("site_id", "Zeist", NOT_A_NUMBER),
+])
+def test_an_audit_refuses_an_unknown_auditee_or_site_and_keeps_the_input(client, db, login_as, many, field, value,
+                                                                         message):
+    sites, people = many
+    auditor = login_as(Role.AUDITOR)
+    value = {"left": str(people["M999"].id), "closed": str(sites["Gesloten locatie"].id)}.get(value, value)
+    if field == "auditee_ids" and value == "999999":
+        value = f"{people['M001'].id}, 999999"
+    response = _plan(client, auditor, **{field: value})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page and f'id="{field}-err"' in page
+    assert f'value="{value}"' in page and 'value="Interne audit Zeist"' in page
+    assert db.session.scalar(select(Audit.id)) is None
+
+
+def test_an_auditee_already_on_the_plan_stays_after_leaving(client, db, login_as, many):
+    sites, people = many
+    auditor = login_as(Role.AUDITOR)
+    stays, leaves = people["M004"], people["M005"]
+    assert _plan(client, auditor, auditee_ids=f"{stays.id},{leaves.id}").status_code == 302
+    leaves.left_on = TODAY - dt.timedelta(days=1)
+    db.session.commit()
+    audit = db.session.scalar(select(Audit))
+    response = client.post(f"/audits/{audit.id}/edit", data={
+        "title": "Nieuwe titel", "type": "internal", "norms": ["iso9001|2015"], "planned_start": TODAY.isoformat(),
+        "lead_auditor_id": str(auditor.id), "level": "", "auditee_ids": f"{stays.id},{leaves.id}"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Audit, audit.id).title == "Nieuwe titel"
+
+
+def test_a_document_takes_a_searched_location_and_refuses_a_closed_one(client, db, login_as, many):
+    sites, _people = many
+    login_as(Role.COORDINATOR)
+    closed = sites["Gesloten locatie"].id
+    response = create_document(client, site_id=str(closed))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert CLOSED_SITE in page and f'value="{closed}"' in page and "Schoonmaakprocedure kantoren" in page
+    assert NOT_A_NUMBER in create_document(client, site_id="Zeist").get_data(as_text=True)
+    assert db.session.scalar(select(Document.id)) is None
+    site, target = sites["Locatie 011"], sites["Locatie 012"]
+    assert create_document(client, site_id=str(site.id), target_sites=f"{target.id}").status_code == 302
+    document = db.session.scalar(select(Document))
+    assert document.site_id == site.id and [t.site_id for t in document.targets if t.site_id] == [target.id]
+    page = client.get(f"/documents/{document.id}/edit").get_data(as_text=True)
+    assert 'data-lookup-label="Locatie 011 (Gemeente Zeist)"' in page and "Locatie 012 (Gemeente Zeist)" in page
+
+
+def test_the_mentor_is_a_searched_master_trainer(client, db, login_as, many):
+    _sites, people = many
+    login_as(Role.HR)
+    trainer = factories.employee(db, "T001", first_name="Meester", last_name="Opleider", master_trainer=True)
+    found = client.get("/lookup/mentors?q=medewerker").get_json()["results"]
+    assert found == []  # only master trainers
+    assert [r["id"] for r in client.get("/lookup/mentors?q=opleider").get_json()["results"]] == [trainer.id]
+    form = {"number": "E100", "first_name": "Fatima", "last_name": "El Amrani", "function": "Schoonmaker",
+            "department_id": "", "site_id": "", "hired_on": "2024-03-01", "left_on": ""}
+    response = client.post("/organisation/employees/new", data=dict(form, mentor_id=str(people["M001"].id)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The mentor must be a master trainer." in page
+    assert f'value="{people["M001"].id}"' in page and 'id="mentor_id-err"' in page
+    assert client.post("/organisation/employees/new", data=dict(form, mentor_id=str(trainer.id))).status_code == 302
+    employee = db.session.scalar(select(Employee).where(Employee.number == "E100"))
+    assert employee.mentor_id == trainer.id
+    page = client.get(f"/organisation/employees/{employee.id}/edit").get_data(as_text=True)
+    assert 'data-lookup-label="Meester Opleider (T001)"' in page
+
+
+def test_an_inspection_takes_a_searched_site_and_refuses_a_closed_one(client, db, login_as, many):
+    sites, _people = many
+    login_as(Role.COORDINATOR)
+    template = VcaInspectionTemplate(name="Werkplekinspectie", items="PBM gedragen")
+    db.session.add(template)
+    db.session.commit()
+    data = {"template_id": str(template.id), "planned_on": TODAY.isoformat()}
+    response = client.post("/vca/inspections/new", data=dict(data, site_id=str(sites["Gesloten locatie"].id)))
+    assert response.status_code == 200 and CLOSED_SITE in response.get_data(as_text=True)
+    assert db.session.scalar(select(VcaInspection.id)) is None
+    site = sites["Locatie 021"]
+    assert client.post("/vca/inspections/new", data=dict(data, site_id=str(site.id))).status_code == 302
+    assert db.session.scalar(select(VcaInspection.site_id)) == site.id
