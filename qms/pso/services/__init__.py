@@ -7,7 +7,7 @@ write ``services.score(…)``.
 """
 from ...organisation.services import today  # noqa: F401  (the PSO pages' "today", patched in tests)
 from .calculation import (Register, Score, build_register, compute_score, criteria_for, forecast,  # noqa: F401
-                          register_stamp, score)
+                          score)
 from .common import EVIDENCE_KINDS, FROZEN_FIELDS, PAYROLL_MAX_BYTES, PsoError  # noqa: F401
 from .measurements import (correct_measurement, create_measurement, current_submission, discard_measurement,  # noqa: F401
                            history, measurement_result, measurements, state_label, submit_measurement)

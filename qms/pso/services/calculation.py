@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ...core.changes import stamps, until_changed
+from ...core.changes import until_changed
 from ...extensions import db
 from ...organisation.models import Employee
 from ...organisation.services import today
@@ -112,11 +112,6 @@ class Score:
 #: The tables a peiljaar's score reads: it is kept until one of them changes (qms.core.changes).
 REGISTER_TABLES = (Employee, PsoEmployment, PsoHours, PsoTargetStatus, PsoConversation, PsoPurchase,
                    PsoReferenceVersion)
-
-
-def register_stamp() -> tuple:
-    """What the score depends on, in one query: the newest change of each register table."""
-    return stamps(t.__tablename__ for t in REGISTER_TABLES)
 
 
 def score(year: int, norm_week: float | None = None, ref: Reference | None = None) -> Score:
