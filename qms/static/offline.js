@@ -9,6 +9,10 @@
   var box = document.querySelector("[data-outbox]");
   if (!box) { return; }
   var isCopy = document.documentElement.hasAttribute("data-offline-copy");
+  /* The login page sends nothing: whoever sees it is not logged in, so what waits needs a login first. A send
+     from it could also still be on its way once the login has set the new session, and its "sent" note would
+     then go with the page being left instead of the page the person lands on. */
+  var onLoginPage = window.location.pathname === box.getAttribute("data-login-path");
 
   function say(name, n) { return (box.getAttribute("data-say-" + name) || "").replace("{n}", String(n)); }
 
@@ -72,8 +76,8 @@
   var linkEl = box.querySelector("[data-outbox-link]");
   function showCount() {
     return entries().then(function (list) {
-      var waiting = list.filter(function (e) { return e.state === "waiting"; });
-      var login = list.filter(function (e) { return e.state === "login"; });
+      var waiting = list.filter(function (e) { return e.state === "waiting" && !onLoginPage; });
+      var login = list.filter(function (e) { return e.state === "login" || (e.state === "waiting" && onLoginPage); });
       var check = list.filter(function (e) { return e.state === "invalid"; });
       textEl.textContent = waiting.length || login.length ? say("waiting", waiting.length + login.length) : "";
       linkEl.hidden = true;
@@ -140,6 +144,7 @@
 
   var flushing = false;
   function flush() {
+    if (onLoginPage) { return showCount(); }
     if (flushing || navigator.onLine === false) { return Promise.resolve(); }
     flushing = true;
     var sent = 0;

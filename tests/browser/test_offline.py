@@ -48,9 +48,23 @@ def _until(page, script: str, arg=None, seconds: float = 10) -> None:
     raise AssertionError(f"still false after {seconds}s: {script}")
 
 
+#: Whether the service worker is active for this origin (within half a second; evaluate awaits the promise).
+WORKER_ACTIVE = """() => Promise.race([navigator.serviceWorker.ready.then(r => !!r.active),
+                                      new Promise(resolve => setTimeout(() => resolve(false), 500))])"""
+
+
+def _worker_active(page) -> None:
+    """Wait until the service worker is installed and active: every navigation from then on goes through it.
+
+    Not ``navigator.serviceWorker.controller``: a page whose navigation started while the worker was still
+    installing may stay uncontrolled although the worker claims its clients (a race in Chromium), and only the
+    next navigation is controlled. That next navigation is what the tests (and the phone) do."""
+    _until(page, WORKER_ACTIVE, seconds=30)
+
+
 def _open_online_once(page, live_server) -> None:
     """The earlier online visit: the service worker controls the page and keeps the form's copy."""
-    page.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    _worker_active(page)
     page.goto(live_server.url + "/incidents/report")
     _until(page, """() => caches.open("qms-pages").then(c => c.match(location.origin + "/incidents/report"))
                       .then(hit => !!hit)""")
@@ -207,7 +221,7 @@ def test_a_toolbox_signature_given_offline_is_recorded_when_back_online(vca_serv
     try:
         phone = worker.new_page()
         _log_in(phone, base, "kim@vca.example")
-        phone.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        _worker_active(phone)
         phone.goto(sign_url)
         _until(phone, """u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", sign_url)
         worker.set_offline(True)
@@ -242,7 +256,7 @@ def test_an_anonymous_qr_report_sent_offline_is_sent_without_an_account(live_ser
     try:
         phone = visitor.new_page()
         phone.goto(live_server.url + link)
-        phone.wait_for_function("() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        _worker_active(phone)
         phone.reload()  # now through the service worker, which keeps the copy
         _until(phone, """u => caches.open("qms-pages").then(c => c.match(u)).then(Boolean)""", live_server.url + link)
         visitor.set_offline(True)
