@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import LookupField, Optional
-from ..organisation.forms import clean, optional_id
+from ..forms import LookupField, Optional, Usable
+from ..organisation.forms import clean
 from .workflow import ActionKind, NcState, Severity
 
 SEVERITY_LABELS = {
@@ -44,14 +44,14 @@ class NonconformityForm(FlaskForm):
     source_type = SelectField(_l("Found through"))
     requirement = SelectField(_l("Requirement"), validate_choice=True,
                               description=_l("The norm requirement it deviates from, if any."))
-    owner_id = SelectField(_l("Owner"), coerce=optional_id)
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
 
 
 class AnalysisForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)], filters=[clean])
     severity = SelectField(_l("Severity"), choices=[SelectChoice(k.value, v) for k, v in SEVERITY_LABELS.items()])
-    owner_id = SelectField(_l("Owner"), coerce=optional_id)
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
     correction = TextAreaField(_l("Correction"), validators=[Optional(), Length(max=10000)], filters=[clean],
                                description=_l("What was done straight away to limit the effect."))
     root_cause = TextAreaField(_l("Root cause"), validators=[Optional(), Length(max=10000)], filters=[clean],
@@ -62,7 +62,7 @@ class ActionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
                        default=ActionKind.CORRECTIVE.value)
     description = TextAreaField(_l("Action"), validators=[DataRequired(), Length(max=5000)], filters=[clean])
-    owner_id = SelectField(_l("Carried out by"), coerce=optional_id, validators=[InputRequired()])
+    owner_id = LookupField(_l("Carried out by"), validators=[InputRequired(), Usable()], lookup="users")
     due_date = DateField(_l("Due date"), validators=[DataRequired(), _sane_year])
 
 

@@ -63,9 +63,12 @@ def load_action(action_id: int) -> CorrectiveAction:
                       lambda action: action.owner_id == current_user.id or has_permission(current_user, "actions.view"))
 
 
-def _user_choices(empty: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(u.id, u.name) for u in services.active_users()]
-    return ([SelectChoice("", empty)] if empty else []) + choices
+def _owner(user_id: int | None, held=None):
+    """The chosen owner: the one the record already has (kept, even if the account was switched off since) or
+    an active user (the form's ``Usable`` check refused any other)."""
+    if held is not None and user_id == held.id:
+        return held
+    return services.load_user(user_id)
 
 
 def _requirement_choices() -> list[SelectChoice]:
@@ -169,7 +172,6 @@ def new_nonconformity():
     form.source_type.choices = [SelectChoice(k, v) for k, v in services.source_choices()
                                 if k in services.BUILTIN_SOURCES]
     form.requirement.choices = _requirement_choices()
-    form.owner_id.choices = _user_choices(_("Nobody yet"))
     if request.method == "GET":
         form.source_type.data = "manual"
     if form.validate_on_submit():
@@ -190,7 +192,6 @@ def new_nonconformity():
 
 def _detail(nc: Nonconformity, action_form=None, check_form=None, complete_forms=None, status=200):
     action_form = action_form or ActionForm(formdata=None)
-    action_form.owner_id.choices = _user_choices(_("Choose a person"))
     check_form = check_form or CheckForm(formdata=None, checked_on=today())
     source_label, source_url = services.source_link(nc.source_type, nc.source_id)
     return render_template(
@@ -218,13 +219,12 @@ def edit_nonconformity(nc_id: int):
     form = AnalysisForm(obj=nc)
     if request.method == "GET":
         form.severity.data = nc.severity.value
-    form.owner_id.choices = _user_choices(_("Nobody yet"))
     saved = on_submit(form, lambda: services.update_analysis(nc, title=form.title.data,
                                                              description=form.description.data,
                                                              severity=form.severity.data,
                                                              correction=form.correction.data,
                                                              root_cause=form.root_cause.data,
-                                                             owner=services.load_user(form.owner_id.data)),
+                                                             owner=_owner(form.owner_id.data, nc.owner)),
                       done=lambda _saved: _("The analysis of %(n)s was saved.", n=nc.number),
                       to=url_for("actions.nonconformity", nc_id=nc.id))
     return saved or render_template("actions/nc_form.html", form=form, nc=nc)
@@ -235,7 +235,6 @@ def edit_nonconformity(nc_id: int):
 def add_action(nc_id: int):
     nc = load_nc(nc_id)
     form = ActionForm()
-    form.owner_id.choices = _user_choices(_("Choose a person"))
     saved = on_submit(form, lambda: services.add_action(nc, kind=form.kind.data, description=form.description.data,
                                                         owner=services.load_user(form.owner_id.data),
                                                         due_date=form.due_date.data),

@@ -180,7 +180,8 @@ def test_a_coordinator_registers_a_nonconformity_through_the_form(client, db, lo
     manager = login_as(Role.COORDINATOR)
     owner = make_user(Role.STAFF, name="Olaf Owner")
     form = client.get("/actions/nc/new").get_data(as_text=True)
-    assert 'name="title"' in form and "Olaf Owner" in form
+    # the owner is searched among the users (a lookup input), not picked from every account in the page
+    assert 'name="title"' in form and 'data-lookup="/lookup/users"' in form and "Olaf Owner" not in form
     response = client.post("/actions/nc/new", data={
         "title": "Kapotte trapleer", "description": "Trap 2 mist een sport.", "severity": "major",
         "source_type": "manual", "requirement": "", "owner_id": str(owner.id)}, follow_redirects=True)
@@ -206,3 +207,47 @@ def test_staff_do_not_register_nonconformities_through_the_form(client, db, logi
     assert client.post("/actions/nc/new", data={"title": "x", "severity": "minor", "source_type": "manual",
                                                  "requirement": "", "owner_id": ""}).status_code == 403
     assert db.session.scalars(select(Nonconformity)).all() == []
+
+
+def test_action_owners_are_searched_and_an_unusable_one_is_refused_next_to_the_field(client, db, login_as,
+                                                                                  make_user, nc):
+    login_as(Role.COORDINATOR)
+    gone = make_user(Role.STAFF, name="Vera Vertrokken")
+    gone.active = False
+    doer = make_user(Role.STAFF, name="Dirk Doener")
+    db.session.commit()
+    page = client.get(f"/actions/nc/{nc.id}").get_data(as_text=True)
+    assert 'data-lookup="/lookup/users"' in page and "Dirk Doener" not in page
+    for owner in (str(gone.id), "999999", "abc"):
+        r = client.post(f"/actions/nc/{nc.id}/actions", data={
+            "kind": "corrective", "description": "Blijft staan", "owner_id": owner, "due_date": _tomorrow()})
+        html = r.get_data(as_text=True)
+        assert r.status_code == 400 and "Blijft staan" in html and f'value="{owner}"' in html, owner
+        assert "Choose an active user from the suggestions" in html or "Choose from the suggestions" in html
+    db.session.refresh(nc)
+    assert nc.actions == []
+    ok = client.post(f"/actions/nc/{nc.id}/actions", data={
+        "kind": "corrective", "description": "Nu wel", "owner_id": str(doer.id), "due_date": _tomorrow()})
+    assert ok.status_code == 302
+    db.session.refresh(nc)
+    assert [(a.description, a.owner_id) for a in nc.actions] == [("Nu wel", doer.id)]
+    # the detail page names the chosen owner through the lookup's label, not through a list
+    assert "Dirk Doener" in client.get(f"/actions/nc/{nc.id}").get_data(as_text=True)
+
+
+def test_an_analysis_keeps_an_owner_who_left_but_refuses_choosing_one(client, db, login_as, make_user, nc):
+    login_as(Role.COORDINATOR)
+    left, other = make_user(Role.STAFF, name="Lotte Weg"), make_user(Role.STAFF, name="Otto Uit")
+    nc.owner_id = left.id
+    left.active = other.active = False
+    db.session.commit()
+    form = client.get(f"/actions/nc/{nc.id}/edit").get_data(as_text=True)
+    assert "Lotte Weg" in form  # the label of the owner held
+    data = {"title": nc.title, "description": "", "severity": "minor", "correction": "", "root_cause": "Oorzaak"}
+    assert client.post(f"/actions/nc/{nc.id}/edit", data=dict(data, owner_id=str(left.id))).status_code == 302
+    db.session.refresh(nc)
+    assert (nc.owner_id, nc.root_cause) == (left.id, "Oorzaak")
+    refused = client.post(f"/actions/nc/{nc.id}/edit", data=dict(data, owner_id=str(other.id), root_cause="Nieuw"))
+    assert refused.status_code == 200 and "Choose an active user from the suggestions" in refused.get_data(as_text=True)
+    db.session.refresh(nc)
+    assert (nc.owner_id, nc.root_cause) == (left.id, "Oorzaak")
