@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, HiddenFi
                      SelectMultipleField, StringField, TextAreaField, ValidationError, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import DecimalField, IntegerField, LookupField, Optional
+from ..forms import DecimalField, IntegerField, LookupField, Optional, Usable
 from ..organisation.forms import clean, optional_id
 from .workflow import (ARBO_LABELS, ARBO_METHOD_LABELS, METHOD_LABELS, PERSON_LABELS, SEVERITY_LABELS, TYPE_LABELS, HoursCategory,
                        IncidentState, IncidentType, STATE_LABELS)
@@ -139,8 +139,8 @@ class ActionForm(FlaskForm):
                                             SelectChoice("improvement", _l("Improvement"))])
     description = TextAreaField(_l("Action"), validators=[DataRequired(), Length(max=2000)], filters=[clean],
                                 render_kw={"rows": 2})
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False,
-                           validators=[DataRequired(message=_l("Choose who does it."))])
+    owner_id = LookupField(_l("Owner"), validators=[InputRequired(message=_l("Choose who does it.")), Usable()],
+                           lookup="users")
     due_date = DateField(_l("Due date"), validators=[DataRequired(), _sane_year])
 
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import DecimalField, IntegerField, LookupField, Optional
+from ..forms import DecimalField, IntegerField, LookupField, Optional, Usable
 from ..organisation.forms import _sane_year, clean, optional_id
 from ..training.models import kinds
 from .models import CHANNEL_LABELS, Decision, Direction, FeedbackKind, IssueKind, RiskKind
@@ -70,7 +70,7 @@ class ProcessForm(FlaskForm):
     category = SelectField(_l("Kind of process"), choices=[
         SelectChoice("core", _l("Core process")), SelectChoice("management", _l("Management process")),
         SelectChoice("support", _l("Support process"))])
-    owner_id = SelectField(_l("Process owner"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Process owner"), validators=[Optional(), Usable()], lookup="users")
     description = TextAreaField(_l("Description"), filters=[clean], validators=[Optional(), Length(max=4000)])
     inputs_outputs = TextAreaField(_l("Inputs and outputs"), filters=[clean], validators=[Optional(), Length(max=4000)])
 
@@ -84,7 +84,7 @@ class RiskForm(FlaskForm):
     likelihood = SelectField(_l("Likelihood (1 rare – 5 almost certain)"), choices=SCALE_CHOICES, coerce=int)
     impact = SelectField(_l("Impact (1 negligible – 5 severe)"), choices=SCALE_CHOICES, coerce=int)
     actions = TextAreaField(_l("Actions"), filters=[clean], validators=[Optional(), Length(max=4000)])
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
     review_on = DateField(_l("Review effectiveness on"), validators=[Optional(), _sane_year])
 
 
@@ -105,7 +105,7 @@ class ObjectiveForm(FlaskForm):
     target = DecimalField(_l("Target value"), places=2, validators=[InputRequired(), NumberRange(-1e9, 1e9)])
     unit = StringField(_l("Unit"), filters=[clean], validators=[DataRequired(), Length(max=40)],
                        description=_l("For example: %, score, days, complaints per month."))
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
     resources = TextAreaField(_l("Resources"), filters=[clean], validators=[Optional(), Length(max=2000)])
     deadline = DateField(_l("Deadline"), validators=[DataRequired(), _sane_year])
     evaluation = TextAreaField(_l("How results are evaluated"), filters=[clean],
@@ -135,11 +135,11 @@ class ComplaintForm(FlaskForm):
 class ComplaintManageForm(ComplaintForm):
     deadline = DateField(_l("Handle before"), validators=[Optional(), _sane_year],
                          description=_l("Leave empty for the standard: 10 days for a complaint, 20 for other feedback."))
-    owner_id = SelectField(_l("Handled by"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Handled by"), validators=[Optional(), Usable()], lookup="users")
 
 
 class ComplaintAssignForm(FlaskForm):
-    owner_id = SelectField(_l("Handled by"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Handled by"), validators=[Optional(), Usable()], lookup="users")
     deadline = DateField(_l("Handle before"), validators=[DataRequired(), _sane_year])
 
 
@@ -153,7 +153,7 @@ class NonconformityForm(FlaskForm):
     severity = SelectField(_l("Severity"), choices=[SelectChoice("minor", _l("Minor")), SelectChoice("major", _l("Major")),
                                                     SelectChoice("observation", _l("Observation"))])
     action = TextAreaField(_l("Corrective action"), filters=[clean], validators=[DataRequired(), Length(max=2000)])
-    owner_id = SelectField(_l("Carried out by"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Carried out by"), validators=[Optional(), Usable()], lookup="users")
     due_date = DateField(_l("Due date"), validators=[DataRequired(), _sane_year])
 
 

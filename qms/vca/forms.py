@@ -94,7 +94,7 @@ class AssessmentForm(FlaskForm):
 
 class MeasureForm(FlaskForm):
     measure = TextAreaField(_l("Measure"), validators=[DataRequired(), Length(max=2000)], filters=[clean])
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False)
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
     due_on = DateField(_l("Due date"), validators=[DataRequired(), _sane_year])
 
 
@@ -115,7 +115,7 @@ class InspectionPlanForm(FlaskForm):
     site_id = LookupField(_l("Site"), validators=[Optional(), Usable()], lookup="sites",
                           description=_l("Leave empty for an inspection not tied to a site."))
     planned_on = DateField(_l("Planned on"), validators=[DataRequired(), _sane_year])
-    inspector_id = SelectField(_l("Inspector"), coerce=optional_id, validate_choice=False)
+    inspector_id = LookupField(_l("Inspector"), validators=[Optional(), Usable()], lookup="users")
 
 
 class InspectionForm(FlaskForm):

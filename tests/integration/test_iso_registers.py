@@ -237,7 +237,7 @@ def test_a_risk_edit_with_an_unknown_owner_is_refused_and_changes_nothing(client
     response = client.post(f"/iso9001/risks/{risk.id}/edit", data={
         "kind": "risk", "title": "Anders", "likelihood": "1", "impact": "1", "owner_id": "987654"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Choose a person from the list." in html and 'value="Anders"' in html
+    assert response.status_code == 200 and "Choose an active user from the suggestions" in html and 'value="Anders"' in html
     db.session.expire_all()
     assert (db.session.get(Risk, risk.id).title, db.session.get(Risk, risk.id).score) == ("Personeelstekort", 20)
     assert [e.action for e in trail(db, "iso_risk")] == ["create"]

@@ -191,3 +191,50 @@ def test_an_inspection_takes_a_searched_site_and_refuses_a_closed_one(client, db
     site = sites["Locatie 021"]
     assert client.post("/vca/inspections/new", data=dict(data, site_id=str(site.id))).status_code == 302
     assert db.session.scalar(select(VcaInspection.site_id)) == site.id
+
+
+@pytest.fixture()
+def users(db, make_user):
+    """Thirty active accounts: none of them may appear in a form as a drop-down option."""
+    return [make_user(Role.STAFF, name=f"Gebruiker {i:03d}") for i in range(30)]
+
+
+def _user_pages(db):
+    from qms.vca.models import AssessmentKind, VcaRiskAssessment
+
+    tra = VcaRiskAssessment(kind=AssessmentKind.TRA, title="TRA dakwerk", subject="Hoogwerker", assessed_on=TODAY,
+                            active=True)
+    db.session.add(tra)
+    from qms.incidents.workflow import IncidentState
+
+    incident = factories.incident(db, IncidentType.NEAR_MISS)
+    incident.state = IncidentState.INVESTIGATING  # where the page offers to plan an action
+    db.session.commit()
+    return ["/actions/nc/new", "/iso9001/risks/new", "/iso9001/objectives/new", "/iso9001/context",
+            "/iso9001/complaints/new", "/vca/inspections/new", f"/vca/risks/{tra.id}", f"/incidents/{incident.id}"]
+
+
+def test_the_forms_search_users_instead_of_listing_every_account(client, db, login_as, users):
+    login_as(Role.COORDINATOR)
+    for url in _user_pages(db):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert 'data-lookup="/lookup/users"' in page, url
+        assert "Gebruiker 020" not in page, url
+
+
+def test_a_switched_off_user_is_refused_as_inspector_and_the_input_kept(client, db, login_as, make_user):
+    login_as(Role.COORDINATOR)
+    template = VcaInspectionTemplate(name="Werkplekinspectie", items="Orde en netheid", active=True)
+    gone = make_user(Role.STAFF, name="Uit Dienst", active=False)
+    db.session.add(template)
+    db.session.commit()
+    data = {"template_id": str(template.id), "planned_on": TODAY.isoformat(), "inspector_id": str(gone.id)}
+    refused = client.post("/vca/inspections/new", data=data)
+    html = refused.get_data(as_text=True)
+    assert "Choose an active user from the suggestions" in html and f'value="{gone.id}"' in html
+    assert db.session.scalars(select(VcaInspection)).all() == []
+    me = make_user(Role.COORDINATOR, name="Ilse Inspecteur")
+    assert client.post("/vca/inspections/new", data=dict(data, inspector_id=str(me.id))).status_code == 302
+    assert [i.inspector_id for i in db.session.scalars(select(VcaInspection))] == [me.id]

@@ -6,7 +6,6 @@ from functools import partial
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ...auth.models import User
 from ...core.errors import show_refusal
 from ...core.loaders import get_or_404
 from ...extensions import db
@@ -25,10 +24,6 @@ def department_choices(label=""):
     deps = db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.name))
     return [SelectChoice("", label)] + [SelectChoice(d.id, d.name) for d in deps]
 
-
-def user_choices(label=""):
-    rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
-    return [SelectChoice("", label)] + [SelectChoice(i, n) for i, n in rows]
 
 
 #: A rule's refusal next to its field, or at the top of the form; nothing of the change is kept.

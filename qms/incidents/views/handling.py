@@ -25,7 +25,7 @@ from ..services import IncidentError, InvestigationData, PersonData, TriageData
 from ..workflow import (TRANSITIONS, ArboMethod, ArboReason, IncidentState, IncidentType, Method, PersonCategory,
                         Severity)
 from . import bp
-from .common import MAX_ID, department_choices, load_incident, show_error, user_choices
+from .common import MAX_ID, department_choices, load_incident, show_error
 
 
 # --- the log -----------------------------------------------------------------------------------------------
@@ -128,7 +128,6 @@ def _forms(incident: Incident, **given):
                                                                         data={"note": incident.reporter_note}),
     }
     forms["triage"].department_id.choices = department_choices(label=_("Unknown"))
-    forms["action"].owner_id.choices = user_choices(label=_("Choose…"))
     return forms
 
 

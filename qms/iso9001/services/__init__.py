@@ -2,8 +2,6 @@
 :class:`IsoError` naming the form field the message belongs to."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ...auth.models import User
 from ...core.dates import today  # noqa: F401  (re-exported: the registers' today)
 from ...core.errors import FieldError
@@ -21,10 +19,6 @@ def get(model, object_id: int | None):
     if object_id is None or not 0 < int(object_id) <= MAX_ID:
         return None
     return db.session.get(model, int(object_id))
-
-
-def active_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
 
 
 def user_or_error(user_id: int | None, field: str) -> User | None:

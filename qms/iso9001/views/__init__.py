@@ -2,12 +2,11 @@
 from functools import partial
 
 from flask import Blueprint, abort, render_template
-from wtforms import SelectChoice
 
 from ...core.errors import show_refusal
 from ...core.loaders import get_row
 from ...extensions import db
-from ..services import IsoError, active_users, get
+from ..services import IsoError, get
 
 bp = Blueprint("iso9001", __name__, url_prefix="/iso9001", template_folder="../templates",
                static_folder="../static", static_url_path="/static")
@@ -48,14 +47,6 @@ def change_state(found, states, change, back: str):
     return act(form, lambda: change(found, form.state.data), to=back,
                done=lambda _result: _("The status is now: %(state)s.", state=found.state.label))
 
-
-def user_choices(field, current_id: int | None = None, empty=None) -> None:
-    from flask_babel import gettext as _
-
-    users = active_users()
-    field.choices = [SelectChoice("", empty or _("Nobody yet"))] + [SelectChoice(u.id, u.name) for u in users]
-    if current_id and current_id not in {u.id for u in users}:
-        field.choices.append(SelectChoice(current_id, f"#{current_id}"))
 
 
 def page(template: str, status: int = 200, **context):

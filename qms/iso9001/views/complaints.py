@@ -16,7 +16,7 @@ from ..forms import (ComplaintAssignForm, ComplaintFilterForm, ComplaintForm, Co
 from ..models import Complaint, ComplaintState, SatisfactionResult
 from ..models.customers import COMPLAINT_TRANSITIONS
 from ..services import IsoError, customers as services, today
-from . import bp, load, page, refused, user_choices
+from . import bp, load, page, refused
 from ...core.submit import on_submit
 
 
@@ -51,8 +51,6 @@ def complaints_export(fmt: str):
 
 def _log(form_class, template: str, manage: bool):
     form = form_class(received_on=today())
-    if manage:
-        user_choices(form.owner_id)
     logged = on_submit(form, lambda: services.log_complaint(
         kind=form.kind.data, channel=form.channel.data, received_on=form.received_on.data, client=form.client.data,
         description=form.description.data, site_id=form.site_id.data, contact=form.contact.data,
@@ -82,9 +80,7 @@ def report_feedback():
 def complaint(complaint_id: int, move_form=None, nc_form=None, assign_form=None, status=200):
     found = load(Complaint, complaint_id)
     assign_form = assign_form or ComplaintAssignForm(obj=found)
-    user_choices(assign_form.owner_id, found.owner_id)
     nc_form = nc_form or NonconformityForm(due_date=today() + dt.timedelta(days=14))
-    user_choices(nc_form.owner_id, empty=_("Choose…"))
     nonconformities = services.nonconformities(found)
     from ...actions.forms import STATE_LABELS
 
@@ -120,7 +116,6 @@ def move_complaint(complaint_id: int):
 def assign_complaint(complaint_id: int):
     found = load(Complaint, complaint_id)
     form = ComplaintAssignForm()
-    user_choices(form.owner_id, found.owner_id)
     saved = on_submit(form, lambda: services.assign(found, owner_id=form.owner_id.data, deadline=form.deadline.data),
                       done=_("The change was saved."),
                       to=url_for("iso9001.complaint", complaint_id=found.id))
@@ -132,7 +127,6 @@ def assign_complaint(complaint_id: int):
 def complaint_nonconformity(complaint_id: int):
     found = load(Complaint, complaint_id)
     form = NonconformityForm()
-    user_choices(form.owner_id)
     saved = on_submit(form, lambda: services.to_nonconformity(found, user=current_user, severity=form.severity.data,
                                                               action=form.action.data, owner_id=form.owner_id.data,
                                                               due_date=form.due_date.data),

@@ -10,7 +10,7 @@ from ..forms import (ClimateForm, ConfirmForm, ContextReviewForm, ExclusionForm,
                      ScopeForm)
 from ..models import Exclusion, InterestedParty, Issue, Process
 from ..services import context as services, today
-from . import bp, load, page, user_choices
+from . import bp, load, page
 from ...core.submit import on_submit
 
 EDITABLE = {"issue": (Issue, IssueForm), "party": (InterestedParty, PartyForm), "process": (Process, ProcessForm)}
@@ -30,7 +30,6 @@ def _forms(**given):
     forms.update(given)
     forms["exclusion_form"].requirement.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(code, label) for code, label in services.exclusion_choices()]
-    user_choices(forms["process_form"].owner_id)
     return forms
 
 
@@ -48,8 +47,6 @@ def _submit(form_name: str, form, apply, message: str):
     """Validate one of the page's forms, apply it through a service, commit once; re-show the page on errors."""
     if form_name == "exclusion_form":
         form.requirement.choices = [SelectChoice(c, label) for c, label in services.exclusion_choices()]
-    if form_name == "process_form":
-        user_choices(form.owner_id)
     saved = on_submit(form, lambda: apply(form),
                       done=message,
                       to=url_for("iso9001.context"))
@@ -140,8 +137,6 @@ def edit_context_record(kind: str, record_id: int):
     form = form_class(obj=record)
     if kind == "issue" and not form.is_submitted():
         form.kind.data = record.kind.value
-    if kind == "process":
-        user_choices(form.owner_id, record.owner_id)
     saved = on_submit(form, lambda: _apply_edit(kind, record, form),
                       done=_("The change was saved."),
                       to=url_for("iso9001.context"))

@@ -15,7 +15,7 @@ from ..forms import ConfirmForm, MeasurementForm, ObjectiveForm, RiskForm, RiskR
 from ..models import Objective, ObjectiveState, Risk, RiskKind, RiskState
 from ..models.planning import OBJECTIVE_TRANSITIONS, RISK_TRANSITIONS
 from ..services import IsoError, planning as services, today
-from . import bp, change_state, load, page, refused, user_choices
+from . import bp, change_state, load, page, refused
 from ...core.submit import on_submit
 
 
@@ -63,7 +63,6 @@ def _risk_form(risk: Risk | None) -> RiskForm:
     form = RiskForm(obj=risk)
     if risk is not None and not form.is_submitted():
         form.kind.data = risk.kind.value
-    user_choices(form.owner_id, risk.owner_id if risk else None)
     return form
 
 
@@ -165,7 +164,6 @@ def _save_objective(objective: Objective | None):
     form = ObjectiveForm(obj=objective)
     if objective is not None and not form.is_submitted():
         form.direction.data = objective.direction.value
-    user_choices(form.owner_id, objective.owner_id if objective else None)
     saved = on_submit(form, lambda: services.save_objective(objective, title=form.title.data, target=form.target.data,
                                                             unit=form.unit.data, direction=form.direction.data,
                                                             owner_id=form.owner_id.data, resources=form.resources.data,

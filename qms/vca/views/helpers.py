@@ -1,13 +1,10 @@
 """Loading, refusing and choice lists shared by the VCA views."""
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from qms.auth.models import User
 from qms.core.errors import show_refusal as refused
 from qms.core.loaders import get_or_404
-from qms.extensions import db
 
 from .. import integrations
 
@@ -20,10 +17,6 @@ def load(model, object_id: int):
 def per_page() -> int:
     return current_app.config["ITEMS_PER_PAGE"]
 
-
-def user_choices(empty: str) -> list[SelectChoice]:
-    rows = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
-    return [SelectChoice("", empty)] + [SelectChoice(r.id, r.name) for r in rows]
 
 
 def document_choices() -> list[SelectChoice]:

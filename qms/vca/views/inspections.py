@@ -12,7 +12,7 @@ from qms.permissions import has_permission, require, requires
 from qms.uploads.services import UploadRejected
 
 from . import bp
-from .helpers import load, per_page, refused, user_choices
+from .helpers import load, per_page, refused
 from .. import integrations
 from ..forms import FINDING_RESULTS, InspectionForm, InspectionPlanForm, TemplateForm
 from ..models import (InspectionState, VcaInspection, VcaInspectionFinding, VcaInspectionTemplate, VcaKeuring,
@@ -87,7 +87,6 @@ def inspection_new():
     templates = db.session.execute(select(VcaInspectionTemplate.id, VcaInspectionTemplate.name)
                                    .where(VcaInspectionTemplate.active.is_(True)).order_by(VcaInspectionTemplate.name))
     form.template_id.choices = [SelectChoice("", _("Choose a checklist"))] + [SelectChoice(t.id, t.name) for t in templates]
-    form.inspector_id.choices = user_choices(_("Not assigned"))
     saved = on_submit(form, lambda: registers.plan_inspection(template_id=form.template_id.data,
                                                               site_id=form.site_id.data, planned_on=form.planned_on.data,
                                                               inspector_id=form.inspector_id.data),

@@ -14,7 +14,7 @@ from qms.extensions import db
 from qms.permissions import requires
 
 from . import bp
-from .helpers import document_choices, load, per_page, user_choices
+from .helpers import document_choices, load, per_page
 from .. import imports, integrations, rules
 from ..forms import AssessmentForm, ButtonForm, CardForm, EquipmentForm, KeuringForm, MeasureForm
 from ..models import (AssessmentKind, VcaEquipment, VcaKeuring, VcaLmraCard, VcaRiskAssessment, VcaRiskMeasure)
@@ -191,7 +191,6 @@ add_form_routes(bp, "/risks", "assessment", "vca.manage", lambda i: load(VcaRisk
 def assessment(assessment_id: int):
     row = load(VcaRiskAssessment, assessment_id)
     form = MeasureForm()
-    form.owner_id.choices = user_choices(_("No owner"))
     return _assessment_page(row, form)
 
 
@@ -208,7 +207,6 @@ def _assessment_page(row, form):
 def measure_add(assessment_id: int):
     row = load(VcaRiskAssessment, assessment_id)
     form = MeasureForm()
-    form.owner_id.choices = user_choices(_("No owner"))
     saved = on_submit(form, lambda: registers.add_measure(row, measure=form.measure.data, owner_id=form.owner_id.data,
                                                           due_on=form.due_on.data),
                       done=_("The measure was added to the plan of action."),
