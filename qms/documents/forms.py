@@ -63,7 +63,7 @@ class DocumentForm(FlaskForm):
                          description=_l("Prefix, dash and digits, e.g. PR-012, WI-034, F-007."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[clean])
     type = SelectField(_l("Type"), choices=type_choices, validators=[DataRequired()])
-    owner_id = SelectField(_l("Owner"), coerce=optional_id, validators=[Optional()])
+    owner_id = LookupField(_l("Owner"), validators=[Optional(), Usable()], lookup="users")
     department_id = SelectField(_l("Department"), coerce=optional_id, validators=[Optional()])
     site_id = LookupField(_l("Location"), validators=[Optional(), Usable()], lookup="sites")
     retention_years = IntegerField(_l("Retention period (years)"), validators=[Optional(), NumberRange(0, 100)],
@@ -151,7 +151,7 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=lambda: [SelectChoice("", _l("All statuses"))] + [SelectChoice(s.value, str(STATE_LABELS[s]))
                                                                    for s in VersionState])
-    owner = SelectField(_l("Owner"), coerce=optional_id, validators=[Optional()])
+    owner = LookupField(_l("Owner"), validators=[Optional()], lookup="users")
     requirement = StringField(_l("Norm or requirement"), validators=[Optional(), Length(max=80)], filters=[clean],
                               description=_l("e.g. \"%(norm)s\" or \"%(example)s\".", norm=_Example(norm_only=True),
                                              example=_Example()))

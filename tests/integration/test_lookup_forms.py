@@ -211,7 +211,8 @@ def _user_pages(db):
     incident.state = IncidentState.INVESTIGATING  # where the page offers to plan an action
     db.session.commit()
     return ["/actions/nc/new", "/iso9001/risks/new", "/iso9001/objectives/new", "/iso9001/context",
-            "/iso9001/complaints/new", "/vca/inspections/new", f"/vca/risks/{tra.id}", f"/incidents/{incident.id}"]
+            "/iso9001/complaints/new", "/vca/inspections/new", f"/vca/risks/{tra.id}", f"/incidents/{incident.id}",
+            "/documents/", "/documents/new"]
 
 
 def test_the_forms_search_users_instead_of_listing_every_account(client, db, login_as, users):

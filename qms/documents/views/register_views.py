@@ -15,13 +15,11 @@ from .. import services
 from ..forms import ButtonForm, DocumentForm, FilterForm, NewDocumentForm, NewVersionForm, PublishForm, ReviewForm
 from ..models import Document, DocumentType, ReviewRecord
 from ..services.register import DocumentData, Filters, open_version, parse_requirements
-from . import bp, can_see_history, load_document, per_page, refused, today, user_choices
+from . import bp, can_see_history, load_document, per_page, refused, today
 from ...core.submit import on_submit
 
 
 def _fill_choices(form: DocumentForm) -> None:
-    users = user_choices()
-    form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(uid, name) for uid, name in users]
     departments = db.session.execute(select(Department.id, Department.name).where(Department.active)
                                      .order_by(Department.name)).all()
     form.department_id.choices = [SelectChoice("", "—")] + [SelectChoice(i, n) for i, n in departments]
@@ -44,11 +42,9 @@ def _data(form: DocumentForm) -> DocumentData:
 @requires("documents.view")
 def index():
     form = FilterForm(request.args)
-    form.owner.choices = [SelectChoice("", _("Anyone"))] + [SelectChoice(uid, n) for uid, n in user_choices(False)]
     history = can_see_history()
     if not form.validate():
         form = FilterForm(formdata=None)
-        form.owner.choices = [SelectChoice("", _("Anyone"))]
     filters = Filters(q=form.q.data or "", type=form.type.data or "", status=form.status.data or "",
                       owner_id=form.owner.data, requirement=form.requirement.data or "",
                       review=form.review.data or "", today=today())
