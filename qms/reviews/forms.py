@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import Optional
+from ..forms import LookupField, Optional, Usable
 from ..organisation.forms import clean, optional_id
 
 
@@ -30,7 +30,7 @@ class ConclusionsForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     text = TextAreaField(_l("Decision"), validators=[DataRequired(), Length(max=5000)], filters=[clean])
-    owner_id = SelectField(_l("Who acts on it"), coerce=optional_id,
+    owner_id = LookupField(_l("Who acts on it"), validators=[Optional(), Usable()], lookup="users",
                            description=_l("Choose a person and a date to track the decision as an action."))
     due_date = DateField(_l("By when"), validators=[Optional(), _sane_year])
 

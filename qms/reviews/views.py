@@ -108,8 +108,6 @@ def section_url(section: dict) -> str | None:
 def _detail(review: Review, conclusions_form=None, decision_form=None, status=200):
     conclusions_form = conclusions_form or ConclusionsForm(formdata=None, obj=review)
     decision_form = decision_form or DecisionForm(formdata=None)
-    decision_form.owner_id.choices = [SelectChoice("", _("Nobody: a decision only"))] + [
-        SelectChoice(u.id, u.name) for u in actions.active_users()]
     return render_template("reviews/detail.html", review=review, sections=services.pack(review),
                            conclusions_form=conclusions_form, decision_form=decision_form,
                            move_form=MoveForm(formdata=None), state_labels=STATE_LABELS, ReviewState=ReviewState,
@@ -138,7 +136,6 @@ def conclusions(review_id: int):
 def decide(review_id: int):
     review = load_review(review_id)
     form = DecisionForm()
-    form.owner_id.choices = [SelectChoice("", "")] + [SelectChoice(u.id, u.name) for u in actions.active_users()]
     saved = on_submit(form, lambda: services.add_decision(review, text=form.text.data,
                                                           owner=actions.load_user(form.owner_id.data),
                                                           due_date=form.due_date.data),

@@ -33,6 +33,13 @@ def test_review_assembles_decides_freezes_and_prints(client, db, login_as, make_
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "Nonconformities and corrective actions" in page and "Audit results" in page
     assert "Status of actions from earlier reviews" in page
+    # who acts on a decision is searched among the users, not chosen from every account in the page
+    assert 'data-lookup="/lookup/users"' in page and "Doris Doer" not in page
+    gone = make_user(Role.STAFF, name="Gerrit Gestopt", active=False)
+    r = client.post(f"/reviews/{review.id}/decisions", data={"text": "Vertrokken eigenaar", "owner_id": str(gone.id),
+                                                             "due_date": "2030-01-01"})
+    assert r.status_code == 400 and "Choose an active user from the suggestions" in r.get_data(as_text=True)
+    assert "Vertrokken eigenaar" in r.get_data(as_text=True)
 
     r = client.post(f"/reviews/{review.id}/decisions", data={"text": "Hire a second planner", "owner_id": str(doer.id),
                                                              "due_date": ""})
