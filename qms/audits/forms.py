@@ -7,7 +7,7 @@ from wtforms import (DateField, Form, RadioField, SelectChoice, SelectField, Sel
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import IntegerField, LookupField, LookupListField, Optional, Usable, int_choice
+from ..forms import IntegerField, LookupField, LookupListField, Optional, Usable
 from ..organisation.forms import clean, optional_id
 from .rules import AuditState, AuditType, Result
 
@@ -67,7 +67,7 @@ class AuditForm(FlaskForm):
     planned_start = DateField(_l("Planned date"), validators=[DataRequired(), _sane_year])
     planned_end = DateField(_l("Until"), validators=[Optional(), _sane_year])
     lead_auditor_id = SelectField(_l("Lead auditor"), coerce=optional_id, validators=[InputRequired()])
-    team_ids = SelectMultipleField(_l("Audit team"), coerce=int_choice, validate_choice=True)
+    team_ids = LookupListField(_l("Audit team"), validators=[Usable()], lookup="users")
     auditee_ids = LookupListField(_l("Auditees"), validators=[Usable()], lookup="employees",
                                   description=_l("Search by name or staff number and pick from the "
                                                  "suggestions."))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
-from ..auth.models import User
+from ..auth.models import User, UserRole
 from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
@@ -87,13 +87,14 @@ def _audit_form(audit: Audit | None) -> AuditForm:
     form.scope_codes.choices = [
         SelectChoice(f"{n.code}|{v.code}|{r.code}", f"{n.code} {v.code} · {r.code} {r.title}")
         for n, v in pairs for r in v.requirements.values()]
-    users = db.session.scalars(select(User).where(User.active).order_by(User.name)).all()
-    auditors = [u for u in users if u.has_role(Role.AUDITOR, Role.COORDINATOR, Role.ADMIN)]
+    may_lead = select(UserRole.user_id).where(UserRole.role.in_([Role.AUDITOR, Role.COORDINATOR, Role.ADMIN]))
+    auditors = db.session.execute(select(User.id, User.name).where(User.active, User.id.in_(may_lead))
+                                  .order_by(User.name))
     form.lead_auditor_id.choices = [SelectChoice("", _("Choose the lead auditor"))] + [
-        SelectChoice(u.id, u.name) for u in auditors]
-    form.team_ids.choices = [SelectChoice(u.id, u.name) for u in users]
-    if audit is not None:  # auditees already on the plan stay allowed, also after they have left
+        SelectChoice(i, name) for i, name in auditors]
+    if audit is not None:  # auditees and team members already on the plan stay allowed, also after they have left
         form.auditee_ids.object_data = [a.employee_id for a in audit.auditees]
+        form.team_ids.object_data = [m.user_id for m in audit.members]
     form.department_id.choices = [SelectChoice("", _("No particular department"))] + [
         SelectChoice(d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name))]
     known = processes.known_processes()

@@ -239,3 +239,24 @@ def test_a_switched_off_user_is_refused_as_inspector_and_the_input_kept(client, 
     me = make_user(Role.COORDINATOR, name="Ilse Inspecteur")
     assert client.post("/vca/inspections/new", data=dict(data, inspector_id=str(me.id))).status_code == 302
     assert [i.inspector_id for i in db.session.scalars(select(VcaInspection))] == [me.id]
+
+
+def test_the_audit_team_is_searched_and_a_member_who_left_stays_on_the_plan(client, db, login_as, make_user, users):
+    auditor = login_as(Role.AUDITOR)
+    page = client.get("/audits/new").get_data(as_text=True)
+    assert 'data-lookup-list="/lookup/users"' in page and "Gebruiker 020" not in page
+    colleague, other = users[3], users[4]
+    assert _plan(client, auditor, team_ids=f"{colleague.id}").status_code == 302
+    audit = db.session.scalar(select(Audit))
+    assert [m.user_id for m in audit.members] == [colleague.id]
+    colleague.active = other.active = False
+    db.session.commit()
+    edit = {"title": audit.title, "type": "internal", "norms": ["iso9001|2015"], "planned_start": TODAY.isoformat(),
+            "lead_auditor_id": str(auditor.id), "level": "", "scope": "Schoonmaak"}
+    # the member who has left since stays; adding another switched-off account is refused, the input kept
+    refused = client.post(f"/audits/{audit.id}/edit", data=dict(edit, team_ids=f"{colleague.id}, {other.id}"))
+    html = refused.get_data(as_text=True)
+    assert "Choose an active user from the suggestions" in html and f"{colleague.id}, {other.id}" in html
+    assert client.post(f"/audits/{audit.id}/edit", data=dict(edit, team_ids=str(colleague.id))).status_code == 302
+    db.session.expire_all()
+    assert [m.user_id for m in db.session.get(Audit, audit.id).members] == [colleague.id]

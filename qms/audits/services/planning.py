@@ -119,7 +119,8 @@ def save_audit(audit: Audit | None, data: AuditData) -> Audit:
     lead = _user(data.lead_auditor_id)
     if lead is None:
         raise AuditError(_("Choose the lead auditor from the list."), "lead_auditor_id")
-    team = [_user(i) for i in data.team_ids if i != lead.id]
+    held = {m.user_id for m in audit.members} if audit is not None else set()  # a member who left since stays
+    team = [db.session.get(User, i) if i in held else _user(i) for i in data.team_ids if i != lead.id]
     if any(u is None for u in team):
         raise AuditError(_("Choose the team from the list."), "team_ids")
     if data.planned_end is not None and data.planned_end < data.planned_start:
