@@ -380,10 +380,6 @@ def collect_reminders(on: dt.date):
                                          f"action-{action.id}-{stage}-{due}")
 
 
-def active_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
-
-
 def load_user(user_id: int | None) -> User | None:
     if user_id is None or not 0 < user_id <= MAX_ID:
         return None

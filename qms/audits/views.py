@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
-from ..auth.models import User, UserRole
+from ..auth.models import User, active_holding
 from ..core.loaders import get_row
 from ..database import paginate
 from ..extensions import db
@@ -87,9 +87,8 @@ def _audit_form(audit: Audit | None) -> AuditForm:
     form.scope_codes.choices = [
         SelectChoice(f"{n.code}|{v.code}|{r.code}", f"{n.code} {v.code} · {r.code} {r.title}")
         for n, v in pairs for r in v.requirements.values()]
-    may_lead = select(UserRole.user_id).where(UserRole.role.in_([Role.AUDITOR, Role.COORDINATOR, Role.ADMIN]))
-    auditors = db.session.execute(select(User.id, User.name).where(User.active, User.id.in_(may_lead))
-                                  .order_by(User.name))
+    auditors = db.session.execute(select(User.id, User.name).where(
+        active_holding(Role.AUDITOR, Role.COORDINATOR, Role.ADMIN)).order_by(User.name))
     form.lead_auditor_id.choices = [SelectChoice("", _("Choose the lead auditor"))] + [
         SelectChoice(i, name) for i, name in auditors]
     if audit is not None:  # auditees and team members already on the plan stay allowed, also after they have left

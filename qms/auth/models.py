@@ -2,7 +2,7 @@
 factors (TOTP, passkeys, recovery codes) and links to an external identity (OpenID Connect, LDAP)."""
 import datetime as dt
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.models import Audited
@@ -74,6 +74,16 @@ class UserRole(Audited, db.Model):
         primary_key=True,
     )
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+def active_holding(*roles: Role):
+    """Where-clause for active users who hold any of ``roles`` (an EXISTS, so a user is listed once)."""
+    return and_(User.active.is_(True), User.roles.any(UserRole.role.in_(roles)))
+
+
+def active_users_holding(*roles: Role) -> list[User]:
+    """Active users who hold any of ``roles``, by id: who gets a notification or a reminder meant for a role."""
+    return list(db.session.scalars(select(User).where(active_holding(*roles)).order_by(User.id)))
 
 
 class LoginAttempt(db.Model):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..actions import services as actions
+from ..auth.models import User, active_holding
 from ..core import exports as tabular
 from ..core.errors import show_refusal as _refused
 from ..core.loaders import get_or_404
@@ -37,9 +38,9 @@ def load_review(review_id: int) -> Review:
 
 
 def _chairs() -> list[SelectChoice]:
-    users = actions.active_users()
-    return [SelectChoice("", _("Choose the chair"))] + [
-        SelectChoice(u.id, u.name) for u in users if u.has_role(Role.ADMIN, Role.COORDINATOR)]
+    chairs = db.session.execute(select(User.id, User.name).where(active_holding(Role.ADMIN, Role.COORDINATOR))
+                                .order_by(User.name))
+    return [SelectChoice("", _("Choose the chair"))] + [SelectChoice(i, name) for i, name in chairs]
 
 
 @bp.route("/")

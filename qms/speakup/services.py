@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..auth.models import User, UserRole
+from ..auth.models import User, active_users_holding
 from ..auth.passwords import hash_password, verify_password
 from ..core.errors import FieldError
 from ..core.loaders import get_row
@@ -79,15 +79,11 @@ def _next_number(year: int) -> str:
 # --- who is told -----------------------------------------------------------------------------------------
 
 def counsellors() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.COUNSELLOR, User.active.is_(True))
-        .order_by(User.id)).unique())
+    return active_users_holding(Role.COUNSELLOR)
 
 
 def administrators() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.ADMIN, User.active.is_(True))
-        .order_by(User.id)).unique())
+    return active_users_holding(Role.ADMIN)
 
 
 def case_path(case_id: int) -> str:

@@ -14,7 +14,7 @@ from ..core.dates import today
 from ..core.errors import FieldError
 from ..core.loaders import get_row
 from ..i18n import fmt_day
-from ..auth.models import User, UserRole
+from ..auth.models import User, active_users_holding
 from ..database import contains, utcnow, value_taken
 from ..extensions import db
 from ..permissions import PERMISSIONS
@@ -153,10 +153,7 @@ def expiring(within_days: int = WARN_DAYS, on: dt.date | None = None) -> list[Su
 
 def managers() -> list[User]:
     """Active users who hold ``suppliers.manage`` (they receive the expiry reminders)."""
-    roles = list(PERMISSIONS["suppliers.manage"])
-    stmt = (select(User).join(UserRole).where(User.active.is_(True), UserRole.role.in_(roles))
-            .distinct().order_by(User.id))
-    return list(db.session.scalars(stmt))
+    return active_users_holding(*PERMISSIONS["suppliers.manage"])
 
 
 def reminders(on: dt.date) -> Iterator:

@@ -244,11 +244,10 @@ def review_section(start: dt.date, end: dt.date) -> ReviewSection:
 # --- reminders --------------------------------------------------------------------------------
 
 def _coordinators():
-    from qms.auth.models import User, UserRole
+    from qms.auth.models import active_users_holding
     from qms.permissions import Role
 
-    return list(db.session.scalars(select(User).join(UserRole).where(User.active.is_(True),
-                                                                      UserRole.role == Role.COORDINATOR)))
+    return active_users_holding(Role.COORDINATOR)
 
 
 def collect_reminders(today: dt.date):

@@ -54,7 +54,7 @@ def move(audit: Audit, target: str, user: User, conclusion: str | None = None) -
 def finding_owner(audit: Audit) -> User | None:
     """Who handles the audit's nonconformities: the owner of an audited process, else an auditee with a login,
     else the quality coordinator (never nobody while the company has one)."""
-    from ...auth.models import UserRole
+    from ...auth.models import active_holding
     from ...permissions import Role
 
     known = audit_processes.known_processes()
@@ -67,8 +67,7 @@ def finding_owner(audit: Audit) -> User | None:
             user = db.session.get(User, user_id)
             if user is not None and user.active:
                 return user
-    return db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == Role.COORDINATOR, User.active.is_(True)).order_by(User.id)).first()
+    return db.session.scalars(select(User).where(active_holding(Role.COORDINATOR)).order_by(User.id)).first()
 
 
 def _open_nonconformities(audit: Audit, checklist: list[AuditItem], user: User) -> list:

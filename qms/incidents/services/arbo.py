@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...auth.models import User, UserRole
+from ...auth.models import User, active_users_holding
 from ...extensions import db
 from ...organisation.models import Company
 from ...permissions import Role
@@ -19,9 +19,7 @@ from ..workflow import ARBO_PHONE, ArboReason
 
 def directors() -> list[User]:
     """Who stands for the employer: the administrators (a configured address is mailed as well)."""
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.ADMIN, User.active.is_(True))
-        .order_by(User.id)).unique())
+    return active_users_holding(Role.ADMIN)
 
 
 def alert(incident: Incident) -> None:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import delete, func, select
 
-from ...auth.models import User, UserRole
+from ...auth.models import User, active_users_holding
 from ...core import numbering
 from ...core.loaders import get_row
 from ...database import MAX_ID, lock_writers, utcnow
@@ -146,9 +146,7 @@ def detail_path(incident_id: int) -> str:
 
 
 def coordinators() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-        .order_by(User.id)).unique())
+    return active_users_holding(Role.COORDINATOR)
 
 
 def _announce(incident: Incident) -> None:
