@@ -99,9 +99,10 @@ class DraftForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    reviewers = MultiCheckboxField(_l("Reviewers"), coerce=int_choice)
-    approver_id = SelectField(_l("Approver"), coerce=optional_id, validators=[DataRequired(
-        message=_l("Choose an approver."))])
+    reviewers = LookupListField(_l("Reviewers"), validators=[Usable()], lookup="users",
+                                description=_l("Each reviewer signs \"reviewed\" before the approver signs."))
+    approver_id = LookupField(_l("Approver"), validators=[InputRequired(message=_l("Choose an approver.")), Usable()],
+                              lookup="users")
 
 
 class SignForm(FlaskForm):

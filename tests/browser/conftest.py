@@ -130,3 +130,11 @@ def log_in(page, live_server: LiveServer, account: str) -> None:
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
     assert page.url.rstrip("/") == live_server.url, f"login as {account} ended on {page.url}"
+
+
+def choose(page, box: str, text: str, option: str) -> None:
+    """Type ``text`` into the search box ``box`` of a lookup input and pick the suggestion that reads ``option``."""
+    page.locator(box).fill(text)
+    suggestion = page.locator(f".lookup-list li:has-text('{option}')").first
+    suggestion.wait_for()
+    suggestion.dispatch_event("mousedown")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import log_in
+from .conftest import choose, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,8 +60,9 @@ def publish_new_document(browser, live_server, title: str) -> tuple[str, str]:
         assert re.search(r"/documents/\d+/versions/\d+$", version_url)
 
         form = page.locator("form[action$='/submit']")
-        form.get_by_label("Auditor Tester").check()
-        form.locator("select[name=approver_id]").select_option(label="Admin Tester")
+        choose(page, "#reviewers-search", "auditor", "Auditor Tester")
+        assert form.locator(".lookup-chip:has-text('Auditor Tester')").count() == 1
+        choose(page, "#approver_id-search", "admin", "Admin Tester")
         with page.expect_navigation():
             form.locator("[type=submit]").click()
         assert "in beoordeling" in page.locator("main").inner_text()

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from .conftest import log_in
+from .conftest import choose, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +25,6 @@ def people_and_places(live_server):
         db.session.remove()
 
 
-def _choose(page, box, text, option):
-    page.locator(box).fill(text)
-    page.locator(f".lookup-list li:has-text('{option}')").first.wait_for()
-    page.locator(f".lookup-list li:has-text('{option}')").first.dispatch_event("mousedown")
-
-
 def test_auditees_are_chips_added_by_search_and_removed_by_their_button(live_server, page, people_and_places):
     from qms.audits.models import Audit
     from qms.extensions import db
@@ -40,13 +34,13 @@ def test_auditees_are_chips_added_by_search_and_removed_by_their_button(live_ser
     page.fill("input[name=title]", "Audit met chips")
     page.check("input[name=norms][value=\"iso9001|2015\"]")
     page.fill("input[name=planned_start]", dt.date.today().isoformat())
-    _choose(page, "#site_id-search", "chipslocatie", "Chipslocatie Noord")
+    choose(page, "#site_id-search", "chipslocatie", "Chipslocatie Noord")
     assert page.locator("#site_id-search").input_value() == "Chipslocatie Noord (Gemeente Houten)"
     for name in ("Aalbers", "Bosman", "Claassen"):
-        _choose(page, "#auditee_ids-search", name.lower(), name)
+        choose(page, "#auditee_ids-search", name.lower(), name)
     chips = page.locator(".lookup-chip")
     assert chips.count() == 3 and page.locator("#auditee_ids-search").input_value() == ""
-    _choose(page, "#auditee_ids-search", "bosman", "Bosman")  # a second time: still one chip
+    choose(page, "#auditee_ids-search", "bosman", "Bosman")  # a second time: still one chip
     assert chips.count() == 3
     page.locator(".lookup-chip:has-text('Bosman') button").click()
     assert chips.count() == 2

@@ -121,9 +121,9 @@ def test_refusals(app, db, people):
     version = document.versions[0]
     base = f"/documents/{document.id}/versions/{version.id}"
 
-    # the author cannot be the approver: not offered in the form, and refused by the service
+    # the author cannot be the approver: refused next to the field, and by the service
     r = author.post(f"{base}/submit", data={"approver_id": str(people["author"].id)})
-    assert r.status_code == 400 and "Not a valid choice" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "The approver cannot be the author" in r.get_data(as_text=True)
     with pytest.raises(services.DocumentError, match="cannot be the author"):
         services.submit(db.session.get(DocumentVersion, version.id), people["author"], reviewers=[],
                         approver=people["author"])

@@ -129,6 +129,8 @@ def submit(version: DocumentVersion, user, *, reviewers: list, approver) -> Docu
         raise DocumentError(_("Choose an approver."), field="approver_id")
     if version.author_id is not None and approver.id == version.author_id:
         raise DocumentError(_("The approver cannot be the author of the version."), field="approver_id")
+    if version.author_id is not None and any(r.id == version.author_id for r in reviewers):
+        raise DocumentError(_("The author cannot review their own version; choose someone else."), field="reviewers")
     if not (version.content_markdown or "").strip() and version.stored_file_id is None:
         raise DocumentError(_("An empty version cannot be reviewed. Write the content or attach a file first."))
     _move(version, VersionState.IN_REVIEW)

@@ -7,10 +7,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from flask_login import current_user
-from sqlalchemy import select
 
-from ...auth.models import User
-from ...core.errors import show_refusal as refused
+from ...core.errors import show_refusal as refused  # noqa: F401  (the views refuse through it)
 from ...core.loaders import get_or_404
 from ...database import utcnow
 from ...extensions import db
@@ -79,13 +77,6 @@ def load_version(document_id: int, version_id: int) -> DocumentVersion:
 
 def per_page() -> int:
     return current_app.config["ITEMS_PER_PAGE"]
-
-
-def user_choices(active_only: bool = True) -> list[tuple[int, str]]:
-    stmt = select(User.id, User.name).order_by(User.name)
-    if active_only:
-        stmt = stmt.where(User.active)
-    return [(uid, name) for uid, name in db.session.execute(stmt)]
 
 
 @bp.errorhandler(StaleDataError)

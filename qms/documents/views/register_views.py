@@ -1,6 +1,4 @@
 """The register: list with filters and search, create and edit a document, document detail, exports."""
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from ...organisation.models import Department
 from ...permissions import Role, requires
 from .. import services
 from ..forms import ButtonForm, DocumentForm, FilterForm, NewDocumentForm, NewVersionForm, PublishForm, ReviewForm
-from ..models import Document, DocumentType, ReviewRecord
+from ..models import DocumentType, ReviewRecord
 from ..services.register import DocumentData, Filters, open_version, parse_requirements
 from . import bp, can_see_history, load_document, per_page, refused, today
 from ...core.submit import on_submit

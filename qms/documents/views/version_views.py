@@ -2,6 +2,7 @@
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ...auth.stepup import recent_check_required
@@ -14,7 +15,7 @@ from ..content import render_markdown, side_by_side
 from ..forms import DraftForm, PublishForm, RejectForm, SignForm, SubmitForm, WithdrawForm
 from ..labels import MEANING_LABELS
 from ..models import SignatureMeaning, VersionState
-from . import bp, can_see_history, load_document, load_version, refused, today, user_choices
+from . import bp, can_see_history, load_document, load_version, refused, today
 
 
 def _version_url(version) -> str:
@@ -47,11 +48,7 @@ def _may_reject(version) -> bool:
 
 
 def _submit_form(version, formdata=None) -> SubmitForm:
-    form = SubmitForm(formdata=formdata) if formdata is not None else SubmitForm(formdata=None)
-    users = [(uid, name) for uid, name in user_choices() if uid != version.author_id]
-    form.reviewers.choices = [SelectChoice(uid, name) for uid, name in users]
-    form.approver_id.choices = [SelectChoice("", "—")] + [SelectChoice(uid, name) for uid, name in users]
-    return form
+    return SubmitForm(formdata=formdata) if formdata is not None else SubmitForm(formdata=None)
 
 
 def _render_version(version, **forms):
@@ -125,9 +122,10 @@ def submit(document_id: int, version_id: int):
     def send():
         from ...auth.models import User
 
-        reviewers = [db.session.get(User, uid) for uid in form.reviewers.data or []]
+        chosen = form.reviewers.data or []
+        found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(chosen)))} if chosen else {}
         approver = db.session.get(User, form.approver_id.data) if form.approver_id.data else None
-        services.submit(version, current_user, reviewers=[r for r in reviewers if r], approver=approver)
+        services.submit(version, current_user, reviewers=[found[i] for i in chosen if i in found], approver=approver)
 
     return on_submit(form, send, to=_version_url(version),
                      done=lambda _sent: _("Version %(label)s was sent for review.", label=version.label)
