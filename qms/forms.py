@@ -108,6 +108,7 @@ NOT_USABLE = {
                   "master trainer."),
     "users": _l("Choose an active user from the suggestions; this number is unknown or the account is "
                 "switched off."),
+    "accounts": _l("Choose a user from the suggestions; this number is unknown."),
     "documents": _l("Choose a document from the suggestions; this number is unknown."),
 }
 

@@ -6,6 +6,13 @@ created once per run, tables emptied between tests).
 import itertools
 import os
 import re
+import time
+
+# Days are counted as the app counts them, in its time zone (Europe/Amsterdam unless configured), also by
+# ``datetime.date.today()`` in a test: on a machine on UTC the date is otherwise a day behind the app's from
+# 23:00 (22:00 in summer) until midnight, and a test comparing dates fails in that hour.
+os.environ["TZ"] = os.environ.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
+time.tzset()
 
 import pytest
 from sqlalchemy import text

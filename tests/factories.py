@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from qms.database import utcnow
 from qms.organisation.models import Employee, Site
 from qms.permissions import Role
 from tests.conftest import PASSWORD
@@ -83,7 +84,7 @@ def document(db, number: str = "PR-001", title: str = "Werkinstructie schoonmaak
     record = Document(number=number, title=title, type=type or DocumentType.PROCEDURE, status=state, **columns)
     record.versions.append(DocumentVersion(
         major=major, minor=minor, state=state, content_markdown=content,
-        published_at=dt.datetime.now().replace(microsecond=0) if published else None,
+        published_at=utcnow().replace(microsecond=0) if published else None,
         effective_date=dt.date.today() if published else None))
     db.session.add(record)
     db.session.commit()
@@ -98,7 +99,7 @@ def incident(db, kind=None, *, when: dt.datetime | None = None, injured: int = 0
     from qms.incidents.services import ReportData
 
     fields.setdefault("involved", ["own_staff"])
-    when = when or dt.datetime.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    when = when or dt.datetime.now().replace(microsecond=0) - dt.timedelta(hours=3)  # local time, as reported
     record, _created = services.report(ReportData(type=kind or IncidentType.NEAR_MISS, occurred_at=when,
                                                   description=description, injured_count=injured, **fields),
                                        reporter=reporter, token=token)

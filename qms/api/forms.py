@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput
 
 from ..admin.forms import CheckboxList
 from ..auth.forms import single_line
+from ..core.dates import today
 
 
 class ScopesField(SelectMultipleField):
@@ -20,5 +21,5 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)], filters=[single_line],
                        description=_l("What the token is for, e.g. “payroll link”."))
     expires_on = DateField(_l("Valid until"), validators=[DataRequired()],
-                           default=lambda: dt.date.today() + dt.timedelta(days=90))
+                           default=lambda: today() + dt.timedelta(days=90))
     scopes = ScopesField(_l("Scopes"), validate_choice=True)

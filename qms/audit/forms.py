@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length
 
-from ..forms import Optional
-from ..database import MAX_ID
+from ..database import MAX_ID  # noqa: F401  (the views bound ids with it)
+from ..forms import LookupField, Optional
 
 
 
@@ -13,16 +13,12 @@ def _sane_year(form, field) -> None:
         raise ValidationError(_l("Enter a date between the years 1900 and 9998."))
 
 
-def _user_id(form, field) -> None:
-    if field.data and not (field.data.isdigit() and 0 < int(field.data) <= MAX_ID):
-        raise ValidationError(_l("Choose a user from the list."))
-
-
 class AuditFilterForm(Form):
     entity_type = SelectField(_l("Record type"), validate_choice=False, validators=[Length(max=80)])
     entity_id = StringField(_l("Record number"), validators=[Optional(), Length(max=80)],
                             filters=[lambda v: v.strip() if v else v])
-    actor = SelectField(_l("User"), validate_choice=False, validators=[_user_id])
+    #: Everyone when blank; a search over every account, also those switched off since.
+    actor = LookupField(_l("User"), validators=[Optional()], lookup="accounts")
     action = SelectField(_l("Action"), validate_choice=False, validators=[Length(max=40)])
     date_from = DateField(_l("From"), validators=[Optional(), _sane_year])
     date_to = DateField(_l("Until"), validators=[Optional(), _sane_year])

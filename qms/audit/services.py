@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Protocol
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, func, insert, inspect, select, text
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 

@@ -41,11 +41,9 @@ def _filter_form() -> AuditFilterForm:
     types = db.session.scalars(select(AuditEntry.entity_type).where(AuditEntry.entity_type.is_not(None))
                               .distinct().order_by(AuditEntry.entity_type)).all()
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    users = db.session.execute(select(User.id, User.name, User.email).order_by(User.name)).all()
     everything = SelectChoice("", _("All"))
     form.entity_type.choices = [everything] + [SelectChoice(t, services.entity_type_name(t)) for t in types]
     form.action.choices = [everything] + [SelectChoice(a, _action_label(a)) for a in actions]
-    form.actor.choices = [everything] + [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users]
     if request.args and not form.validate():
         flash(_("Some filters were not understood and are ignored; see the messages below."), "warning")
     return form
@@ -57,7 +55,7 @@ def _filtered(stmt, form: AuditFilterForm):
     if (entity_id := form.valid_value("entity_id")) is not None:
         stmt = stmt.where(AuditEntry.entity_id == entity_id)
     if (actor := form.valid_value("actor")) is not None:
-        stmt = stmt.where(AuditEntry.actor_id == int(actor))
+        stmt = stmt.where(AuditEntry.actor_id == actor)
     if (action := form.valid_value("action")) is not None:
         stmt = stmt.where(AuditEntry.action == action)
     if (start := form.valid_value("date_from")) is not None:

@@ -5,10 +5,9 @@ without JavaScript and the server validates it like any id); ``static/lookup.js`
 combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches; :class:`qms.forms.LookupListField` holds
 several ids the same way. Each kind names the permissions its results need (any one of them): the JSON
 endpoint refuses anyone else. Kinds: sites (active), employees (employed), mentors (employed master
-trainers), users (active), documents (by number or title); ``usable`` tells whether an id may be chosen now."""
+trainers), users (active), accounts (every user, for the audit trail), documents (by number or title); ``usable`` tells whether an id may be chosen now."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -18,6 +17,7 @@ from sqlalchemy import func, or_, select
 
 from ..auth.models import User
 from ..database import MAX_ID, contains
+from .dates import today
 from ..extensions import db
 from ..organisation.models import Employee, Site
 from ..permissions import AUTHENTICATED, has_permission, requires
@@ -60,7 +60,7 @@ def _site_usable(id_: int) -> bool:
 
 def _employed(id_: int) -> bool:
     found = db.session.get(Employee, id_)
-    return found is not None and (found.left_on is None or found.left_on > dt.date.today())
+    return found is not None and (found.left_on is None or found.left_on > today())
 
 
 def employee_matches(q: str):
@@ -69,10 +69,10 @@ def employee_matches(q: str):
 
 
 def _employees(q: str, *only) -> list[tuple[int, str]]:
-    today = dt.date.today()
+    on = today()
     rows = db.session.execute(
         select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-        .where(*only, or_(Employee.left_on.is_(None), Employee.left_on > today), employee_matches(q))
+        .where(*only, or_(Employee.left_on.is_(None), Employee.left_on > on), employee_matches(q))
         .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
     return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
 
@@ -102,6 +102,17 @@ def _user_usable(id_: int) -> bool:
     return found is not None and found.active
 
 
+def _accounts(q: str) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(User.id, User.name, User.email).where(
+        contains(q, User.name, User.email)).order_by(User.name).limit(LIMIT))
+    return [(i, f"{n} ({e})") for i, n, e in rows]
+
+
+def _account(id_: int) -> str | None:
+    found = db.session.get(User, id_)
+    return f"{found.name} ({found.email})" if found else None
+
+
 def _documents(q: str) -> list[tuple[int, str]]:
     from ..documents.models import Document
 
@@ -129,6 +140,8 @@ KINDS: dict[str, Kind] = {
     "mentors": Kind(("employees.view",), _mentors, _employee,
                     lambda id_: _employed(id_) and db.session.get(Employee, id_).is_master_trainer),
     "users": Kind((), _users, _user, _user_usable),
+    # The audit trail's filter: every account, also one switched off since, with its e-mail address.
+    "accounts": Kind(("audit_trail.view",), _accounts, _account, lambda id_: _account(id_) is not None),
     "documents": Kind(("documents.view",), _documents, _document, _document_usable),
 }
 

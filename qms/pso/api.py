@@ -1,13 +1,12 @@
 """REST endpoints of PSO: the score as aggregates, and per person only under a pseudonym and only for HR."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from qms.api import ApiBlueprint
 from qms.api.common import endpoint
+from qms.core.dates import today
 from qms.norms import registry
 
 from . import services
@@ -16,7 +15,7 @@ blp = ApiBlueprint("api_pso", __name__, url_prefix="/pso", description="PSO scor
 
 
 class YearArgs(Schema):
-    year = fields.Integer(load_default=lambda: dt.date.today().year, validate=validate.Range(2000, 2100))
+    year = fields.Integer(load_default=lambda: today().year, validate=validate.Range(2000, 2100))
 
 
 class ScoreArgs(YearArgs):

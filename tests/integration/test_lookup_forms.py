@@ -260,3 +260,73 @@ def test_the_audit_team_is_searched_and_a_member_who_left_stays_on_the_plan(clie
     assert client.post(f"/audits/{audit.id}/edit", data=dict(edit, team_ids=str(colleague.id))).status_code == 302
     db.session.expire_all()
     assert [m.user_id for m in db.session.get(Audit, audit.id).members] == [colleague.id]
+
+
+def test_a_version_is_sent_to_searched_reviewers_and_approver(app, client, db, login_as, make_user, users):
+    from qms.documents.models import DocumentVersion, VersionState
+
+    author = login_as(Role.COORDINATOR)
+    assert create_document(client, number="PR-301").status_code == 302
+    version = db.session.scalar(select(DocumentVersion))
+    base = f"/documents/{version.document_id}/versions/{version.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert 'data-lookup-list="/lookup/users"' in page and 'data-lookup="/lookup/users"' in page
+    assert "Gebruiker 020" not in page
+    gone = make_user(Role.COORDINATOR, name="Oud Collega", active=False)
+    reviewer, approver = users[1], make_user(Role.COORDINATOR, name="Bram Baas")
+    refusals = [
+        ({"reviewers": f"{reviewer.id}", "approver_id": str(gone.id)}, "Choose an active user from the suggestions"),
+        ({"reviewers": f"{reviewer.id}, {gone.id}", "approver_id": str(approver.id)},
+         "Choose an active user from the suggestions"),
+        ({"reviewers": f"{author.id}", "approver_id": str(approver.id)}, "The author cannot review their own version"),
+        ({"reviewers": "", "approver_id": str(author.id)}, "The approver cannot be the author of the version."),
+        ({"reviewers": "", "approver_id": ""}, "Choose an approver."),
+        ({"reviewers": "", "approver_id": "Bram"}, NOT_A_NUMBER),
+    ]
+    for data, message in refusals:
+        refused = client.post(f"{base}/submit", data=data)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and message in html, data
+        assert (data["reviewers"] or "") in html  # what was typed is kept
+        db.session.expire_all()
+        assert db.session.get(DocumentVersion, version.id).state is VersionState.DRAFT
+    sent = client.post(f"{base}/submit", data={"reviewers": f"{reviewer.id}, {users[2].id}",
+                                               "approver_id": str(approver.id)})
+    assert sent.status_code == 302
+    db.session.expire_all()
+    sent_version = db.session.get(DocumentVersion, version.id)
+    assert sent_version.state is VersionState.IN_REVIEW and sent_version.approver_id == approver.id
+    assert sorted(r.user_id for r in sent_version.reviewers) == sorted([reviewer.id, users[2].id])
+
+
+def test_the_audit_trail_filters_on_a_searched_account_also_one_switched_off(client, db, login_as, make_user,
+                                                                              users):
+    login_as(Role.AUDITOR)
+    gone = make_user(Role.STAFF, name="Vertrokken Gebruiker", email="weg@example.com", active=False)
+    page = client.get(f"/audit/?actor={gone.id}").get_data(as_text=True)
+    assert 'data-lookup="/lookup/accounts"' in page and "Gebruiker 020" not in page
+    assert 'data-lookup-label="Vertrokken Gebruiker (weg@example.com)"' in page
+    found = client.get("/lookup/accounts?q=vertrokken").get_json()["results"]
+    assert found == [{"id": gone.id, "label": "Vertrokken Gebruiker (weg@example.com)"}]
+    assert client.get("/lookup/accounts?q=weg@example").get_json()["results"][0]["id"] == gone.id
+
+
+def test_only_who_reads_the_trail_searches_every_account(client, login_as):
+    login_as(Role.STAFF)
+    assert client.get("/lookup/accounts?q=ge").status_code == 403
+
+
+def test_the_review_chair_is_chosen_among_admins_and_coordinators(client, db, login_as, make_user, users):
+    from qms.reviews.models import Review
+
+    login_as(Role.COORDINATOR)
+    chair = make_user(Role.ADMIN, name="Voorzitter Vos")
+    page = client.get("/reviews/new").get_data(as_text=True)
+    assert "Voorzitter Vos" in page and "Gebruiker 020" not in page
+    data = {"title": "Directiebeoordeling", "period_start": (TODAY - dt.timedelta(days=365)).isoformat(),
+            "period_end": TODAY.isoformat(), "meeting_on": TODAY.isoformat(), "chair_id": str(users[0].id)}
+    refused = client.post("/reviews/new", data=data).get_data(as_text=True)
+    assert "Not a valid choice" in refused and "Directiebeoordeling" in refused, refused
+    assert db.session.scalars(select(Review)).all() == []
+    assert client.post("/reviews/new", data=dict(data, chair_id=str(chair.id))).status_code == 302
+    assert db.session.scalar(select(Review.chair_id)) == chair.id
