@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select, union
 
 from ..auth.models import User, UserRole
+from ..core.changes import until_changed
 from ..extensions import db
 from ..norms import ReviewSection
 from ..signals import review_input_requested
@@ -38,9 +39,11 @@ def documents_section(sender, start: dt.date, end: dt.date, **kwargs) -> ReviewS
                          endpoint="documents.index")
 
 
+@until_changed(DistributionTarget, UserRole, Employee, ReadConfirmation, DocumentVersion, User)
 def reading_totals(on: dt.date) -> tuple[int, int]:
     """(readers owed, readers confirmed) over every published version, each reader counted once per document
-    as ``readers()`` does (by role, by name, by department or work location), counted in the database."""
+    as ``readers()`` does (by role, by name, by department or work location), counted in the database; kept
+    until one of the tables it reads changes."""
     target = DistributionTarget
     employed = or_(Employee.left_on.is_(None), Employee.left_on > on)
     pairs = union(

@@ -23,10 +23,9 @@ def certification_section(sender, start, end, **kwargs) -> ReviewSection:
         cert = entry.certificate
         what = reminders.kind_label(entry.date.kind)
         rows.append((f"{what} {reminders.norm_title(cert.norm)}", format_date(entry.date.due)))
-    expiring = services.expiring_evidence(limit=None)
+    expiring = services.expiring_count()
     on = services.today()
-    rows.append((_("Evidence expired or expiring within 60 days"),
-                 str(len(expiring)) if expiring else _("none")))
+    rows.append((_("Evidence expired or expiring within 60 days"), str(expiring) if expiring else _("none")))
     text = ""
     if any(e.date.kind == cycles.RECERTIFICATION and e.date.due < on for e in services.audit_calendar()):
         text = _("A recertification audit is overdue: plan it before the certificate expires.")

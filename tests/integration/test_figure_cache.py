@@ -141,3 +141,37 @@ def test_a_change_after_a_rolled_back_savepoint_is_still_noted(app, db):
                              hired_on=dt.date(2020, 1, 1)))
     _db.session.commit()
     assert figure("Jan") == 1 and len(calls) == 2
+
+
+def test_the_review_input_keeps_its_incident_complaint_and_reading_figures_until_they_change(app, db, client,
+                                                                                           login_as):
+    """The management review input reads 200,000 incidents, the complaints and every reader owed a document
+    at a large company: its figures are kept between views, and a new incident, complaint or confirmation
+    shows on the next one."""
+    from qms.incidents.models import IncidentType
+    from qms.iso9001.services import customers
+    from qms.reviews.models import Review
+    from qms.reviews.rules import ReviewState
+
+    chair = login_as(Role.COORDINATOR)
+    today = dt.date.today()
+    review = Review(title="Directiebeoordeling", period_start=today - dt.timedelta(days=365), period_end=today,
+                    meeting_on=today, chair=chair, state=ReviewState.PLANNED)
+    _db.session.add(review)
+    _db.session.commit()
+
+    def shown(label: str) -> str:
+        section = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+        start = section.index(label)
+        return section[start:start + 300]
+
+    assert ">0<" in shown("Incidents reported").replace(" ", "")
+    factories.incident(db, IncidentType.NEAR_MISS)
+    assert ">1<" in shown("Incidents reported").replace(" ", "")
+    assert customers.figures(today - dt.timedelta(days=365), today)["complaints"] == 0
+    from qms.iso9001.models import Channel, Complaint, FeedbackKind
+    _db.session.add(Complaint(number="K-0001", kind=FeedbackKind.COMPLAINT, channel=list(Channel)[0],
+                              received_on=today, client="Gemeente Zeist", description="Ramen niet gewassen",
+                              deadline=today + dt.timedelta(days=14)))
+    _db.session.commit()
+    assert customers.figures(today - dt.timedelta(days=365), today)["complaints"] == 1

@@ -305,17 +305,24 @@ def history_with_today(norm: str, version: str, level: str, result: readiness.Re
     return points + [SimpleNamespace(on_date=on, percent=result.percent)]
 
 
+def _expiring(on: dt.date, days: int):
+    return (EvidenceItem.review_status == ReviewStatus.ACCEPTED, EvidenceItem.valid_until.is_not(None),
+            EvidenceItem.valid_until <= on + dt.timedelta(days=days),
+            EvidenceItem.valid_until >= on - dt.timedelta(days=365))
+
+
 def expiring_evidence(on: dt.date | None = None, days: int = readiness.SOON_DAYS, limit: int | None = 50):
     """Accepted evidence that has expired in the last year or expires within ``days``, soonest first."""
-    on = on or today()
-    stmt = (select(EvidenceItem)
-            .where(EvidenceItem.review_status == ReviewStatus.ACCEPTED, EvidenceItem.valid_until.is_not(None),
-                   EvidenceItem.valid_until <= on + dt.timedelta(days=days),
-                   EvidenceItem.valid_until >= on - dt.timedelta(days=365))
-            .order_by(EvidenceItem.valid_until, EvidenceItem.id))
+    stmt = select(EvidenceItem).where(*_expiring(on or today(), days)).order_by(EvidenceItem.valid_until,
+                                                                              EvidenceItem.id)
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt).unique())
+
+
+def expiring_count(on: dt.date | None = None, days: int = readiness.SOON_DAYS) -> int:
+    """How many files :func:`expiring_evidence` lists, counted in the database."""
+    return db.session.scalar(select(func.count()).select_from(EvidenceItem).where(*_expiring(on or today(), days)))
 
 
 def pending_count() -> int:

@@ -10,6 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
+from ...core.changes import until_changed
 from ...extensions import db
 from .. import figures
 from ..models import Incident, IncidentHours
@@ -17,8 +18,14 @@ from ..workflow import ACCIDENT_TYPES, HoursCategory, IncidentState, IncidentTyp
 from .errors import IncidentError
 
 
+#: The SQL aggregates below are kept between requests until the log or the hours change: the figures page, the
+#: dashboard, the management review and the live evidence all ask for them, over 200,000 incidents.
+kept = until_changed(Incident, IncidentHours)
+
+
 # --- hours worked -------------------------------------------------------------------------------------
 
+@kept
 def hours_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, int], Decimal]:
     """Total hours (all groups) per (year, month) for the months the window touches."""
     lo, hi = start.year * 100 + start.month, end.year * 100 + end.month
@@ -61,6 +68,7 @@ def save_hours(year: int, values: dict[tuple[int, HoursCategory], Decimal | None
 
 # --- LTIs and the injury frequency --------------------------------------------------------------------
 
+@kept
 def ltis_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
     year, month = extract("year", Incident.occurred_on), extract("month", Incident.occurred_on)
     rows = db.session.execute(
@@ -70,6 +78,7 @@ def ltis_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
     return {(int(y), int(m)): int(n or 0) for y, m, n in rows}
 
 
+@kept
 def ltis_and_hours(start: dt.date, end: dt.date) -> tuple[int, Decimal]:
     """LTIs of incidents on ``start``…``end`` (both included) and the hours of the months the range touches."""
     ltis = db.session.scalar(select(func.coalesce(func.sum(Incident.lti_count), 0))
@@ -78,6 +87,7 @@ def ltis_and_hours(start: dt.date, end: dt.date) -> tuple[int, Decimal]:
     return int(ltis), hours
 
 
+@kept
 def last_month_with_hours(today: dt.date) -> tuple[int, int] | None:
     """The latest month, up to ``today``'s, with registered hours (one indexed query)."""
     key = IncidentHours.year * 100 + IncidentHours.month
@@ -126,9 +136,14 @@ def _figure(months: list[tuple[int, int]], today: dt.date) -> tuple[figures.IfFi
     last = figures.shift_month(months[-1][0], months[-1][1], 1)
     end = dt.date(last[0], last[1], 1) - dt.timedelta(days=1)
     figure = figures.if_over_months(months, ltis_by_month(start, end), hours_by_month(start, end), today)
-    lost = db.session.scalar(select(func.coalesce(func.sum(Incident.lost_days), 0))
-                             .where(Incident.occurred_on >= start, Incident.occurred_on <= end)) or 0
-    return figure, int(lost)
+    return figure, lost_days(start, end)
+
+
+@kept
+def lost_days(start: dt.date, end: dt.date) -> int:
+    """Days lost through incidents on ``start``…``end`` (both included)."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(Incident.lost_days), 0))
+                                 .where(Incident.occurred_on >= start, Incident.occurred_on <= end)) or 0)
 
 
 def rolling(today: dt.date) -> Period:
@@ -151,6 +166,7 @@ def three_years(year_: int, today: dt.date) -> list[Period]:
     return [year(y, today) for y in range(year_ - 2, year_ + 1)]
 
 
+@kept
 def counts_by_month_and_type(start: dt.date, end: dt.date) -> dict[tuple[int, int], dict[IncidentType, int]]:
     year, month = extract("year", Incident.occurred_on), extract("month", Incident.occurred_on)
     rows = db.session.execute(
@@ -163,6 +179,7 @@ def counts_by_month_and_type(start: dt.date, end: dt.date) -> dict[tuple[int, in
     return out
 
 
+@kept
 def counts_by_type(start: dt.date, end: dt.date) -> dict[IncidentType, int]:
     rows = db.session.execute(select(Incident.type, func.count())
                               .where(Incident.occurred_on >= start, Incident.occurred_on <= end)
@@ -245,6 +262,7 @@ def toolbox_lessons_count() -> int:
         Incident.lessons.is_not(None))) or 0
 
 
+@kept
 def open_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Incident)
                              .where(Incident.state != IncidentState.CLOSED)) or 0

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...core import numbering
+from ...core.changes import until_changed
 from ...core.transitions import can_move
 from ...i18n import fmt_day
 from ...database import contains
@@ -161,8 +162,9 @@ def handling_time(start: dt.date, end: dt.date) -> tuple[Decimal | None, int]:
     return scoring.average_days(scoring.handling_days(r, a) for r, a in rows), len(rows)
 
 
+@until_changed(Complaint, SatisfactionResult)
 def figures(start: dt.date, end: dt.date) -> dict:
-    """Counts for the management review and the status report."""
+    """Counts for the management review and the status report (kept until a complaint or survey changes)."""
     by_kind = dict(db.session.execute(select(Complaint.kind, func.count()).where(
         Complaint.received_on >= start, Complaint.received_on <= end).group_by(Complaint.kind)).all())
     open_now = db.session.scalar(select(func.count()).select_from(Complaint).where(
