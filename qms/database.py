@@ -33,10 +33,8 @@ def chunked(values: Sequence[T], size: int | None = None) -> Iterator[Sequence[T
         yield values[start:start + size]
 
 
-#: Most parameters one multi-row statement binds: under SQLite's 32,766 and PostgreSQL's 65,535.
-MAX_PARAMETERS = 30_000
-#: Most rows one multi-row statement carries (fewer when the rows are wide).
-ROWS_PER_INSERT = 1000
+#: Rows one ``UPDATE … FROM unnest(…)`` carries on PostgreSQL (each column is one array parameter).
+UPDATE_CHUNK = 10_000
 
 
 def insert_rows(conn: Connection | Session, table: Any, rows: Sequence[dict[str, Any]],
@@ -59,9 +57,12 @@ def insert_rows(conn: Connection | Session, table: Any, rows: Sequence[dict[str,
 
 def update_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]], key: str = "id") -> int:
     """Update many rows of ``table`` by ``key`` (dicts with the same keys: the key and the new values). On
-    PostgreSQL one ``UPDATE … FROM (VALUES …)`` per chunk (its driver sends an executemany as one statement per
-    row); elsewhere an executemany, which SQLite runs as one prepared statement. Returns how many rows."""
-    from sqlalchemy import column, update, values
+    PostgreSQL one ``UPDATE … FROM unnest(:key, :value, …)`` per chunk, each column bound as one array (the
+    statement is compiled once; a ``VALUES`` list of a thousand rows was compiled anew for every chunk: 11 s
+    of 100,000 changed payroll hours); elsewhere an executemany, which SQLite runs as one prepared statement.
+    Returns how many rows."""
+    from sqlalchemy import column, func, update
+    from sqlalchemy.dialects.postgresql import ARRAY
 
     if not rows:
         return 0
@@ -71,12 +72,12 @@ def update_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]], ke
                         [{f"_{k}": v for k, v in row.items()} for row in rows])
         return len(rows)
     names = [key, *(k for k in rows[0] if k != key)]
-    per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // len(names)))
-    for part in chunked(rows, per):
-        given = values(*(column(name, table.c[name].type) for name in names), name="given", literal_binds=False)
-        given = given.data([tuple(row[name] for name in names) for row in part])
-        session.execute(update(table).where(table.c[key] == given.c[key])
-                        .values({name: given.c[name] for name in names if name != key}))
+    given = func.unnest(*(bindparam(f"_{name}", type_=ARRAY(table.c[name].type)) for name in names)) \
+        .table_valued(*(column(name, table.c[name].type) for name in names)).render_derived(name="given")
+    statement = update(table).where(table.c[key] == given.c[key]) \
+        .values({name: given.c[name] for name in names if name != key})
+    for part in chunked(rows, UPDATE_CHUNK):
+        session.execute(statement, {f"_{name}": [row[name] for row in part] for name in names})
     return len(rows)
 
 

@@ -112,3 +112,31 @@ def test_a_page_opens_while_another_connection_holds_the_write_lock(app, db, cli
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_update_rows_changes_exactly_the_rows_given_by_their_key(db, monkeypatch):
+    """The bulk update of changed payroll hours: several chunks (on PostgreSQL one UPDATE … FROM unnest(…) each),
+    decimals and dates kept exactly, the other rows untouched."""
+    from decimal import Decimal
+
+    from sqlalchemy import insert as insert_, select as select_
+
+    import qms.database as database
+    from qms.pso.models import PsoHours
+    from tests import factories
+
+    people = [factories.employee(db, f"U{i}") for i in range(7)]
+    db.session.execute(insert_(PsoHours), [{"employee_id": p.id, "year": 2025, "hours_worked": Decimal("100.00"), "source": "entered"}
+                                           for p in people])
+    db.session.commit()
+    rows = {r.employee_id: r.id for r in db.session.scalars(select_(PsoHours))}
+    monkeypatch.setattr(database, "UPDATE_CHUNK", 2)
+    changed = [{"id": rows[p.id], "hours_worked": Decimal("1234.5") + i, "source": "import"} for i, p in enumerate(people[:5])]
+    assert database.update_rows(db.session, PsoHours.__table__, changed) == 5
+    db.session.commit()
+    db.session.expire_all()
+    hours = {r.employee_id: r.hours_worked for r in db.session.scalars(select_(PsoHours))}
+    assert [hours[p.id] for p in people] == [Decimal("1234.5") + i for i in range(5)] + [Decimal("100.00")] * 2
+    assert database.update_rows(db.session, PsoHours.__table__, []) == 0
+    assert sorted(r.source for r in db.session.scalars(select_(PsoHours))) == ["entered"] * 2 + ["import"] * 5
+    assert {r.year for r in db.session.scalars(select_(PsoHours))} == {2025}
