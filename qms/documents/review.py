@@ -18,6 +18,22 @@ from .models import DistributionTarget, Document, DocumentVersion, ReadConfirmat
 
 @review_input_requested.connect
 def documents_section(sender, start: dt.date, end: dt.date, **kwargs) -> ReviewSection:
+    in_use, overdue, published, waiting = register_counts(start, end)
+    required, confirmed = reading_totals(end)
+    rows = [(_("Documents in use"), str(in_use)),
+            (_("Versions published in the period"), str(published)),
+            (_("Versions waiting for review or approval"), str(waiting)),
+            (_("Periodic reviews overdue"), str(overdue)),
+            (_("Reading confirmed"), _("%(done)s of %(required)s (%(percent)s%%)", done=confirmed, required=required,
+                                       percent=round(100 * confirmed / required) if required else 100))]
+    return ReviewSection(key="documents", title=_("Documented information"), rows=rows, order=55,
+                         endpoint="documents.index")
+
+
+@until_changed(Document, DocumentVersion)
+def register_counts(start: dt.date, end: dt.date) -> tuple[int, int, int, int]:
+    """Documents in use, periodic reviews overdue at ``end``, versions published in the period and versions
+    waiting for review or approval: four counts over the whole register, kept until a document changes."""
     in_use_filter = Document.status == VersionState.PUBLISHED
     in_use = db.session.scalar(select(func.count()).select_from(Document).where(in_use_filter)) or 0
     overdue = db.session.scalar(select(func.count()).select_from(Document).where(
@@ -28,15 +44,7 @@ def documents_section(sender, start: dt.date, end: dt.date, **kwargs) -> ReviewS
         DocumentVersion.published_at >= begin, DocumentVersion.published_at <= finish)) or 0
     waiting = db.session.scalar(select(func.count()).select_from(DocumentVersion).where(
         DocumentVersion.state.in_([VersionState.IN_REVIEW, VersionState.APPROVED]))) or 0
-    required, confirmed = reading_totals(end)
-    rows = [(_("Documents in use"), str(in_use)),
-            (_("Versions published in the period"), str(published)),
-            (_("Versions waiting for review or approval"), str(waiting)),
-            (_("Periodic reviews overdue"), str(overdue)),
-            (_("Reading confirmed"), _("%(done)s of %(required)s (%(percent)s%%)", done=confirmed, required=required,
-                                       percent=round(100 * confirmed / required) if required else 100))]
-    return ReviewSection(key="documents", title=_("Documented information"), rows=rows, order=55,
-                         endpoint="documents.index")
+    return in_use, overdue, published, waiting
 
 
 @until_changed(DistributionTarget, UserRole, Employee, ReadConfirmation, DocumentVersion, User)

@@ -145,9 +145,9 @@ def test_a_change_after_a_rolled_back_savepoint_is_still_noted(app, db):
 
 def test_the_review_input_keeps_its_incident_complaint_and_reading_figures_until_they_change(app, db, client,
                                                                                            login_as):
-    """The management review input reads 200,000 incidents, the complaints and every reader owed a document
-    at a large company: its figures are kept between views, and a new incident, complaint or confirmation
-    shows on the next one."""
+    """The management review input reads 200,000 incidents, 20,000 documents, the complaints and every reader
+    owed a document at a large company: its figures are kept between views, and a new incident, document or
+    complaint shows on the next one."""
     from qms.incidents.models import IncidentType
     from qms.iso9001.services import customers
     from qms.reviews.models import Review
@@ -166,8 +166,11 @@ def test_the_review_input_keeps_its_incident_complaint_and_reading_figures_until
         return section[start:start + 300]
 
     assert ">0<" in shown("Incidents reported").replace(" ", "")
+    assert ">0<" in shown("Documents in use").replace(" ", "")
     factories.incident(db, IncidentType.NEAR_MISS)
+    factories.document(db, "PR-101")
     assert ">1<" in shown("Incidents reported").replace(" ", "")
+    assert ">1<" in shown("Documents in use").replace(" ", "")
     assert customers.figures(today - dt.timedelta(days=365), today)["complaints"] == 0
     from qms.iso9001.models import Channel, Complaint, FeedbackKind
     _db.session.add(Complaint(number="K-0001", kind=FeedbackKind.COMPLAINT, channel=list(Channel)[0],
