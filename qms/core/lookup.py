@@ -5,22 +5,26 @@ without JavaScript and the server validates it like any id); ``static/lookup.js`
 combobox that asks ``/lookup/<kind>?q=…`` for at most 20 matches; :class:`qms.forms.LookupListField` holds
 several ids the same way. Each kind names the permissions its results need (any one of them): the JSON
 endpoint refuses anyone else. Kinds: sites (active), employees (employed), mentors (employed master
-trainers), users (active), accounts (every user, for the audit trail), documents (by number or title); ``usable`` tells whether an id may be chosen now."""
+trainers), users (active), accounts (every user, for the audit trail), documents (by number or title). A kind
+is one declaration: its model, the label of a record, what the typed text matches and which records may be
+chosen now (``usable`` asks the same of one id)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
 from ..database import MAX_ID, contains
-from .dates import today
+from ..documents.models import Document
 from ..extensions import db
 from ..organisation.models import Employee, Site
 from ..permissions import AUTHENTICATED, has_permission, requires
+from .dates import today
 
 bp = Blueprint("lookup", __name__, url_prefix="/lookup")
 
@@ -28,121 +32,76 @@ bp = Blueprint("lookup", __name__, url_prefix="/lookup")
 LIMIT = 20
 
 
+def employee_matches(q: str):
+    """SQL: the employee's name or number contains ``q`` (any case; wildcards in ``q`` are plain letters)."""
+    return contains(q, Employee.first_name + " " + Employee.last_name, Employee.number)
+
+
+def _employed():
+    """SQL: still employed today (no leaving date, or one still to come)."""
+    return or_(Employee.left_on.is_(None), Employee.left_on > today())
+
+
 @dataclass(frozen=True)
 class Kind:
+    """One kind of record a lookup input chooses: which rows, how each reads, which may be chosen now."""
+
     #: Permissions of which a user needs one to see the results (empty: every signed-in user).
     permissions: tuple[str, ...]
-    search: Callable[[str], list[tuple[int, str]]]
-    label: Callable[[int], str | None]
-    #: Whether a record may be chosen now (the search offers only these).
-    usable: Callable[[int], bool]
+    model: Any
+    #: The text shown for a record.
+    label_of: Callable[[Any], str]
+    #: SQL: the record matches the typed text.
+    matches: Callable[[str], Any]
+    #: SQL: the record may be chosen now (the search offers only these); None: every record.
+    choosable: Callable[[], Any] | None
+    order: tuple = ()
+
+    def _rows(self, *where) -> list:
+        return list(db.session.scalars(select(self.model).options(lazyload("*")).where(*where)
+                                       .order_by(*self.order).limit(LIMIT)))
+
+    def _only(self) -> tuple:
+        return (self.choosable(),) if self.choosable is not None else ()
+
+    def search(self, q: str) -> list[tuple[int, str]]:
+        """At most LIMIT choosable records matching ``q``: (id, label)."""
+        return [(row.id, self.label_of(row)) for row in self._rows(*self._only(), self.matches(q))]
+
+    def label(self, id_: int) -> str | None:
+        found = db.session.get(self.model, id_)
+        return self.label_of(found) if found is not None else None
+
+    def usable(self, id_: int) -> bool:
+        """Whether the record ``id_`` exists and may be chosen now."""
+        return bool(self._rows(self.model.id == id_, *self._only()))
 
 
 def _site_label(site: Site) -> str:
     return site.name + (f" ({site.client})" if site.client else "")
 
 
-def _sites(q: str) -> list[tuple[int, str]]:
-    rows = db.session.scalars(select(Site).where(Site.active.is_(True), contains(
-        q, Site.name, func.coalesce(Site.client, ""))).order_by(Site.client, Site.name).limit(LIMIT))
-    return [(s.id, _site_label(s)) for s in rows]
-
-
-def _site(id_: int) -> str | None:
-    found = db.session.get(Site, id_)
-    return _site_label(found) if found else None
-
-
-def _site_usable(id_: int) -> bool:
-    found = db.session.get(Site, id_)
-    return found is not None and found.active
-
-
-def _employed(id_: int) -> bool:
-    found = db.session.get(Employee, id_)
-    return found is not None and (found.left_on is None or found.left_on > today())
-
-
-def employee_matches(q: str):
-    """SQL: the employee's name or number contains ``q`` (any case; wildcards in ``q`` are plain letters)."""
-    return contains(q, Employee.first_name + " " + Employee.last_name, Employee.number)
-
-
-def _employees(q: str, *only) -> list[tuple[int, str]]:
-    on = today()
-    rows = db.session.execute(
-        select(Employee.id, Employee.first_name, Employee.last_name, Employee.number)
-        .where(*only, or_(Employee.left_on.is_(None), Employee.left_on > on), employee_matches(q))
-        .order_by(Employee.last_name, Employee.first_name).limit(LIMIT))
-    return [(i, f"{f} {l} ({n})") for i, f, l, n in rows]
-
-
-def _mentors(q: str) -> list[tuple[int, str]]:
-    return _employees(q, Employee.is_master_trainer.is_(True))
-
-
-def _employee(id_: int) -> str | None:
-    found = db.session.get(Employee, id_)
-    return f"{found.full_name} ({found.number})" if found else None
-
-
-def _users(q: str) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(User.id, User.name).where(
-        User.active.is_(True), contains(q, User.name)).order_by(User.name).limit(LIMIT))
-    return [(i, n) for i, n in rows]
-
-
-def _user(id_: int) -> str | None:
-    found = db.session.get(User, id_)
-    return found.name if found else None
-
-
-def _user_usable(id_: int) -> bool:
-    found = db.session.get(User, id_)
-    return found is not None and found.active
-
-
-def _accounts(q: str) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(User.id, User.name, User.email).where(
-        contains(q, User.name, User.email)).order_by(User.name).limit(LIMIT))
-    return [(i, f"{n} ({e})") for i, n, e in rows]
-
-
-def _account(id_: int) -> str | None:
-    found = db.session.get(User, id_)
-    return f"{found.name} ({found.email})" if found else None
-
-
-def _documents(q: str) -> list[tuple[int, str]]:
-    from ..documents.models import Document
-
-    rows = db.session.execute(select(Document.id, Document.number, Document.title).where(
-        contains(q, Document.number, Document.title)).order_by(Document.number).limit(LIMIT))
-    return [(i, f"{n} {t}") for i, n, t in rows]
-
-
-def _document(id_: int) -> str | None:
-    from ..documents.models import Document
-
-    found = db.session.get(Document, id_)
-    return f"{found.number} {found.title}" if found else None
-
-
-def _document_usable(id_: int) -> bool:
-    return _document(id_) is not None
+def _employee_label(person: Employee) -> str:
+    return f"{person.full_name} ({person.number})"
 
 
 KINDS: dict[str, Kind] = {
-    "sites": Kind((), _sites, _site, _site_usable),
+    "sites": Kind((), Site, _site_label, lambda q: contains(q, Site.name, func.coalesce(Site.client, "")),
+                  lambda: Site.active.is_(True), (Site.client, Site.name)),
     # Auditors choose the auditees of an audit from the employees without seeing the employee register.
-    "employees": Kind(("employees.view", "audits.manage"), _employees, _employee, _employed),
+    "employees": Kind(("employees.view", "audits.manage"), Employee, _employee_label, employee_matches, _employed,
+                      (Employee.last_name, Employee.first_name)),
     # Mentors of apprentices: employed master trainers.
-    "mentors": Kind(("employees.view",), _mentors, _employee,
-                    lambda id_: _employed(id_) and db.session.get(Employee, id_).is_master_trainer),
-    "users": Kind((), _users, _user, _user_usable),
+    "mentors": Kind(("employees.view",), Employee, _employee_label, employee_matches,
+                    lambda: and_(_employed(), Employee.is_master_trainer.is_(True)),
+                    (Employee.last_name, Employee.first_name)),
+    "users": Kind((), User, lambda user: user.name, lambda q: contains(q, User.name), lambda: User.active.is_(True),
+                  (User.name,)),
     # The audit trail's filter: every account, also one switched off since, with its e-mail address.
-    "accounts": Kind(("audit_trail.view",), _accounts, _account, lambda id_: _account(id_) is not None),
-    "documents": Kind(("documents.view",), _documents, _document, _document_usable),
+    "accounts": Kind(("audit_trail.view",), User, lambda user: f"{user.name} ({user.email})",
+                     lambda q: contains(q, User.name, User.email), None, (User.name,)),
+    "documents": Kind(("documents.view",), Document, lambda doc: f"{doc.number} {doc.title}",
+                      lambda q: contains(q, Document.number, Document.title), None, (Document.number,)),
 }
 
 
