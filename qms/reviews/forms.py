@@ -18,7 +18,8 @@ class ReviewForm(FlaskForm):
     period_start = DateField(_l("Period from"), validators=[DataRequired(), _sane_year])
     period_end = DateField(_l("Period until"), validators=[DataRequired(), _sane_year])
     meeting_on = DateField(_l("Meeting date"), validators=[DataRequired(), _sane_year])
-    chair_id = SelectField(_l("Chair"), coerce=optional_id, validators=[InputRequired()])
+    #: The service says who may chair (an administrator or a quality coordinator), next to the field.
+    chair_id = SelectField(_l("Chair"), coerce=optional_id, validators=[InputRequired()], validate_choice=False)
     attendees = TextAreaField(_l("Attendees"), validators=[Optional(), Length(max=2000)], filters=[clean])
 
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import fmt_day
 from ..norms import ReviewSection, registry
 from ..organisation.services import today
+from ..permissions import Role
 from ..signals import review_input_requested
 from . import rules
 from .models import Review, ReviewDecision
@@ -113,6 +114,10 @@ def save_review(review: Review | None, *, title: str, period_start: dt.date, per
         raise ReviewError(_("The end of the period cannot lie before its start."), "period_end")
     if chair is None:
         raise ReviewError(_("Choose the chair from the list."), "chair_id")
+    kept = review is not None and review.chair_id == chair.id  # a chair already named stays
+    if not kept and not chair.has_role(Role.ADMIN, Role.COORDINATOR):
+        raise ReviewError(_("The chair is an administrator or a quality coordinator; choose one from the list."),
+                          "chair_id")
     if review is None:
         review = Review(state=ReviewState.PLANNED)
         db.session.add(review)
