@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length
 
-from ..database import MAX_ID  # noqa: F401  (the views bound ids with it)
 from ..forms import LookupField, Optional
 
 

@@ -11,11 +11,11 @@ from wtforms import SelectChoice
 
 from ..auth.models import User
 from ..core import exports as tabular
-from ..database import paginate
+from ..database import MAX_ID, paginate
 from ..extensions import db
 from ..permissions import requires
 from . import services
-from .forms import MAX_ID, AuditFilterForm
+from .forms import AuditFilterForm
 from .models import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")

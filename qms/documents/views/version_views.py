@@ -47,10 +47,6 @@ def _may_reject(version) -> bool:
             or any(r.user_id == current_user.id for r in version.reviewers))
 
 
-def _submit_form(version, formdata=None) -> SubmitForm:
-    return SubmitForm(formdata=formdata) if formdata is not None else SubmitForm(formdata=None)
-
-
 def _render_version(version, **forms):
     sign_form = forms.pop("sign_form", None) or SignForm(formdata=None)
     sign_form.meaning.choices = _sign_choices(version)
@@ -60,7 +56,7 @@ def _render_version(version, **forms):
     return render_template(
         "documents/version.html", version=version, document=document, html=render_markdown(version.content_markdown),
         current=services.current_version(document), history=can_see_history(), sign_form=sign_form,
-        submit_form=forms.pop("submit_form", None) or _submit_form(version),
+        submit_form=forms.pop("submit_form", None) or SubmitForm(formdata=None),
         reject_form=forms.pop("reject_form", None) or RejectForm(formdata=None),
         publish_form=forms.pop("publish_form", None) or PublishForm(formdata=None, effective_date=today()),
         withdraw_form=forms.pop("withdraw_form", None) or WithdrawForm(formdata=None),
@@ -117,7 +113,7 @@ def edit_version(document_id: int, version_id: int):
 @requires("documents.manage")
 def submit(document_id: int, version_id: int):
     version = load_version(document_id, version_id)
-    form = _submit_form(version, request.form)
+    form = SubmitForm(request.form)
 
     def send():
         from ...auth.models import User

@@ -11,7 +11,8 @@ from .common import (ALLOWED_KINDS, EvidenceError, parse_requirement_key, possib
                      requirement, today)
 from .coverage import (FileState, NormOverview, RecordView, RequirementView, assess,  # noqa: F401
                        evidence_by_requirement, evidence_for_requirement, expiring_count, expiring_evidence,
-                       file_states, history, history_with_today, live_evidence, overview, pending_count, record_snapshots,
+                       file_states, history, history_with_today, live_evidence, overview, pending_count,
+                       record_snapshots,
                        records_by_requirement, related_requirements, snapshot, suggestions, target_level)
 from .files import (EvidenceData, add_evidence, add_revision, current_revision, escape_like,  # noqa: F401
                     first_revision, link_evidence, link_record, review_evidence, review_label, search_evidence, unlink_evidence, unlink_record, update_evidence)
